@@ -1,0 +1,106 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Gatehouse: a trading runtime that loads strategy plugins with dlopen, feeds them ZeroMQ market
+/// data and puts every order intent through one in-process risk chain.
+///
+/// Modules depend only downward: StrategyABI (C contract) ← MarketData ← Host ← gatehouse.
+/// Risk knows nothing of ZeroMQ, SQLite or plugins.
+let package = Package(
+    name: "Gatehouse",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "gatehouse", targets: ["gatehouse"]),
+        .executable(name: "gatehouse-replay", targets: ["GatehouseReplay"]),
+        // Example strategies, built as the shared libraries the host loads with dlopen.
+        .library(name: "EMACrossover", type: .dynamic, targets: ["EMACrossover"]),
+        .library(name: "Breakout", type: .dynamic, targets: ["Breakout"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // System libraries (Debian: libzmq3-dev, libsqlite3-dev). Nothing vendored.
+        .systemLibrary(
+            name: "CZeroMQ",
+            pkgConfig: "libzmq",
+            providers: [.apt(["libzmq3-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+
+        // The plugin contract: one C header, plain C, nothing else.
+        .target(name: "StrategyABI"),
+
+        // A small, safe wrapper over libzmq.
+        .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
+
+        // Feed wire format (JSON and binary), topics, symbol interning. No sockets.
+        .target(name: "MarketData", dependencies: ["StrategyABI"]),
+
+        // Pure, deterministic risk types and decisions. No I/O.
+        .target(name: "Risk"),
+
+        // Reading tick files and publishing them over ZeroMQ (the replayer tool and the demo).
+        .target(
+            name: "FeedReplay",
+            dependencies: ["MarketData", "ZeroMQ", "StrategyABI"]
+        ),
+
+        // The host: config, plugin loader, feed subscriber, event loop, services.
+        .target(
+            name: "Host",
+            dependencies: [
+                "StrategyABI", "ZeroMQ", "MarketData", "Risk", "FeedReplay",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+
+        // The command-line tool: thin, calls Host.
+        .executableTarget(
+            name: "gatehouse",
+            dependencies: [
+                "Host",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
+        // tools/: publishes a ticks file over ZeroMQ PUB.
+        .executableTarget(
+            name: "GatehouseReplay",
+            dependencies: [
+                "FeedReplay",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "tools/replayer"
+        ),
+
+        // Example strategies (Plugins/). Each only sees the C contract.
+        .target(name: "EMACrossover", dependencies: ["StrategyABI"], path: "Plugins/EMACrossover"),
+        // A C target: no public headers of its own, it only includes the contract.
+        .target(name: "Breakout", dependencies: ["StrategyABI"], path: "Plugins/Breakout", publicHeadersPath: "."),
+
+        // Tests, one target per module plus end-to-end tests that drive the real binary.
+        .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
+        .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "StrategyABI"]),
+        .testTarget(name: "FeedReplayTests", dependencies: ["FeedReplay", "MarketData", "ZeroMQ"]),
+        .testTarget(
+            name: "HostTests",
+            dependencies: ["Host", "StrategyABI", "ZeroMQ", "MarketData", "FeedReplay", "CSQLite"],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(name: "EndToEndTests", dependencies: ["ZeroMQ", "MarketData"]),
+    ]
+)

@@ -1,0 +1,80 @@
+/// Checks a decoded config for what the types alone cannot express.
+struct ConfigValidator {
+    let file: String
+
+    func validate(_ config: GatehouseConfig) throws(ConfigError) {
+        if config.feeds.isEmpty { throw error("feeds", "at least one feed is required") }
+        if config.strategies.isEmpty { throw error("strategies", "at least one strategy is required") }
+        if !(config.host.dropWarningIntervalSeconds >= 0) {
+            throw error("host.drop_warning_interval_seconds", "must be >= 0")
+        }
+        let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+        if !levels.contains(config.host.logLevel) {
+            throw error("host.log_level", "must be one of \(levels.joined(separator: ", "))")
+        }
+        var feedNames: Set<String> = []
+        for (index, feed) in config.feeds.enumerated() {
+            let path = "feeds[\(index)]"
+            if feed.name.isEmpty { throw error("\(path).name", "must not be empty") }
+            if !feedNames.insert(feed.name).inserted { throw error("\(path).name", "duplicate feed name '\(feed.name)'") }
+            try validateEndpoint(feed.endpoint, at: "\(path).endpoint")
+            if feed.receiveHighWaterMark < 0 { throw error("\(path).receive_hwm", "must be >= 0") }
+        }
+        var strategyNames: Set<String> = []
+        for (index, strategy) in config.strategies.enumerated() {
+            let path = "strategies[\(index)]"
+            if !Self.isIdentifier(strategy.name) {
+                throw error("\(path).name", "'\(strategy.name)' must be 1-64 characters of letters, digits, '_' or '-'")
+            }
+            if !strategyNames.insert(strategy.name).inserted {
+                throw error("\(path).name", "duplicate strategy name '\(strategy.name)'")
+            }
+            if strategy.plugin.isEmpty { throw error("\(path).plugin", "must not be empty") }
+            if let pin = strategy.sha256, !Self.isSHA256Hex(pin) {
+                throw error("\(path).sha256", "must be 64 hexadecimal digits")
+            }
+            if strategy.symbols.isEmpty { throw error("\(path).symbols", "at least one symbol is required") }
+            for (symbolIndex, symbol) in strategy.symbols.enumerated() where !Self.isSymbol(symbol) {
+                throw error("\(path).symbols[\(symbolIndex)]", "'\(symbol)' is not a valid symbol (letters, digits, '_', '-', '/' ; no dots)")
+            }
+            if Set(strategy.symbols).count != strategy.symbols.count {
+                throw error("\(path).symbols", "lists a symbol twice")
+            }
+            if !(strategy.allocatedCapitalUSD > 0) || !strategy.allocatedCapitalUSD.isFinite {
+                throw error("\(path).allocated_capital_usd", "must be a positive amount")
+            }
+            if case .object = strategy.params {} else {
+                throw error("\(path).params", "must be a mapping")
+            }
+        }
+        try validateEndpoint(config.endpoints.events, at: "endpoints.events")
+        try validateEndpoint(config.endpoints.control, at: "endpoints.control")
+    }
+
+    func validateEndpoint(_ endpoint: String, at path: String) throws(ConfigError) {
+        let schemes = ["tcp://", "ipc://", "inproc://"]
+        guard let scheme = schemes.first(where: { endpoint.hasPrefix($0) }), endpoint.count > scheme.count else {
+            throw error(path, "'\(endpoint)' is not a ZeroMQ endpoint (tcp://host:port, ipc://path or inproc://name)")
+        }
+    }
+
+    func error(_ keyPath: String, _ message: String) -> ConfigError {
+        ConfigError(file: file, keyPath: keyPath, message: message)
+    }
+
+    static func isIdentifier(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.count <= 64 && text.unicodeScalars.allSatisfy {
+            ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || $0 == "_" || $0 == "-"
+        }
+    }
+
+    static func isSymbol(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.count <= 32 && text != "_eos" && text.unicodeScalars.allSatisfy {
+            ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || $0 == "_" || $0 == "-" || $0 == "/"
+        }
+    }
+
+    static func isSHA256Hex(_ text: String) -> Bool {
+        text.utf8.count == 64 && text.unicodeScalars.allSatisfy { $0.properties.isASCIIHexDigit }
+    }
+}

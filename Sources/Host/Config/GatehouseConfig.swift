@@ -1,0 +1,171 @@
+/// The whole host configuration, decoded from one YAML file (see README, "Configuration").
+///
+/// Every mapping rejects keys it does not define, every limit carries its unit in its name, and
+/// `validate` checks what types alone cannot (unique names, known symbols, positive amounts).
+public struct GatehouseConfig: Decodable, Sendable {
+    /// Process-wide settings.
+    public var host: HostSettings
+    /// Market-data feeds to subscribe to.
+    public var feeds: [FeedConfig]
+    /// Strategy instances to load.
+    public var strategies: [StrategyConfig]
+    /// Risk limits; the stages that read them are configured here.
+    public var risk: RiskConfig
+    /// Sockets the host binds for other programs.
+    public var endpoints: EndpointsConfig
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case host, feeds, strategies, risk, endpoints
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        host = try container.decodeIfPresent(HostSettings.self, forKey: .host) ?? HostSettings()
+        feeds = try container.decode([FeedConfig].self, forKey: .feeds)
+        strategies = try container.decode([StrategyConfig].self, forKey: .strategies)
+        risk = try container.decodeIfPresent(RiskConfig.self, forKey: .risk) ?? RiskConfig()
+        endpoints = try container.decodeIfPresent(EndpointsConfig.self, forKey: .endpoints) ?? EndpointsConfig()
+    }
+
+    /// Every symbol any strategy trades, in first-mention order (this order gives symbol ids).
+    public var allSymbols: [String] {
+        var seen: Set<String> = []
+        var ordered: [String] = []
+        for strategy in strategies {
+            for symbol in strategy.symbols where seen.insert(symbol).inserted { ordered.append(symbol) }
+        }
+        return ordered
+    }
+}
+
+/// Process-wide settings.
+public struct HostSettings: Decodable, Sendable {
+    /// Names this host in logs and, later, in published events.
+    public var id: String = "gatehouse"
+    /// `trace`, `debug`, `info`, `notice`, `warning`, `error` or `critical`.
+    public var logLevel: String = "info"
+    /// Folders searched for a plugin `path` that is a bare file name, in order. Relative folders
+    /// are resolved against the config file's folder. Empty: the folder of the `gatehouse` binary.
+    public var pluginDirs: [String] = []
+    /// Minimum seconds between two warnings about malformed frames of the same kind on one feed.
+    public var dropWarningIntervalSeconds: Double = 5
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case id, logLevel = "log_level", pluginDirs = "plugin_dirs"
+        case dropWarningIntervalSeconds = "drop_warning_interval_seconds"
+    }
+
+    init() {}
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decodeIfPresent(String.self, forKey: .id) ?? id
+        logLevel = try container.decodeIfPresent(String.self, forKey: .logLevel) ?? logLevel
+        pluginDirs = try container.decodeIfPresent([String].self, forKey: .pluginDirs) ?? pluginDirs
+        dropWarningIntervalSeconds = try container.decodeIfPresent(Double.self, forKey: .dropWarningIntervalSeconds)
+            ?? dropWarningIntervalSeconds
+    }
+}
+
+/// One market-data feed: a ZeroMQ SUB socket connected to a publisher.
+public struct FeedConfig: Decodable, Sendable {
+    /// Unique name, used in logs and counters.
+    public var name: String
+    /// Publisher endpoint to connect to, e.g. `tcp://127.0.0.1:5556` or `ipc:///run/md.sock`.
+    public var endpoint: String
+    /// Topic prefixes to subscribe to, e.g. `["md.sim."]`; empty means every topic.
+    public var topics: [String]
+    /// Inbound queue limit in messages (ZMQ_RCVHWM); 0 means unlimited.
+    public var receiveHighWaterMark: Int32 = 100_000
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, endpoint, topics, receiveHighWaterMark = "receive_hwm"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        endpoint = try container.decode(String.self, forKey: .endpoint)
+        topics = try container.decodeIfPresent([String].self, forKey: .topics) ?? ["md."]
+        receiveHighWaterMark = try container.decodeIfPresent(Int32.self, forKey: .receiveHighWaterMark) ?? receiveHighWaterMark
+    }
+}
+
+/// Live strategies trade; shadow strategies run the same chain but nothing they decide is sent.
+public enum StrategyMode: String, Decodable, Sendable {
+    case live, shadow
+}
+
+/// One strategy instance: a plugin plus its symbols, mode, capital and parameters.
+public struct StrategyConfig: Decodable, Sendable {
+    /// Unique instance name, used in logs, decisions and operator commands.
+    public var name: String
+    /// The plugin file: a bare file name (searched in `host.plugin_dirs`), or a path (relative
+    /// paths are resolved against the config file's folder).
+    public var plugin: String
+    /// Optional SHA-256 of the plugin file (64 hex digits); the host refuses to load any other file.
+    public var sha256: String?
+    /// Symbols the strategy receives and may trade.
+    public var symbols: [String]
+    /// `live` or `shadow`.
+    public var mode: StrategyMode
+    /// Capital allocated to the strategy, USD; per-strategy limits are fractions of it.
+    public var allocatedCapitalUSD: Double
+    /// The strategy's own parameters, handed to its `create` as a JSON object.
+    public var params: JSONValue
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, plugin, sha256, symbols, mode
+        case allocatedCapitalUSD = "allocated_capital_usd"
+        case params
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        plugin = try container.decode(String.self, forKey: .plugin)
+        sha256 = try container.decodeIfPresent(String.self, forKey: .sha256)
+        symbols = try container.decode([String].self, forKey: .symbols)
+        mode = try container.decodeIfPresent(StrategyMode.self, forKey: .mode) ?? .shadow
+        allocatedCapitalUSD = try container.decode(Double.self, forKey: .allocatedCapitalUSD)
+        params = try container.decodeIfPresent(JSONValue.self, forKey: .params) ?? .object([:])
+    }
+}
+
+/// Risk limits. The risk chain's stages add their sections here; until then the section exists
+/// so a config can carry it, and any key in it is refused as unknown rather than ignored.
+public struct RiskConfig: Decodable, Sendable {
+    /// Keys this section accepts (none yet: each risk stage adds its own).
+    static let allowedKeys: [String] = []
+
+    init() {}
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(allowed: Self.allowedKeys)
+    }
+}
+
+/// Sockets other programs use.
+public struct EndpointsConfig: Decodable, Sendable {
+    /// ZeroMQ PUB endpoint for the risk event stream (reserved: bound once risk events are published).
+    public var events: String = "tcp://127.0.0.1:7100"
+    /// ZeroMQ endpoint of the operator control channel (reserved: bound once the channel exists).
+    public var control: String = "ipc:///tmp/gatehouse-control.sock"
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case events, control
+    }
+
+    init() {}
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        events = try container.decodeIfPresent(String.self, forKey: .events) ?? events
+        control = try container.decodeIfPresent(String.self, forKey: .control) ?? control
+    }
+}

@@ -1,0 +1,153 @@
+import FeedReplay
+import Foundation
+import Logging
+import MarketData
+import Synchronization
+import ZeroMQ
+
+/// `gatehouse demo`: replays a ticks file through a real ZeroMQ socket into the configured
+/// strategies and reports what happened.
+///
+/// Two threads, as in production: the replayer publishes on an XPUB socket bound to an ephemeral
+/// loopback port; the host's event loop connects to it as its feed. The replayer waits for the
+/// host's subscription before sending (no slow-joiner loss) and ends with an end-of-stream frame,
+/// at which the host stops.
+public enum Demo {
+    /// Settings of a demo run.
+    public struct Options: Sendable {
+        public var configPath: String
+        public var ticksPath: String
+        public var encoding: PayloadEncoding
+        public var endpoint: String
+        public init(configPath: String, ticksPath: String, encoding: PayloadEncoding = .binary, endpoint: String = "tcp://127.0.0.1:*") {
+            self.configPath = configPath
+            self.ticksPath = ticksPath
+            self.encoding = encoding
+            self.endpoint = endpoint
+        }
+    }
+
+    /// Why a demo could not run.
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// What the demo did.
+    public struct Report: Sendable {
+        public var summary: RunSummary
+        public var framesPublished: Int
+        public var endpoint: String
+        public var encoding: PayloadEncoding
+        public var ticksPath: String
+    }
+
+    /// Runs the demo to the end of the data (or until SIGINT/SIGTERM through the service group).
+    public static func run(_ options: Options, logger: Logger) async throws -> Report {
+        var loaded = try ConfigLoader.load(path: options.configPath)
+        let ticks: TickFile
+        do { ticks = try TickFile.load(path: options.ticksPath) } catch { throw Failure(description: "\(error)") }
+        guard loaded.config.feeds.count == 1 else {
+            throw Failure(description: "\(options.configPath): the demo replays one feed; the config has \(loaded.config.feeds.count)")
+        }
+        let venue = "sim"
+        let context = try ZMQContext()
+        let publisherLogger = logger
+        let replay = ReplayThread(context: context, endpoint: options.endpoint, venue: venue, encoding: options.encoding, ticks: ticks, logger: publisherLogger)
+        let endpoint = try replay.start()
+        loaded.config.feeds[0].endpoint = endpoint
+        loaded.config.feeds[0].topics = ["md.\(venue)."]
+
+        let service = HostService(config: loaded, options: RunOptions(stopAtEndOfStream: true), context: context, logger: logger)
+        let summary: RunSummary
+        do {
+            summary = try await service.runToCompletion()
+        } catch {
+            replay.cancel()
+            _ = try? await replay.finish()
+            throw error
+        }
+        let published = try await replay.finish()
+        return Report(summary: summary, framesPublished: published, endpoint: endpoint, encoding: options.encoding, ticksPath: options.ticksPath)
+    }
+}
+
+/// The replayer side of the demo, on its own thread with its own socket.
+final class ReplayThread: Sendable {
+    private let context: ZMQContext
+    private let endpoint: String
+    private let venue: String
+    private let encoding: PayloadEncoding
+    private let ticks: TickFile
+    private let logger: Logger
+    private let cancelled = Atomic<Bool>(false)
+    private let state = Mutex<State>(State())
+
+    private struct State {
+        var boundEndpoint: Result<String, any Error>?
+        var outcome: Result<Int, any Error>?
+        var waiters: [CheckedContinuation<Int, any Error>] = []
+    }
+
+    init(context: ZMQContext, endpoint: String, venue: String, encoding: PayloadEncoding, ticks: TickFile, logger: Logger) {
+        self.context = context
+        self.endpoint = endpoint
+        self.venue = venue
+        self.encoding = encoding
+        self.ticks = ticks
+        self.logger = logger
+    }
+
+    /// Starts the thread and returns the endpoint it bound.
+    func start() throws -> String {
+        let bound = DispatchSemaphore(value: 0)
+        let thread = Thread { [self] in
+            do {
+                let publisher = try ReplayPublisher(context: context, bind: endpoint, venue: venue, encoding: encoding)
+                state.withLock { $0.boundEndpoint = .success(publisher.endpoint) }
+                bound.signal()
+                defer { publisher.close() }
+                var waited = 0.0
+                while try !publisher.waitForSubscribers(1, timeoutSeconds: 0.25) {
+                    waited += 0.25
+                    if cancelled.load(ordering: .acquiring) || waited > 30 {
+                        throw Demo.Failure(description: "no subscriber connected to \(publisher.endpoint) within 30 s")
+                    }
+                }
+                let sent = try publisher.publish(ticks, shouldStop: { cancelled.load(ordering: .relaxed) })
+                complete(.success(sent))
+            } catch {
+                if state.withLock({ $0.boundEndpoint == nil }) {
+                    state.withLock { $0.boundEndpoint = .failure(error) }
+                    bound.signal()
+                }
+                complete(.failure(error))
+            }
+        }
+        thread.name = "gatehouse-demo-replay"
+        thread.start()
+        bound.wait()
+        return try state.withLock { $0.boundEndpoint! }.get()
+    }
+
+    func cancel() { cancelled.store(true, ordering: .releasing) }
+
+    private func complete(_ outcome: Result<Int, any Error>) {
+        let waiters = state.withLock { state in
+            state.outcome = outcome
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume(with: outcome) }
+    }
+
+    /// Waits for the replay to end; returns the frames published.
+    func finish() async throws -> Int {
+        try await withCheckedThrowingContinuation { continuation in
+            let outcome: Result<Int, any Error>? = state.withLock { state in
+                if state.outcome == nil { state.waiters.append(continuation) }
+                return state.outcome
+            }
+            if let outcome { continuation.resume(with: outcome) }
+        }
+    }
+}

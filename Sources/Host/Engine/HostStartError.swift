@@ -1,0 +1,17 @@
+/// Why the host did not start. It never runs with part of its configuration missing.
+public enum HostStartError: Error, CustomStringConvertible, Sendable {
+    /// The config file is missing, malformed or invalid.
+    case config(ConfigError)
+    /// A strategy's plugin could not be loaded or created.
+    case plugin(PluginLoadError)
+    /// A feed socket could not be set up.
+    case feed(name: String, endpoint: String, detail: String)
+
+    public var description: String {
+        switch self {
+        case .config(let error): "config error: \(error)"
+        case .plugin(let error): "plugin error: \(error)"
+        case .feed(let name, let endpoint, let detail): "feed '\(name)' (\(endpoint)): \(detail)"
+        }
+    }
+}

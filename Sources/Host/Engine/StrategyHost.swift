@@ -1,0 +1,287 @@
+import Logging
+import MarketData
+import Risk
+import StrategyABI
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The engine between feeds and strategies: it owns every strategy instance, routes each market
+/// event to the strategies that subscribe to its symbol, takes their intents through the risk chain
+/// and hands decisions back.
+///
+/// Confined to the event-loop thread: it must be created, used and shut down on one thread, which
+/// is the only thread that ever calls into a plugin. In steady state `deliver` allocates nothing:
+/// symbol routing is an array indexed by symbol id, the event handed to plugins lives at a fixed
+/// address, and decisions queue into a buffer that only grows.
+final class StrategyHost {
+    /// Interned symbols (ids are dense, 1-based, in config order).
+    let symbols: SymbolTable
+    /// Strategy instances, in config order (`strategies[i].id == i + 1`).
+    private(set) var strategies: [StrategyInstance] = []
+    /// Event time: the latest event timestamp seen (ns since the Unix epoch; 0 before any).
+    private(set) var clockNs: Int64 = 0
+    /// Counters for the run summary.
+    private(set) var eventsRouted: UInt64 = 0
+    private(set) var invalidSubmissions: UInt64 = 0
+    /// FNV-1a over every decision in order: equal across runs exactly when the decisions are.
+    private(set) var decisionDigest: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    private let logger: Logger
+    private let loopThread: pthread_t
+    private let chain = PassThroughRiskChain()
+    /// `routes[symbolID]`: indices into `strategies` of the subscribers, in config order.
+    private var routes: [[Int]]
+    /// Last reference price by symbol id (0: none yet).
+    private var marks: [Double]
+    /// The event struct passed to `on_market_data`, reused for every event.
+    private let event: UnsafeMutablePointer<gh_market_event>
+    private var pendingDecisions: [(strategy: Int, decision: gh_decision)] = []
+    private var nextDecisionID: UInt64 = 1
+    private var nextTimerNs: Int64 = .max
+    private var phase = Phase.creating
+
+    enum Phase { case creating, running, destroying, stopped }
+
+    /// Loads and creates every configured strategy. On any failure the strategies already created
+    /// are destroyed and the error is thrown: the host never runs with a strategy missing.
+    init(config loaded: LoadedConfig, logger: Logger) throws(PluginLoadError) {
+        self.logger = logger
+        self.loopThread = pthread_self()
+        let config = loaded.config
+        symbols = SymbolTable(config.allSymbols)
+        routes = Array(repeating: [], count: symbols.count + 1)
+        marks = Array(repeating: 0, count: symbols.count + 1)
+        event = .allocate(capacity: 1)
+        event.initialize(to: gh_market_event())
+        pendingDecisions.reserveCapacity(64)
+
+        let loader = PluginLoader(locator: PluginLocator(configFolder: loaded.folder, pluginDirs: config.host.pluginDirs))
+        do throws(PluginLoadError) {
+            for (index, strategyConfig) in config.strategies.enumerated() {
+                let plugin = try loader.load(strategyConfig)
+                let symbolIDs = strategyConfig.symbols.map { symbols.lookup($0)! }
+                let instance = StrategyInstance(
+                    id: UInt32(index + 1), config: strategyConfig, plugin: plugin, symbolIDs: symbolIDs,
+                    symbolCount: symbols.count, reasonCount: ReasonCode.allCases.count, logger: logger)
+                instance.host = self
+                HostAPIThunks.install(into: instance.hostAPI, for: instance)
+                strategies.append(instance)
+                try create(instance, config: strategyConfig)
+                for symbol in symbolIDs { routes[Int(symbol)].append(index) }
+                logger.info("loaded strategy", metadata: [
+                    "strategy": "\(strategyConfig.name)", "plugin": "\(plugin.path)", "sha256": "\(plugin.sha256)",
+                    "type": "\(plugin.api.pointee.name.map { String(cString: $0) } ?? "?")",
+                    "mode": "\(strategyConfig.mode.rawValue)", "symbols": "\(strategyConfig.symbols.joined(separator: ","))",
+                ])
+            }
+        } catch {
+            destroyAll()
+            event.deallocate()
+            throw error
+        }
+        phase = .running
+    }
+
+    deinit {
+        destroyAll()
+        if phase != .creating { event.deallocate() }
+    }
+
+    private func create(_ instance: StrategyInstance, config: StrategyConfig) throws(PluginLoadError) {
+        let json = config.params.jsonText
+        let state = json.withCString { instance.api.pointee.create(UnsafePointer(instance.hostAPI), $0) }
+        guard let state else {
+            throw PluginLoadError(strategy: instance.name, path: instance.plugin.path, cause: .createFailed)
+        }
+        instance.state = state
+    }
+
+    /// Whether the caller is on the event-loop thread.
+    var isOnLoopThread: Bool { pthread_equal(pthread_self(), loopThread) != 0 }
+
+    // MARK: Market data
+
+    /// Routes one validated event to the strategies subscribed to its symbol, then delivers the
+    /// decisions their intents produced and any timers now due.
+    func deliver(_ marketEvent: MarketEvent) {
+        guard phase == .running else { return }
+        let symbol = Int(marketEvent.symbolID)
+        if marketEvent.timestampNs > clockNs { clockNs = marketEvent.timestampNs }
+        marks[symbol] = marketEvent.referencePrice
+        fill(event, from: marketEvent)
+        eventsRouted &+= 1
+        for index in routes[symbol] {
+            let instance = strategies[index]
+            guard let state = instance.state else { continue }
+            instance.eventsDelivered &+= 1
+            instance.api.pointee.on_market_data(state, UnsafePointer(event))
+            flushDecisions()
+        }
+        if clockNs >= nextTimerNs { fireTimers() }
+    }
+
+    private func fill(_ target: UnsafeMutablePointer<gh_market_event>, from source: MarketEvent) {
+        target.pointee = gh_market_event(
+            abi_version: GH_ABI_VERSION, struct_size: UInt32(MemoryLayout<gh_market_event>.size),
+            kind: UInt32(source.kind.rawValue), symbol_id: source.symbolID, ts_ns: source.timestampNs,
+            symbol: symbols.cString(of: source.symbolID), price: source.referencePrice,
+            size: source.kind == .trade ? source.v1 : (source.kind == .bar ? source.v4 : 0),
+            bid: source.kind == .quote ? source.v0 : 0, bid_size: source.kind == .quote ? source.v1 : 0,
+            ask: source.kind == .quote ? source.v2 : 0, ask_size: source.kind == .quote ? source.v3 : 0,
+            open: source.kind == .bar ? source.v0 : 0, high: source.kind == .bar ? source.v1 : 0,
+            low: source.kind == .bar ? source.v2 : 0, close: source.kind == .bar ? source.v3 : 0)
+    }
+
+    // MARK: Intents
+
+    /// `submit_intent` from `instance`'s plugin.
+    func submit(from instance: StrategyInstance, intent: UnsafePointer<gh_intent>?, out: UnsafeMutablePointer<gh_decision>?) -> Int32 {
+        guard phase == .running else { return GH_ERR_NOT_PERMITTED }
+        let v1Decision = UInt32(MemoryLayout<gh_decision>.size)
+        guard let intent, let out,
+              intent.pointee.abi_version == GH_ABI_VERSION,
+              intent.pointee.struct_size >= UInt32(MemoryLayout<gh_intent>.size),
+              out.pointee.abi_version == GH_ABI_VERSION, out.pointee.struct_size >= v1Decision
+        else {
+            invalidSubmissions &+= 1
+            instance.logger.warning("submit_intent refused: NULL pointer or bad abi_version/struct_size (use GH_INIT_INTENT / GH_INIT_DECISION)")
+            return GH_ERR_INVALID_ARGUMENT
+        }
+        let raw = intent.pointee
+        let decisionID = nextDecisionID
+        nextDecisionID += 1
+        instance.intents &+= 1
+        let hasMark = instance.isSubscribed(raw.symbol_id) && marks[Int(raw.symbol_id)] > 0
+        let decision: Decision
+        switch IntentValidator.validate(raw, strategy: instance, hasMark: hasMark) {
+        case .valid(let valid):
+            instance.lastClientID = valid.clientID
+            decision = chain.decide(valid, decisionID: decisionID, at: clockNs)
+        case .refused(let reason):
+            if reason != .duplicateClientID && raw.client_id > instance.lastClientID { instance.lastClientID = raw.client_id }
+            decision = Decision(
+                decisionID: decisionID, strategyID: instance.id, clientID: raw.client_id, symbolID: raw.symbol_id,
+                verdict: .reject, reason: reason, requestedQuantity: raw.quantity, finalQuantity: 0, timestampNs: clockNs)
+        }
+        record(decision, for: instance)
+        let answer = Self.cDecision(decision)
+        out.pointee = answer
+        pendingDecisions.append((Int(instance.id) - 1, answer))
+        return GH_OK
+    }
+
+    private func record(_ decision: Decision, for instance: StrategyInstance) {
+        instance.decisionsByVerdict[Int(decision.verdict.rawValue)] &+= 1
+        instance.decisionsByReason[Int(decision.reason.rawValue)] &+= 1
+        for word in [UInt64(decision.strategyID), decision.clientID, UInt64(decision.symbolID),
+                     UInt64(decision.verdict.rawValue), UInt64(decision.reason.rawValue),
+                     decision.finalQuantity.bitPattern, UInt64(bitPattern: decision.timestampNs)] {
+            decisionDigest = (decisionDigest ^ word) &* 0x0000_0100_0000_01b3
+        }
+        if decision.verdict == .reject {
+            instance.logger.debug("intent rejected", metadata: [
+                "client_id": "\(decision.clientID)", "reason": "\(decision.reason)",
+            ])
+        }
+    }
+
+    static func cDecision(_ decision: Decision) -> gh_decision {
+        gh_decision(
+            abi_version: GH_ABI_VERSION, struct_size: UInt32(MemoryLayout<gh_decision>.size),
+            client_id: decision.clientID, decision_id: decision.decisionID,
+            verdict: decision.verdict.rawValue, reason_code: decision.reason.rawValue,
+            requested_quantity: decision.requestedQuantity, final_quantity: decision.finalQuantity,
+            ts_ns: decision.timestampNs,
+            reason: UnsafeRawPointer(decision.reason.name.utf8Start).assumingMemoryBound(to: CChar.self))
+    }
+
+    /// Calls `on_decision` for each queued decision, in order, including any queued meanwhile.
+    private func flushDecisions() {
+        var index = 0
+        while index < pendingDecisions.count {
+            let (strategyIndex, decision) = pendingDecisions[index]
+            index += 1
+            let instance = strategies[strategyIndex]
+            guard let state = instance.state, let onDecision = instance.api.pointee.on_decision else { continue }
+            withUnsafePointer(to: decision) { onDecision(state, $0) }
+        }
+        pendingDecisions.removeAll(keepingCapacity: true)
+    }
+
+    /// `cancel_intent`: nothing rests at the host yet (no execution adapter keeps open orders), so
+    /// there is never anything to cancel.
+    func cancel(from instance: StrategyInstance, clientID: UInt64) -> Int32 {
+        GH_ERR_NOT_FOUND
+    }
+
+    /// `get_position`: no fills happen before execution adapters exist, so every position is flat;
+    /// the mark is the last reference price seen.
+    func position(for instance: StrategyInstance, symbolID: UInt32, out: UnsafeMutablePointer<gh_position>?) -> Int32 {
+        guard let out, out.pointee.abi_version == GH_ABI_VERSION,
+              out.pointee.struct_size >= UInt32(MemoryLayout<gh_position>.size)
+        else { return GH_ERR_INVALID_ARGUMENT }
+        guard instance.isSubscribed(symbolID) else { return GH_ERR_NOT_FOUND }
+        out.pointee = gh_position(
+            abi_version: GH_ABI_VERSION, struct_size: UInt32(MemoryLayout<gh_position>.size),
+            symbol_id: symbolID, reserved: 0, quantity: 0, avg_price: 0, realized_pnl: 0,
+            unrealized_pnl: 0, mark_price: marks[Int(symbolID)])
+        return GH_OK
+    }
+
+    // MARK: Timers
+
+    /// `set_timer`: `intervalNs` >= 1 ms, or 0 to stop.
+    func setTimer(for instance: StrategyInstance, intervalNs: Int64) -> Int32 {
+        if intervalNs == 0 {
+            instance.timerIntervalNs = 0
+            instance.nextTimerNs = .max
+        } else {
+            guard intervalNs >= 1_000_000 else { return GH_ERR_INVALID_ARGUMENT }
+            instance.timerIntervalNs = intervalNs
+            // Before the first event there is no clock yet: the first deadline counts from it.
+            instance.nextTimerNs = clockNs == 0 ? -intervalNs : clockNs &+ intervalNs
+        }
+        recomputeNextTimer()
+        return GH_OK
+    }
+
+    private func recomputeNextTimer() {
+        nextTimerNs = strategies.reduce(Int64.max) { min($0, $1.nextTimerNs) }
+    }
+
+    private func fireTimers() {
+        for instance in strategies where instance.timerIntervalNs > 0 && clockNs >= instance.nextTimerNs {
+            if instance.nextTimerNs < 0 {
+                // Timer set before the first event: start counting now.
+                instance.nextTimerNs = clockNs &+ instance.timerIntervalNs
+                continue
+            }
+            // Fire once even if several periods passed (a quiet market), then re-arm ahead of now.
+            let missed = (clockNs - instance.nextTimerNs) / instance.timerIntervalNs
+            instance.nextTimerNs &+= (missed + 1) &* instance.timerIntervalNs
+            if let state = instance.state, let onTimer = instance.api.pointee.on_timer {
+                onTimer(state, clockNs)
+                flushDecisions()
+            }
+        }
+        recomputeNextTimer()
+    }
+
+    // MARK: Shutdown
+
+    /// Calls every created strategy's `destroy`, in reverse order of creation. Idempotent.
+    func destroyAll() {
+        guard phase != .stopped && phase != .destroying else { return }
+        phase = .destroying
+        for instance in strategies.reversed() {
+            if let state = instance.state {
+                instance.api.pointee.destroy(state)
+                instance.state = nil
+                logger.info("destroyed strategy", metadata: ["strategy": "\(instance.name)"])
+            }
+        }
+        phase = .stopped
+    }
+}

@@ -1,0 +1,88 @@
+import Logging
+import MarketData
+import Risk
+import ZeroMQ
+
+/// The host's one event-loop thread: owns every socket and every strategy, polls the feeds and
+/// routes what they bring. Build it, `run` it and drop it on the same thread.
+public final class EventLoop {
+    private let host: StrategyHost
+    private let feeds: [FeedSubscriber]
+    private let options: RunOptions
+    private let stop: StopSignal
+    private let logger: Logger
+
+    /// Loads every plugin (calling each `create`) and connects every feed. Fails closed: any
+    /// error leaves nothing running (strategies already created are destroyed).
+    public init(config: LoadedConfig, context: ZMQContext, options: RunOptions, stop: StopSignal, logger: Logger) throws(HostStartError) {
+        self.options = options
+        self.stop = stop
+        self.logger = logger
+        do {
+            host = try StrategyHost(config: config, logger: logger)
+        } catch {
+            throw .plugin(error)
+        }
+        let decoder = FeedFrameDecoder(symbols: host.symbols)
+        var feeds: [FeedSubscriber] = []
+        for feed in config.config.feeds {
+            feeds.append(try FeedSubscriber(
+                config: feed, context: context, decoder: decoder,
+                warningInterval: config.config.host.dropWarningIntervalSeconds, logger: logger))
+        }
+        self.feeds = feeds
+    }
+
+    /// Runs until a stop is requested (or, with `stopAtEndOfStream`, every feed has ended), then
+    /// destroys the strategies and closes the feeds. Returns what happened.
+    public func run() throws -> RunSummary {
+        let start = ContinuousClock.now
+        defer {
+            host.destroyAll()
+            for feed in feeds { feed.socket.close() }
+        }
+        var poller = ZMQPoller()
+        for feed in feeds { try poller.addReadable(feed.socket) }
+        logger.info("event loop running", metadata: ["feeds": "\(feeds.count)", "strategies": "\(host.strategies.count)"])
+        while !stop.isRequested {
+            if try poller.poll(timeoutMilliseconds: options.pollTimeoutMilliseconds) > 0 {
+                for (index, feed) in feeds.enumerated() where poller.isReadable(index) {
+                    _ = try feed.drain(budget: options.drainBudget) { host.deliver($0) }
+                }
+            }
+            if options.stopAtEndOfStream, feeds.allSatisfy({ $0.endOfStreamCount > 0 }) { break }
+        }
+        let elapsed = start.duration(to: .now)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return summary(wallSeconds: seconds)
+    }
+
+    func summary(wallSeconds: Double) -> RunSummary {
+        let feedSummaries = feeds.map { feed in
+            var dropped: [String: UInt64] = [:]
+            for reason in FrameDropReason.allCases where feed.drops[reason.rawValue] > 0 {
+                dropped[reason.name] = feed.drops[reason.rawValue]
+            }
+            return RunSummary.Feed(
+                name: feed.config.name, events: feed.eventsReceived, dropped: dropped,
+                framesAnnounced: feed.endOfStreamCount > 0 ? feed.framesAnnounced : nil)
+        }
+        let strategySummaries = host.strategies.map { instance in
+            var decisions: [String: UInt64] = [:]
+            for verdict in Verdict.allCases { decisions[verdict.description] = instance.decisionsByVerdict[Int(verdict.rawValue)] }
+            var reasons: [String: UInt64] = [:]
+            for reason in ReasonCode.allCases where instance.decisionsByReason[Int(reason.rawValue)] > 0 {
+                reasons[reason.description] = instance.decisionsByReason[Int(reason.rawValue)]
+            }
+            return RunSummary.Strategy(
+                name: instance.name, mode: instance.mode.rawValue, events: instance.eventsDelivered,
+                intents: instance.intents, decisions: decisions, reasons: reasons)
+        }
+        let digest = String(host.decisionDigest, radix: 16)
+        return RunSummary(
+            ticks: host.eventsRouted, feeds: feedSummaries, strategies: strategySummaries,
+            decisionDigest: String(repeating: "0", count: 16 - digest.count) + digest,
+            wallSeconds: wallSeconds,
+            ticksPerSecond: wallSeconds > 0 ? Double(host.eventsRouted) / wallSeconds : 0)
+    }
+}

@@ -1,0 +1,41 @@
+/// What a host run did, for the demo's report, `--json` output and tests.
+public struct RunSummary: Codable, Sendable, Equatable {
+    /// Per-feed counts.
+    public struct Feed: Codable, Sendable, Equatable {
+        public var name: String
+        /// Frames decoded into events.
+        public var events: UInt64
+        /// Frames dropped, by reason name (only reasons that occurred).
+        public var dropped: [String: UInt64]
+        /// Data frames the publisher announced in its end-of-stream marker(s), if any arrived.
+        public var framesAnnounced: UInt64?
+    }
+
+    /// Per-strategy counts.
+    public struct Strategy: Codable, Sendable, Equatable {
+        public var name: String
+        public var mode: String
+        /// Market events delivered to the strategy.
+        public var events: UInt64
+        /// Intents it submitted (including rejected ones).
+        public var intents: UInt64
+        /// Decisions by verdict name (APPROVE, RESHAPE, REJECT).
+        public var decisions: [String: UInt64]
+        /// Decisions by reason name (only reasons that occurred).
+        public var reasons: [String: UInt64]
+    }
+
+    /// Events routed to strategies (all feeds).
+    public var ticks: UInt64
+    public var feeds: [Feed]
+    public var strategies: [Strategy]
+    /// FNV-1a digest of the decision sequence, hex: equal across runs exactly when the decisions are.
+    public var decisionDigest: String
+    /// Wall time of the run, seconds.
+    public var wallSeconds: Double
+    /// `ticks / wallSeconds`.
+    public var ticksPerSecond: Double
+
+    /// Total intents of all strategies.
+    public var totalIntents: UInt64 { strategies.reduce(0) { $0 + $1.intents } }
+}

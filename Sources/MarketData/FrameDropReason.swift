@@ -1,0 +1,45 @@
+/// Why a feed frame was dropped. Each is counted per feed; `name` is the stable label used in logs,
+/// summaries and metrics (documented in docs/wire-format.md).
+public enum FrameDropReason: Int, Sendable, CaseIterable, CustomStringConvertible {
+    /// Not exactly two frames `[topic, payload]`.
+    case wrongFrameCount
+    /// The topic is not `md.<venue>.<symbol>`.
+    case badTopic
+    /// The topic's symbol is not one any plugin trades.
+    case unknownSymbol
+    /// The payload is neither JSON nor a binary frame, or the JSON is malformed.
+    case badJSON
+    /// A JSON payload lacks a required field or has one of the wrong type.
+    case missingField
+    /// The `type` (JSON) or `kind` (binary) is not trade, quote, bar or end of stream.
+    case unknownType
+    /// A price is NaN, infinite, zero or negative, or a quote is crossed, or a bar is inconsistent.
+    case invalidPrice
+    /// A size is NaN, infinite or negative (or zero for a trade).
+    case invalidSize
+    /// The timestamp is missing, not an integer, or not positive.
+    case invalidTimestamp
+    /// A binary payload that is not exactly 64 bytes.
+    case wrongBinaryLength
+    /// A binary payload with another magic or version.
+    case badBinaryHeader
+
+    /// Stable snake_case label.
+    public var name: String {
+        switch self {
+        case .wrongFrameCount: "wrong_frame_count"
+        case .badTopic: "bad_topic"
+        case .unknownSymbol: "unknown_symbol"
+        case .badJSON: "bad_json"
+        case .missingField: "missing_field"
+        case .unknownType: "unknown_type"
+        case .invalidPrice: "invalid_price"
+        case .invalidSize: "invalid_size"
+        case .invalidTimestamp: "invalid_timestamp"
+        case .wrongBinaryLength: "wrong_binary_length"
+        case .badBinaryHeader: "bad_binary_header"
+        }
+    }
+
+    public var description: String { name }
+}

@@ -1,0 +1,12 @@
+/* Compile-time checks that the wire layout and the contract structs are what the docs say.
+   A failure here means the header changed incompatibly: bump GH_ABI_VERSION or revert. */
+#include "gatehouse_strategy.h"
+
+_Static_assert(sizeof(gh_wire_md_v1) == GH_WIRE_MD_V1_SIZE, "binary feed payload must be 64 bytes");
+_Static_assert(offsetof(gh_wire_md_v1, ts_ns) == 8, "ts_ns at byte 8");
+_Static_assert(offsetof(gh_wire_md_v1, v) == 16, "values start at byte 16");
+_Static_assert(offsetof(gh_market_event, abi_version) == 0, "abi_version leads");
+_Static_assert(offsetof(gh_intent, struct_size) == 4, "struct_size second");
+_Static_assert(offsetof(gh_decision, struct_size) == 4, "struct_size second");
+_Static_assert(offsetof(gh_strategy_api, struct_size) == 4, "struct_size second");
+_Static_assert(offsetof(gh_host_api, struct_size) == 4, "struct_size second");

@@ -1,0 +1,338 @@
+/*
+ * gatehouse_strategy.h — the whole contract between the Gatehouse host and a strategy plugin.
+ *
+ * A strategy is a shared library (.so) that exports one C function, GH_ENTRY_SYMBOL, returning a
+ * table of callbacks (gh_strategy_api). The host opens the library with
+ * dlopen(RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE), checks the table's abi_version and struct_size,
+ * calls create() once with the strategy's own configuration as JSON, then feeds it market data.
+ * The strategy answers with order intents through the host API (gh_host_api); every intent passes
+ * the host's risk chain and the decision comes back synchronously.
+ *
+ * This header needs nothing but a C11 compiler and the C standard headers; include it alone.
+ *
+ * ----------------------------------------------------------------------------------------------
+ * Versioning
+ *   - Every struct that can grow starts with `abi_version` and `struct_size`.
+ *   - GH_ABI_VERSION changes only on an incompatible change. Compatible changes only ever append
+ *     fields to the end of a struct; a reader uses `struct_size` to know which fields exist.
+ *   - The host refuses a plugin whose table reports another GH_ABI_VERSION or a struct_size
+ *     smaller than this header's version of the table.
+ *   - Structs the plugin fills in (gh_intent, the gh_decision / gh_position it hands to the host for
+ *     writing) must have abi_version = GH_ABI_VERSION and struct_size = sizeof(the struct); use
+ *     the GH_INIT_* macros. The host never writes past the struct_size the plugin gave.
+ *
+ * Threading
+ *   - The host calls every callback of every strategy on ONE thread, the event-loop thread, one
+ *     call at a time. A strategy needs no locks for state touched only from its callbacks.
+ *   - Host API functions may be called only on that thread, from inside a callback (create
+ *     included). Called from any other thread they return GH_ERR_WRONG_THREAD and do nothing.
+ *   - A callback must not block: the whole host (all strategies, the risk chain) waits for it.
+ *
+ * Ownership and lifetimes
+ *   - The gh_strategy_api table returned by the entry function is owned by the plugin and must
+ *     stay valid for the life of the process (a static const table). Plugins are never unloaded.
+ *   - `config_json` passed to create() is owned by the host and valid only during that call.
+ *   - The gh_host_api pointer passed to create() is owned by the host and valid until destroy()
+ *     returns. Keep it in your state.
+ *   - Every struct pointer passed to a callback (market event, fill, decision) is owned by the
+ *     host and valid only during that callback. Copy what you need.
+ *   - `symbol` strings in gh_market_event and the `reason` string in gh_decision are owned by the
+ *     host and stay valid for the life of the host process.
+ *   - The intent passed to submit_intent() is owned by the caller; the host copies it.
+ *   - Strings given to log() are owned by the caller and copied before log() returns.
+ *
+ * Units
+ *   - Time: int64 nanoseconds since the Unix epoch, UTC. The host clock is *event time*: the
+ *     timestamp of the market event being processed, so a replay gives the same decisions.
+ *   - Prices: quote currency (USD) per unit. Quantities: units of the instrument (> 0; the side
+ *     gives the direction). Money: USD.
+ * ----------------------------------------------------------------------------------------------
+ */
+#ifndef GATEHOUSE_STRATEGY_H
+#define GATEHOUSE_STRATEGY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h> /* memset, for the GH_INIT_* macros */
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The contract version this header describes. */
+#define GH_ABI_VERSION 1u
+
+/** Name of the function every plugin exports (see gh_entry_fn). */
+#define GH_ENTRY_SYMBOL "gatehouse_strategy_entry"
+
+/** Marks the entry function as exported from the shared library. */
+#if defined(__GNUC__) || defined(__clang__)
+#define GH_EXPORT __attribute__((visibility("default")))
+#else
+#define GH_EXPORT
+#endif
+
+/* ---- Return codes of host API functions ---------------------------------------------------- */
+#define GH_OK 0
+#define GH_ERR_INVALID_ARGUMENT (-1) /**< a NULL pointer, a bad struct header or a bad field */
+#define GH_ERR_NOT_FOUND (-2)        /**< unknown symbol, client id or position */
+#define GH_ERR_WRONG_THREAD (-3)     /**< called from outside the event-loop thread */
+#define GH_ERR_NOT_PERMITTED (-4)    /**< called at a moment the host does not allow it */
+
+/* ---- Market data ----------------------------------------------------------------------------- */
+#define GH_MD_TRADE 1u /**< a trade printed: price, size */
+#define GH_MD_QUOTE 2u /**< top of book: bid, bid_size, ask, ask_size */
+#define GH_MD_BAR 3u   /**< a closed bar: open, high, low, close, volume; ts_ns is the bar's end */
+
+/**
+ * One market-data event as the host hands it to a strategy (on_market_data).
+ * Fields that do not apply to `kind` are 0.
+ */
+typedef struct gh_market_event {
+    uint32_t abi_version; /**< GH_ABI_VERSION */
+    uint32_t struct_size; /**< sizeof(gh_market_event) as the host was built */
+    uint32_t kind;        /**< GH_MD_TRADE, GH_MD_QUOTE or GH_MD_BAR */
+    uint32_t symbol_id;   /**< host-interned id of the symbol, stable for the host's lifetime, >= 1 */
+    int64_t ts_ns;        /**< event time, ns since the Unix epoch (UTC) */
+    const char *symbol;   /**< NUL-terminated symbol name; host-owned, valid for the host's lifetime */
+    double price;         /**< reference price: trade price, quote mid, or bar close (> 0) */
+    double size;          /**< trade size, or bar volume; 0 for a quote */
+    double bid;           /**< quote: best bid price */
+    double bid_size;      /**< quote: size at the best bid */
+    double ask;           /**< quote: best ask price */
+    double ask_size;      /**< quote: size at the best ask */
+    double open;          /**< bar: open */
+    double high;          /**< bar: high */
+    double low;           /**< bar: low */
+    double close;         /**< bar: close */
+} gh_market_event;
+
+/* ---- Intents and decisions ------------------------------------------------------------------- */
+#define GH_SIDE_BUY 1u
+#define GH_SIDE_SELL 2u
+
+#define GH_ORDER_MARKET 1u
+#define GH_ORDER_LIMIT 2u
+
+#define GH_VERDICT_APPROVE 1u /**< accepted at the requested quantity */
+#define GH_VERDICT_RESHAPE 2u /**< accepted at a smaller quantity (final_quantity) */
+#define GH_VERDICT_REJECT 3u  /**< refused; final_quantity is 0 */
+
+/**
+ * Primary reason codes. Stable numbers; new codes are only appended. `gh_decision.reason` carries
+ * the same code as a SCREAMING_SNAKE string. docs/reason-codes.md documents each one.
+ */
+#define GH_REASON_NONE 0u                 /**< clean approval */
+#define GH_REASON_INVALID_INTENT 1u       /**< the intent itself is malformed (see the log) */
+#define GH_REASON_SYMBOL_NOT_SUBSCRIBED 2u /**< symbol_id is not one of the strategy's symbols */
+#define GH_REASON_DUPLICATE_CLIENT_ID 3u  /**< client_id not greater than the last one used */
+#define GH_REASON_NO_MARKET_DATA 4u       /**< no price seen yet for the symbol */
+
+/**
+ * An order intent: what the strategy would like to trade. Build it with GH_INIT_INTENT.
+ * An intent is risk-increasing when it grows |position| of its strategy in its symbol; for one that
+ * crosses through zero (sell 8 while long 5) the part beyond zero (a new short of 3) is
+ * risk-increasing. Risk-increasing intents must carry a stop_loss_price on the protective side:
+ * below the price for a buy, above it for a sell (the price being the limit price, or the last
+ * reference price of the symbol for a market intent).
+ */
+typedef struct gh_intent {
+    uint32_t abi_version;   /**< GH_ABI_VERSION */
+    uint32_t struct_size;   /**< sizeof(gh_intent) */
+    uint64_t client_id;     /**< chosen by the strategy: >= 1 and strictly increasing per strategy */
+    uint32_t symbol_id;     /**< from gh_market_event.symbol_id or host->symbol_id() */
+    uint32_t side;          /**< GH_SIDE_BUY or GH_SIDE_SELL */
+    double quantity;        /**< units of the instrument, finite and > 0 */
+    uint32_t order_type;    /**< GH_ORDER_MARKET or GH_ORDER_LIMIT */
+    uint32_t reduce_only;   /**< 1: may only shrink the position; 0 otherwise */
+    double limit_price;     /**< LIMIT: finite and > 0; MARKET: 0 */
+    double stop_loss_price; /**< protective stop price; 0 = none */
+} gh_intent;
+
+/**
+ * The host's answer to an intent. Written by submit_intent() into the caller's struct, and passed
+ * again to on_decision() once the submitting callback has returned.
+ */
+typedef struct gh_decision {
+    uint32_t abi_version;      /**< GH_ABI_VERSION */
+    uint32_t struct_size;      /**< caller sets sizeof(gh_decision); host writes no further */
+    uint64_t client_id;        /**< the intent's client_id */
+    uint64_t decision_id;      /**< host-assigned, unique and increasing within a host run */
+    uint32_t verdict;          /**< GH_VERDICT_* */
+    uint32_t reason_code;      /**< GH_REASON_*; primary reason */
+    double requested_quantity; /**< the intent's quantity */
+    double final_quantity;     /**< quantity let through; 0 on REJECT */
+    int64_t ts_ns;             /**< event time of the decision */
+    const char *reason;        /**< reason_code as a string, e.g. "NONE"; host-owned, process lifetime */
+} gh_decision;
+
+/** A fill of an approved intent (on_fill). */
+typedef struct gh_fill {
+    uint32_t abi_version; /**< GH_ABI_VERSION */
+    uint32_t struct_size; /**< sizeof(gh_fill) as the host was built */
+    uint64_t client_id;   /**< the intent's client_id */
+    uint64_t fill_id;     /**< host-assigned, unique within a host run */
+    uint32_t symbol_id;   /**< the intent's symbol */
+    uint32_t side;        /**< GH_SIDE_* */
+    double quantity;      /**< filled units, > 0 */
+    double price;         /**< fill price */
+    double fee_usd;       /**< fee charged, USD */
+    int64_t ts_ns;        /**< event time of the fill */
+} gh_fill;
+
+/** The strategy's own position in one symbol (get_position). */
+typedef struct gh_position {
+    uint32_t abi_version;  /**< caller sets GH_ABI_VERSION */
+    uint32_t struct_size;  /**< caller sets sizeof(gh_position); host writes no further */
+    uint32_t symbol_id;    /**< the symbol asked for */
+    uint32_t reserved;     /**< 0 */
+    double quantity;       /**< signed units: > 0 long, < 0 short, 0 flat */
+    double avg_price;      /**< average entry price of the open quantity; 0 when flat */
+    double realized_pnl;   /**< USD, since the strategy started */
+    double unrealized_pnl; /**< USD at the last mark */
+    double mark_price;     /**< last reference price seen for the symbol; 0 if none yet */
+} gh_position;
+
+/* ---- The host API, handed to create() -------------------------------------------------------- */
+#define GH_LOG_DEBUG 0u
+#define GH_LOG_INFO 1u
+#define GH_LOG_WARN 2u
+#define GH_LOG_ERROR 3u
+
+/** Opaque handle to the host's state for one strategy instance. */
+typedef struct gh_host gh_host;
+
+/**
+ * Functions the host offers a strategy. Pass `host` as the first argument of each.
+ * All of them: event-loop thread only, from inside a callback (see Threading above).
+ */
+typedef struct gh_host_api {
+    uint32_t abi_version; /**< GH_ABI_VERSION */
+    uint32_t struct_size; /**< sizeof(gh_host_api) as the host was built */
+    gh_host *host;        /**< this strategy instance's handle */
+
+    /**
+     * Submit an intent through the risk chain. The decision is written to *out (set out's
+     * abi_version and struct_size first) before the call returns. Returns GH_OK when a decision
+     * was made (including a REJECT), GH_ERR_INVALID_ARGUMENT when `intent` or `out` is NULL or
+     * their headers are unusable. Not allowed from create() or destroy() (GH_ERR_NOT_PERMITTED).
+     * on_decision() receives the same decision after the current callback returns.
+     */
+    int32_t (*submit_intent)(gh_host *host, const gh_intent *intent, gh_decision *out);
+
+    /**
+     * Ask the host to cancel the unfilled rest of an approved intent. GH_OK if a cancel was
+     * requested, GH_ERR_NOT_FOUND if nothing is open under that client_id.
+     */
+    int32_t (*cancel_intent)(gh_host *host, uint64_t client_id);
+
+    /** Write a line to the host's log, tagged with the strategy's name. level: GH_LOG_*. */
+    void (*log)(gh_host *host, uint32_t level, const char *message);
+
+    /** The host's clock: event time in ns since the Unix epoch (0 before the first event). */
+    int64_t (*now_ns)(gh_host *host);
+
+    /**
+     * Read the strategy's own position in `symbol_id` into *out (set its header first).
+     * The position counts fills only: an approved intent that has not filled yet is not in it
+     * (track your own in-flight intents from their decisions and on_fill). Every fill is reported
+     * through on_fill before it shows in the position.
+     * GH_OK, or GH_ERR_NOT_FOUND if the symbol is not one of the strategy's symbols.
+     */
+    int32_t (*get_position)(gh_host *host, uint32_t symbol_id, gh_position *out);
+
+    /** The id of a symbol the strategy subscribes to, or 0 if it is not one of them. */
+    uint32_t (*symbol_id)(gh_host *host, const char *symbol);
+
+    /**
+     * Ask for on_timer() every `interval_ns` of event time (>= 1 ms); 0 stops the timer.
+     * The timer runs on event time: it fires when market events carry the clock past the deadline,
+     * once per crossing even if several periods passed. GH_OK, or GH_ERR_INVALID_ARGUMENT for an
+     * interval below 1 ms (or negative).
+     */
+    int32_t (*set_timer)(gh_host *host, int64_t interval_ns);
+} gh_host_api;
+
+/* ---- The strategy table, returned by the entry function --------------------------------------- */
+
+/**
+ * What a strategy implements. Every function pointer is required except on_fill, on_decision and
+ * on_timer, which may be NULL. All are called on the event-loop thread (see Threading above).
+ */
+typedef struct gh_strategy_api {
+    uint32_t abi_version; /**< GH_ABI_VERSION the plugin was built against */
+    uint32_t struct_size; /**< sizeof(gh_strategy_api) the plugin was built against */
+    const char *name;     /**< the strategy type's name, e.g. "ema_crossover"; static */
+
+    /**
+     * Create one instance. `config_json` is the strategy's own parameters from the host config as
+     * a JSON object (NUL-terminated, valid during this call). Return the instance state, or NULL
+     * to refuse (the host then refuses to start). Log why through host->log before returning NULL.
+     */
+    void *(*create)(const gh_host_api *host, const char *config_json);
+
+    /** A market event for one of the strategy's symbols. */
+    void (*on_market_data)(void *self, const gh_market_event *event);
+
+    /** A fill of one of the strategy's approved intents. May be NULL. */
+    void (*on_fill)(void *self, const gh_fill *fill);
+
+    /** A decision on one of the strategy's intents, after the submitting callback returned. May be NULL. */
+    void (*on_decision)(void *self, const gh_decision *decision);
+
+    /** The timer asked for with set_timer() is due; `now_ns` is event time. May be NULL. */
+    void (*on_timer)(void *self, int64_t now_ns);
+
+    /** Free the instance. Called once at shutdown; the host API is invalid after it returns. */
+    void (*destroy)(void *self);
+} gh_strategy_api;
+
+/**
+ * Signature of the entry function, exported as GH_ENTRY_SYMBOL. `host_abi_version` is the
+ * GH_ABI_VERSION the host speaks; return NULL if the plugin cannot speak it.
+ */
+typedef const gh_strategy_api *(*gh_entry_fn)(uint32_t host_abi_version);
+
+/** Declaration for C plugins: define this function in your library. */
+GH_EXPORT const gh_strategy_api *gatehouse_strategy_entry(uint32_t host_abi_version);
+
+/* ---- Initialisers ---------------------------------------------------------------------------- */
+#define GH_INIT_INTENT(x) \
+    do { memset(&(x), 0, sizeof(x)); (x).abi_version = GH_ABI_VERSION; (x).struct_size = (uint32_t)sizeof(x); } while (0)
+#define GH_INIT_DECISION GH_INIT_INTENT
+#define GH_INIT_POSITION GH_INIT_INTENT
+
+/* ---- Binary wire format of a market-data payload (feed frames) ------------------------------- */
+
+/** First two bytes of every binary payload. */
+#define GH_WIRE_MAGIC_0 0x47u /* 'G' */
+#define GH_WIRE_MAGIC_1 0x4Du /* 'M' */
+#define GH_WIRE_VERSION 1u
+
+/** Wire kind that ends a stream (replays): v[0] = number of data frames sent before it. */
+#define GH_WIRE_END_OF_STREAM 255u
+
+/**
+ * Binary payload of one market-data frame: exactly 64 bytes, every field little-endian, no
+ * padding. The symbol travels in the frame's topic (md.<venue>.<symbol>), not here.
+ *   kind TRADE: v = {price, size, 0, 0, 0, 0}
+ *   kind QUOTE: v = {bid, bid_size, ask, ask_size, 0, 0}
+ *   kind BAR:   v = {open, high, low, close, volume, 0}
+ *   kind END_OF_STREAM: v = {frames_sent, 0, 0, 0, 0, 0}
+ */
+typedef struct gh_wire_md_v1 {
+    uint8_t magic[2];  /**< GH_WIRE_MAGIC_0, GH_WIRE_MAGIC_1 */
+    uint8_t version;   /**< GH_WIRE_VERSION */
+    uint8_t kind;      /**< GH_MD_* or GH_WIRE_END_OF_STREAM */
+    uint32_t reserved; /**< 0 */
+    int64_t ts_ns;     /**< event time, ns since the Unix epoch (UTC) */
+    double v[6];       /**< IEEE-754 binary64 values, meaning by kind (above) */
+} gh_wire_md_v1;
+
+#define GH_WIRE_MD_V1_SIZE 64u
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* GATEHOUSE_STRATEGY_H */

@@ -1,0 +1,38 @@
+import CZeroMQ
+
+/// One received frame, kept at a fixed heap address so the `zmq_msg_t` is never copied
+/// (libzmq forbids copying an initialised message).
+///
+/// Reuse one instance per frame position on a hot path: each receive releases the previous
+/// content, so steady-state receiving allocates nothing in Swift.
+public final class ZMQMessage {
+    let pointer: UnsafeMutablePointer<zmq_msg_t>
+
+    /// An empty message, ready to receive into.
+    public init() {
+        pointer = .allocate(capacity: 1)
+        zmq_msg_init(pointer)
+    }
+
+    deinit {
+        zmq_msg_close(pointer)
+        pointer.deallocate()
+    }
+
+    /// The frame's bytes; valid until the next receive into this message.
+    public var bytes: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: zmq_msg_data(pointer), count: zmq_msg_size(pointer))
+    }
+
+    /// Number of bytes in the frame.
+    public var count: Int { zmq_msg_size(pointer) }
+
+    /// Whether more frames of the same multipart message follow this one.
+    public var hasMore: Bool { zmq_msg_more(pointer) != 0 }
+
+    /// The frame as an array (allocates; for control paths and tests).
+    public var array: [UInt8] { Array(bytes) }
+
+    /// The frame decoded as UTF-8 (allocates; for control paths and tests).
+    public var string: String { String(decoding: bytes, as: UTF8.self) }
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+import Host
+
+/// The `gatehouse` command: a thin front over the Host module.
+@main
+struct Gatehouse: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gatehouse",
+        abstract: "A trading runtime: strategy plugins, ZeroMQ market data, one in-process risk chain.",
+        subcommands: [RunCommand.self, DemoCommand.self])
+}

@@ -1,0 +1,270 @@
+/*
+ * fixture_plugin.c — a minimal strategy plugin for the host tests, built by the tests themselves:
+ *
+ *     gcc -std=c11 -shared -fPIC -I <StrategyABI include dir> fixture_plugin.c -o X.so [-DFIXTURE_...]
+ *
+ * It needs nothing but gatehouse_strategy.h and the C standard library.
+ *
+ * Default behaviour (no macro): a strategy named "fixture" that
+ *   - in create() stores the host API pointer and the length of the config JSON, and reads an
+ *     optional string key "trace_path" from the config;
+ *   - on every GH_MD_TRADE event submits one MARKET BUY of quantity 1 for the event's symbol_id,
+ *     with stop_loss_price = price * 0.98 and client_id 1, 2, 3, ...;
+ *   - counts market events and decisions and remembers the last decision's verdict;
+ *   - if "trace_path" was given, appends one line per callback to that file:
+ *         md <symbol> <ts_ns> <price>                                       (every market event)
+ *         decision <client_id> <verdict> <final_quantity> <reason>         (on_decision)
+ *         destroy                                                           (destroy)
+ *     Numbers: ts_ns and client_id as integers, verdict as its GH_VERDICT_* number, prices and
+ *     quantities in the shortest %g form that reads back as the same double ("100.5", "1").
+ *     A NULL symbol or reason is written as "-". The file is opened ("a"), written and closed for
+ *     each line, so a test can read it at any moment.
+ *   on_fill and on_timer are NULL (the host must accept that).
+ *
+ * Variants, one macro each:
+ *   -DFIXTURE_BAD_ABI       the table reports abi_version GH_ABI_VERSION + 1
+ *   -DFIXTURE_SMALL_TABLE   the table reports struct_size 8
+ *   -DFIXTURE_CREATE_NULL   create() logs the error "fixture refuses to start" and returns NULL
+ *   -DFIXTURE_NO_ENTRY      no gatehouse_strategy_entry at all; the library exports
+ *                           fixture_not_the_entry (returning the table) so it is still a valid .so
+ *   -DFIXTURE_ENTRY_NULL    gatehouse_strategy_entry returns NULL
+ */
+#include "gatehouse_strategy.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define FIXTURE_PATH_MAX 4096
+
+/* Bytes of a host struct a reader needs to read `field` (the header's struct_size rule). */
+#define FIXTURE_END_OF(type, field) (offsetof(type, field) + sizeof(((type *)0)->field))
+
+typedef struct fixture_state {
+    const gh_host_api *host;
+    size_t config_length;
+    uint64_t next_client_id;
+    uint64_t events_seen;
+    uint64_t decisions_seen;
+    uint32_t last_verdict; /* 0 until the first decision */
+    int tracing;
+    char trace_path[FIXTURE_PATH_MAX];
+} fixture_state;
+
+/*
+ * Copies the string value of "trace_path" from the config into `out`. Tiny on purpose: finds the
+ * quoted key followed by ':' and a string, decodes the simple escapes (\" \\ \/ \n \t \r \b \f;
+ * a \u escape makes it give up). Returns 1 if a path was found and fits.
+ */
+static int fixture_trace_path(const char *json, char *out, size_t cap) {
+    static const char key[] = "\"trace_path\"";
+    const char *p = json;
+    size_t n = 0;
+
+    if (json == NULL || cap == 0) {
+        return 0;
+    }
+    while ((p = strstr(p, key)) != NULL) {
+        const char *q = p + sizeof key - 1;
+        while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r') {
+            q++;
+        }
+        if (*q != ':') { /* the text appeared as a value, not a key: keep looking */
+            p++;
+            continue;
+        }
+        q++;
+        while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r') {
+            q++;
+        }
+        if (*q != '"') {
+            return 0;
+        }
+        q++;
+        while (*q != '"') {
+            char c = *q;
+            if (c == '\0') {
+                return 0;
+            }
+            if (c == '\\') {
+                q++;
+                switch (*q) {
+                case '"': c = '"'; break;
+                case '\\': c = '\\'; break;
+                case '/': c = '/'; break;
+                case 'n': c = '\n'; break;
+                case 't': c = '\t'; break;
+                case 'r': c = '\r'; break;
+                case 'b': c = '\b'; break;
+                case 'f': c = '\f'; break;
+                default: return 0; /* \u or garbage: not worth supporting in a fixture */
+                }
+            }
+            if (n + 1 >= cap) {
+                return 0;
+            }
+            out[n++] = c;
+            q++;
+        }
+        out[n] = '\0';
+        return n > 0;
+    }
+    return 0;
+}
+
+/* The shortest %g form of `x` that reads back as the same double. */
+static void fixture_format_double(char *buf, size_t cap, double x) {
+    int precision;
+    for (precision = 1; precision <= 17; precision++) {
+        snprintf(buf, cap, "%.*g", precision, x);
+        if (strtod(buf, NULL) == x) {
+            return;
+        }
+    }
+}
+
+static void fixture_trace(const fixture_state *s, const char *line) {
+    FILE *f;
+    if (!s->tracing) {
+        return;
+    }
+    f = fopen(s->trace_path, "a");
+    if (f == NULL) {
+        return;
+    }
+    fputs(line, f);
+    fputc('\n', f);
+    fclose(f);
+}
+
+static void *fixture_create(const gh_host_api *host, const char *config_json) {
+    fixture_state *s;
+
+    if (host == NULL || host->abi_version != GH_ABI_VERSION || host->struct_size < FIXTURE_END_OF(gh_host_api, log)) {
+        return NULL;
+    }
+#ifdef FIXTURE_CREATE_NULL
+    if (host->log != NULL) {
+        host->log(host->host, GH_LOG_ERROR, "fixture refuses to start");
+    }
+    return NULL;
+#endif
+    s = calloc(1, sizeof *s);
+    if (s == NULL) {
+        if (host->log != NULL) {
+            host->log(host->host, GH_LOG_ERROR, "fixture: out of memory");
+        }
+        return NULL;
+    }
+    s->host = host;
+    s->config_length = config_json != NULL ? strlen(config_json) : 0;
+    s->next_client_id = 1;
+    s->tracing = fixture_trace_path(config_json, s->trace_path, sizeof s->trace_path);
+    return s;
+}
+
+static void fixture_on_market_data(void *self, const gh_market_event *event) {
+    fixture_state *s = self;
+    char line[FIXTURE_PATH_MAX];
+    char price[32];
+
+    if (s == NULL || event == NULL || event->struct_size < FIXTURE_END_OF(gh_market_event, price)) {
+        return;
+    }
+    s->events_seen++;
+    if (s->tracing) {
+        fixture_format_double(price, sizeof price, event->price);
+        snprintf(line, sizeof line, "md %s %" PRId64 " %s", event->symbol != NULL ? event->symbol : "-",
+                 event->ts_ns, price);
+        fixture_trace(s, line);
+    }
+    if (event->kind == GH_MD_TRADE && s->host->submit_intent != NULL) {
+        gh_intent intent;
+        gh_decision decision;
+        GH_INIT_INTENT(intent);
+        intent.client_id = s->next_client_id++;
+        intent.symbol_id = event->symbol_id;
+        intent.side = GH_SIDE_BUY;
+        intent.quantity = 1.0;
+        intent.order_type = GH_ORDER_MARKET;
+        intent.reduce_only = 0;
+        intent.limit_price = 0.0;
+        intent.stop_loss_price = event->price * 0.98;
+        GH_INIT_DECISION(decision);
+        (void)s->host->submit_intent(s->host->host, &intent, &decision);
+    }
+}
+
+static void fixture_on_decision(void *self, const gh_decision *decision) {
+    fixture_state *s = self;
+    char line[FIXTURE_PATH_MAX];
+    char quantity[32];
+
+    if (s == NULL || decision == NULL || decision->struct_size < FIXTURE_END_OF(gh_decision, reason)) {
+        return;
+    }
+    s->decisions_seen++;
+    s->last_verdict = decision->verdict;
+    if (s->tracing) {
+        fixture_format_double(quantity, sizeof quantity, decision->final_quantity);
+        snprintf(line, sizeof line, "decision %" PRIu64 " %" PRIu32 " %s %s", decision->client_id, decision->verdict,
+                 quantity, decision->reason != NULL ? decision->reason : "-");
+        fixture_trace(s, line);
+    }
+}
+
+static void fixture_destroy(void *self) {
+    fixture_state *s = self;
+    if (s == NULL) {
+        return;
+    }
+    fixture_trace(s, "destroy");
+    free(s);
+}
+
+#ifdef FIXTURE_BAD_ABI
+#define FIXTURE_TABLE_ABI (GH_ABI_VERSION + 1u)
+#else
+#define FIXTURE_TABLE_ABI GH_ABI_VERSION
+#endif
+
+#ifdef FIXTURE_SMALL_TABLE
+#define FIXTURE_TABLE_SIZE 8u
+#else
+#define FIXTURE_TABLE_SIZE ((uint32_t)sizeof(gh_strategy_api))
+#endif
+
+static const gh_strategy_api fixture_api = {
+    FIXTURE_TABLE_ABI,
+    FIXTURE_TABLE_SIZE,
+    "fixture",
+    fixture_create,
+    fixture_on_market_data,
+    NULL, /* on_fill */
+    fixture_on_decision,
+    NULL, /* on_timer */
+    fixture_destroy,
+};
+
+#ifdef FIXTURE_NO_ENTRY
+/* The table is here, but under a name the host does not look for. */
+GH_EXPORT const gh_strategy_api *fixture_not_the_entry(uint32_t host_abi_version);
+GH_EXPORT const gh_strategy_api *fixture_not_the_entry(uint32_t host_abi_version) {
+    (void)host_abi_version;
+    return &fixture_api;
+}
+#else
+GH_EXPORT const gh_strategy_api *gatehouse_strategy_entry(uint32_t host_abi_version) {
+#ifdef FIXTURE_ENTRY_NULL
+    (void)host_abi_version;
+    (void)fixture_api;
+    return NULL;
+#else
+    /* The BAD_ABI and SMALL_TABLE variants still hand out their table: the host must catch it. */
+    if (host_abi_version != GH_ABI_VERSION) {
+        return NULL;
+    }
+    return &fixture_api;
+#endif
+}
+#endif
