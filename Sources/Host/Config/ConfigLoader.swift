@@ -26,8 +26,7 @@ public enum ConfigLoader {
         do {
             config = try YAMLDecoder().decode(GatehouseConfig.self, from: text)
         } catch let error as UnknownConfigKey {
-            let allowed = error.allowed.isEmpty ? "this section takes no keys yet" : "expected one of: \(error.allowed.joined(separator: ", "))"
-            throw ConfigError(file: file, keyPath: renderKeyPath(error.codingPath), message: "unknown key (\(allowed))")
+            throw describe(error, file: file)
         } catch let error as DecodingError {
             throw describe(error, file: file)
         } catch let error as YamlError {
@@ -50,6 +49,7 @@ public enum ConfigLoader {
         case .valueNotFound(let type, let context):
             return ConfigError(file: file, keyPath: renderKeyPath(context.codingPath), message: "missing value: expected \(typeName(type))")
         case .dataCorrupted(let context):
+            if let unknown = context.underlyingError as? UnknownConfigKey { return describe(unknown, file: file) }
             let path = renderKeyPath(context.codingPath)
             if path.isEmpty {
                 return ConfigError(file: file, message: "malformed YAML: \(context.underlyingError.map { "\($0)" } ?? context.debugDescription)")
@@ -58,6 +58,11 @@ public enum ConfigLoader {
         @unknown default:
             return ConfigError(file: file, message: "\(error)")
         }
+    }
+
+    static func describe(_ error: UnknownConfigKey, file: String) -> ConfigError {
+        let allowed = error.allowed.isEmpty ? "this section takes no keys yet" : "expected one of: \(error.allowed.joined(separator: ", "))"
+        return ConfigError(file: file, keyPath: renderKeyPath(error.codingPath), message: "unknown key (\(allowed))")
     }
 
     static func typeName(_ type: Any.Type) -> String {

@@ -77,8 +77,8 @@ final class StrategyHost {
                 ])
             }
         } catch {
+            // Every stored property is set, so deinit still runs and frees `event`.
             destroyAll()
-            event.deallocate()
             throw error
         }
         phase = .running
@@ -86,7 +86,7 @@ final class StrategyHost {
 
     deinit {
         destroyAll()
-        if phase != .creating { event.deallocate() }
+        event.deallocate()
     }
 
     private func create(_ instance: StrategyInstance, config: StrategyConfig) throws(PluginLoadError) {

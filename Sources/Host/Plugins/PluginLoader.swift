@@ -39,7 +39,11 @@ struct PluginLoader {
 
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { throw fail(path, .unreadable(String(cString: strerror(errno)))) }
-        defer { close(fd) }
+        // On success the descriptor stays open for the life of the process, like the library:
+        // glibc recognises an already-loaded object by the name given to dlopen, so a reused
+        // descriptor number would make "/proc/self/fd/N" name a different, earlier library.
+        var keepOpen = false
+        defer { if !keepOpen { close(fd) } }
         var info = stat()
         if fstat(fd, &info) != 0 { throw fail(path, .unreadable(String(cString: strerror(errno)))) }
         if info.st_mode & S_IFMT != S_IFREG { throw fail(path, .unreadable("not a regular file")) }
@@ -55,10 +59,12 @@ struct PluginLoader {
             throw fail(path, .checksumMismatch(expected: pin, actual: digest))
         }
 
-        guard let handle = dlopen("/proc/self/fd/\(fd)", RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE) else {
+        let fdPath = "/proc/self/fd/\(fd)"
+        guard let handle = dlopen(fdPath, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE) else {
             let detail = dlerror().map { String(cString: $0) } ?? "unknown dlopen error"
-            throw fail(path, .notSharedObject(dlerror: detail.replacingOccurrences(of: "/proc/self/fd/\(fd)", with: path)))
+            throw fail(path, .notSharedObject(dlerror: detail.replacingOccurrences(of: fdPath, with: path)))
         }
+        keepOpen = true
         guard let symbol = dlsym(handle, GH_ENTRY_SYMBOL) else {
             throw fail(path, .entryMissing(symbol: GH_ENTRY_SYMBOL))
         }

@@ -49,7 +49,22 @@ typedef struct fixture_state {
     uint32_t last_verdict; /* 0 until the first decision */
     int tracing;
     char trace_path[FIXTURE_PATH_MAX];
+    /* Knobs the tests turn to make the fixture misbehave on purpose. */
+    double quantity;          /* "quantity", default 1 */
+    uint64_t client_id_step;  /* "client_id_step", default 1 (0 repeats ids) */
+    uint32_t symbol_offset;   /* "symbol_id_offset", default 0 (non-zero names a foreign symbol) */
 } fixture_state;
+
+/* The number after the key "name" in `json`, or `fallback` if absent. Test fixture only. */
+static double fixture_number(const char *json, const char *name, double fallback) {
+    char key[64];
+    const char *p;
+    snprintf(key, sizeof key, "\"%s\":", name);
+    if (json == NULL || (p = strstr(json, key)) == NULL) {
+        return fallback;
+    }
+    return strtod(p + strlen(key), NULL);
+}
 
 /*
  * Copies the string value of "trace_path" from the config into `out`. Tiny on purpose: finds the
@@ -112,10 +127,11 @@ static int fixture_trace_path(const char *json, char *out, size_t cap) {
     return 0;
 }
 
-/* The shortest %g form of `x` that reads back as the same double. */
+/* The shortest %g form of `x` (at least 6 digits, so 100 prints as "100") that reads back as
+   the same double. */
 static void fixture_format_double(char *buf, size_t cap, double x) {
     int precision;
-    for (precision = 1; precision <= 17; precision++) {
+    for (precision = 6; precision <= 17; precision++) {
         snprintf(buf, cap, "%.*g", precision, x);
         if (strtod(buf, NULL) == x) {
             return;
@@ -160,6 +176,9 @@ static void *fixture_create(const gh_host_api *host, const char *config_json) {
     s->config_length = config_json != NULL ? strlen(config_json) : 0;
     s->next_client_id = 1;
     s->tracing = fixture_trace_path(config_json, s->trace_path, sizeof s->trace_path);
+    s->quantity = fixture_number(config_json, "quantity", 1.0);
+    s->client_id_step = (uint64_t)fixture_number(config_json, "client_id_step", 1.0);
+    s->symbol_offset = (uint32_t)fixture_number(config_json, "symbol_id_offset", 0.0);
     return s;
 }
 
@@ -182,16 +201,24 @@ static void fixture_on_market_data(void *self, const gh_market_event *event) {
         gh_intent intent;
         gh_decision decision;
         GH_INIT_INTENT(intent);
-        intent.client_id = s->next_client_id++;
-        intent.symbol_id = event->symbol_id;
+        int32_t rc;
+        intent.client_id = s->next_client_id;
+        s->next_client_id += s->client_id_step;
+        intent.symbol_id = event->symbol_id + s->symbol_offset;
         intent.side = GH_SIDE_BUY;
-        intent.quantity = 1.0;
+        intent.quantity = s->quantity;
         intent.order_type = GH_ORDER_MARKET;
         intent.reduce_only = 0;
         intent.limit_price = 0.0;
         intent.stop_loss_price = event->price * 0.98;
         GH_INIT_DECISION(decision);
-        (void)s->host->submit_intent(s->host->host, &intent, &decision);
+        rc = s->host->submit_intent(s->host->host, &intent, &decision);
+        if (s->tracing) {
+            /* The synchronous answer, before on_decision delivers the same decision again. */
+            snprintf(line, sizeof line, "submit %" PRIu64 " rc=%d verdict=%" PRIu32 " reason=%s", intent.client_id, rc,
+                     decision.verdict, rc == GH_OK && decision.reason != NULL ? decision.reason : "-");
+            fixture_trace(s, line);
+        }
     }
 }
 

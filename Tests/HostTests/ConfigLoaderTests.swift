@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+@testable import Host
+
+@Suite("Config loading")
+struct ConfigLoaderTests {
+    static let valid = """
+        feeds:
+          - name: sim
+            endpoint: tcp://127.0.0.1:5556
+        strategies:
+          - name: ema
+            plugin: libEMACrossover.so
+            symbols: [BTCUSD]
+            mode: live
+            allocated_capital_usd: 1000
+            params: {fast_period: 5, nested: {a: [1, 2.5, "x", true, null]}}
+        """
+
+    func parseError(_ text: String) -> ConfigError? {
+        do {
+            _ = try ConfigLoader.parse(text, file: "test.yaml")
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func theBundledDefaultConfigLoads() throws {
+        let loaded = try ConfigLoader.load(path: TestSupport.repositoryRoot.appendingPathComponent("config/gatehouse.yaml").path)
+        #expect(loaded.config.strategies.map(\.name) == ["ema_majors", "breakout_all"])
+        #expect(loaded.config.allSymbols == ["BTCUSD", "ETHUSD", "SOLUSD", "XAUUSD"])
+    }
+
+    @Test func aValidConfigDecodesWithDefaultsAndParamsAsSortedJSON() throws {
+        let loaded = try ConfigLoader.parse(Self.valid, file: "test.yaml")
+        let strategy = try #require(loaded.config.strategies.first)
+        #expect(strategy.mode == .live)
+        #expect(strategy.params.jsonText == #"{"fast_period":5,"nested":{"a":[1,2.5,"x",true,null]}}"#)
+        #expect(loaded.config.feeds[0].topics == ["md."])
+        #expect(loaded.config.host.logLevel == "info")
+    }
+
+    @Test func aMissingFileIsAnErrorNamingTheFile() {
+        do {
+            _ = try ConfigLoader.load(path: "/nonexistent/gatehouse.yaml")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.file == "/nonexistent/gatehouse.yaml")
+            #expect(error.description.contains("no such file"))
+        }
+    }
+
+    @Test func malformedYAMLIsAnErrorNamingTheFileAndLine() throws {
+        let error = try #require(parseError("feeds:\n  - name: [unclosed\n"))
+        #expect(error.file == "test.yaml")
+        #expect(error.message.contains("malformed YAML"))
+        #expect(error.message.contains("line") || error.message.contains(":"))
+    }
+
+    @Test func aWrongTypeNamesTheKeyPath() throws {
+        let text = Self.valid.replacingOccurrences(of: "allocated_capital_usd: 1000", with: "allocated_capital_usd: lots")
+        let error = try #require(parseError(text))
+        #expect(error.keyPath == "strategies[0].allocated_capital_usd")
+        #expect(error.message.contains("number"))
+    }
+
+    @Test func anUnknownKeyIsAnErrorNamingItsPath() throws {
+        let text = Self.valid.replacingOccurrences(of: "mode: live", with: "mode: live\n    max_position_pct: 25")
+        let error = try #require(parseError(text))
+        #expect(error.keyPath == "strategies[0].max_position_pct")
+        #expect(error.message.contains("unknown key"))
+    }
+
+    @Test func anUnknownTopLevelKeyIsAnError() throws {
+        let error = try #require(parseError(Self.valid + "\nrisk_limits: {}\n"))
+        #expect(error.keyPath == "risk_limits")
+    }
+
+    @Test func anyKeyInTheRiskSectionIsRefusedUntilItsStageExists() throws {
+        let error = try #require(parseError(Self.valid + "\nrisk:\n  max_gross_pct: 50\n"))
+        #expect(error.keyPath == "risk.max_gross_pct")
+    }
+
+    @Test func aMissingRequiredKeyNamesIt() throws {
+        let text = Self.valid.replacingOccurrences(of: "    allocated_capital_usd: 1000\n", with: "")
+        let error = try #require(parseError(text))
+        #expect(error.keyPath == "strategies[0].allocated_capital_usd")
+        #expect(error.message.contains("missing"))
+    }
+
+    @Test func anInvalidModeNamesTheKey() throws {
+        let text = Self.valid.replacingOccurrences(of: "mode: live", with: "mode: yolo")
+        let error = try #require(parseError(text))
+        #expect(error.keyPath == "strategies[0].mode")
+    }
+
+    @Test(arguments: [
+        ("allocated_capital_usd: 1000", "allocated_capital_usd: -5", "strategies[0].allocated_capital_usd"),
+        ("symbols: [BTCUSD]", "symbols: []", "strategies[0].symbols"),
+        ("symbols: [BTCUSD]", "symbols: [BTC.USD]", "strategies[0].symbols[0]"),
+        ("symbols: [BTCUSD]", "symbols: [BTCUSD, BTCUSD]", "strategies[0].symbols"),
+        ("mode: live", "mode: live\n    sha256: abc", "strategies[0].sha256"),
+        ("endpoint: tcp://127.0.0.1:5556", "endpoint: localhost:5556", "feeds[0].endpoint"),
+        ("name: ema", "name: \"bad name!\"", "strategies[0].name"),
+    ])
+    func invalidValuesAreRefusedWithTheirKeyPath(original: String, replacement: String, keyPath: String) throws {
+        let error = try #require(parseError(Self.valid.replacingOccurrences(of: original, with: replacement)))
+        #expect(error.keyPath == keyPath)
+    }
+
+    @Test func duplicateStrategyNamesAreRefused() throws {
+        let second = """
+
+              - name: ema
+                plugin: libEMACrossover.so
+                symbols: [ETHUSD]
+                allocated_capital_usd: 1000
+            """
+        let error = try #require(parseError(Self.valid + second))
+        #expect(error.keyPath == "strategies[1].name")
+        #expect(error.message.contains("duplicate"))
+    }
+}

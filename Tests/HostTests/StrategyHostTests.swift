@@ -1,0 +1,129 @@
+import Foundation
+import MarketData
+import Risk
+import StrategyABI
+import Testing
+@testable import Host
+
+/// The engine between feeds and plugins, driven directly (no sockets) with the gcc-built fixture.
+@Suite("Strategy host")
+struct StrategyHostTests {
+    struct Harness {
+        let host: StrategyHost
+        let traces: [String: String]
+
+        func trade(_ symbol: String, price: Double, at ts: Int64) {
+            host.deliver(.trade(symbolID: host.symbols.lookup(symbol)!, timestampNs: ts, price: price, size: 1))
+        }
+
+        func lines(_ strategy: String) -> [String] { TestSupport.traceLines(traces[strategy]!) }
+    }
+
+    /// Strategies as (name, symbols, extra params); each traces to its own file.
+    func harness(_ strategies: [(String, [String], String)]) throws -> Harness {
+        let folder = try TestSupport.temporaryFolder()
+        let plugin = try TestSupport.buildFixture(in: folder)
+        var traces: [String: String] = [:]
+        var entries: [String] = []
+        for (name, symbols, extra) in strategies {
+            let trace = folder.appendingPathComponent("\(name).trace").path
+            traces[name] = trace
+            let params = "{trace_path: \"\(trace)\"\(extra.isEmpty ? "" : ", " + extra)}"
+            entries.append(TestSupport.strategy(name, plugin: plugin, symbols: symbols, params: params))
+        }
+        let loaded = try ConfigLoader.load(path: try TestSupport.writeConfig(in: folder, strategies: entries))
+        return Harness(host: try StrategyHost(config: loaded, logger: TestSupport.logger), traces: traces)
+    }
+
+    @Test func eventsGoOnlyToStrategiesSubscribedToTheirSymbol() throws {
+        let h = try harness([("a", ["BTCUSD"], ""), ("b", ["ETHUSD", "BTCUSD"], "")])
+        h.trade("BTCUSD", price: 100, at: 1_000)
+        h.trade("ETHUSD", price: 10, at: 2_000)
+        h.host.destroyAll()
+        #expect(h.lines("a").filter { $0.hasPrefix("md ") } == ["md BTCUSD 1000 100"])
+        #expect(h.lines("b").filter { $0.hasPrefix("md ") } == ["md BTCUSD 1000 100", "md ETHUSD 2000 10"])
+    }
+
+    @Test func theDecisionComesBackSynchronouslyAndThenThroughOnDecision() throws {
+        let h = try harness([("a", ["BTCUSD"], "")])
+        h.trade("BTCUSD", price: 100, at: 1_000)
+        h.host.destroyAll()
+        #expect(h.lines("a") == [
+            "md BTCUSD 1000 100",
+            "submit 1 rc=0 verdict=1 reason=NONE",
+            "decision 1 1 1 NONE",
+            "destroy",
+        ])
+    }
+
+    @Test func anInvalidQuantityIsRejectedAsInvalidIntent() throws {
+        let h = try harness([("a", ["BTCUSD"], "quantity: -1")])
+        h.trade("BTCUSD", price: 100, at: 1_000)
+        #expect(h.lines("a").contains("submit 1 rc=0 verdict=3 reason=INVALID_INTENT"))
+        #expect(h.lines("a").contains("decision 1 3 0 INVALID_INTENT"))
+    }
+
+    @Test func aRepeatedClientIDIsRejected() throws {
+        let h = try harness([("a", ["BTCUSD"], "client_id_step: 0")])
+        h.trade("BTCUSD", price: 100, at: 1_000)
+        h.trade("BTCUSD", price: 101, at: 2_000)
+        let submits = h.lines("a").filter { $0.hasPrefix("submit") }
+        #expect(submits == ["submit 1 rc=0 verdict=1 reason=NONE", "submit 1 rc=0 verdict=3 reason=DUPLICATE_CLIENT_ID"])
+    }
+
+    @Test func anIntentForAnotherStrategysSymbolIsRejected() throws {
+        // "a" trades BTCUSD only; offset 1 makes it name ETHUSD, which only "b" subscribes to.
+        let h = try harness([("a", ["BTCUSD"], "symbol_id_offset: 1"), ("b", ["ETHUSD"], "")])
+        h.trade("ETHUSD", price: 10, at: 500)
+        h.trade("BTCUSD", price: 100, at: 1_000)
+        #expect(h.lines("a").contains("submit 1 rc=0 verdict=3 reason=SYMBOL_NOT_SUBSCRIBED"))
+    }
+
+    @Test func anIntentForASymbolWithoutAPriceYetIsRejected() throws {
+        let h = try harness([("a", ["BTCUSD", "ETHUSD"], "symbol_id_offset: 1")])
+        h.trade("BTCUSD", price: 100, at: 1_000)
+        #expect(h.lines("a").contains("submit 1 rc=0 verdict=3 reason=NO_MARKET_DATA"))
+    }
+
+    @Test func destroyIsCalledOnceAndNothingIsDeliveredAfterIt() throws {
+        let h = try harness([("a", ["BTCUSD"], "")])
+        h.host.destroyAll()
+        h.host.destroyAll()
+        h.trade("BTCUSD", price: 100, at: 1_000)
+        #expect(h.lines("a") == ["destroy"])
+    }
+
+    @Test func theEventClockNeverGoesBackwards() throws {
+        let h = try harness([("a", ["BTCUSD"], "")])
+        h.trade("BTCUSD", price: 100, at: 5_000)
+        h.trade("BTCUSD", price: 100, at: 4_000)
+        #expect(h.host.clockNs == 5_000)
+    }
+
+    @Test func theSameEventsGiveTheSameDecisionDigest() throws {
+        func digest() throws -> UInt64 {
+            let h = try harness([("a", ["BTCUSD", "ETHUSD"], ""), ("b", ["ETHUSD"], "quantity: 0")])
+            for step in 0..<50 {
+                h.trade(step % 3 == 0 ? "ETHUSD" : "BTCUSD", price: 100 + Double(step), at: Int64(1_000 * (step + 1)))
+            }
+            return h.host.decisionDigest
+        }
+        let first = try digest()
+        #expect(first == (try digest()))
+        #expect(first != 0xcbf2_9ce4_8422_2325)
+    }
+
+    @Test func reasonCodesAndVerdictsMatchTheCHeader() {
+        #expect(ReasonCode.none.rawValue == GH_REASON_NONE)
+        #expect(ReasonCode.invalidIntent.rawValue == GH_REASON_INVALID_INTENT)
+        #expect(ReasonCode.symbolNotSubscribed.rawValue == GH_REASON_SYMBOL_NOT_SUBSCRIBED)
+        #expect(ReasonCode.duplicateClientID.rawValue == GH_REASON_DUPLICATE_CLIENT_ID)
+        #expect(ReasonCode.noMarketData.rawValue == GH_REASON_NO_MARKET_DATA)
+        #expect(Verdict.approve.rawValue == GH_VERDICT_APPROVE)
+        #expect(Verdict.reshape.rawValue == GH_VERDICT_RESHAPE)
+        #expect(Verdict.reject.rawValue == GH_VERDICT_REJECT)
+        #expect(Side.buy.rawValue == GH_SIDE_BUY && Side.sell.rawValue == GH_SIDE_SELL)
+        #expect(OrderType.market.rawValue == GH_ORDER_MARKET && OrderType.limit.rawValue == GH_ORDER_LIMIT)
+        #expect(MarketEventKind.trade.rawValue == UInt8(GH_MD_TRADE) && MarketEventKind.bar.rawValue == UInt8(GH_MD_BAR))
+    }
+}
