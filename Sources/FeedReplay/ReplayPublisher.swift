@@ -83,8 +83,10 @@ public final class ReplayPublisher {
             if shouldStop() { break }
             if case .realTime(let multiple) = speed {
                 let offset = Double(event.timestampNs - firstTimestamp) / 1e9 / multiple
-                let due = start + .nanoseconds(Int64(offset * 1e9))
-                if due > .now { Thread.sleep(forTimeInterval: Double((due - .now).components.attoseconds) / 1e18 + Double((due - .now).components.seconds)) }
+                let wait = (start + .nanoseconds(Int64(offset * 1e9))) - .now
+                if wait > .zero {
+                    Thread.sleep(forTimeInterval: Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18)
+                }
             }
             switch encoding {
             case .binary: FeedFrameEncoder.encodeBinary(event, into: &payload)

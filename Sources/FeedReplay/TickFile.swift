@@ -52,8 +52,8 @@ public struct TickFile: Sendable {
             if timestamp < lastTimestamp { throw fail("ts_ns \(timestamp) is earlier than the line before (\(lastTimestamp)); sort the file by time") }
             lastTimestamp = timestamp
             let symbolName = text[1]
-            guard !symbolName.isEmpty, !symbolName.contains("."), symbolName != FeedTopic.endOfStreamSymbol else {
-                throw fail("symbol '\(symbolName)' is empty, contains a dot or is reserved")
+            guard FeedTopic.isValidName(symbolName) else {
+                throw fail("symbol '\(symbolName)' is not valid (1-32 of letters, digits, '_', '-', '/'; '_eos' is reserved)")
             }
             var values: [Double] = []
             for (index, field) in text.dropFirst(2).enumerated() {

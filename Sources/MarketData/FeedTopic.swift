@@ -10,6 +10,15 @@ public enum FeedTopic {
     /// Symbol part of the end-of-stream topic.
     public static let endOfStreamSymbol = "_eos"
 
+    /// Whether `name` can be a symbol or a venue in a topic: 1-32 characters of ASCII letters,
+    /// digits, `_`, `-` or `/` (no dots, spaces or control characters), and not `_eos`.
+    public static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.count <= 32 && name != endOfStreamSymbol && name.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "/")
+        }
+    }
+
     /// The symbol part of a topic, or `nil` if the topic is not `md.<venue>.<symbol>`.
     /// Allocates nothing: the result points into `topic`.
     public static func symbolBytes(of topic: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {

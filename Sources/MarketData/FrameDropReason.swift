@@ -7,7 +7,7 @@ public enum FrameDropReason: Int, Sendable, CaseIterable, CustomStringConvertibl
     case badTopic
     /// The topic's symbol is not one any plugin trades.
     case unknownSymbol
-    /// The payload is neither JSON nor a binary frame, or the JSON is malformed.
+    /// The payload starts like JSON (`{`) but is not one well-formed JSON object.
     case badJSON
     /// A JSON payload lacks a required field or has one of the wrong type.
     case missingField
@@ -19,7 +19,7 @@ public enum FrameDropReason: Int, Sendable, CaseIterable, CustomStringConvertibl
     case invalidSize
     /// The timestamp is missing, not an integer, or not positive.
     case invalidTimestamp
-    /// A binary payload that is not exactly 64 bytes.
+    /// A payload that is not JSON and not exactly 64 bytes (the binary size).
     case wrongBinaryLength
     /// A binary payload with another magic or version.
     case badBinaryHeader

@@ -3,7 +3,8 @@
 public enum ReasonCode: UInt32, Sendable, CaseIterable, CustomStringConvertible {
     /// A clean approval.
     case none = 0
-    /// The intent is malformed: bad header, side, type, quantity or prices.
+    /// The intent is malformed: client id 0, unknown side or order type, bad quantity or prices,
+    /// or a reduce-only flag other than 0/1.
     case invalidIntent = 1
     /// The intent names a symbol its strategy does not subscribe to.
     case symbolNotSubscribed = 2

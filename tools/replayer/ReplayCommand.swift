@@ -33,7 +33,7 @@ struct ReplayCommand: ParsableCommand {
     @Option(name: .long, help: "Replay speed as a multiple of real time (e.g. 1, 60); omit for as fast as possible.")
     var speed: Double?
 
-    @Option(name: .long, help: "Subscriptions to wait for before publishing.")
+    @Option(name: .long, help: "Subscriptions to wait for before publishing (one per subscribed topic prefix of each subscriber).")
     var subscribers: Int = 1
 
     @Option(name: .long, help: "Seconds to wait for the subscribers before giving up.")
@@ -45,6 +45,7 @@ struct ReplayCommand: ParsableCommand {
     func validate() throws {
         guard PayloadEncoding(rawValue: encoding) != nil else { throw ValidationError("--encoding must be binary or json") }
         if let speed, !(speed > 0) { throw ValidationError("--speed must be > 0") }
+        guard FeedTopic.isValidName(venue) else { throw ValidationError("--venue must be 1-32 of letters, digits, '_', '-', '/'") }
         guard subscribers >= 0 else { throw ValidationError("--subscribers must be >= 0") }
     }
 

@@ -45,11 +45,14 @@ public enum ConfigLoader {
         case .keyNotFound(let key, let context):
             return ConfigError(file: file, keyPath: renderKeyPath(context.codingPath + [key]), message: "required key is missing")
         case .typeMismatch(let type, let context):
-            return ConfigError(file: file, keyPath: renderKeyPath(context.codingPath), message: "wrong type: expected \(typeName(type))")
+            return ConfigError(file: file, keyPath: renderKeyPath(context.codingPath), message: "wrong type: expected \(typeName(type)) (\(context.debugDescription))")
         case .valueNotFound(let type, let context):
             return ConfigError(file: file, keyPath: renderKeyPath(context.codingPath), message: "missing value: expected \(typeName(type))")
         case .dataCorrupted(let context):
             if let unknown = context.underlyingError as? UnknownConfigKey { return describe(unknown, file: file) }
+            if let syntax = context.underlyingError as? YamlError {
+                return ConfigError(file: file, message: "malformed YAML: \(describe(syntax))")
+            }
             let path = renderKeyPath(context.codingPath)
             if path.isEmpty {
                 return ConfigError(file: file, message: "malformed YAML: \(context.underlyingError.map { "\($0)" } ?? context.debugDescription)")
@@ -73,7 +76,7 @@ public enum ConfigLoader {
         case is Bool.Type: "true or false"
         case is [String].Type: "a list of strings"
         default:
-            "\(type)".hasPrefix("Array") ? "a list" : "a mapping (\(type))"
+            "\(type)".hasPrefix("Array") ? "a list" : "a mapping"
         }
     }
 

@@ -1,3 +1,5 @@
+import MarketData
+
 /// Checks a decoded config for what the types alone cannot express.
 struct ConfigValidator {
     let file: String
@@ -34,7 +36,7 @@ struct ConfigValidator {
                 throw error("\(path).sha256", "must be 64 hexadecimal digits")
             }
             if strategy.symbols.isEmpty { throw error("\(path).symbols", "at least one symbol is required") }
-            for (symbolIndex, symbol) in strategy.symbols.enumerated() where !Self.isSymbol(symbol) {
+            for (symbolIndex, symbol) in strategy.symbols.enumerated() where !FeedTopic.isValidName(symbol) {
                 throw error("\(path).symbols[\(symbolIndex)]", "'\(symbol)' is not a valid symbol (letters, digits, '_', '-', '/' ; no dots)")
             }
             if Set(strategy.symbols).count != strategy.symbols.count {
@@ -65,12 +67,6 @@ struct ConfigValidator {
     static func isIdentifier(_ text: String) -> Bool {
         !text.isEmpty && text.utf8.count <= 64 && text.unicodeScalars.allSatisfy {
             ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || $0 == "_" || $0 == "-"
-        }
-    }
-
-    static func isSymbol(_ text: String) -> Bool {
-        !text.isEmpty && text.utf8.count <= 32 && text != "_eos" && text.unicodeScalars.allSatisfy {
-            ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || $0 == "_" || $0 == "-" || $0 == "/"
         }
     }
 

@@ -1,7 +1,7 @@
 /// The whole host configuration, decoded from one YAML file (see README, "Configuration").
 ///
 /// Every mapping rejects keys it does not define, every limit carries its unit in its name, and
-/// `validate` checks what types alone cannot (unique names, known symbols, positive amounts).
+/// validation checks what types alone cannot (unique names, symbol syntax, positive amounts).
 public struct GatehouseConfig: Decodable, Sendable {
     /// Process-wide settings.
     public var host: HostSettings

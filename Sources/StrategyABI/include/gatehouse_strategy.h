@@ -123,7 +123,7 @@ typedef struct gh_market_event {
  * the same code as a SCREAMING_SNAKE string. docs/reason-codes.md documents each one.
  */
 #define GH_REASON_NONE 0u                 /**< clean approval */
-#define GH_REASON_INVALID_INTENT 1u       /**< the intent itself is malformed (see the log) */
+#define GH_REASON_INVALID_INTENT 1u       /**< the intent itself is malformed (see docs/reason-codes.md) */
 #define GH_REASON_SYMBOL_NOT_SUBSCRIBED 2u /**< symbol_id is not one of the strategy's symbols */
 #define GH_REASON_DUPLICATE_CLIENT_ID 3u  /**< client_id not greater than the last one used */
 #define GH_REASON_NO_MARKET_DATA 4u       /**< no price seen yet for the symbol */

@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+
+/// The `gatehouse` and `gatehouse-replay` binaries, driven as an operator would.
+@Suite("gatehouse command")
+struct GatehouseCommandTests {
+    struct Summary: Decodable {
+        struct Feed: Decodable { let name: String; let events: UInt64; let dropped: [String: UInt64]; let framesAnnounced: UInt64? }
+        struct Strategy: Decodable { let name: String; let mode: String; let events: UInt64; let intents: UInt64; let decisions: [String: UInt64] }
+        let ticks: UInt64
+        let feeds: [Feed]
+        let strategies: [Strategy]
+        let decisionDigest: String
+    }
+
+    static func decode(_ json: String) throws -> Summary {
+        try JSONDecoder().decode(Summary.self, from: Data(json.utf8))
+    }
+
+    /// Data rows in a ticks file.
+    static func rowCount(_ path: String) throws -> UInt64 {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        return UInt64(text.split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.isEmpty }.count)
+    }
+
+    /// A copy of the default config whose feed points at `endpoint`.
+    static func config(feedEndpoint endpoint: String, in folder: URL, pluginOverride: String? = nil) throws -> String {
+        var text = try String(contentsOf: ProcessDriver.repositoryRoot.appendingPathComponent("config/gatehouse.yaml"), encoding: .utf8)
+        text = text.replacingOccurrences(of: "endpoint: tcp://127.0.0.1:5556", with: "endpoint: \(endpoint)")
+        // Plugins resolve against the folder of the binary; say so explicitly for a config elsewhere.
+        text = text.replacingOccurrences(of: "plugin_dirs: []", with: "plugin_dirs: [\"\(ProcessDriver.buildFolder.path)\"]")
+        if let pluginOverride { text = text.replacingOccurrences(of: "plugin: libBreakout.so", with: "plugin: \(pluginOverride)") }
+        let path = folder.appendingPathComponent("gatehouse.yaml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func theDemoReplaysTheBundledDataIntoBothStrategiesThroughRealSockets() throws {
+        let (status, stdout, stderr) = try ProcessDriver.run("gatehouse", ["demo", "--json"])
+        try #require(status == 0, "demo failed: \(stderr)")
+        let summary = try Self.decode(stdout)
+        let rows = try Self.rowCount(ProcessDriver.repositoryRoot.appendingPathComponent("tools/data/sample_ticks.csv").path)
+        #expect(summary.ticks == rows)
+        #expect(summary.feeds.first?.events == rows)
+        #expect(summary.feeds.first?.framesAnnounced == rows)
+        #expect(summary.feeds.first?.dropped.isEmpty == true)
+        #expect(summary.strategies.map(\.name) == ["ema_majors", "breakout_all"])
+        for strategy in summary.strategies {
+            #expect(strategy.intents > 0, "\(strategy.name) sent no intent")
+        }
+    }
+
+    @Test func theDemoPrintsAHumanReadableSummary() throws {
+        let (status, stdout, stderr) = try ProcessDriver.run("gatehouse", ["demo"])
+        try #require(status == 0, "demo failed: \(stderr)")
+        for label in ["ticks", "intents", "wall time", "ticks/s", "ema_majors", "breakout_all", "APPROVE"] {
+            #expect(stdout.contains(label), "summary lacks \(label)")
+        }
+    }
+
+    @Test func jsonAndBinaryPayloadsGiveTheSameDecisions() throws {
+        let (status1, binary, _) = try ProcessDriver.run("gatehouse", ["demo", "--json", "--encoding", "binary"])
+        let (status2, json, _) = try ProcessDriver.run("gatehouse", ["demo", "--json", "--encoding", "json"])
+        try #require(status1 == 0 && status2 == 0)
+        let a = try Self.decode(binary), b = try Self.decode(json)
+        #expect(a.decisionDigest == b.decisionDigest)
+        #expect(a.strategies.map(\.intents) == b.strategies.map(\.intents))
+    }
+
+    @Test func runRefusesABadConfigNamingTheFileAndKey() throws {
+        let folder = try ProcessDriver.temporaryFolder()
+        let path = try Self.config(feedEndpoint: "tcp://127.0.0.1:5556", in: folder)
+        let text = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "allocated_capital_usd: 20000", with: "allocated_capital: 20000")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let (status, _, stderr) = try ProcessDriver.run("gatehouse", ["run", "--config", path])
+        #expect(status == 2)
+        #expect(stderr.contains(path))
+        #expect(stderr.contains("strategies[0].allocated_capital"))
+    }
+
+    @Test func runRefusesToStartWhenAPluginCannotBeLoaded() throws {
+        let folder = try ProcessDriver.temporaryFolder()
+        let path = try Self.config(feedEndpoint: "ipc://\(folder.path)/md.sock", in: folder, pluginOverride: "libDoesNotExist.so")
+        let (status, _, stderr) = try ProcessDriver.run("gatehouse", ["run", "--config", path])
+        #expect(status == 1)
+        #expect(stderr.contains("strategy 'breakout_all'"))
+        #expect(stderr.contains("libDoesNotExist.so"))
+        // The strategy created before the failure was destroyed again.
+        #expect(stderr.contains("destroyed strategy"))
+    }
+
+    @Test(arguments: [SIGTERM, SIGINT])
+    func runStopsGracefullyOnASignalAndDestroysTheStrategies(signal: Int32) throws {
+        let folder = try ProcessDriver.temporaryFolder()
+        let path = try Self.config(feedEndpoint: "ipc://\(folder.path)/md.sock", in: folder)
+        let host = try ProcessDriver("gatehouse", ["run", "--config", path])
+        try #require(host.waitForStandardError(containing: "gatehouse ready"), "never ready: \(host.standardError)")
+        kill(host.processID, signal)
+        let status = try host.waitForExit(seconds: 30)
+        #expect(status == 0, "stderr: \(host.standardError)")
+        #expect(host.standardError.components(separatedBy: "destroyed strategy").count - 1 == 2)
+    }
+
+    @Test func theReplayerToolFeedsARunningHostLosslessly() throws {
+        let folder = try ProcessDriver.temporaryFolder()
+        let endpoint = "ipc://\(folder.path)/md.sock"
+        let ticks = ProcessDriver.repositoryRoot.appendingPathComponent("tools/data/sample_ticks.csv").path
+        let replay = try ProcessDriver("gatehouse-replay", ["--ticks", ticks, "--bind", endpoint, "--quiet", "--encoding", "json"])
+        try #require(replay.waitForStandardError(containing: "waiting for"), "replayer did not start: \(replay.standardError)")
+        let config = try Self.config(feedEndpoint: endpoint, in: folder)
+        let (status, stdout, stderr) = try ProcessDriver.run("gatehouse", ["run", "--config", config, "--until-end-of-stream", "--json"])
+        try #require(status == 0, "host failed: \(stderr)")
+        #expect(try replay.waitForExit() == 0)
+        let summary = try Self.decode(stdout)
+        let rows = try Self.rowCount(ticks)
+        #expect(summary.ticks == rows)
+        #expect(summary.feeds.first?.framesAnnounced == rows)
+    }
+
+    @Test func theReplayerRejectsAMalformedTicksFileNamingTheLine() throws {
+        let folder = try ProcessDriver.temporaryFolder()
+        let path = folder.appendingPathComponent("bad.csv").path
+        try "1000,BTCUSD,100,1\n2000,BTCUSD,abc,1\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let (status, _, stderr) = try ProcessDriver.run("gatehouse-replay", ["--ticks", path, "--bind", "ipc://\(folder.path)/x.sock"])
+        #expect(status != 0)
+        #expect(stderr.contains("\(path):2"))
+    }
+}
