@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "gatehouse", targets: ["gatehouse"]),
         .executable(name: "gatehouse-replay", targets: ["GatehouseReplay"]),
+        .executable(name: "gatehouse-bench-feed", targets: ["FeedBenchmark"]),
         // Example strategies, built as the shared libraries the host loads with dlopen.
         .library(name: "EMACrossover", type: .dynamic, targets: ["EMACrossover"]),
         .library(name: "Breakout", type: .dynamic, targets: ["Breakout"]),
@@ -87,6 +88,13 @@ let package = Package(
             path: "tools/replayer"
         ),
 
+        // Benchmarks/: feed-path throughput and latency beside a raw libzmq baseline (BENCHMARKS.md).
+        .executableTarget(
+            name: "FeedBenchmark",
+            dependencies: ["Host", "ZeroMQ", "MarketData", "FeedReplay", "StrategyABI"],
+            path: "Benchmarks/FeedBenchmark"
+        ),
+
         // Example strategies (Plugins/). Each only sees the C contract.
         .target(name: "EMACrossover", dependencies: ["StrategyABI"], path: "Plugins/EMACrossover"),
         // A C target: no public headers of its own, it only includes the contract.
@@ -95,6 +103,7 @@ let package = Package(
         // Tests, one target per module plus end-to-end tests that drive the real binary.
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "StrategyABI"]),
+        .testTarget(name: "RiskTests", dependencies: ["Risk"]),
         .testTarget(name: "FeedReplayTests", dependencies: ["FeedReplay", "MarketData", "ZeroMQ"]),
         .testTarget(
             name: "HostTests",

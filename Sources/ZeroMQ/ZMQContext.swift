@@ -17,9 +17,9 @@ public final class ZMQContext: @unchecked Sendable {
         guard let handle = zmq_ctx_new() else { throw ZMQError("zmq_ctx_new") }
         self.handle = handle
         if zmq_ctx_set(handle, ZMQ_IO_THREADS, ioThreads) != 0 {
-            let error = ZMQError("zmq_ctx_set ZMQ_IO_THREADS=\(ioThreads)")
-            zmq_ctx_term(handle)
-            throw error
+            // No zmq_ctx_term here: every stored property is set, so deinit runs on this throw and
+            // terminates the context (terminating it here too would free it twice).
+            throw ZMQError("zmq_ctx_set ZMQ_IO_THREADS=\(ioThreads)")
         }
         // Belt and braces with linger 0 on every socket: termination must not block.
         zmq_ctx_set(handle, ZMQ_BLOCKY, 0)

@@ -71,6 +71,17 @@ struct TickFileParsingTests {
         #expect(try parse("# only a comment\n\n").events.isEmpty)
     }
 
+    @Test func symbolsMayUseLettersDigitsUnderscoreDashAndSlashUpTo32Bytes() throws {
+        let long = String(repeating: "Z", count: 32)
+        let file = try parse("1,BTC/USD,1,1\n2,SOL-PERP,1,1\n3,x_1,1,1\n4,\(long),1,1\n5,eos,1,1\n")
+        #expect(file.symbols.allNames == ["BTC/USD", "SOL-PERP", "x_1", long, "eos"])
+    }
+
+    @Test func tabsAroundFieldsAreTrimmed() throws {
+        let file = try parse("100\t,\tBTCUSD,\t1.5\t,2\n")
+        #expect(file.events == [.trade(symbolID: 1, timestampNs: 100, price: 1.5, size: 2)])
+    }
+
     @Test func equalTimestampsAreAllowed() throws {
         #expect(try parse("5,A,1,1\n5,B,1,1\n5,A,2,1").events.count == 3)
     }
@@ -96,9 +107,13 @@ struct TickFileParsingTests {
         ("zero trade size", "300,BTCUSD,1,0", "invalid_size"),
         ("negative quote size", "300,BTCUSD,1,-1,2,1", "invalid_size"),
         ("crossed quote", "300,BTCUSD,101,1,100,1", "invalid_price"),
-        ("reserved symbol", "300,_eos,1,1", "reserved"),
-        ("dotted symbol", "300,BTC.USD,1,1", "contains a dot"),
-        ("empty symbol", "300,,1,1", "empty"),
+        ("reserved symbol", "300,_eos,1,1", "_eos"),
+        ("dotted symbol", "300,BTC.USD,1,1", "BTC.USD"),
+        ("empty symbol", "300,,1,1", "symbol ''"),
+        ("symbol with a space", "300,BTC USD,1,1", "BTC USD"),
+        ("symbol with a control character", "300,BTC\u{01}USD,1,1", "symbol"),
+        ("non-ASCII symbol", "300,ÉTHUSD,1,1", "ÉTHUSD"),
+        ("symbol longer than 32 bytes", "300,\(String(repeating: "X", count: 33)),1,1", "XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"),
     ])
     func errorsNameTheLine(label: String, badLine: String, messageFragment: String) throws {
         // Line 1 comment, 2 blank, 3 and 4 good, 5 bad (CRLF so the count must not be thrown off).

@@ -117,6 +117,21 @@ struct PluginLoaderTests {
         }
     }
 
+    @Test func twoDifferentPluginsInOneHostAreReallyTwoLibraries() throws {
+        // Regression: loading through /proc/self/fd/N must not let a reused descriptor number make
+        // the second dlopen return the first library.
+        let folder = try TestSupport.temporaryFolder()
+        let build = URL(fileURLWithPath: TestSupport.buildFolder)
+        let path = try TestSupport.writeConfig(in: folder, strategies: [
+            TestSupport.strategy("ema", plugin: build.appendingPathComponent("libEMACrossover.so").path, symbols: ["BTCUSD"]),
+            TestSupport.strategy("breakout", plugin: build.appendingPathComponent("libBreakout.so").path, symbols: ["BTCUSD"]),
+        ])
+        let host = try StrategyHost(config: try ConfigLoader.load(path: path), logger: TestSupport.logger)
+        defer { host.destroyAll() }
+        let names = host.strategies.map { String(cString: $0.api.pointee.name) }
+        #expect(names == ["ema_crossover", "breakout"])
+    }
+
     @Test func aFailureAfterOneStrategyWasCreatedDestroysIt() throws {
         let folder = try TestSupport.temporaryFolder()
         let good = try TestSupport.buildFixture(in: folder)

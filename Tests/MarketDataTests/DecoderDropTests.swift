@@ -69,6 +69,8 @@ struct JSONDropTests {
         Case("a boolean size", #"{"type":"trade","ts_ns":1700000000000000000,"price":101.5,"size":true}"#, .missingField),
         Case("an object price", #"{"type":"trade","ts_ns":1700000000000000000,"price":{"v":1},"size":2}"#, .missingField),
         Case("an array size", #"{"type":"trade","ts_ns":1700000000000000000,"price":101.5,"size":[2]}"#, .missingField),
+        Case("a null volume on a trade", #"{"type":"trade","ts_ns":1700000000000000000,"price":101.5,"size":2,"volume":null}"#, .missingField),
+        Case("a string bid on a trade", #"{"type":"trade","ts_ns":1700000000000000000,"price":101.5,"size":2,"bid":"1"}"#, .missingField),
     ])
     func missingOrMistypedFieldsAreDroppedAsMissingField(testCase: Case<String>) {
         #expect(decode(json: testCase.input) == .dropped(testCase.expected))
@@ -79,6 +81,7 @@ struct JSONDropTests {
         Case("upper case", #"{"type":"TRADE","ts_ns":1700000000000000000,"price":101.5,"size":2}"#, .unknownType),
         Case("empty", #"{"type":"","ts_ns":1700000000000000000,"price":101.5,"size":2}"#, .unknownType),
         Case("padded", #"{"type":"trade ","ts_ns":1700000000000000000,"price":101.5,"size":2}"#, .unknownType),
+        Case("escaped (escapes are not decoded)", #"{"type":"tr\u0061de","ts_ns":1700000000000000000,"price":101.5,"size":2}"#, .unknownType),
     ])
     func unknownTypesAreDroppedAsUnknownType(testCase: Case<String>) {
         #expect(decode(json: testCase.input) == .dropped(testCase.expected))
@@ -100,6 +103,14 @@ struct JSONDropTests {
     func invalidTimestampsAreDroppedAsInvalidTimestamp(testCase: Case<String>) {
         let json = #"{"type":"trade","ts_ns":"# + testCase.input + #","price":101.5,"size":2}"#
         #expect(decode(json: json) == .dropped(testCase.expected))
+    }
+
+    @Test func nestingFarBeyondThirtyTwoLevelsIsBadJSON() {
+        for depth in [40, 100_000] {
+            let nested = String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
+            #expect(decode(json: #"{"type":"trade","ts_ns":1700000000000000000,"price":101.5,"size":2,"deep":"# + nested + "}")
+                == .dropped(.badJSON), "depth \(depth)")
+        }
     }
 
     @Test func aMissingTimestampIsDroppedAsInvalidTimestamp() {

@@ -50,6 +50,17 @@ struct ValidDecodeTests {
         #expect(decode(json: json) == .event(.trade(symbolID: btc, timestampNs: ts, price: 101.5, size: 2)))
     }
 
+    @Test func nestingOfAFewLevelsIsSkipped() {
+        let nested = String(repeating: #"{"a":["#, count: 10) + String(repeating: "]}", count: 10)
+        #expect(decode(json: #"{"type":"trade","deep":"# + nested + #","ts_ns":1700000000000000000,"price":101.5,"size":2}"#)
+            == .event(.trade(symbolID: btc, timestampNs: ts, price: 101.5, size: 2)))
+    }
+
+    @Test func whenAFieldRepeatsTheLastValueCounts() {
+        let json = #"{"type":"quote","type":"trade","ts_ns":1,"ts_ns":1700000000000000000,"price":1,"size":9,"price":101.5,"size":2}"#
+        #expect(decode(json: json) == .event(.trade(symbolID: btc, timestampNs: ts, price: 101.5, size: 2)))
+    }
+
     @Test func memberOrderDoesNotMatter() {
         let json = #"{"size":2,"price":101.5,"ts_ns":1700000000000000000,"type":"trade"}"#
         #expect(decode(json: json) == .event(.trade(symbolID: btc, timestampNs: ts, price: 101.5, size: 2)))
@@ -102,6 +113,11 @@ struct EndOfStreamTests {
             == .endOfStream(framesSent: 0))
         #expect(decode(topic: "md.sim._eos", json: #"{"type":"eos","ts_ns":0,"frames_sent":7,"extra":[1]}"#)
             == .endOfStream(framesSent: 7))
+    }
+
+    @Test func aFractionalFramesSentIsTruncated() {
+        #expect(decode(topic: "md.sim._eos", json: #"{"type":"eos","ts_ns":1,"frames_sent":7.9}"#) == .endOfStream(framesSent: 7))
+        #expect(decode(topic: "md.sim._eos", wirePayload(kind: 255, timestampNs: ts, values: [2.5])) == .endOfStream(framesSent: 2))
     }
 
     @Test func theEosTopicNeedsNoSymbolTableEntry() {
@@ -173,6 +189,21 @@ struct BinaryLayoutTests {
         #expect(decode(topic: "md.sim.ETHUSD", buffer)
             == .event(.quote(symbolID: eth, timestampNs: ts, bid: 101.5, bidSize: 2.5, ask: 101.75, askSize: 4)))
         #expect(wirePayload(kind: 2, timestampNs: ts, values: [101.5, 2.5, 101.75, 4]) == buffer)
+    }
+
+    @Test func theExampleInTheWireFormatDocumentDecodes() {
+        // docs/wire-format.md: a trade of 0.25 at 60000.5 at ts_ns 1772460000000000000.
+        let hexDump = """
+            47 4d 01 01 00 00 00 00 00 c0 96 a6 fa 0a 99 18
+            00 00 00 00 10 4c ed 40 00 00 00 00 00 00 d0 3f
+            00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00
+            00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00
+            """
+        let buffer = hexDump.split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { UInt8($0, radix: 16) }
+        #expect(buffer.count == 64)
+        let trade = MarketEvent.trade(symbolID: btc, timestampNs: 1_772_460_000_000_000_000, price: 60000.5, size: 0.25)
+        #expect(decode(buffer) == .event(trade))
+        #expect(encodedBinary(trade) == buffer)
     }
 
     @Test func theEncoderWritesTheDocumentedBytes() {

@@ -131,6 +131,24 @@ struct FeedTopicTests {
         #expect(symbol(of: topic) == nil)
     }
 
+    @Test(arguments: ["BTCUSD", "x", "BTC/USD", "SOL-PERP", "a_b", "0123456789", String(repeating: "Z", count: 32), "eos", "_EOS"])
+    func validNamesAreAccepted(name: String) {
+        #expect(FeedTopic.isValidName(name))
+    }
+
+    @Test(arguments: ["", "_eos", "BTC.USD", "BTC USD", "BTC\tUSD", "BTC\u{7F}", "ÉTH", "BTC:USD", "BTC*",
+                      String(repeating: "Z", count: 33)])
+    func invalidNamesAreRejected(name: String) {
+        #expect(!FeedTopic.isValidName(name))
+    }
+
+    @Test func everyValidNameMakesATopicWhoseSymbolDecodesBack() {
+        for name in ["BTCUSD", "BTC/USD", "SOL-PERP", "a_b", String(repeating: "Z", count: 32)] {
+            #expect(FeedTopic.isValidName(name))
+            #expect(symbol(of: FeedTopic.topic(venue: "sim", symbol: name)) == name)
+        }
+    }
+
     @Test func aRoundTripThroughTopicGivesTheSymbolBack() {
         for name in ["BTCUSD", "X", "_eos", "SOL-PERP"] {
             #expect(symbol(of: FeedTopic.topic(venue: "v", symbol: name)) == name)

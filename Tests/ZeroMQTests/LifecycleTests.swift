@@ -74,8 +74,11 @@ struct LifecycleTests {
         let socket = try ZMQSocket(context: context, type: .pair)
         try socket.bind("inproc://aftershutdown-\(UUID().uuidString)")
         context.shutdown()
-        let error = try #require(#expect(throws: ZMQError.self) { try socket.send("late") })
+        // dontWait: without a shutdown this send would report "no peer" (false) instead of blocking.
+        let error = try #require(#expect(throws: ZMQError.self) { try socket.send("late", dontWait: true) })
         #expect(error.isContextTerminated)
+        let receiveError = try #require(#expect(throws: ZMQError.self) { try socket.receive(into: ZMQMessage(), dontWait: true) })
+        #expect(receiveError.isContextTerminated)
     }
 
     @Test(arguments: [true, false])
@@ -117,6 +120,19 @@ struct LifecycleTests {
         #expect(throws: ZMQError.self) { try socket.send("x") }
         #expect(throws: ZMQError.self) { try socket.receive(into: ZMQMessage(), dontWait: true) }
         #expect(throws: ZMQError.self) { try socket.setReceiveTimeout(milliseconds: 1) }
+    }
+
+    @Test func aRejectedContextOptionThrowsAndReleasesTheContextOnce() throws {
+        // Run it several times: a double zmq_ctx_term on the failure path corrupts the heap.
+        for _ in 0..<20 {
+            let error = try #require(#expect(throws: ZMQError.self) { _ = try ZMQContext(ioThreads: -1) })
+            #expect(error.operation.contains("ZMQ_IO_THREADS"))
+            #expect(!error.message.isEmpty)
+        }
+        // The library is still usable afterwards.
+        let context = try ZMQContext(ioThreads: 2)
+        let socket = try ZMQSocket(context: context, type: .pair)
+        try socket.bind("inproc://after-failed-context-\(UUID().uuidString)")
     }
 
     @Test func libraryVersionLooksLikeADottedVersion() {

@@ -175,16 +175,23 @@ final class StrategyHost {
     private func record(_ decision: Decision, for instance: StrategyInstance) {
         instance.decisionsByVerdict[Int(decision.verdict.rawValue)] &+= 1
         instance.decisionsByReason[Int(decision.reason.rawValue)] &+= 1
-        for word in [UInt64(decision.strategyID), decision.clientID, UInt64(decision.symbolID),
-                     UInt64(decision.verdict.rawValue), UInt64(decision.reason.rawValue),
-                     decision.finalQuantity.bitPattern, UInt64(bitPattern: decision.timestampNs)] {
-            decisionDigest = (decisionDigest ^ word) &* 0x0000_0100_0000_01b3
-        }
+        // Word by word rather than over an array literal, which would allocate per decision.
+        mixIntoDigest(UInt64(decision.strategyID))
+        mixIntoDigest(decision.clientID)
+        mixIntoDigest(UInt64(decision.symbolID))
+        mixIntoDigest(UInt64(decision.verdict.rawValue))
+        mixIntoDigest(UInt64(decision.reason.rawValue))
+        mixIntoDigest(decision.finalQuantity.bitPattern)
+        mixIntoDigest(UInt64(bitPattern: decision.timestampNs))
         if decision.verdict == .reject {
             instance.logger.debug("intent rejected", metadata: [
                 "client_id": "\(decision.clientID)", "reason": "\(decision.reason)",
             ])
         }
+    }
+
+    private func mixIntoDigest(_ word: UInt64) {
+        decisionDigest = (decisionDigest ^ word) &* 0x0000_0100_0000_01b3
     }
 
     static func cDecision(_ decision: Decision) -> gh_decision {

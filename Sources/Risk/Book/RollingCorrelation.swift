@@ -1,0 +1,123 @@
+import Foundation
+
+/// Rolling Pearson correlation of log returns between every pair of symbols, sampled on a fixed
+/// event-time grid.
+///
+/// At each grid boundary the last mark of every symbol is sampled and its log return since the
+/// previous boundary enters a window of `windowSamples`; the oldest leaves. Each pair keeps the
+/// running sums (n, Σx, Σy, Σx², Σy², Σxy) over the steps where both symbols had a return, so
+/// reading a correlation is O(1) whatever the window length. A grid step costs O(symbols²) and
+/// happens once per `sampleSeconds` of event time, never per decision.
+public struct RollingCorrelation: Sendable {
+    public let symbolCount: Int
+    public let windowSamples: Int
+    public let sampleNs: Int64
+
+    /// Returns per step, `windowSamples × symbolCount`, NaN where a symbol had none.
+    var returns: [Double]
+    var head = 0            // slot of the next step
+    var filled = 0          // steps in the window
+    var lastSampledMark: [Double]
+    /// Grid index of the last sample taken (.min before the first).
+    var lastGrid: Int64 = .min
+
+    // Pair sums over i < j, at `pairIndex(i, j)`.
+    var n: [Int32]
+    var sx: [Double], sy: [Double], sxx: [Double], syy: [Double], sxy: [Double]
+    /// Steps in the window where the symbol had a return.
+    var samples: [Int32]
+
+    public init(symbolCount: Int, windowSamples: Int, sampleSeconds: Double) {
+        self.symbolCount = symbolCount
+        self.windowSamples = windowSamples
+        self.sampleNs = Int64(sampleSeconds * 1e9)
+        returns = Array(repeating: .nan, count: windowSamples * max(symbolCount, 1))
+        lastSampledMark = Array(repeating: 0, count: symbolCount)
+        let pairs = symbolCount * (symbolCount - 1) / 2
+        n = Array(repeating: 0, count: pairs)
+        sx = Array(repeating: 0, count: pairs)
+        sy = sx; sxx = sx; syy = sx; sxy = sx
+        samples = Array(repeating: 0, count: symbolCount)
+    }
+
+    @inline(__always) func pairIndex(_ i: Int, _ j: Int) -> Int {
+        // Row-major upper triangle without the diagonal, 0-based symbols, i < j.
+        i * (2 * symbolCount - i - 1) / 2 + (j - i - 1)
+    }
+
+    /// Samples the grid boundaries passed up to event time `ns`, using the marks as they are now
+    /// (`marks[k]` for symbol k+1; 0 = no price yet). Call before applying a newer mark, so a
+    /// boundary samples the last price before it.
+    public mutating func advance(to ns: Int64, marks: [Double]) {
+        guard sampleNs > 0 else { return }
+        let grid = ns / sampleNs
+        if lastGrid == .min {
+            lastGrid = grid
+            for k in 0..<symbolCount { lastSampledMark[k] = marks[k] }
+            return
+        }
+        guard grid > lastGrid else { return }
+        // After a gap only the first step sees a price change; the rest are flat steps. More
+        // than a window of them leaves the same window, so stop there.
+        let steps = Int(min(grid - lastGrid, Int64(windowSamples)))
+        for step in 0..<steps { addStep(marks: marks, flat: step > 0) }
+        lastGrid = grid
+    }
+
+    mutating func addStep(marks: [Double], flat: Bool) {
+        let base = head * symbolCount
+        if filled == windowSamples { evictStep(at: base) } else { filled += 1 }
+        for k in 0..<symbolCount {
+            let previous = lastSampledMark[k], current = marks[k]
+            var value = Double.nan
+            if previous > 0 && current > 0 { value = flat ? 0 : Foundation.log(current / previous) }
+            returns[base + k] = value
+            if current > 0 { lastSampledMark[k] = current }
+            if !value.isNaN { samples[k] += 1 }
+        }
+        for i in 0..<symbolCount {
+            let x = returns[base + i]
+            if x.isNaN { continue }
+            for j in (i + 1)..<max(symbolCount, i + 1) {
+                let y = returns[base + j]
+                if y.isNaN { continue }
+                let p = pairIndex(i, j)
+                n[p] += 1; sx[p] += x; sy[p] += y; sxx[p] += x * x; syy[p] += y * y; sxy[p] += x * y
+            }
+        }
+        head = (head + 1) % windowSamples
+    }
+
+    mutating func evictStep(at base: Int) {
+        for i in 0..<symbolCount {
+            let x = returns[base + i]
+            if x.isNaN { continue }
+            samples[i] -= 1
+            for j in (i + 1)..<max(symbolCount, i + 1) {
+                let y = returns[base + j]
+                if y.isNaN { continue }
+                let p = pairIndex(i, j)
+                n[p] -= 1; sx[p] -= x; sy[p] -= y; sxx[p] -= x * x; syy[p] -= y * y; sxy[p] -= x * y
+            }
+        }
+    }
+
+    /// Return samples of the symbol in the window.
+    public func sampleCount(symbol: UInt32) -> Int { Int(samples[Int(symbol) - 1]) }
+
+    /// Correlation of two symbols' returns over their common samples, with the sample count;
+    /// nil when they have fewer than `minSamples` in common or either has no variance.
+    public func correlation(_ a: UInt32, _ b: UInt32, minSamples: Int) -> Double? {
+        guard a != b else { return 1 }
+        let i = Int(min(a, b)) - 1, j = Int(max(a, b)) - 1
+        let p = pairIndex(i, j)
+        let count = Double(n[p])
+        guard n[p] >= Int32(minSamples) else { return nil }
+        let varX = sxx[p] - sx[p] * sx[p] / count
+        let varY = syy[p] - sy[p] * sy[p] / count
+        // Relative threshold: removing samples from running sums leaves rounding residue.
+        guard varX > 1e-18 * max(1, sxx[p]), varY > 1e-18 * max(1, syy[p]) else { return nil }
+        let cov = sxy[p] - sx[p] * sy[p] / count
+        return max(-1, min(1, cov / (varX * varY).squareRoot()))
+    }
+}

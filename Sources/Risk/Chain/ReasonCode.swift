@@ -1,0 +1,173 @@
+/// Stable reason codes attached to decisions. Raw values equal the `GH_REASON_*` constants of the
+/// plugin contract and never change; new codes are only appended. docs/reason-codes.md lists them.
+///
+/// A code names the rule; its severity says what the rule does to the risk-increasing part of an
+/// intent. A blocked intent that also reduces a position is reshaped to its reducing part, so the
+/// verdict can be RESHAPE with a HARD_REJECT code: the code says which rule, the verdict what happened.
+public enum ReasonCode: UInt32, Sendable, CaseIterable, CustomStringConvertible {
+    /// A clean approval.
+    case none = 0
+    /// The intent is malformed: client id 0, unknown side or order type, bad quantity or prices,
+    /// or a reduce-only flag other than 0/1.
+    case invalidIntent = 1
+    /// The intent names a symbol its strategy does not subscribe to.
+    case symbolNotSubscribed = 2
+    /// The client id is not greater than the strategy's previous one.
+    case duplicateClientID = 3
+    /// No price has been seen yet for the symbol, so the intent cannot be valued.
+    case noMarketData = 4
+    /// The operator's kill switch is on: every intent is refused, reducing ones included.
+    case killSwitchActive = 5
+    /// The account is HALTED (latched): no new risk until an explicit reset.
+    case accountHalted = 6
+    /// The account is REDUCING: no new risk.
+    case accountReducing = 7
+    /// The symbol's last mark is older than `stale_after_seconds` of event time.
+    case staleMarketData = 8
+    /// A risk-increasing intent without a stop-loss price.
+    case stopLossRequired = 9
+    /// The stop-loss is on the wrong side of the price (at or above it for a buy, at or below for a sell).
+    case stopLossWrongSide = 10
+    /// Account drawdown from peak reached the halt level; the account is now latched HALTED.
+    case accountDrawdownHalt = 11
+    /// Account drawdown is inside the buffer below the halt level: no new risk.
+    case drawdownBuffer = 12
+    /// Drawdown from the highest hourly equity mark of the last 24 h reached its limit.
+    case rollingDrawdownBreached = 13
+    /// The account lost its daily limit since the start of the UTC day.
+    case accountDailyLoss = 14
+    /// The strategy's drawdown from its own peak reached its breaker.
+    case strategyDrawdownBreaker = 15
+    /// The strategy lost its daily limit since the start of the UTC day.
+    case strategyDailyLoss = 16
+    /// The intent would open a position beyond the strategy's maximum number of open positions.
+    case maxOpenPositions = 17
+    /// The strategy used its approved risk-increasing intents for the UTC day.
+    case maxTradesPerDay = 18
+    /// Reshaped to the remaining aggregate live gross budget.
+    case aggregateNotionalReshape = 19
+    /// No aggregate live gross budget left.
+    case aggregateNotionalExhausted = 20
+    /// Reshaped to the remaining per-symbol budget.
+    case symbolNotionalReshape = 21
+    /// No per-symbol budget left.
+    case symbolNotionalExhausted = 22
+    /// Reshaped to the remaining budget of a correlated cluster.
+    case clusterNotionalReshape = 23
+    /// No budget left in a correlated cluster.
+    case clusterNotionalExhausted = 24
+    /// Reshaped to the strategy's maximum position in the symbol.
+    case strategyPositionReshape = 25
+    /// The strategy's position in the symbol is at its maximum.
+    case strategyPositionExhausted = 26
+    /// Reshaped so the loss at the stop stays within the strategy's risk per trade.
+    case riskPerTradeReshape = 27
+    /// Scaled down for correlation with the live book.
+    case correlationScaled = 28
+    /// Too few overlapping return samples to judge correlation: no scaling (a note, not a block).
+    case correlationInsufficientData = 29
+    /// Correlation with the live book above the configured rejection level.
+    case correlationTooHigh = 30
+    /// Scaled down after consecutive losing trades.
+    case cooldownScaled = 31
+    /// The strategy is paused by the decay detector until an operator resumes it.
+    case decayPaused = 32
+    /// The quantity left is below the symbol's minimum order size.
+    case belowMinOrderSize = 33
+    /// A reduce-only intent was trimmed to the size of the position it reduces.
+    case reduceOnlyTrimmed = 34
+    /// A reduce-only intent that would reduce nothing.
+    case reduceOnlyNothingToReduce = 35
+
+    /// The SCREAMING_SNAKE name, as printed in logs and passed to plugins.
+    public var name: StaticString {
+        switch self {
+        case .none: "NONE"
+        case .invalidIntent: "INVALID_INTENT"
+        case .symbolNotSubscribed: "SYMBOL_NOT_SUBSCRIBED"
+        case .duplicateClientID: "DUPLICATE_CLIENT_ID"
+        case .noMarketData: "NO_MARKET_DATA"
+        case .killSwitchActive: "KILL_SWITCH_ACTIVE"
+        case .accountHalted: "ACCOUNT_HALTED"
+        case .accountReducing: "ACCOUNT_REDUCING"
+        case .staleMarketData: "STALE_MARKET_DATA"
+        case .stopLossRequired: "STOP_LOSS_REQUIRED"
+        case .stopLossWrongSide: "STOP_LOSS_WRONG_SIDE"
+        case .accountDrawdownHalt: "ACCOUNT_DRAWDOWN_HALT"
+        case .drawdownBuffer: "DRAWDOWN_BUFFER"
+        case .rollingDrawdownBreached: "ROLLING_DRAWDOWN_BREACHED"
+        case .accountDailyLoss: "ACCOUNT_DAILY_LOSS"
+        case .strategyDrawdownBreaker: "STRATEGY_DRAWDOWN_BREAKER"
+        case .strategyDailyLoss: "STRATEGY_DAILY_LOSS"
+        case .maxOpenPositions: "MAX_OPEN_POSITIONS"
+        case .maxTradesPerDay: "MAX_TRADES_PER_DAY"
+        case .aggregateNotionalReshape: "AGGREGATE_NOTIONAL_RESHAPE"
+        case .aggregateNotionalExhausted: "AGGREGATE_NOTIONAL_EXHAUSTED"
+        case .symbolNotionalReshape: "SYMBOL_NOTIONAL_RESHAPE"
+        case .symbolNotionalExhausted: "SYMBOL_NOTIONAL_EXHAUSTED"
+        case .clusterNotionalReshape: "CLUSTER_NOTIONAL_RESHAPE"
+        case .clusterNotionalExhausted: "CLUSTER_NOTIONAL_EXHAUSTED"
+        case .strategyPositionReshape: "STRATEGY_POSITION_RESHAPE"
+        case .strategyPositionExhausted: "STRATEGY_POSITION_EXHAUSTED"
+        case .riskPerTradeReshape: "RISK_PER_TRADE_RESHAPE"
+        case .correlationScaled: "CORRELATION_SCALED"
+        case .correlationInsufficientData: "CORRELATION_INSUFFICIENT_DATA"
+        case .correlationTooHigh: "CORRELATION_TOO_HIGH"
+        case .cooldownScaled: "COOLDOWN_SCALED"
+        case .decayPaused: "DECAY_PAUSED"
+        case .belowMinOrderSize: "BELOW_MIN_ORDER_SIZE"
+        case .reduceOnlyTrimmed: "REDUCE_ONLY_TRIMMED"
+        case .reduceOnlyNothingToReduce: "REDUCE_ONLY_NOTHING_TO_REDUCE"
+        }
+    }
+
+    /// How a reason weighs on a decision.
+    public var severity: Severity {
+        switch self {
+        case .none: .info
+        case .correlationInsufficientData: .warn
+        case .aggregateNotionalReshape, .symbolNotionalReshape, .clusterNotionalReshape, .strategyPositionReshape,
+             .riskPerTradeReshape, .correlationScaled, .cooldownScaled, .reduceOnlyTrimmed:
+            .reshape
+        default: .hardReject
+        }
+    }
+
+    /// Names of the `key=value` detail values a note with this code carries, in order.
+    public var detailKeys: [StaticString] {
+        switch self {
+        case .none, .invalidIntent, .symbolNotSubscribed, .duplicateClientID, .killSwitchActive,
+             .accountHalted, .accountReducing, .stopLossRequired, .reduceOnlyNothingToReduce:
+            []
+        case .noMarketData: []
+        case .staleMarketData: ["age_s", "stale_after_s"]
+        case .stopLossWrongSide: ["price", "stop"]
+        case .accountDrawdownHalt, .drawdownBuffer, .rollingDrawdownBreached, .strategyDrawdownBreaker:
+            ["drawdown_pct", "limit_pct"]
+        case .accountDailyLoss, .strategyDailyLoss: ["loss_pct", "limit_pct"]
+        case .maxOpenPositions: ["open", "limit"]
+        case .maxTradesPerDay: ["trades", "limit"]
+        case .aggregateNotionalReshape, .aggregateNotionalExhausted, .symbolNotionalReshape, .symbolNotionalExhausted,
+             .clusterNotionalReshape, .clusterNotionalExhausted, .strategyPositionReshape, .strategyPositionExhausted:
+            ["cap_usd", "used_usd", "requested_usd", "remaining_usd"]
+        case .riskPerTradeReshape: ["cap_usd", "requested_risk_usd", "stop_distance"]
+        case .correlationScaled, .correlationTooHigh: ["correlation", "factor"]
+        case .correlationInsufficientData: ["samples", "min_samples"]
+        case .cooldownScaled: ["losses", "factor"]
+        case .decayPaused: ["sharpe", "trades"]
+        case .belowMinOrderSize: ["quantity", "min_quantity"]
+        case .reduceOnlyTrimmed: ["requested", "position"]
+        }
+    }
+
+    public var description: String { name.description }
+
+    /// The weight of a reason: a hard reject refuses the risk-increasing part, a reshape reduces
+    /// it, a warning only annotates it.
+    public enum Severity: String, Sendable {
+        case hardReject = "HARD_REJECT"
+        case reshape = "RESHAPE"
+        case warn = "WARN"
+        case info = "INFO"
+    }
+}

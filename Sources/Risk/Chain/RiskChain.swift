@@ -1,0 +1,238 @@
+/// The fixed chain every intent passes, in order: PortfolioGuard → CorrelationSizer → Cooldown →
+/// DecayDetector. Pure and deterministic: no I/O, no clock read (time is passed in), no globals;
+/// the same calls in the same order give the same decisions.
+///
+/// Quantities: an intent splits into a *reducing* part (up to the size of the position it
+/// shrinks, counting pending orders) and a *risk-increasing* part (the rest). Every limit acts on
+/// the risk-increasing part only; the reducing part passes everything except the kill switch, so a
+/// halted account can still get out. Each stage sees the quantity the previous one let through;
+/// factors compound.
+///
+/// Cost: one decision is O(1) in the number of strategies and O(symbols held) at most (the
+/// correlation scan); state is kept as running aggregates, and the trace buffer is reused, so a
+/// decision allocates nothing in steady state.
+public struct RiskChain: Sendable {
+    public let limits: RiskLimits
+    /// Positions, marks, equity and their aggregates.
+    public private(set) var book: PortfolioBook
+    /// Return correlations between symbols.
+    public private(set) var correlations: RollingCorrelation
+    /// Kill switch, operator state and latches.
+    public internal(set) var controls = AccountControls()
+    /// Per strategy (index id − 1): closed trades of the decay window, and whether paused.
+    public internal(set) var decayWindows: [DecayWindow]
+    public internal(set) var decayPaused: [Bool]
+    /// What each stage did to the last decided intent (reused buffer).
+    public internal(set) var trace: [StageNote] = []
+    /// State changes made by the chain since the caller last cleared them.
+    public internal(set) var stateChanges: [StateChange] = []
+
+    /// Symbol names by id − 1, as given.
+    public let symbolNames: [String]
+    let minOrderQuantity: [Double]        // per symbol, 0 = use the notional minimum
+    let clusterMembers: [[UInt32]]
+    let clusterCapsPct: [Double]
+    let symbolClusters: [[Int]]           // per symbol, indices into clusterMembers
+
+    /// A chain over `symbols` (id k is `symbols[k-1]`) and `strategies` (id k is `strategies[k-1]`),
+    /// starting from `startingEquityUSD` of account equity. `limits` must be valid.
+    public init(limits: RiskLimits, symbols: [String], strategies: [(mode: BookMode, allocatedCapitalUSD: Double)],
+                startingEquityUSD: Double) {
+        precondition(limits.validationFailure() == nil, "invalid risk limits: \(limits.validationFailure()!)")
+        self.limits = limits
+        self.symbolNames = symbols
+        book = PortfolioBook(startingEquityUSD: startingEquityUSD, strategies: strategies, symbolCount: symbols.count)
+        correlations = RollingCorrelation(
+            symbolCount: symbols.count, windowSamples: limits.correlationWindowSamples,
+            sampleSeconds: limits.correlationSampleSeconds)
+        decayWindows = Array(repeating: DecayWindow(windowDays: limits.decayWindowDays), count: strategies.count)
+        decayPaused = Array(repeating: false, count: strategies.count)
+        minOrderQuantity = symbols.map { limits.minOrderQuantity[$0] ?? 0 }
+        var ids: [String: UInt32] = [:]
+        for (index, name) in symbols.enumerated() { ids[name] = UInt32(index + 1) }
+        var members: [[UInt32]] = []
+        var caps: [Double] = []
+        var bySymbol = Array(repeating: [Int](), count: symbols.count)
+        for cluster in limits.clusters {
+            let memberIDs = cluster.symbols.compactMap { ids[$0] }
+            for id in memberIDs { bySymbol[Int(id) - 1].append(members.count) }
+            members.append(memberIDs)
+            caps.append(cluster.maxPctOfEquity)
+        }
+        clusterMembers = members
+        clusterCapsPct = caps
+        symbolClusters = bySymbol
+        trace.reserveCapacity(16)
+        stateChanges.reserveCapacity(16)
+    }
+
+    // MARK: Market data and fills
+
+    /// A new mark for `symbol` at event time `ns`: samples correlations on the grid, revalues the
+    /// book and latches HALTED if the account drawdown reached the halt level.
+    public mutating func updateMark(symbol: UInt32, price: Double, at ns: Int64) {
+        correlations.advance(to: ns, marks: book.marks)
+        book.updateMark(symbol: symbol, price: price, at: ns)
+        checkDrawdownLatch(at: ns)
+    }
+
+    /// A fill: updates the book, and on a closed round trip the cooldown streak and the decay window.
+    @discardableResult
+    public mutating func applyFill(
+        strategy: UInt32, symbol: UInt32, side: Side, quantity: Double, price: Double, feeUSD: Double, at ns: Int64
+    ) -> ClosedTrade? {
+        let closed = book.applyFill(strategy: strategy, symbol: symbol, side: side, quantity: quantity,
+                                    price: price, feeUSD: feeUSD, at: ns)
+        if let closed { recordClosedTrade(closed) }
+        checkDrawdownLatch(at: ns)
+        return closed
+    }
+
+    /// Releases pending quantity that will not fill (signed units, as approved).
+    public mutating func releasePending(strategy: UInt32, symbol: UInt32, quantity: Double) {
+        book.releasePending(strategy: strategy, symbol: symbol, quantity: quantity)
+    }
+
+    /// Clears the list of state changes after the caller has recorded them.
+    public mutating func clearStateChanges() { stateChanges.removeAll(keepingCapacity: true) }
+
+    // MARK: Operator actions
+
+    /// Turns the kill switch on or off.
+    public mutating func setKillSwitch(_ on: Bool) { controls.killSwitch = on }
+
+    /// Sets the operator's trading state.
+    public mutating func setOperatorState(_ state: TradingState) { controls.operatorState = state }
+
+    /// Clears a latched halt. Returns false (and keeps the latch) while the cause is still present,
+    /// unless `force`.
+    public mutating func resetHaltLatch(force: Bool) -> Bool {
+        guard controls.haltLatch != nil else { return true }
+        if !force && book.drawdownPct >= limits.drawdownHaltPct { return false }
+        controls.haltLatch = nil
+        return true
+    }
+
+    /// Resumes a strategy the decay detector paused.
+    public mutating func resumeStrategy(_ strategy: UInt32) { decayPaused[Int(strategy) - 1] = false }
+
+    mutating func checkDrawdownLatch(at ns: Int64) {
+        guard controls.haltLatch == nil else { return }
+        let drawdown = book.drawdownPct
+        if drawdown >= limits.drawdownHaltPct {
+            controls.haltLatch = .accountDrawdownHalt
+            stateChanges.append(StateChange(kind: .accountHalted, reason: .accountDrawdownHalt, atNs: ns,
+                                            value: drawdown, limit: limits.drawdownHaltPct))
+        }
+    }
+
+    // MARK: Deciding
+
+    /// The work on one intent as it moves through the stages.
+    struct Work {
+        let intent: OrderIntent
+        /// Valuation price: the limit price of a limit intent, else the symbol's mark.
+        let price: Double
+        /// +1 buy, −1 sell.
+        let direction: Double
+        /// The strategy's position including pending orders, signed units.
+        let effectivePosition: Double
+        /// Part of the quantity that shrinks the position (always allowed but for the kill switch).
+        let reducing: Double
+        /// Risk-increasing part still allowed.
+        var increasing: Double
+        /// The rule that stopped the risk-increasing part, if one did.
+        var blockedBy: ReasonCode?
+        /// The reshape that cut the most, and by how much.
+        var largestCut: (code: ReasonCode, amount: Double)?
+
+        var quantity: Double { reducing + increasing }
+    }
+
+    /// Decides `intent` at event time `ns`. The intent's fields must already be valid (the host
+    /// checks them); the symbol must have a mark. On APPROVE or RESHAPE the final quantity is
+    /// booked as pending at once, so the next intent sees it.
+    public mutating func decide(_ intent: OrderIntent, decisionID: UInt64, at ns: Int64) -> Decision {
+        trace.removeAll(keepingCapacity: true)
+        book.advanceClock(to: ns)
+        let strategy = intent.strategyID, symbol = intent.symbolID
+        let mark = book.mark(symbol)
+        let effective = book.position(strategy: strategy, symbol: symbol) + book.pending(strategy: strategy, symbol: symbol)
+        let direction = intent.side.sign
+        let reducing = effective != 0 && (effective > 0) != (direction > 0) ? min(intent.quantity, abs(effective)) : 0
+        var work = Work(
+            intent: intent, price: intent.orderType == .limit ? intent.limitPrice : mark, direction: direction,
+            effectivePosition: effective, reducing: reducing, increasing: intent.quantity - reducing)
+
+        func reject(_ code: ReasonCode, stage: RiskStage) -> Decision {
+            note(stage, code, quantityIn: intent.quantity, quantityOut: 0)
+            return Decision(decisionID: decisionID, strategyID: strategy, clientID: intent.clientID, symbolID: symbol,
+                            verdict: .reject, reason: code, requestedQuantity: intent.quantity, finalQuantity: 0, timestampNs: ns)
+        }
+
+        // The operator's block stops everything, reducing intents included.
+        if controls.killSwitch { return reject(.killSwitchActive, stage: .portfolioGuard) }
+        if mark <= 0 { return reject(.noMarketData, stage: .portfolioGuard) }
+        if intent.reduceOnly && work.increasing > 0 {
+            if work.reducing == 0 { return reject(.reduceOnlyNothingToReduce, stage: .portfolioGuard) }
+            let requested = work.increasing
+            work.increasing = 0
+            cut(&work, .reduceOnlyTrimmed, amount: requested, stage: .portfolioGuard, quantityIn: intent.quantity,
+                details: (intent.quantity, abs(effective), 0, 0))
+        }
+
+        portfolioGuard(&work, at: ns)
+        correlationSizer(&work)
+        cooldown(&work)
+        decayDetector(&work)
+
+        let final = work.quantity
+        if final <= 0 {
+            return Decision(decisionID: decisionID, strategyID: strategy, clientID: intent.clientID, symbolID: symbol,
+                            verdict: .reject, reason: work.blockedBy ?? work.largestCut?.code ?? .none,
+                            requestedQuantity: intent.quantity, finalQuantity: 0, timestampNs: ns)
+        }
+        let minimum = minOrderQuantity[Int(symbol) - 1] > 0 ? minOrderQuantity[Int(symbol) - 1] : limits.minOrderNotionalUSD / work.price
+        if final < minimum * (1 - 1e-12) {
+            note(.execution, .belowMinOrderSize, quantityIn: final, quantityOut: 0, details: (final, minimum, 0, 0))
+            return Decision(decisionID: decisionID, strategyID: strategy, clientID: intent.clientID, symbolID: symbol,
+                            verdict: .reject, reason: .belowMinOrderSize, requestedQuantity: intent.quantity,
+                            finalQuantity: 0, timestampNs: ns)
+        }
+        let reshaped = final < intent.quantity
+        book.addPending(strategy: strategy, symbol: symbol, quantity: direction * final)
+        if work.increasing > 0 { book.countTrade(strategy: strategy) }
+        return Decision(decisionID: decisionID, strategyID: strategy, clientID: intent.clientID, symbolID: symbol,
+                        verdict: reshaped ? .reshape : .approve,
+                        reason: reshaped ? (work.blockedBy ?? work.largestCut?.code ?? .none) : .none,
+                        requestedQuantity: intent.quantity, finalQuantity: final, timestampNs: ns)
+    }
+
+    /// Records what a stage did.
+    mutating func note(_ stage: RiskStage, _ code: ReasonCode, quantityIn: Double, quantityOut: Double,
+                       factor: Double = 1, details: (Double, Double, Double, Double) = (0, 0, 0, 0)) {
+        trace.append(StageNote(stage: stage, code: code, quantityIn: quantityIn, quantityOut: quantityOut,
+                               factor: factor, details: details))
+    }
+
+    /// Stops the risk-increasing part for `code` (the reducing part still passes).
+    mutating func block(_ work: inout Work, _ code: ReasonCode, stage: RiskStage,
+                        details: (Double, Double, Double, Double) = (0, 0, 0, 0)) {
+        let before = work.quantity
+        work.increasing = 0
+        work.blockedBy = code
+        note(stage, code, quantityIn: before, quantityOut: work.quantity, details: details)
+    }
+
+    /// Records a reshape that removed `amount` units, keeping the largest one as the primary reason.
+    mutating func cut(_ work: inout Work, _ code: ReasonCode, amount: Double, stage: RiskStage, quantityIn: Double,
+                      factor: Double = 1, details: (Double, Double, Double, Double)) {
+        if amount > (work.largestCut?.amount ?? 0) { work.largestCut = (code, amount) }
+        note(stage, code, quantityIn: quantityIn, quantityOut: work.quantity, factor: factor, details: details)
+    }
+
+    /// Records a stage that let the intent through unchanged.
+    mutating func pass(_ work: Work, stage: RiskStage) {
+        note(stage, .none, quantityIn: work.quantity, quantityOut: work.quantity)
+    }
+}

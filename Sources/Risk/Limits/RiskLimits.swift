@@ -1,0 +1,165 @@
+/// Every limit and factor of the risk chain. Defaults are the values of the source documents;
+/// every one can be set in the `risk` section of the config. Percentages are in percent (25 means
+/// 25 %), money in USD, durations in seconds, all as named.
+public struct RiskLimits: Sendable, Equatable {
+    // MARK: Account (PortfolioGuard)
+
+    /// Aggregate live gross notional cap as a percentage of equity (seed 001: 50 %).
+    public var maxGrossPctOfEquity: Double = 50
+    /// Optional absolute aggregate gross cap, USD; the smaller of the two caps applies.
+    public var maxGrossUSD: Double? = nil
+    /// Per-symbol live gross cap as a percentage of equity (seed 001: 25 %).
+    public var maxSymbolPctOfEquity: Double = 25
+    /// Correlated clusters: symbols whose summed live gross is capped together.
+    public var clusters: [Cluster] = []
+    /// A mark older than this (event time) makes risk-increasing intents on the symbol REJECT
+    /// `STALE_MARKET_DATA`, seconds.
+    public var staleAfterSeconds: Double = 30
+    /// Account drawdown from peak equity that latches HALTED until an explicit reset (seed 001: 15 %).
+    public var drawdownHaltPct: Double = 15
+    /// Width of the buffer below the halt inside which no new risk is opened (seed 000, item 4),
+    /// percentage points: with 15 and 3, new risk stops at 12 % drawdown.
+    public var drawdownBufferPct: Double = 3
+    /// Rolling 24 h drawdown (from the highest hourly equity mark of the last 24 h) at which new
+    /// risk stops until the drawdown falls back below it (seed 004).
+    public var rolling24hDrawdownPct: Double = 10
+    /// Account loss since the start of the UTC day, as a percentage of day-start equity, at which
+    /// new risk stops until the next UTC day (seed 002: 3 %).
+    public var accountDailyLossPct: Double = 3
+    /// Smallest order notional the venue takes, USD; a quantity reshaped below it is REJECT
+    /// `BELOW_MIN_ORDER_SIZE`. Per-symbol quantities override it.
+    public var minOrderNotionalUSD: Double = 10
+    /// Per-symbol minimum order quantity (units); symbols not listed use `minOrderNotionalUSD`.
+    public var minOrderQuantity: [String: Double] = [:]
+
+    // MARK: Per strategy (PortfolioGuard), as percentages of the strategy's allocated capital
+
+    /// Largest position notional in one symbol (seed 001: 25 %).
+    public var strategyMaxPositionPct: Double = 25
+    /// Largest loss if the stop is hit, |entry − stop| × quantity (seed 002: 2 %).
+    public var strategyMaxRiskPerTradePct: Double = 2
+    /// Strategy drawdown from its own peak equity at which its new risk stops (seed 001: 20 %).
+    public var strategyDrawdownPct: Double = 20
+    /// Strategy loss since the start of the UTC day at which its new risk stops (seed 001: 5 %).
+    public var strategyDailyLossPct: Double = 5
+    /// Most symbols a strategy may hold positions in at once (seed 002: 10).
+    public var strategyMaxOpenPositions: Int = 10
+    /// Most risk-increasing intents a strategy may have approved per UTC day (seed 002: 20).
+    public var strategyMaxTradesPerDay: Int = 20
+
+    // MARK: CorrelationSizer (seeds 001, 002)
+
+    /// Event-time grid of the return samples, seconds.
+    public var correlationSampleSeconds: Double = 60
+    /// Samples in the rolling window.
+    public var correlationWindowSamples: Int = 120
+    /// Fewest overlapping samples for a correlation to count.
+    public var correlationMinSamples: Int = 30
+    /// Exposure-weighted correlation at or below which the factor is 1.
+    public var correlationFullSizeAt: Double = 0.3
+    /// Exposure-weighted correlation at or above which the factor is `correlationMinFactor`.
+    public var correlationMinSizeAt: Double = 0.8
+    /// Factor at and above `correlationMinSizeAt` (seed 001: 25 %).
+    public var correlationMinFactor: Double = 0.25
+    /// Optional: REJECT `CORRELATION_TOO_HIGH` above this correlation (seed 002 uses 0.8).
+    public var correlationRejectAbove: Double? = nil
+
+    // MARK: Cooldown (seed 001, layer 5)
+
+    /// Consecutive losing trades at which sizing starts halving.
+    public var cooldownLossesBeforeScaling: Int = 3
+    /// Factor at the first scaled step; each further loss multiplies it by this again.
+    public var cooldownStepFactor: Double = 0.5
+    /// Lowest factor.
+    public var cooldownFloorFactor: Double = 0.10
+
+    // MARK: DecayDetector (seed 001, layer 7)
+
+    /// Closed trades of this many days count, days.
+    public var decayWindowDays: Double = 30
+    /// Fewest closed trades in the window before the detector may pause a strategy.
+    public var decayMinTrades: Int = 10
+    /// Annualized Sharpe below which the strategy is paused.
+    public var decayMinSharpe: Double = 0.5
+
+    /// A named group of symbols capped together.
+    public struct Cluster: Sendable, Equatable {
+        /// Name used in reason details.
+        public var name: String
+        /// Member symbols.
+        public var symbols: [String]
+        /// Cap on the members' summed live gross, percent of equity.
+        public var maxPctOfEquity: Double
+
+        public init(name: String, symbols: [String], maxPctOfEquity: Double) {
+            self.name = name
+            self.symbols = symbols
+            self.maxPctOfEquity = maxPctOfEquity
+        }
+    }
+
+    /// The seed defaults.
+    public init() {}
+
+    /// A limit that cannot be used, naming its config key.
+    public struct Invalid: Error, Sendable, Equatable, CustomStringConvertible {
+        /// Config key under `risk`, e.g. `cooldown.floor_factor`.
+        public let key: String
+        public let message: String
+        public var description: String { "\(key): \(message)" }
+    }
+
+    /// The first unusable value, or nil. Keys are the config keys under `risk`.
+    public func validationFailure() -> Invalid? {
+        func percent(_ value: Double, _ key: String, allowZero: Bool = false) -> Invalid? {
+            if !value.isFinite || value < 0 || (!allowZero && value == 0) || value > 100 {
+                return Invalid(key: key, message: "must be a percentage in \(allowZero ? "[0" : "(0"), 100]")
+            }
+            return nil
+        }
+        let checks: [Invalid?] = [
+            percent(maxGrossPctOfEquity, "account.max_gross_pct_of_equity"),
+            maxGrossUSD.flatMap { $0.isFinite && $0 > 0 ? nil : Invalid(key: "account.max_gross_usd", message: "must be a positive amount") },
+            percent(maxSymbolPctOfEquity, "account.max_symbol_pct_of_equity"),
+            staleAfterSeconds.isFinite && staleAfterSeconds > 0 ? nil : Invalid(key: "account.stale_after_seconds", message: "must be > 0"),
+            percent(drawdownHaltPct, "account.drawdown_halt_pct"),
+            percent(drawdownBufferPct, "account.drawdown_buffer_pct", allowZero: true),
+            drawdownBufferPct < drawdownHaltPct ? nil : Invalid(key: "account.drawdown_buffer_pct", message: "must be below account.drawdown_halt_pct"),
+            percent(rolling24hDrawdownPct, "account.rolling_24h_drawdown_pct"),
+            percent(accountDailyLossPct, "account.daily_loss_pct"),
+            minOrderNotionalUSD.isFinite && minOrderNotionalUSD >= 0 ? nil : Invalid(key: "account.min_order_notional_usd", message: "must be >= 0"),
+            minOrderQuantity.first { !($0.value.isFinite && $0.value > 0) }.map {
+                Invalid(key: "account.min_order_quantity.\($0.key)", message: "must be > 0")
+            },
+            percent(strategyMaxPositionPct, "strategy.max_position_pct"),
+            percent(strategyMaxRiskPerTradePct, "strategy.max_risk_per_trade_pct"),
+            percent(strategyDrawdownPct, "strategy.drawdown_pct"),
+            percent(strategyDailyLossPct, "strategy.daily_loss_pct"),
+            strategyMaxOpenPositions >= 1 ? nil : Invalid(key: "strategy.max_open_positions", message: "must be >= 1"),
+            strategyMaxTradesPerDay >= 1 ? nil : Invalid(key: "strategy.max_trades_per_day", message: "must be >= 1"),
+            correlationSampleSeconds.isFinite && correlationSampleSeconds >= 1 ? nil : Invalid(key: "correlation.sample_seconds", message: "must be >= 1"),
+            correlationMinSamples >= 3 ? nil : Invalid(key: "correlation.min_samples", message: "must be >= 3"),
+            correlationWindowSamples >= correlationMinSamples ? nil
+                : Invalid(key: "correlation.window_samples", message: "must be >= correlation.min_samples (\(correlationMinSamples))"),
+            correlationWindowSamples <= 10_000 ? nil : Invalid(key: "correlation.window_samples", message: "must be <= 10000"),
+            (-1...1).contains(correlationFullSizeAt) ? nil : Invalid(key: "correlation.full_size_at", message: "must be a correlation in [-1, 1]"),
+            (-1...1).contains(correlationMinSizeAt) && correlationMinSizeAt > correlationFullSizeAt ? nil
+                : Invalid(key: "correlation.min_size_at", message: "must be in [-1, 1] and above correlation.full_size_at"),
+            correlationMinFactor > 0 && correlationMinFactor <= 1 ? nil : Invalid(key: "correlation.min_factor", message: "must be in (0, 1]"),
+            correlationRejectAbove.flatMap { (-1...1).contains($0) ? nil : Invalid(key: "correlation.reject_above", message: "must be in [-1, 1]") },
+            cooldownLossesBeforeScaling >= 1 ? nil : Invalid(key: "cooldown.losses_before_scaling", message: "must be >= 1"),
+            cooldownStepFactor > 0 && cooldownStepFactor <= 1 ? nil : Invalid(key: "cooldown.step_factor", message: "must be in (0, 1]"),
+            cooldownFloorFactor > 0 && cooldownFloorFactor <= 1 ? nil : Invalid(key: "cooldown.floor_factor", message: "must be in (0, 1]"),
+            decayWindowDays.isFinite && decayWindowDays > 0 ? nil : Invalid(key: "decay.window_days", message: "must be > 0"),
+            decayMinTrades >= 2 ? nil : Invalid(key: "decay.min_trades", message: "must be >= 2"),
+            decayMinSharpe.isFinite ? nil : Invalid(key: "decay.min_sharpe", message: "must be a number"),
+        ]
+        if let first = checks.compactMap({ $0 }).first { return first }
+        for (index, cluster) in clusters.enumerated() {
+            if cluster.name.isEmpty { return Invalid(key: "clusters[\(index)].name", message: "must not be empty") }
+            if cluster.symbols.count < 2 { return Invalid(key: "clusters[\(index)].symbols", message: "a cluster needs at least two symbols") }
+            if let failure = percent(cluster.maxPctOfEquity, "clusters[\(index)].max_pct_of_equity") { return failure }
+        }
+        return nil
+    }
+}

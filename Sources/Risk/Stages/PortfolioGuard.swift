@@ -1,0 +1,101 @@
+/// PortfolioGuard (seeds 000–004): account-wide and per-strategy limits across every live strategy
+/// at the same instant. It never changes a strategy's direction or symbol, only how much
+/// risk-increasing quantity may pass. Checks, in order, on the risk-increasing part:
+///
+/// 1. account state: HALTED (latched or by an operator), REDUCING (by an operator);
+/// 2. a fresh mark (`STALE_MARKET_DATA`);
+/// 3. a stop-loss on the protective side (`STOP_LOSS_REQUIRED`, `STOP_LOSS_WRONG_SIDE`);
+/// 4. account drawdown halt (latches HALTED), drawdown buffer, rolling 24 h drawdown, daily loss;
+/// 5. the strategy's drawdown breaker, daily loss, open positions and trades per day;
+/// 6. budgets, reshaping to the smallest remaining one: the strategy's position and risk per
+///    trade, then aggregate, per-symbol and cluster live gross (`PortfolioGuard+Budgets.swift`).
+extension RiskChain {
+    mutating func portfolioGuard(_ work: inout Work, at ns: Int64) {
+        guard work.increasing > 0 else { return pass(work, stage: .portfolioGuard) }
+        if accountBlocks(&work, at: ns) { return }
+        if strategyBlocks(&work) { return }
+        applyBudgets(&work)
+    }
+
+    /// Account state, data freshness, stop-loss and account loss limits. True if it blocked.
+    mutating func accountBlocks(_ work: inout Work, at ns: Int64) -> Bool {
+        let intent = work.intent
+        switch controls.effectiveState {
+        case .halted:
+            block(&work, .accountHalted, stage: .portfolioGuard)
+            return true
+        case .reducing:
+            block(&work, .accountReducing, stage: .portfolioGuard)
+            return true
+        case .active:
+            break
+        }
+        let age = Double(ns - book.markTime(intent.symbolID)) / 1e9
+        if age > limits.staleAfterSeconds {
+            block(&work, .staleMarketData, stage: .portfolioGuard, details: (age, limits.staleAfterSeconds, 0, 0))
+            return true
+        }
+        if intent.stopLossPrice == 0 {
+            block(&work, .stopLossRequired, stage: .portfolioGuard)
+            return true
+        }
+        if (work.direction > 0 && intent.stopLossPrice >= work.price) || (work.direction < 0 && intent.stopLossPrice <= work.price) {
+            block(&work, .stopLossWrongSide, stage: .portfolioGuard, details: (work.price, intent.stopLossPrice, 0, 0))
+            return true
+        }
+        let drawdown = book.drawdownPct
+        if drawdown >= limits.drawdownHaltPct {
+            checkDrawdownLatch(at: ns)
+            block(&work, .accountDrawdownHalt, stage: .portfolioGuard, details: (drawdown, limits.drawdownHaltPct, 0, 0))
+            return true
+        }
+        let bufferStart = limits.drawdownHaltPct - limits.drawdownBufferPct
+        if limits.drawdownBufferPct > 0 && drawdown >= bufferStart {
+            block(&work, .drawdownBuffer, stage: .portfolioGuard, details: (drawdown, bufferStart, 0, 0))
+            return true
+        }
+        let rolling = book.rolling24hDrawdownPct
+        if rolling >= limits.rolling24hDrawdownPct {
+            block(&work, .rollingDrawdownBreached, stage: .portfolioGuard, details: (rolling, limits.rolling24hDrawdownPct, 0, 0))
+            return true
+        }
+        let dailyLoss = book.dailyLossPct
+        if dailyLoss >= limits.accountDailyLossPct {
+            block(&work, .accountDailyLoss, stage: .portfolioGuard, details: (dailyLoss, limits.accountDailyLossPct, 0, 0))
+            return true
+        }
+        return false
+    }
+
+    /// The strategy's own breakers and counts. True if it blocked.
+    mutating func strategyBlocks(_ work: inout Work) -> Bool {
+        let id = work.intent.strategyID
+        let entry = book.strategy(id)
+        let equity = book.equityUSD(strategy: id)
+        let peak = max(entry.peakEquityUSD, equity)
+        let drawdown = peak > 0 ? max(0, (peak - equity) / peak * 100) : 0
+        if drawdown >= limits.strategyDrawdownPct {
+            block(&work, .strategyDrawdownBreaker, stage: .portfolioGuard, details: (drawdown, limits.strategyDrawdownPct, 0, 0))
+            return true
+        }
+        // Seed 001: the daily limit is a share of the strategy's allocated capital.
+        let dailyLoss = max(0, (entry.dayStartEquityUSD - equity) / entry.allocatedCapitalUSD * 100)
+        if dailyLoss >= limits.strategyDailyLossPct {
+            block(&work, .strategyDailyLoss, stage: .portfolioGuard, details: (dailyLoss, limits.strategyDailyLossPct, 0, 0))
+            return true
+        }
+        // Opening a symbol the strategy has nothing in (or flipping through zero opens a new one).
+        let opensNew = work.effectivePosition == 0
+        if opensNew && entry.openPositions >= limits.strategyMaxOpenPositions {
+            block(&work, .maxOpenPositions, stage: .portfolioGuard,
+                  details: (Double(entry.openPositions), Double(limits.strategyMaxOpenPositions), 0, 0))
+            return true
+        }
+        if entry.tradesToday >= limits.strategyMaxTradesPerDay {
+            block(&work, .maxTradesPerDay, stage: .portfolioGuard,
+                  details: (Double(entry.tradesToday), Double(limits.strategyMaxTradesPerDay), 0, 0))
+            return true
+        }
+        return false
+    }
+}
