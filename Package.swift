@@ -107,7 +107,7 @@ let package = Package(
         .testTarget(name: "FeedReplayTests", dependencies: ["FeedReplay", "MarketData", "ZeroMQ"]),
         .testTarget(
             name: "HostTests",
-            dependencies: ["Host", "StrategyABI", "ZeroMQ", "MarketData", "FeedReplay", "CSQLite"],
+            dependencies: ["Host", "Risk", "StrategyABI", "ZeroMQ", "MarketData", "FeedReplay", "CSQLite"],
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["ZeroMQ", "MarketData"]),

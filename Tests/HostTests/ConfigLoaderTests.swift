@@ -1,4 +1,5 @@
 import Foundation
+import Risk
 import Testing
 @testable import Host
 
@@ -77,9 +78,65 @@ struct ConfigLoaderTests {
         #expect(error.keyPath == "risk_limits")
     }
 
-    @Test func anyKeyInTheRiskSectionIsRefusedUntilItsStageExists() throws {
-        let error = try #require(parseError(Self.valid + "\nrisk:\n  max_gross_pct: 50\n"))
-        #expect(error.keyPath == "risk.max_gross_pct")
+    @Test func anUnknownKeyInTheRiskSectionNamesItsPath() throws {
+        let error = try #require(parseError(Self.valid + "\nrisk:\n  account:\n    max_gross_pct: 50\n"))
+        #expect(error.keyPath == "risk.account.max_gross_pct")
+        #expect(error.message.contains("max_gross_pct_of_equity"))
+    }
+
+    @Test func riskKeysOverrideTheSeedDefaults() throws {
+        let risk = """
+
+            risk:
+              account:
+                starting_equity_usd: 250000
+                max_gross_pct_of_equity: 40
+                max_gross_usd: 90000
+              strategy:
+                max_trades_per_day: 7
+              clusters:
+                - name: majors
+                  symbols: [BTCUSD, BTCUSD2]
+                  max_pct_of_equity: 30
+              correlation:
+                reject_above: 0.9
+              cooldown:
+                floor_factor: 0.2
+              decay:
+                min_trades: 12
+            """
+        let text = Self.valid.replacingOccurrences(of: "symbols: [BTCUSD]", with: "symbols: [BTCUSD, BTCUSD2]") + risk
+        let loaded = try ConfigLoader.parse(text, file: "test.yaml")
+        let limits = loaded.config.risk.limits
+        #expect(loaded.config.startingEquityUSD == 250_000)
+        #expect(limits.maxGrossPctOfEquity == 40 && limits.maxGrossUSD == 90_000)
+        #expect(limits.strategyMaxTradesPerDay == 7)
+        #expect(limits.clusters == [.init(name: "majors", symbols: ["BTCUSD", "BTCUSD2"], maxPctOfEquity: 30)])
+        #expect(limits.correlationRejectAbove == 0.9)
+        #expect(limits.cooldownFloorFactor == 0.2)
+        #expect(limits.decayMinTrades == 12)
+        // Untouched keys keep the seed values.
+        #expect(limits.maxSymbolPctOfEquity == 25 && limits.drawdownHaltPct == 15 && limits.decayMinSharpe == 0.5)
+    }
+
+    @Test func withoutARiskSectionTheSeedDefaultsApplyAndEquityIsTheLiveCapital() throws {
+        let loaded = try ConfigLoader.parse(Self.valid, file: "test.yaml")
+        #expect(loaded.config.risk.limits == Risk.RiskLimits())
+        #expect(loaded.config.startingEquityUSD == 1000)
+    }
+
+    @Test(arguments: [
+        ("risk:\n  account:\n    max_gross_pct_of_equity: -5\n", "risk.account.max_gross_pct_of_equity"),
+        ("risk:\n  cooldown:\n    floor_factor: 1.5\n", "risk.cooldown.floor_factor"),
+        ("risk:\n  correlation:\n    window_samples: 20\n", "risk.correlation.window_samples"),
+        ("risk:\n  account:\n    drawdown_buffer_pct: 20\n", "risk.account.drawdown_buffer_pct"),
+        ("risk:\n  account:\n    starting_equity_usd: 0\n", "risk.account.starting_equity_usd"),
+        ("risk:\n  strategy:\n    max_open_positions: 0\n", "risk.strategy.max_open_positions"),
+        ("risk:\n  clusters:\n    - {name: c, symbols: [BTCUSD, DOGE], max_pct_of_equity: 30}\n", "risk.clusters[0].symbols[1]"),
+    ])
+    func invalidRiskValuesAreRefusedNamingTheKey(fragment: String, keyPath: String) throws {
+        let error = try #require(parseError(Self.valid + "\n" + fragment))
+        #expect(error.keyPath == keyPath)
     }
 
     @Test func aMissingRequiredKeyNamesIt() throws {

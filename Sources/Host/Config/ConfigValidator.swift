@@ -49,8 +49,25 @@ struct ConfigValidator {
                 throw error("\(path).params", "must be a mapping")
             }
         }
+        try validateRisk(config)
         try validateEndpoint(config.endpoints.events, at: "endpoints.events")
         try validateEndpoint(config.endpoints.control, at: "endpoints.control")
+    }
+
+    func validateRisk(_ config: GatehouseConfig) throws(ConfigError) {
+        if let failure = config.risk.limits.validationFailure() { throw error("risk.\(failure.key)", failure.message) }
+        if let equity = config.risk.startingEquityUSD, !(equity > 0 && equity.isFinite) {
+            throw error("risk.account.starting_equity_usd", "must be a positive amount")
+        }
+        let known = Set(config.allSymbols)
+        for (index, cluster) in config.risk.limits.clusters.enumerated() {
+            for (symbolIndex, symbol) in cluster.symbols.enumerated() where !known.contains(symbol) {
+                throw error("risk.clusters[\(index)].symbols[\(symbolIndex)]", "'\(symbol)' is not a symbol of any strategy")
+            }
+        }
+        for symbol in config.risk.limits.minOrderQuantity.keys.sorted() where !known.contains(symbol) {
+            throw error("risk.account.min_order_quantity.\(symbol)", "'\(symbol)' is not a symbol of any strategy")
+        }
     }
 
     func validateEndpoint(_ endpoint: String, at path: String) throws(ConfigError) {

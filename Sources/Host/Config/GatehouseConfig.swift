@@ -28,6 +28,14 @@ public struct GatehouseConfig: Decodable, Sendable {
         endpoints = try container.decodeIfPresent(EndpointsConfig.self, forKey: .endpoints) ?? EndpointsConfig()
     }
 
+    /// Account equity the risk chain starts from: `risk.account.starting_equity_usd`, else the
+    /// sum of the live strategies' allocated capital (or of all strategies when none is live), USD.
+    public var startingEquityUSD: Double {
+        if let configured = risk.startingEquityUSD { return configured }
+        let live = strategies.filter { $0.mode == .live }
+        return (live.isEmpty ? strategies : live).reduce(0) { $0 + $1.allocatedCapitalUSD }
+    }
+
     /// Every symbol any strategy trades, in first-mention order (this order gives symbol ids).
     public var allSymbols: [String] {
         var seen: Set<String> = []
@@ -133,19 +141,6 @@ public struct StrategyConfig: Decodable, Sendable {
         mode = try container.decodeIfPresent(StrategyMode.self, forKey: .mode) ?? .shadow
         allocatedCapitalUSD = try container.decode(Double.self, forKey: .allocatedCapitalUSD)
         params = try container.decodeIfPresent(JSONValue.self, forKey: .params) ?? .object([:])
-    }
-}
-
-/// Risk limits. The risk chain's stages add their sections here; until then the section exists
-/// so a config can carry it, and any key in it is refused as unknown rather than ignored.
-public struct RiskConfig: Decodable, Sendable {
-    /// Keys this section accepts (none yet: each risk stage adds its own).
-    static let allowedKeys: [String] = []
-
-    init() {}
-
-    public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(allowed: Self.allowedKeys)
     }
 }
 

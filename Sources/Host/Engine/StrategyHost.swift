@@ -30,11 +30,12 @@ final class StrategyHost {
 
     private let logger: Logger
     private let loopThread: pthread_t
-    private let chain = PassThroughRiskChain()
+    /// The risk chain and the books it keeps.
+    private(set) var risk: RiskChain
+    /// The execution stage: records approved orders (no venue is connected yet).
+    private(set) var execution = RecordingExecutionAdapter()
     /// `routes[symbolID]`: indices into `strategies` of the subscribers, in config order.
     private var routes: [[Int]]
-    /// Last reference price by symbol id (0: none yet).
-    private var marks: [Double]
     /// The event struct passed to `on_market_data`, reused for every event.
     private let event: UnsafeMutablePointer<gh_market_event>
     private var pendingDecisions: [(strategy: Int, decision: gh_decision)] = []
@@ -52,7 +53,10 @@ final class StrategyHost {
         let config = loaded.config
         symbols = SymbolTable(config.allSymbols)
         routes = Array(repeating: [], count: symbols.count + 1)
-        marks = Array(repeating: 0, count: symbols.count + 1)
+        risk = RiskChain(
+            limits: config.risk.limits, symbols: symbols.allNames,
+            strategies: config.strategies.map { (mode: $0.mode == .live ? BookMode.live : .shadow, allocatedCapitalUSD: $0.allocatedCapitalUSD) },
+            startingEquityUSD: config.startingEquityUSD)
         event = .allocate(capacity: 1)
         event.initialize(to: gh_market_event())
         pendingDecisions.reserveCapacity(64)
@@ -109,7 +113,8 @@ final class StrategyHost {
         guard phase == .running else { return }
         let symbol = Int(marketEvent.symbolID)
         if marketEvent.timestampNs > clockNs { clockNs = marketEvent.timestampNs }
-        marks[symbol] = marketEvent.referencePrice
+        risk.updateMark(symbol: marketEvent.symbolID, price: marketEvent.referencePrice, at: marketEvent.timestampNs)
+        if !risk.stateChanges.isEmpty { reportStateChanges() }
         fill(event, from: marketEvent)
         eventsRouted &+= 1
         for index in routes[symbol] {
@@ -153,12 +158,16 @@ final class StrategyHost {
         let decisionID = nextDecisionID
         nextDecisionID += 1
         instance.intents &+= 1
-        let hasMark = instance.isSubscribed(raw.symbol_id) && marks[Int(raw.symbol_id)] > 0
+        let hasMark = instance.isSubscribed(raw.symbol_id) && risk.book.mark(raw.symbol_id) > 0
         let decision: Decision
         switch IntentValidator.validate(raw, strategy: instance, hasMark: hasMark) {
         case .valid(let valid):
             instance.lastClientID = valid.clientID
-            decision = chain.decide(valid, decisionID: decisionID, at: clockNs)
+            decision = risk.decide(valid, decisionID: decisionID, at: clockNs)
+            if decision.verdict != .reject {
+                execution.submit(Order(decision: decision, intent: valid, mode: instance.mode == .live ? .live : .shadow))
+            }
+            if !risk.stateChanges.isEmpty { reportStateChanges() }
         case .refused(let reason):
             if reason != .duplicateClientID && raw.client_id > instance.lastClientID { instance.lastClientID = raw.client_id }
             decision = Decision(
@@ -223,18 +232,40 @@ final class StrategyHost {
         GH_ERR_NOT_FOUND
     }
 
-    /// `get_position`: no fills happen before execution adapters exist, so every position is flat;
-    /// the mark is the last reference price seen.
+    /// `get_position`: the strategy's filled position from the book (approved orders that have not
+    /// filled are not in it); the mark is the last reference price seen.
     func position(for instance: StrategyInstance, symbolID: UInt32, out: UnsafeMutablePointer<gh_position>?) -> Int32 {
         guard let out, out.pointee.abi_version == GH_ABI_VERSION,
               out.pointee.struct_size >= UInt32(MemoryLayout<gh_position>.size)
         else { return GH_ERR_INVALID_ARGUMENT }
         guard instance.isSubscribed(symbolID) else { return GH_ERR_NOT_FOUND }
+        let book = risk.book
+        let quantity = book.position(strategy: instance.id, symbol: symbolID)
+        let average = book.averagePrice(strategy: instance.id, symbol: symbolID)
+        let mark = book.mark(symbolID)
         out.pointee = gh_position(
             abi_version: GH_ABI_VERSION, struct_size: UInt32(MemoryLayout<gh_position>.size),
-            symbol_id: symbolID, reserved: 0, quantity: 0, avg_price: 0, realized_pnl: 0,
-            unrealized_pnl: 0, mark_price: marks[Int(symbolID)])
+            symbol_id: symbolID, reserved: 0, quantity: quantity, avg_price: average,
+            realized_pnl: book.realizedUSD(strategy: instance.id, symbol: symbolID),
+            unrealized_pnl: quantity == 0 ? 0 : quantity * (mark - average), mark_price: mark)
         return GH_OK
+    }
+
+    /// Logs the state changes the chain made (latched halts, paused strategies) and clears them.
+    private func reportStateChanges() {
+        for change in risk.stateChanges {
+            switch change.kind {
+            case .accountHalted:
+                logger.critical("account HALTED (latched until an explicit reset)", metadata: [
+                    "reason": "\(change.reason)", "value_pct": "\(change.value)", "limit_pct": "\(change.limit)",
+                ])
+            case .strategyPaused(let id):
+                logger.error("strategy PAUSED by the decay detector until an operator resumes it", metadata: [
+                    "strategy": "\(strategies[Int(id) - 1].name)", "sharpe": "\(change.value)", "min_sharpe": "\(change.limit)",
+                ])
+            }
+        }
+        risk.clearStateChanges()
     }
 
     // MARK: Timers

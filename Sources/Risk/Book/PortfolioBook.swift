@@ -38,6 +38,7 @@ public struct PortfolioBook: Sendable {
         var roundTripPnL = 0.0    // realized since the position opened, after fees
         var roundTripMaxNotional = 0.0
         var heldSlot = 0          // position in the strategy's held list + 1, 0 when not open
+        var realizedUSD = 0.0     // realized PnL after fees in this symbol since start
     }
 
     /// Per strategy, index `strategy - 1`.
@@ -59,7 +60,7 @@ public struct PortfolioBook: Sendable {
     }
 
     var positions: [Position]
-    public private(set) var strategies: [Strategy]
+    public internal(set) var strategies: [Strategy]
     /// Per strategy, the symbols it has a position or pending order in (for O(held) scans).
     public private(set) var strategyHeldSymbols: [[UInt32]]
 
@@ -78,14 +79,14 @@ public struct PortfolioBook: Sendable {
     var heldIndex: [Int]  // position in heldSymbols + 1, 0 when not held
 
     /// Account.
-    public private(set) var startingEquityUSD: Double
-    public private(set) var liveRealizedUSD = 0.0
+    public internal(set) var startingEquityUSD: Double
+    public internal(set) var liveRealizedUSD = 0.0
     public private(set) var liveUnrealizedUSD = 0.0
     public private(set) var liveGrossUSD = 0.0
-    public private(set) var peakEquityUSD: Double
-    public private(set) var dayStartEquityUSD: Double
+    public internal(set) var peakEquityUSD: Double
+    public internal(set) var dayStartEquityUSD: Double
     /// UTC day number (days since the epoch) of the event clock.
-    public private(set) var dayIndex: Int64 = .min
+    public internal(set) var dayIndex: Int64 = .min
     /// Event clock, ns.
     public private(set) var clockNs: Int64 = 0
     /// Highest equity per hour for the last 25 hours (ring indexed by hour % 25), with the hour it belongs to.
@@ -150,6 +151,9 @@ public struct PortfolioBook: Sendable {
 
     /// Average entry price of the strategy's open quantity in the symbol (0 when flat).
     public func averagePrice(strategy: UInt32, symbol: UInt32) -> Double { positions[index(strategy, symbol)].averagePrice }
+
+    /// Realized PnL after fees of the strategy in the symbol since start, USD.
+    public func realizedUSD(strategy: UInt32, symbol: UInt32) -> Double { positions[index(strategy, symbol)].realizedUSD }
 
     /// The strategy's book entry.
     public func strategy(_ id: UInt32) -> Strategy { strategies[Int(id) - 1] }
@@ -321,6 +325,7 @@ public struct PortfolioBook: Sendable {
             }
             position.roundTripMaxNotional = max(position.roundTripMaxNotional, abs(position.quantity) * position.averagePrice)
         }
+        positions[index(strategy, symbol)].realizedUSD += fillRealized
         strategies[Int(strategy) - 1].realizedUSD += fillRealized
         if strategies[Int(strategy) - 1].mode == .live { liveRealizedUSD += fillRealized }
         if let closed {

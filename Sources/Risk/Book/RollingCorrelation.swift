@@ -75,6 +75,12 @@ public struct RollingCorrelation: Sendable {
             if current > 0 { lastSampledMark[k] = current }
             if !value.isNaN { samples[k] += 1 }
         }
+        addPairs(at: base)
+        head = (head + 1) % windowSamples
+    }
+
+    /// Adds the step stored at `base` to every pair's sums.
+    mutating func addPairs(at base: Int) {
         for i in 0..<symbolCount {
             let x = returns[base + i]
             if x.isNaN { continue }
@@ -85,7 +91,6 @@ public struct RollingCorrelation: Sendable {
                 n[p] += 1; sx[p] += x; sy[p] += y; sxx[p] += x * x; syy[p] += y * y; sxy[p] += x * y
             }
         }
-        head = (head + 1) % windowSamples
     }
 
     mutating func evictStep(at base: Int) {

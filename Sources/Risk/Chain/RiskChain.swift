@@ -14,9 +14,9 @@
 public struct RiskChain: Sendable {
     public let limits: RiskLimits
     /// Positions, marks, equity and their aggregates.
-    public private(set) var book: PortfolioBook
+    public internal(set) var book: PortfolioBook
     /// Return correlations between symbols.
-    public private(set) var correlations: RollingCorrelation
+    public internal(set) var correlations: RollingCorrelation
     /// Kill switch, operator state and latches.
     public internal(set) var controls = AccountControls()
     /// Per strategy (index id − 1): closed trades of the decay window, and whether paused.
@@ -186,7 +186,10 @@ public struct RiskChain: Sendable {
         cooldown(&work)
         decayDetector(&work)
 
-        let final = work.quantity
+        // Untouched, the intent keeps its exact quantity (reducing + increasing can differ from it
+        // by rounding).
+        let cutOrBlocked = work.blockedBy != nil || work.largestCut != nil
+        let final = cutOrBlocked ? min(work.quantity, intent.quantity) : intent.quantity
         if final <= 0 {
             return Decision(decisionID: decisionID, strategyID: strategy, clientID: intent.clientID, symbolID: symbol,
                             verdict: .reject, reason: work.blockedBy ?? work.largestCut?.code ?? .none,
@@ -199,7 +202,7 @@ public struct RiskChain: Sendable {
                             verdict: .reject, reason: .belowMinOrderSize, requestedQuantity: intent.quantity,
                             finalQuantity: 0, timestampNs: ns)
         }
-        let reshaped = final < intent.quantity
+        let reshaped = cutOrBlocked && final < intent.quantity
         book.addPending(strategy: strategy, symbol: symbol, quantity: direction * final)
         if work.increasing > 0 { book.countTrade(strategy: strategy) }
         return Decision(decisionID: decisionID, strategyID: strategy, clientID: intent.clientID, symbolID: symbol,

@@ -43,12 +43,35 @@ public protocol ExecutionAdapter {
     mutating func submit(_ order: Order)
 }
 
-/// Keeps every order it is given, in order, and does nothing else: nothing is sent and nothing
-/// fills. For tests, `gatehouse decide`, and hosts that only record decisions.
+/// Records the orders it is given and does nothing else: nothing is sent and nothing fills. Keeps
+/// the most recent `capacity` orders (a ring, so a long-running host does not grow without bound)
+/// and counts all of them. For tests, `gatehouse decide`, and hosts that only record decisions.
 public struct RecordingExecutionAdapter: ExecutionAdapter, Sendable {
-    public private(set) var orders: [Order] = []
+    public let capacity: Int
+    private var ring: [Order] = []
+    private var next = 0
+    /// Orders submitted, by mode.
+    public private(set) var liveCount = 0
+    public private(set) var shadowCount = 0
 
-    public init() {}
+    /// An adapter keeping up to `capacity` (>= 1) recent orders.
+    public init(capacity: Int = 100_000) {
+        precondition(capacity >= 1)
+        self.capacity = capacity
+    }
 
-    public mutating func submit(_ order: Order) { orders.append(order) }
+    public mutating func submit(_ order: Order) {
+        if order.mode == .live { liveCount += 1 } else { shadowCount += 1 }
+        if ring.count < capacity {
+            ring.append(order)
+        } else {
+            ring[next] = order
+        }
+        next = (next + 1) % capacity
+    }
+
+    /// The recorded orders, oldest first.
+    public var orders: [Order] {
+        ring.count < capacity ? ring : Array(ring[next...] + ring[..<next])
+    }
 }
