@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "gatehouse", targets: ["gatehouse"]),
         .executable(name: "gatehouse-replay", targets: ["GatehouseReplay"]),
         .executable(name: "gatehouse-bench-feed", targets: ["FeedBenchmark"]),
+        .executable(name: "gatehouse-bench-risk", targets: ["RiskBenchmark"]),
         // Example strategies, built as the shared libraries the host loads with dlopen.
         .library(name: "EMACrossover", type: .dynamic, targets: ["EMACrossover"]),
         .library(name: "Breakout", type: .dynamic, targets: ["Breakout"]),
@@ -94,6 +95,9 @@ let package = Package(
             dependencies: ["Host", "ZeroMQ", "MarketData", "FeedReplay", "StrategyABI"],
             path: "Benchmarks/FeedBenchmark"
         ),
+
+        // Benchmarks/: decision latency of the whole risk chain (BENCHMARKS.md).
+        .executableTarget(name: "RiskBenchmark", dependencies: ["Risk"], path: "Benchmarks/RiskBenchmark"),
 
         // Example strategies (Plugins/). Each only sees the C contract.
         .target(name: "EMACrossover", dependencies: ["StrategyABI"], path: "Plugins/EMACrossover"),

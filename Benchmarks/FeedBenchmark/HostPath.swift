@@ -101,7 +101,13 @@ enum HostPath {
             _ = hosted.wait(timeoutSeconds: 10)
             throw BenchmarkFailure("host path (\(encoding), \(mode)): no end of stream within \(Int(timeoutSeconds)) s; stopped")
         }
-        let (runStart, summary) = try hostResult.get()
+        let runStart: UInt64, summary: RunSummary
+        do {
+            (runStart, summary) = try hostResult.get()
+        } catch {
+            cancelled.request() // the publisher may still be waiting for a subscriber
+            throw error
+        }
         guard let publishResult = published.wait(timeoutSeconds: 30) else { throw BenchmarkFailure("host path: publisher did not finish") }
         let publishing = try publishResult.get()
         // The loop's own clock starts right after `runStart`; it stops when it sees end of stream.

@@ -1,3 +1,4 @@
+import Foundation
 import Risk
 
 /// Builds chains and intents for the risk tests.
@@ -52,5 +53,45 @@ struct SplitMix64: RandomNumberGenerator {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+extension SplitMix64 {
+    /// Uniform in [0, 1).
+    mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
+
+    /// Uniform in `range`.
+    mutating func uniform(_ range: ClosedRange<Double>) -> Double { range.lowerBound + unit() * (range.upperBound - range.lowerBound) }
+
+    /// A standard normal draw (Box–Muller), reproducible for a seed.
+    mutating func gaussian() -> Double {
+        let u1 = max(unit(), 0x1p-53), u2 = unit()
+        return (-2 * Foundation.log(u1)).squareRoot() * Foundation.cos(2 * Double.pi * u2)
+    }
+}
+
+extension Fixture {
+    /// A full round trip through the chain's fills: opens `quantity` at `entry` and closes it at
+    /// `exit` (a loss when `exit` is below `entry` for a long). Returns the closed trade.
+    @discardableResult
+    static func roundTrip(
+        _ chain: inout RiskChain, strategy: UInt32 = 1, symbol: UInt32 = 1, quantity: Double = 1,
+        entry: Double, exit: Double, fee: Double = 0, at ns: Int64 = day0
+    ) -> ClosedTrade? {
+        chain.applyFill(strategy: strategy, symbol: symbol, side: .buy, quantity: quantity, price: entry, feeUSD: fee, at: ns)
+        return chain.applyFill(strategy: strategy, symbol: symbol, side: .sell, quantity: quantity, price: exit, feeUSD: fee, at: ns)
+    }
+
+    /// Pearson correlation of two equal-length series, computed directly (two passes).
+    static func pearson(_ x: [Double], _ y: [Double]) -> Double {
+        let n = Double(x.count)
+        let mx = x.reduce(0, +) / n, my = y.reduce(0, +) / n
+        var cov = 0.0, vx = 0.0, vy = 0.0
+        for (a, b) in zip(x, y) {
+            cov += (a - mx) * (b - my)
+            vx += (a - mx) * (a - mx)
+            vy += (b - my) * (b - my)
+        }
+        return cov / (vx * vy).squareRoot()
     }
 }

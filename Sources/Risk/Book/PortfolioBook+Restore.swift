@@ -58,6 +58,7 @@ extension RollingCorrelation {
         }
         addPairs(at: base)
         head = (head + 1) % windowSamples
+        refreshMatrix()
     }
 }
 

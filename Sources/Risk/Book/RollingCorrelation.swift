@@ -8,10 +8,20 @@ import Foundation
 /// running sums (n, Σx, Σy, Σx², Σy², Σxy) over the steps where both symbols had a return, so
 /// reading a correlation is O(1) whatever the window length. A grid step costs O(symbols²) and
 /// happens once per `sampleSeconds` of event time, never per decision.
+///
+/// After each step the full correlation matrix is refreshed (`matrix`, row-major, 0 where a pair
+/// has fewer than `minSamples` common samples or no variance, with `valid` 1/0 beside it), so the
+/// CorrelationSizer's per-decision work is two dense dot products over one row.
 public struct RollingCorrelation: Sendable {
     public let symbolCount: Int
     public let windowSamples: Int
     public let sampleNs: Int64
+    /// Fewest common samples for a pair to count in `matrix`.
+    public let minSamples: Int
+    /// ρ(i, j) at `i * symbolCount + j` (0-based), 0 when not valid; the diagonal is 0.
+    public private(set) var matrix: [Double]
+    /// 1 where `matrix` holds a usable correlation, else 0.
+    public private(set) var valid: [Double]
 
     /// Returns per step, `windowSamples × symbolCount`, NaN where a symbol had none.
     var returns: [Double]
@@ -27,10 +37,13 @@ public struct RollingCorrelation: Sendable {
     /// Steps in the window where the symbol had a return.
     var samples: [Int32]
 
-    public init(symbolCount: Int, windowSamples: Int, sampleSeconds: Double) {
+    public init(symbolCount: Int, windowSamples: Int, sampleSeconds: Double, minSamples: Int) {
         self.symbolCount = symbolCount
         self.windowSamples = windowSamples
         self.sampleNs = Int64(sampleSeconds * 1e9)
+        self.minSamples = minSamples
+        matrix = Array(repeating: 0, count: symbolCount * symbolCount)
+        valid = matrix
         returns = Array(repeating: .nan, count: windowSamples * max(symbolCount, 1))
         lastSampledMark = Array(repeating: 0, count: symbolCount)
         let pairs = symbolCount * (symbolCount - 1) / 2
@@ -62,6 +75,21 @@ public struct RollingCorrelation: Sendable {
         let steps = Int(min(grid - lastGrid, Int64(windowSamples)))
         for step in 0..<steps { addStep(marks: marks, flat: step > 0) }
         lastGrid = grid
+        refreshMatrix()
+    }
+
+    /// Recomputes `matrix` and `valid` from the pair sums: O(symbols²), once per grid step.
+    mutating func refreshMatrix() {
+        let count = symbolCount
+        for i in 0..<count {
+            for j in (i + 1)..<max(count, i + 1) {
+                let rho = pairCorrelation(pairIndex(i, j), minSamples: minSamples)
+                matrix[i * count + j] = rho ?? 0
+                matrix[j * count + i] = rho ?? 0
+                valid[i * count + j] = rho == nil ? 0 : 1
+                valid[j * count + i] = rho == nil ? 0 : 1
+            }
+        }
     }
 
     mutating func addStep(marks: [Double], flat: Bool) {
@@ -115,7 +143,10 @@ public struct RollingCorrelation: Sendable {
     public func correlation(_ a: UInt32, _ b: UInt32, minSamples: Int) -> Double? {
         guard a != b else { return 1 }
         let i = Int(min(a, b)) - 1, j = Int(max(a, b)) - 1
-        let p = pairIndex(i, j)
+        return pairCorrelation(pairIndex(i, j), minSamples: minSamples)
+    }
+
+    func pairCorrelation(_ p: Int, minSamples: Int) -> Double? {
         let count = Double(n[p])
         guard n[p] >= Int32(minSamples) else { return nil }
         let varX = sxx[p] - sx[p] * sx[p] / count

@@ -44,7 +44,7 @@ public struct RiskChain: Sendable {
         book = PortfolioBook(startingEquityUSD: startingEquityUSD, strategies: strategies, symbolCount: symbols.count)
         correlations = RollingCorrelation(
             symbolCount: symbols.count, windowSamples: limits.correlationWindowSamples,
-            sampleSeconds: limits.correlationSampleSeconds)
+            sampleSeconds: limits.correlationSampleSeconds, minSamples: limits.correlationMinSamples)
         decayWindows = Array(repeating: DecayWindow(windowDays: limits.decayWindowDays), count: strategies.count)
         decayPaused = Array(repeating: false, count: strategies.count)
         minOrderQuantity = symbols.map { limits.minOrderQuantity[$0] ?? 0 }

@@ -17,32 +17,20 @@ extension RiskChain {
                  details: (Double(samples), Double(limits.correlationMinSamples), 0, 0))
             return
         }
-        let isShadow = book.strategy(work.intent.strategyID).mode == .shadow
-        var weighted = 0.0, weights = 0.0
-        for other in book.heldSymbols where other != symbol {
-            var net = book.liveNetQuantity[Int(other) - 1]
-            if isShadow {
-                net += book.position(strategy: work.intent.strategyID, symbol: other)
-                    + book.pending(strategy: work.intent.strategyID, symbol: other)
-            }
-            let exposure = net * book.mark(other)
-            guard exposure != 0, let rho = correlations.correlation(symbol, other, minSamples: limits.correlationMinSamples) else { continue }
-            let weight = abs(exposure)
-            weighted += weight * (exposure > 0 ? 1 : -1) * work.direction * rho
-            weights += weight
-        }
-        if isShadow {
-            // The shadow strategy's own symbols outside the live book.
-            for other in book.strategyHeldSymbols[Int(work.intent.strategyID) - 1]
-            where other != symbol && book.liveGrossQuantity[Int(other) - 1] == 0 {
-                let net = book.position(strategy: work.intent.strategyID, symbol: other)
-                    + book.pending(strategy: work.intent.strategyID, symbol: other)
-                let exposure = net * book.mark(other)
-                guard exposure != 0, let rho = correlations.correlation(symbol, other, minSamples: limits.correlationMinSamples) else { continue }
-                weighted += abs(exposure) * (exposure > 0 ? 1 : -1) * work.direction * rho
-                weights += abs(exposure)
+        var (weighted, weights) = bookCorrelationSums(symbol: symbol)
+        if book.strategy(work.intent.strategyID).mode == .shadow {
+            // A shadow strategy's own exposure joins the live book's: adjust the symbols it holds.
+            let row = (Int(symbol) - 1) * correlations.symbolCount
+            for other in book.strategyHeldSymbols[Int(work.intent.strategyID) - 1] where other != symbol {
+                let j = Int(other) - 1
+                let live = book.liveNetQuantity[j] * book.marks[j]
+                let own = (book.position(strategy: work.intent.strategyID, symbol: other)
+                    + book.pending(strategy: work.intent.strategyID, symbol: other)) * book.marks[j]
+                weighted += correlations.matrix[row + j] * own
+                weights += correlations.valid[row + j] * (abs(live + own) - abs(live))
             }
         }
+        weighted *= work.direction
         guard weights > 0 else { return pass(work, stage: .correlationSizer) }
         let correlation = weighted / weights
         if let rejectAbove = limits.correlationRejectAbove, correlation > rejectAbove {
@@ -56,6 +44,44 @@ extension RiskChain {
         work.increasing *= factor
         cut(&work, .correlationScaled, amount: removed, stage: .correlationSizer, quantityIn: before, factor: factor,
             details: (correlation, factor, 0, 0))
+    }
+
+    /// Σ ρ(k, j)·N_j and Σ valid(k, j)·|N_j| over every symbol j, where N_j is the live book's signed
+    /// net notional in j (pending included): the row of the refreshed correlation matrix against
+    /// the exposure vector. Dense and branch-free, so its cost is a fixed O(symbols) that the
+    /// compiler vectorises, independent of the window length and of the number of strategies.
+    func bookCorrelationSums(symbol: UInt32) -> (weighted: Double, weights: Double) {
+        let count = correlations.symbolCount
+        let row = (Int(symbol) - 1) * count
+        // Four independent accumulators per sum: a single chain of dependent additions would be
+        // bound by add latency. The order is fixed, so the result is the same on every run.
+        var w0 = 0.0, w1 = 0.0, w2 = 0.0, w3 = 0.0
+        var v0 = 0.0, v1 = 0.0, v2 = 0.0, v3 = 0.0
+        correlations.matrix.withUnsafeBufferPointer { rho in
+            correlations.valid.withUnsafeBufferPointer { valid in
+                book.liveNetQuantity.withUnsafeBufferPointer { net in
+                    book.marks.withUnsafeBufferPointer { marks in
+                        var j = 0
+                        while j + 4 <= count {
+                            let e0 = net[j] * marks[j], e1 = net[j + 1] * marks[j + 1]
+                            let e2 = net[j + 2] * marks[j + 2], e3 = net[j + 3] * marks[j + 3]
+                            w0 += rho[row + j] * e0; w1 += rho[row + j + 1] * e1
+                            w2 += rho[row + j + 2] * e2; w3 += rho[row + j + 3] * e3
+                            v0 += valid[row + j] * abs(e0); v1 += valid[row + j + 1] * abs(e1)
+                            v2 += valid[row + j + 2] * abs(e2); v3 += valid[row + j + 3] * abs(e3)
+                            j += 4
+                        }
+                        while j < count {
+                            let e = net[j] * marks[j]
+                            w0 += rho[row + j] * e
+                            v0 += valid[row + j] * abs(e)
+                            j += 1
+                        }
+                    }
+                }
+            }
+        }
+        return ((w0 + w1) + (w2 + w3), (v0 + v1) + (v2 + v3))
     }
 
     /// 1 at or below `full_size_at`, `min_factor` at or above `min_size_at`, linear between.

@@ -1,0 +1,143 @@
+// gatehouse-bench-risk: decision latency of the whole risk chain (PortfolioGuard →
+// CorrelationSizer → Cooldown → DecayDetector), per decision, as percentiles.
+//
+// Book: N strategies × 512 symbols, 32 open positions per strategy, a full correlation window,
+// fresh marks. Each timed call is one `RiskChain.decide`; between calls (untimed) the approved
+// quantity is released again, so the book stays in the same steady state for every sample.
+// Baseline, same run: the cost of reading the clock twice around an empty call.
+//
+//   swift build -c release --product gatehouse-bench-risk && .build/release/gatehouse-bench-risk
+
+import Foundation
+import Risk
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@inline(__always) func nowNs() -> Int64 {
+    var spec = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &spec)
+    return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
+}
+
+/// SplitMix64: seedable, so every run measures the same book and the same intents.
+struct Generator: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+struct Percentiles {
+    let p50, p90, p99, p999, max: Int64
+    init(_ samples: [Int64]) {
+        let sorted = samples.sorted()
+        func at(_ q: Double) -> Int64 { sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))] }
+        p50 = at(0.50); p90 = at(0.90); p99 = at(0.99); p999 = at(0.999); max = sorted.last ?? 0
+    }
+    var row: String {
+        [p50, p90, p99, p999, max].map { String($0).padding(toLength: 9, withPad: " ", startingAt: 0) }.joined()
+    }
+}
+
+let symbolCount = 512
+let positionsPerStrategy = 32
+let t0: Int64 = 1_772_409_600_000_000_000
+
+func buildChain(strategies: Int, random: inout Generator) -> RiskChain {
+    let symbols = (1...symbolCount).map { "S\($0)" }
+    var limits = RiskLimits()
+    limits.maxGrossPctOfEquity = 100
+    limits.maxSymbolPctOfEquity = 100
+    limits.strategyMaxOpenPositions = 64
+    limits.strategyMaxTradesPerDay = 1_000_000_000
+    limits.clusters = [RiskLimits.Cluster(name: "c1", symbols: Array(symbols[0..<16]), maxPctOfEquity: 100)]
+    let capital = 1_000_000.0
+    var chain = RiskChain(
+        limits: limits, symbols: symbols,
+        strategies: Array(repeating: (mode: BookMode.live, allocatedCapitalUSD: capital), count: strategies),
+        startingEquityUSD: capital * Double(strategies))
+    // A full correlation window: one factor plus noise, so pairs are correlated and valid.
+    for _ in 0..<limits.correlationWindowSamples {
+        let factor = Double.random(in: -0.002...0.002, using: &random)
+        chain.withCorrelations { $0.appendReturns((0..<symbolCount).map { _ in factor + Double.random(in: -0.001...0.001, using: &random) }) }
+    }
+    for symbol in 1...UInt32(symbolCount) { chain.updateMark(symbol: symbol, price: 100, at: t0) }
+    chain.withBook { book in
+        for strategy in 1...UInt32(strategies) {
+            var chosen = Set<UInt32>()
+            while chosen.count < positionsPerStrategy { chosen.insert(UInt32.random(in: 1...UInt32(symbolCount), using: &random)) }
+            for symbol in chosen.sorted() {
+                let quantity = Double.random(in: 1...20, using: &random) * (Bool.random(using: &random) ? 1 : -1)
+                book.restorePosition(strategy: strategy, symbol: symbol, quantity: quantity, averagePrice: 100)
+            }
+        }
+    }
+    return chain
+}
+
+func measure(strategies: Int, decisions: Int) -> (Percentiles, [String: Int]) {
+    var random = Generator(state: 42)
+    var chain = buildChain(strategies: strategies, random: &random)
+    // Intents: buys and sells on random symbols (some add to held positions, some reduce them,
+    // some open new ones), large enough that about a third hit the strategy position cap,
+    // with stops; prepared before timing so the loop only decides.
+    let intents: [OrderIntent] = (0..<decisions).map { index in
+        let buy = Bool.random(using: &random)
+        return OrderIntent(
+            strategyID: UInt32.random(in: 1...UInt32(strategies), using: &random), clientID: UInt64(index + 1),
+            symbolID: UInt32.random(in: 1...UInt32(symbolCount), using: &random), side: buy ? .buy : .sell,
+            quantity: Double.random(in: 1...4_000, using: &random), orderType: .market, limitPrice: 0,
+            stopLossPrice: buy ? 98 : 102, reduceOnly: false)
+    }
+    var samples = [Int64](repeating: 0, count: decisions)
+    var verdicts: [String: Int] = [:]
+    for (index, intent) in intents.enumerated() {
+        let start = nowNs()
+        let decision = chain.decide(intent, decisionID: UInt64(index + 1), at: t0)
+        samples[index] = nowNs() - start
+        verdicts["\(decision.verdict)", default: 0] += 1
+        if decision.finalQuantity > 0 {
+            chain.releasePending(strategy: intent.strategyID, symbol: intent.symbolID, quantity: intent.side.sign * decision.finalQuantity)
+        }
+    }
+    return (Percentiles(samples), verdicts)
+}
+
+func timerBaseline(samples count: Int) -> Percentiles {
+    var samples = [Int64](repeating: 0, count: count)
+    for index in 0..<count {
+        let start = nowNs()
+        samples[index] = nowNs() - start
+    }
+    return Percentiles(samples)
+}
+
+let decisions = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 200_000
+let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+    .split(separator: "\n").first { $0.hasPrefix("model name") }?.split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "?"
+print("gatehouse-bench-risk: whole-chain decision latency, ns per decide()")
+print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(cpu)")
+print("book: \(symbolCount) symbols, \(positionsPerStrategy) open positions per strategy, full correlation window; \(decisions) decisions per row")
+print("")
+print("case".padding(toLength: 26, withPad: " ", startingAt: 0) + "p50      p90      p99      p99.9    max      verdicts")
+print("timer baseline (empty)".padding(toLength: 26, withPad: " ", startingAt: 0) + timerBaseline(samples: decisions).row)
+var p50s: [Int: Int64] = [:]
+for strategies in [8, 64, 256] {
+    // Warm-up pass (page faults, caches), then the measured pass.
+    _ = measure(strategies: strategies, decisions: min(decisions, 20_000))
+    let (result, verdicts) = measure(strategies: strategies, decisions: decisions)
+    p50s[strategies] = result.p50
+    let label = "\(strategies) strategies"
+    print(label.padding(toLength: 26, withPad: " ", startingAt: 0) + result.row
+          + verdicts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+}
+if let small = p50s[8], let large = p50s[256], small > 0 {
+    print("")
+    print(String(format: "p50 at 256 strategies / p50 at 8: %.2f", Double(large) / Double(small)))
+}
