@@ -96,16 +96,18 @@ func measure(strategies: Int, decisions: Int) -> (Percentiles, [String: Int]) {
             stopLossPrice: buy ? 98 : 102, reduceOnly: false)
     }
     var samples = [Int64](repeating: 0, count: decisions)
-    var verdicts: [String: Int] = [:]
+    var counts = [Int](repeating: 0, count: 4)  // by Verdict raw value; no allocation in the loop
     for (index, intent) in intents.enumerated() {
         let start = nowNs()
         let decision = chain.decide(intent, decisionID: UInt64(index + 1), at: t0)
         samples[index] = nowNs() - start
-        verdicts["\(decision.verdict)", default: 0] += 1
+        counts[Int(decision.verdict.rawValue)] += 1
         if decision.finalQuantity > 0 {
             chain.releasePending(strategy: intent.strategyID, symbol: intent.symbolID, quantity: intent.side.sign * decision.finalQuantity)
         }
     }
+    var verdicts: [String: Int] = [:]
+    for verdict in Verdict.allCases where counts[Int(verdict.rawValue)] > 0 { verdicts["\(verdict)"] = counts[Int(verdict.rawValue)] }
     return (Percentiles(samples), verdicts)
 }
 
@@ -116,6 +118,15 @@ func timerBaseline(samples count: Int) -> Percentiles {
         samples[index] = nowNs() - start
     }
     return Percentiles(samples)
+}
+
+// `--allocation-probe N`: only decide N intents at 64 strategies and exit. Run under
+// `valgrind --tool=memcheck` at two values of N: equal allocation counts mean a decision
+// allocates nothing (BENCHMARKS.md shows the command).
+if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "--allocation-probe", let n = Int(CommandLine.arguments[2]) {
+    let (result, _) = measure(strategies: 64, decisions: n)
+    print("decided \(n); p50 \(result.p50) ns")
+    exit(0)
 }
 
 let decisions = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 200_000

@@ -85,6 +85,32 @@ struct StrategyHostTests {
         #expect(h.lines("a").contains("submit 1 rc=0 verdict=3 reason=NO_MARKET_DATA"))
     }
 
+    @Test func theRiskChainRejectsAnEntryWithoutAStopLoss() throws {
+        let h = try harness([("a", ["BTCUSD"], "stop_factor: 0")])
+        h.trade("BTCUSD", price: 100, at: 1_000)
+        #expect(h.lines("a").contains("submit 1 rc=0 verdict=3 reason=STOP_LOSS_REQUIRED"))
+        #expect(h.lines("a").contains("decision 1 3 0 STOP_LOSS_REQUIRED"))
+    }
+
+    @Test func theRiskChainReshapesAnEntryToTheStrategysPositionCap() throws {
+        // 25 % of the fixture's 10,000 of capital at a price of 100 is 25 units.
+        let h = try harness([("a", ["BTCUSD"], "quantity: 40")])
+        h.trade("BTCUSD", price: 100, at: 1_000)
+        #expect(h.lines("a").contains("submit 1 rc=0 verdict=2 reason=STRATEGY_POSITION_RESHAPE"))
+        #expect(h.lines("a").contains("decision 1 2 25 STRATEGY_POSITION_RESHAPE"))
+        #expect(h.host.execution.liveCount == 1)
+        #expect(h.host.execution.orders.first?.quantity == 25)
+    }
+
+    @Test func approvedOrdersCountAsPendingExposureForTheNextIntent() throws {
+        let h = try harness([("a", ["BTCUSD"], "quantity: 20")])
+        h.trade("BTCUSD", price: 100, at: 1_000)
+        h.trade("BTCUSD", price: 100, at: 2_000)
+        // 20 units pending leave 5 under the 25-unit position cap.
+        #expect(h.lines("a").contains("decision 2 2 5 STRATEGY_POSITION_RESHAPE"))
+        #expect(h.host.risk.book.pending(strategy: 1, symbol: 1) == 25)
+    }
+
     @Test func destroyIsCalledOnceAndNothingIsDeliveredAfterIt() throws {
         let h = try harness([("a", ["BTCUSD"], "")])
         h.host.destroyAll()

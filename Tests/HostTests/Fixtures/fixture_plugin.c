@@ -53,6 +53,7 @@ typedef struct fixture_state {
     double quantity;          /* "quantity", default 1 */
     uint64_t client_id_step;  /* "client_id_step", default 1 (0 repeats ids) */
     uint32_t symbol_offset;   /* "symbol_id_offset", default 0 (non-zero names a foreign symbol) */
+    double stop_factor;       /* "stop_factor", default 0.98: stop = price x this (0 = no stop) */
 } fixture_state;
 
 /* The number after the key "name" in `json`, or `fallback` if absent. Test fixture only. */
@@ -179,6 +180,7 @@ static void *fixture_create(const gh_host_api *host, const char *config_json) {
     s->quantity = fixture_number(config_json, "quantity", 1.0);
     s->client_id_step = (uint64_t)fixture_number(config_json, "client_id_step", 1.0);
     s->symbol_offset = (uint32_t)fixture_number(config_json, "symbol_id_offset", 0.0);
+    s->stop_factor = fixture_number(config_json, "stop_factor", 0.98);
     return s;
 }
 
@@ -210,7 +212,7 @@ static void fixture_on_market_data(void *self, const gh_market_event *event) {
         intent.order_type = GH_ORDER_MARKET;
         intent.reduce_only = 0;
         intent.limit_price = 0.0;
-        intent.stop_loss_price = event->price * 0.98;
+        intent.stop_loss_price = event->price * s->stop_factor;
         GH_INIT_DECISION(decision);
         rc = s->host->submit_intent(s->host->host, &intent, &decision);
         if (s->tracing) {
