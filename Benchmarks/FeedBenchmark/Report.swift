@@ -66,13 +66,13 @@ struct Report {
         // Host path.
         out.append("### Host path: ReplayPublisher → EventLoop (decode, route, \(config.config.strategies.count) plugins, risk chain)")
         out.append("")
-        out.append("| encoding | mode | run | ticks/s (RunSummary) | ticks/s (first send → EOS) | ns/tick | publisher msgs/s | ticks | dropped | intents | decision digest |")
-        out.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
+        out.append("| encoding | mode | run | ticks/s (RunSummary) | ticks/s (first send → EOS) | ns/tick | publisher msgs/s | ticks | dropped | plugin calls/tick | intents | decision digest |")
+        out.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
         for encoding in [PayloadEncoding.binary, .json] {
             for mode in [RunMode.live, .drain] {
                 for (index, run) in hostRuns(encoding, mode).enumerated() {
                     let s = run.summary
-                    out.append("| \(encoding) | \(mode) | \(index + 1) | \(grouped(s.ticksPerSecond)) | \(mode == .live ? grouped(run.endToEndTicksPerSecond) : "—") | \(fixed(1e9 / run.endToEndTicksPerSecond, 1)) | \(grouped(run.publishRate)) | \(grouped(Double(s.ticks))) | \(run.droppedTotal) | \(s.totalIntents) | \(s.decisionDigest) |")
+                    out.append("| \(encoding) | \(mode) | \(index + 1) | \(grouped(s.ticksPerSecond)) | \(mode == .live ? grouped(run.endToEndTicksPerSecond) : "—") | \(fixed(1e9 / run.endToEndTicksPerSecond, 1)) | \(grouped(run.publishRate)) | \(grouped(Double(s.ticks))) | \(run.droppedTotal) | \(fixed(Double(s.strategies.reduce(0) { $0 + $1.events }) / Double(max(1, s.ticks)), 2)) | \(s.totalIntents) | \(s.decisionDigest) |")
                 }
             }
         }
@@ -82,7 +82,7 @@ struct Report {
                 guard runs.count > 1 else { continue }
                 let summaryRates = medianAndBest(runs.map(\.summary.ticksPerSecond))
                 let endToEnd = medianAndBest(runs.map(\.endToEndTicksPerSecond))
-                out.append("| **\(encoding)** | **\(mode)** | median / best | \(grouped(summaryRates.median)) / \(grouped(summaryRates.best)) | \(mode == .live ? "**\(grouped(endToEnd.median))** / \(grouped(endToEnd.best))" : "—") | \(fixed(1e9 / endToEnd.median, 1)) | | | | | |")
+                out.append("| **\(encoding)** | **\(mode)** | median / best | \(grouped(summaryRates.median)) / \(grouped(summaryRates.best)) | \(mode == .live ? "**\(grouped(endToEnd.median))** / \(grouped(endToEnd.best))" : "—") | \(fixed(1e9 / endToEnd.median, 1)) | | | | | | |")
             }
         }
         out.append("")

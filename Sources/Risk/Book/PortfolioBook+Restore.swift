@@ -7,7 +7,8 @@ extension PortfolioBook {
         mutatePosition(strategy: strategy, symbol: symbol) { position in
             position.quantity = quantity
             position.averagePrice = quantity == 0 ? 0 : averagePrice
-            position.pending = 0
+            position.pendingBuy = 0
+            position.pendingSell = 0
             position.openedAtNs = openedAtNs
             position.roundTripPnL = 0
             position.roundTripMaxNotional = abs(quantity) * averagePrice

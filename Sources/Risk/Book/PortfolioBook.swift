@@ -23,8 +23,9 @@ public struct ClosedTrade: Sendable, Equatable {
 /// account gross, net and unrealized PnL move by `Δmark × quantity` on a mark, and by the
 /// changed position on a fill, so no read re-sums strategies.
 ///
-/// Exposure counts approved-but-unfilled orders: a strategy's gross quantity in a symbol is
-/// `max(|position|, |position + pending|)`, the larger of "the order fills" and "it does not".
+/// Exposure counts approved-but-unfilled orders, buys and sells apart: a strategy's gross quantity
+/// in a symbol is `max(|q|, |q + pending buys|, |q − pending sells|)`, the largest position any
+/// subset of its pending orders could leave.
 public struct PortfolioBook: Sendable {
     public let strategyCount: Int
     public let symbolCount: Int
@@ -33,7 +34,15 @@ public struct PortfolioBook: Sendable {
     struct Position: Sendable {
         var quantity = 0.0        // signed units
         var averagePrice = 0.0    // of the open quantity
-        var pending = 0.0         // signed units approved and not yet filled or released
+        var pendingBuy = 0.0      // units of approved buys not yet filled or released (>= 0)
+        var pendingSell = 0.0     // units of approved sells not yet filled or released (>= 0)
+
+        /// Net pending, signed units.
+        var pending: Double { pendingBuy - pendingSell }
+        /// The largest |position| any subset of the pending orders could leave.
+        var grossQuantity: Double { max(abs(quantity + pendingBuy), abs(quantity - pendingSell)) }
+        /// A position or a pending order exists.
+        var isOpen: Bool { quantity != 0 || pendingBuy > 0 || pendingSell > 0 }
         var openedAtNs: Int64 = 0
         var roundTripPnL = 0.0    // realized since the position opened, after fees
         var roundTripMaxNotional = 0.0
@@ -67,9 +76,9 @@ public struct PortfolioBook: Sendable {
     /// Per symbol, index `symbol - 1`.
     public private(set) var marks: [Double]
     public private(set) var markTimes: [Int64]
-    /// Σ over live strategies of max(|q|, |q + pending|), units.
+    /// Σ over live strategies of their gross quantity (see the type's note on pending orders), units.
     public private(set) var liveGrossQuantity: [Double]
-    /// Σ over live strategies of q + pending (signed), units: the book's direction per symbol.
+    /// Σ over live strategies of q + net pending (signed), units: the book's direction per symbol.
     public private(set) var liveNetQuantity: [Double]
     var liveCostBasis: [Double]   // Σ live q × average price
     var liveFilledQuantity: [Double]  // Σ live q
@@ -149,6 +158,15 @@ public struct PortfolioBook: Sendable {
     /// The strategy's signed approved-but-unfilled quantity in the symbol, units.
     public func pending(strategy: UInt32, symbol: UInt32) -> Double { positions[index(strategy, symbol)].pending }
 
+    /// The strategy's approved-but-unfilled buys and sells in the symbol, units (each >= 0).
+    public func pendingOrders(strategy: UInt32, symbol: UInt32) -> (buy: Double, sell: Double) {
+        let p = positions[index(strategy, symbol)]
+        return (p.pendingBuy, p.pendingSell)
+    }
+
+    /// Whether the strategy has a position or a pending order in the symbol.
+    public func isOpen(strategy: UInt32, symbol: UInt32) -> Bool { positions[index(strategy, symbol)].isOpen }
+
     /// Average entry price of the strategy's open quantity in the symbol (0 when flat).
     public func averagePrice(strategy: UInt32, symbol: UInt32) -> Double { positions[index(strategy, symbol)].averagePrice }
 
@@ -165,10 +183,9 @@ public struct PortfolioBook: Sendable {
     /// Live gross notional in the symbol, USD (pending orders included).
     public func liveGrossUSD(symbol: UInt32) -> Double { liveGrossQuantity[Int(symbol) - 1] * marks[Int(symbol) - 1] }
 
-    /// A strategy's gross quantity in a symbol: max(|q|, |q + pending|).
+    /// A strategy's gross quantity in a symbol: the largest |position| its pending orders could leave.
     public func grossQuantity(strategy: UInt32, symbol: UInt32) -> Double {
-        let p = positions[index(strategy, symbol)]
-        return max(abs(p.quantity), abs(p.quantity + p.pending))
+        positions[index(strategy, symbol)].grossQuantity
     }
 
     /// The strategy's unrealized PnL over the symbols it holds, USD. O(symbols it holds).
@@ -201,7 +218,13 @@ public struct PortfolioBook: Sendable {
     /// Moves the event clock to `ns` (never backwards), rolling the UTC day and the hourly marks.
     public mutating func advanceClock(to ns: Int64) {
         guard ns > clockNs else { return }
+        let previousHour = Self.hour(of: clockNs)
         clockNs = ns
+        if Self.hour(of: ns) != previousHour && strategyCount > 0 {
+            // Hourly equity snapshots raise each strategy's high-water mark (seed 001, layer 3);
+            // fills raise it too. O(strategies × symbols held), once per hour of event time.
+            for id in 1...UInt32(strategyCount) { updateStrategyPeak(id) }
+        }
         let day = ns / 86_400_000_000_000
         if day != dayIndex {
             dayIndex = day
@@ -246,6 +269,11 @@ public struct PortfolioBook: Sendable {
 
     static func hour(of ns: Int64) -> Int64 { ns / 3_600_000_000_000 }
 
+    /// Sets the account's peak equity to the current equity (an operator's forced reset).
+    public mutating func rebasePeak() {
+        peakEquityUSD = equityUSD
+    }
+
     /// Raises strategy peaks to their current equity (call at hourly marks and after fills).
     public mutating func updateStrategyPeak(_ strategy: UInt32) {
         let equity = equityUSD(strategy: strategy)
@@ -256,14 +284,21 @@ public struct PortfolioBook: Sendable {
 
     /// Books an approved quantity as pending (signed units), counting it in exposure at once.
     public mutating func addPending(strategy: UInt32, symbol: UInt32, quantity: Double) {
-        mutatePosition(strategy: strategy, symbol: symbol) { $0.pending += quantity }
+        mutatePosition(strategy: strategy, symbol: symbol) { position in
+            if quantity > 0 { position.pendingBuy += quantity } else { position.pendingSell -= quantity }
+        }
     }
 
     /// Releases pending quantity that will not fill (cancel, venue reject, expiry).
     public mutating func releasePending(strategy: UInt32, symbol: UInt32, quantity: Double) {
         mutatePosition(strategy: strategy, symbol: symbol) { position in
-            position.pending -= quantity
-            if abs(position.pending) < 1e-12 { position.pending = 0 }
+            if quantity > 0 {
+                position.pendingBuy = max(0, position.pendingBuy - quantity)
+                if position.pendingBuy < 1e-12 { position.pendingBuy = 0 }
+            } else {
+                position.pendingSell = max(0, position.pendingSell + quantity)
+                if position.pendingSell < 1e-12 { position.pendingSell = 0 }
+            }
         }
     }
 
@@ -284,11 +319,13 @@ public struct PortfolioBook: Sendable {
         // Realized PnL of this fill: its fee, plus the gain or loss on any quantity it closes.
         var fillRealized = -feeUSD
         mutatePosition(strategy: strategy, symbol: symbol) { position in
-            // The fill consumes pending quantity in its direction first.
-            if position.pending != 0 && (position.pending > 0) == (signed > 0) {
-                let used = min(abs(position.pending), quantity)
-                position.pending -= position.pending > 0 ? used : -used
-                if abs(position.pending) < 1e-12 { position.pending = 0 }
+            // The fill consumes the pending orders on its side.
+            if signed > 0 {
+                position.pendingBuy = max(0, position.pendingBuy - quantity)
+                if position.pendingBuy < 1e-12 { position.pendingBuy = 0 }
+            } else {
+                position.pendingSell = max(0, position.pendingSell - quantity)
+                if position.pendingSell < 1e-12 { position.pendingSell = 0 }
             }
             let old = position.quantity
             if old == 0 || (old > 0) == (signed > 0) {
@@ -348,15 +385,15 @@ public struct PortfolioBook: Sendable {
         let before = positions[i]
         change(&positions[i])
         let after = positions[i]
-        let wasOpen = before.quantity != 0 || before.pending != 0
-        let isOpen = after.quantity != 0 || after.pending != 0
+        let wasOpen = before.isOpen
+        let isOpen = after.isOpen
         if wasOpen != isOpen {
             strategies[Int(strategy) - 1].openPositions += isOpen ? 1 : -1
             updateStrategyHeld(strategy: strategy, symbol: symbol, isOpen: isOpen)
         }
         guard strategies[Int(strategy) - 1].mode == .live else { return }
-        let grossBefore = max(abs(before.quantity), abs(before.quantity + before.pending))
-        let grossAfter = max(abs(after.quantity), abs(after.quantity + after.pending))
+        let grossBefore = before.grossQuantity
+        let grossAfter = after.grossQuantity
         liveGrossQuantity[s] += grossAfter - grossBefore
         if abs(liveGrossQuantity[s]) < 1e-12 { liveGrossQuantity[s] = 0 }
         liveGrossUSD += (grossAfter - grossBefore) * marks[s]

@@ -34,6 +34,10 @@ public struct RollingCorrelation: Sendable {
     // Pair sums over i < j, at `pairIndex(i, j)`.
     var n: [Int32]
     var sx: [Double], sy: [Double], sxx: [Double], syy: [Double], sxy: [Double]
+    /// Common samples where x (the lower symbol's return) is not zero, and where y is. Exact,
+    /// unlike the sums: once a window's moves have been evicted the sums keep rounding residue
+    /// that can pass any variance threshold, so "no variance" (only flat steps) is decided here.
+    var movesX: [Int32], movesY: [Int32]
     /// Steps in the window where the symbol had a return.
     var samples: [Int32]
 
@@ -50,6 +54,7 @@ public struct RollingCorrelation: Sendable {
         n = Array(repeating: 0, count: pairs)
         sx = Array(repeating: 0, count: pairs)
         sy = sx; sxx = sx; syy = sx; sxy = sx
+        movesX = n; movesY = n
         samples = Array(repeating: 0, count: symbolCount)
     }
 
@@ -70,10 +75,14 @@ public struct RollingCorrelation: Sendable {
             return
         }
         guard grid > lastGrid else { return }
-        // After a gap only the first step sees a price change; the rest are flat steps. More
-        // than a window of them leaves the same window, so stop there.
-        let steps = Int(min(grid - lastGrid, Int64(windowSamples)))
-        for step in 0..<steps { addStep(marks: marks, flat: step > 0) }
+        // After a gap only the first step sees a price change; the rest are flat steps. A gap of
+        // more than a window has pushed that first step out too: the window is all flat steps, so
+        // take the marks as sampled and add a window of flat steps.
+        let gap = grid - lastGrid
+        let beyondWindow = gap > Int64(windowSamples)
+        if beyondWindow { for k in 0..<symbolCount where marks[k] > 0 { lastSampledMark[k] = marks[k] } }
+        let steps = Int(min(gap, Int64(windowSamples)))
+        for step in 0..<steps { addStep(marks: marks, flat: step > 0 || beyondWindow) }
         lastGrid = grid
         refreshMatrix()
     }
@@ -117,6 +126,8 @@ public struct RollingCorrelation: Sendable {
                 if y.isNaN { continue }
                 let p = pairIndex(i, j)
                 n[p] += 1; sx[p] += x; sy[p] += y; sxx[p] += x * x; syy[p] += y * y; sxy[p] += x * y
+                if x != 0 { movesX[p] += 1 }
+                if y != 0 { movesY[p] += 1 }
             }
         }
     }
@@ -131,6 +142,8 @@ public struct RollingCorrelation: Sendable {
                 if y.isNaN { continue }
                 let p = pairIndex(i, j)
                 n[p] -= 1; sx[p] -= x; sy[p] -= y; sxx[p] -= x * x; syy[p] -= y * y; sxy[p] -= x * y
+                if x != 0 { movesX[p] -= 1 }
+                if y != 0 { movesY[p] -= 1 }
             }
         }
     }
@@ -148,7 +161,7 @@ public struct RollingCorrelation: Sendable {
 
     func pairCorrelation(_ p: Int, minSamples: Int) -> Double? {
         let count = Double(n[p])
-        guard n[p] >= Int32(minSamples) else { return nil }
+        guard n[p] >= Int32(minSamples), movesX[p] > 0, movesY[p] > 0 else { return nil }
         let varX = sxx[p] - sx[p] * sx[p] / count
         let varY = syy[p] - sy[p] * sy[p] / count
         // Relative threshold: removing samples from running sums leaves rounding residue.

@@ -151,7 +151,8 @@ public enum ReasonCode: UInt32, Sendable, CaseIterable, CustomStringConvertible 
              .clusterNotionalReshape, .clusterNotionalExhausted, .strategyPositionReshape, .strategyPositionExhausted:
             ["cap_usd", "used_usd", "requested_usd", "remaining_usd"]
         case .riskPerTradeReshape: ["cap_usd", "requested_risk_usd", "stop_distance"]
-        case .correlationScaled, .correlationTooHigh: ["correlation", "factor"]
+        case .correlationScaled: ["correlation", "factor"]
+        case .correlationTooHigh: ["correlation", "limit"]
         case .correlationInsufficientData: ["samples", "min_samples"]
         case .cooldownScaled: ["losses", "factor"]
         case .decayPaused: ["sharpe", "trades"]

@@ -8,9 +8,9 @@
 /// halted account can still get out. Each stage sees the quantity the previous one let through;
 /// factors compound.
 ///
-/// Cost: one decision is O(1) in the number of strategies and O(symbols held) at most (the
-/// correlation scan); state is kept as running aggregates, and the trace buffer is reused, so a
-/// decision allocates nothing in steady state.
+/// Cost: one decision is O(1) in the number of strategies, O(symbols the strategy holds) for its
+/// equity, and one dense O(symbols) dot product for the correlation; state is kept as running
+/// aggregates and the trace buffer is reused, so a decision allocates nothing in steady state.
 public struct RiskChain: Sendable {
     public let limits: RiskLimits
     /// Positions, marks, equity and their aggregates.
@@ -26,6 +26,10 @@ public struct RiskChain: Sendable {
     public internal(set) var trace: [StageNote] = []
     /// State changes made by the chain since the caller last cleared them.
     public internal(set) var stateChanges: [StateChange] = []
+    /// UTC day on which the account's daily loss limit was hit (new risk stays refused that day).
+    public internal(set) var accountDailyLossDay: Int64 = .min
+    /// Per strategy (index id − 1): UTC day on which its daily loss limit was hit.
+    public internal(set) var strategyDailyLossDay: [Int64]
 
     /// Symbol names by id − 1, as given.
     public let symbolNames: [String]
@@ -47,6 +51,7 @@ public struct RiskChain: Sendable {
             sampleSeconds: limits.correlationSampleSeconds, minSamples: limits.correlationMinSamples)
         decayWindows = Array(repeating: DecayWindow(windowDays: limits.decayWindowDays), count: strategies.count)
         decayPaused = Array(repeating: false, count: strategies.count)
+        strategyDailyLossDay = Array(repeating: .min, count: strategies.count)
         minOrderQuantity = symbols.map { limits.minOrderQuantity[$0] ?? 0 }
         var ids: [String: UInt32] = [:]
         for (index, name) in symbols.enumerated() { ids[name] = UInt32(index + 1) }
@@ -105,10 +110,14 @@ public struct RiskChain: Sendable {
     public mutating func setOperatorState(_ state: TradingState) { controls.operatorState = state }
 
     /// Clears a latched halt. Returns false (and keeps the latch) while the cause is still present,
-    /// unless `force`.
+    /// unless `force`. A forced reset while the drawdown is still past the halt also re-bases the
+    /// account's peak equity to the current equity: the operator has accepted the loss, and
+    /// without a new peak the very next mark would latch the halt again.
     public mutating func resetHaltLatch(force: Bool) -> Bool {
         guard controls.haltLatch != nil else { return true }
-        if !force && book.drawdownPct >= limits.drawdownHaltPct { return false }
+        let causePresent = book.drawdownPct >= limits.drawdownHaltPct
+        if causePresent && !force { return false }
+        if causePresent { book.rebasePeak() }
         controls.haltLatch = nil
         return true
     }
@@ -135,9 +144,13 @@ public struct RiskChain: Sendable {
         let price: Double
         /// +1 buy, −1 sell.
         let direction: Double
-        /// The strategy's position including pending orders, signed units.
-        let effectivePosition: Double
-        /// Part of the quantity that shrinks the position (always allowed but for the kill switch).
+        /// The strategy's filled position, signed units.
+        let filledPosition: Double
+        /// The position the risk-increasing part builds on, units: the largest the strategy could
+        /// hold in the intent's direction if its pending orders on that side fill.
+        let sameSideBase: Double
+        /// Part of the quantity that shrinks the filled position, net of pending orders already
+        /// reducing it (always allowed but for the kill switch).
         let reducing: Double
         /// Risk-increasing part still allowed.
         var increasing: Double
@@ -157,12 +170,21 @@ public struct RiskChain: Sendable {
         book.advanceClock(to: ns)
         let strategy = intent.strategyID, symbol = intent.symbolID
         let mark = book.mark(symbol)
-        let effective = book.position(strategy: strategy, symbol: symbol) + book.pending(strategy: strategy, symbol: symbol)
+        let filled = book.position(strategy: strategy, symbol: symbol)
+        let pending = book.pendingOrders(strategy: strategy, symbol: symbol)
         let direction = intent.side.sign
-        let reducing = effective != 0 && (effective > 0) != (direction > 0) ? min(intent.quantity, abs(effective)) : 0
+        // Reducing: only what is filled and not already being taken away by pending orders on the
+        // intent's side. A sell against an unfilled buy is not reducing: if the buy is cancelled
+        // the sell opens a short.
+        var reducing = 0.0
+        if filled != 0 && (filled > 0) != (direction > 0) {
+            let alreadyReducing = filled > 0 ? pending.sell : pending.buy
+            reducing = min(intent.quantity, max(0, abs(filled) - alreadyReducing))
+        }
+        let sameSideBase = direction > 0 ? max(0, filled + pending.buy) : max(0, pending.sell - filled)
         var work = Work(
             intent: intent, price: intent.orderType == .limit ? intent.limitPrice : mark, direction: direction,
-            effectivePosition: effective, reducing: reducing, increasing: intent.quantity - reducing)
+            filledPosition: filled, sameSideBase: sameSideBase, reducing: reducing, increasing: intent.quantity - reducing)
 
         func reject(_ code: ReasonCode, stage: RiskStage) -> Decision {
             note(stage, code, quantityIn: intent.quantity, quantityOut: 0)
@@ -178,7 +200,7 @@ public struct RiskChain: Sendable {
             let requested = work.increasing
             work.increasing = 0
             cut(&work, .reduceOnlyTrimmed, amount: requested, stage: .portfolioGuard, quantityIn: intent.quantity,
-                details: (intent.quantity, abs(effective), 0, 0))
+                details: (intent.quantity, work.reducing, 0, 0))
         }
 
         portfolioGuard(&work, at: ns)
@@ -188,26 +210,32 @@ public struct RiskChain: Sendable {
 
         // Untouched, the intent keeps its exact quantity (reducing + increasing can differ from it
         // by rounding).
-        let cutOrBlocked = work.blockedBy != nil || work.largestCut != nil
+        // New risk smaller than the venue's minimum is dropped; what reduces a position passes at
+        // any size (the exit of a small position must stay possible).
+        let minimum = minOrderQuantity[Int(symbol) - 1] > 0 ? minOrderQuantity[Int(symbol) - 1] : limits.minOrderNotionalUSD / work.price
+        var belowMinimum = false
+        if work.increasing > 0 && work.increasing < minimum * (1 - 1e-12) {
+            let before = work.quantity
+            let dropped = work.increasing
+            work.increasing = 0
+            belowMinimum = true
+            note(.execution, .belowMinOrderSize, quantityIn: before, quantityOut: work.quantity, details: (dropped, minimum, 0, 0))
+        }
+        let cutOrBlocked = work.blockedBy != nil || work.largestCut != nil || belowMinimum
         let final = cutOrBlocked ? min(work.quantity, intent.quantity) : intent.quantity
+        // The primary reason: the block; else the minimum size, which removed what the budgets and
+        // factors had left; else the reshape that cut the most.
+        let reason = work.blockedBy ?? (belowMinimum ? .belowMinOrderSize : (work.largestCut?.code ?? .none))
         if final <= 0 {
             return Decision(decisionID: decisionID, strategyID: strategy, clientID: intent.clientID, symbolID: symbol,
-                            verdict: .reject, reason: work.blockedBy ?? work.largestCut?.code ?? .none,
-                            requestedQuantity: intent.quantity, finalQuantity: 0, timestampNs: ns)
-        }
-        let minimum = minOrderQuantity[Int(symbol) - 1] > 0 ? minOrderQuantity[Int(symbol) - 1] : limits.minOrderNotionalUSD / work.price
-        if final < minimum * (1 - 1e-12) {
-            note(.execution, .belowMinOrderSize, quantityIn: final, quantityOut: 0, details: (final, minimum, 0, 0))
-            return Decision(decisionID: decisionID, strategyID: strategy, clientID: intent.clientID, symbolID: symbol,
-                            verdict: .reject, reason: .belowMinOrderSize, requestedQuantity: intent.quantity,
-                            finalQuantity: 0, timestampNs: ns)
+                            verdict: .reject, reason: reason, requestedQuantity: intent.quantity, finalQuantity: 0, timestampNs: ns)
         }
         let reshaped = cutOrBlocked && final < intent.quantity
         book.addPending(strategy: strategy, symbol: symbol, quantity: direction * final)
         if work.increasing > 0 { book.countTrade(strategy: strategy) }
         return Decision(decisionID: decisionID, strategyID: strategy, clientID: intent.clientID, symbolID: symbol,
                         verdict: reshaped ? .reshape : .approve,
-                        reason: reshaped ? (work.blockedBy ?? work.largestCut?.code ?? .none) : .none,
+                        reason: reshaped ? reason : .none,
                         requestedQuantity: intent.quantity, finalQuantity: final, timestampNs: ns)
     }
 

@@ -128,8 +128,8 @@ public struct RiskLimits: Sendable, Equatable {
             percent(rolling24hDrawdownPct, "account.rolling_24h_drawdown_pct"),
             percent(accountDailyLossPct, "account.daily_loss_pct"),
             minOrderNotionalUSD.isFinite && minOrderNotionalUSD >= 0 ? nil : Invalid(key: "account.min_order_notional_usd", message: "must be >= 0"),
-            minOrderQuantity.first { !($0.value.isFinite && $0.value > 0) }.map {
-                Invalid(key: "account.min_order_quantity.\($0.key)", message: "must be > 0")
+            minOrderQuantity.keys.sorted().first { !(minOrderQuantity[$0]!.isFinite && minOrderQuantity[$0]! > 0) }.map {
+                Invalid(key: "account.min_order_quantity.\($0)", message: "must be > 0")
             },
             percent(strategyMaxPositionPct, "strategy.max_position_pct"),
             percent(strategyMaxRiskPerTradePct, "strategy.max_risk_per_trade_pct"),
@@ -155,8 +155,15 @@ public struct RiskLimits: Sendable, Equatable {
             decayMinSharpe.isFinite ? nil : Invalid(key: "decay.min_sharpe", message: "must be a number"),
         ]
         if let first = checks.compactMap({ $0 }).first { return first }
+        var clusterNames: Set<String> = []
         for (index, cluster) in clusters.enumerated() {
             if cluster.name.isEmpty { return Invalid(key: "clusters[\(index)].name", message: "must not be empty") }
+            if !clusterNames.insert(cluster.name).inserted {
+                return Invalid(key: "clusters[\(index)].name", message: "duplicate cluster name '\(cluster.name)'")
+            }
+            if Set(cluster.symbols).count != cluster.symbols.count {
+                return Invalid(key: "clusters[\(index)].symbols", message: "lists a symbol twice")
+            }
             if cluster.symbols.count < 2 { return Invalid(key: "clusters[\(index)].symbols", message: "a cluster needs at least two symbols") }
             if let failure = percent(cluster.maxPctOfEquity, "clusters[\(index)].max_pct_of_equity") { return failure }
         }

@@ -34,7 +34,7 @@ extension RiskChain {
         guard weights > 0 else { return pass(work, stage: .correlationSizer) }
         let correlation = weighted / weights
         if let rejectAbove = limits.correlationRejectAbove, correlation > rejectAbove {
-            block(&work, .correlationTooHigh, stage: .correlationSizer, details: (correlation, 0, 0, 0))
+            block(&work, .correlationTooHigh, stage: .correlationSizer, details: (correlation, rejectAbove, 0, 0))
             return
         }
         let factor = Self.correlationFactor(correlation, limits: limits)

@@ -20,9 +20,9 @@ extension RiskChain {
         let ownSymbolGross = isShadow ? book.grossQuantity(strategy: strategy, symbol: symbol) * book.mark(symbol) : 0
         let ownGross = isShadow ? book.grossUSD(strategy: strategy) : 0
 
-        // Position the risk-increasing part builds on: the current one in the same direction, or
-        // nothing once the reducing part has taken it to zero.
-        let base = work.reducing > 0 ? 0 : abs(work.effectivePosition)
+        // Position the risk-increasing part builds on: the largest the strategy could hold in the
+        // intent's direction (0 once the reducing part has taken it through zero).
+        let base = work.sameSideBase
         var bestQuantity = work.increasing
         var binding: (reshape: ReasonCode, exhausted: ReasonCode, budget: Budget)?
         func consider(_ reshape: ReasonCode, _ exhausted: ReasonCode, _ budget: Budget) {

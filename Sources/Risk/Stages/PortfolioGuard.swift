@@ -59,8 +59,10 @@ extension RiskChain {
             block(&work, .rollingDrawdownBreached, stage: .portfolioGuard, details: (rolling, limits.rolling24hDrawdownPct, 0, 0))
             return true
         }
+        // Once hit, the daily loss limit holds for the rest of the UTC day even if equity recovers.
         let dailyLoss = book.dailyLossPct
-        if dailyLoss >= limits.accountDailyLossPct {
+        if accountDailyLossDay == book.dayIndex || dailyLoss >= limits.accountDailyLossPct {
+            accountDailyLossDay = book.dayIndex
             block(&work, .accountDailyLoss, stage: .portfolioGuard, details: (dailyLoss, limits.accountDailyLossPct, 0, 0))
             return true
         }
@@ -80,12 +82,13 @@ extension RiskChain {
         }
         // Seed 001: the daily limit is a share of the strategy's allocated capital.
         let dailyLoss = max(0, (entry.dayStartEquityUSD - equity) / entry.allocatedCapitalUSD * 100)
-        if dailyLoss >= limits.strategyDailyLossPct {
+        if strategyDailyLossDay[Int(id) - 1] == book.dayIndex || dailyLoss >= limits.strategyDailyLossPct {
+            strategyDailyLossDay[Int(id) - 1] = book.dayIndex
             block(&work, .strategyDailyLoss, stage: .portfolioGuard, details: (dailyLoss, limits.strategyDailyLossPct, 0, 0))
             return true
         }
-        // Opening a symbol the strategy has nothing in (or flipping through zero opens a new one).
-        let opensNew = work.effectivePosition == 0
+        // Opening a symbol the strategy has neither a position nor a pending order in.
+        let opensNew = !book.isOpen(strategy: id, symbol: work.intent.symbolID)
         if opensNew && entry.openPositions >= limits.strategyMaxOpenPositions {
             block(&work, .maxOpenPositions, stage: .portfolioGuard,
                   details: (Double(entry.openPositions), Double(limits.strategyMaxOpenPositions), 0, 0))
