@@ -164,7 +164,9 @@ typedef struct gh_market_event {
  * An order intent: what the strategy would like to trade. Build it with GH_INIT_INTENT.
  * An intent is risk-increasing when it grows |position| of its strategy in its symbol; for one that
  * crosses through zero (sell 8 while long 5) the part beyond zero (a new short of 3) is
- * risk-increasing. Risk-increasing intents must carry a stop_loss_price on the protective side:
+ * risk-increasing. Only the filled position can be reduced, less what the strategy's pending
+ * orders on the same side already take away: a sell against an approved but unfilled buy is
+ * risk-increasing (if the buy is cancelled, the sell opens a short). Risk-increasing intents must carry a stop_loss_price on the protective side:
  * below the price for a buy, above it for a sell (the price being the limit price, or the last
  * reference price of the symbol for a market intent).
  */
