@@ -140,8 +140,13 @@ public struct RiskChain: Sendable {
     /// The work on one intent as it moves through the stages.
     struct Work {
         let intent: OrderIntent
-        /// Valuation price: the limit price of a limit intent, else the symbol's mark.
+        /// Entry price: the limit price of a limit intent, else the symbol's mark. Stops and risk per
+        /// trade are measured from it.
         let price: Double
+        /// Price the budgets value the quantity at: the mark, or a higher limit price. The book
+        /// values exposure at the mark, so a limit far below it must not buy more units than the
+        /// budget holds once valued.
+        let budgetPrice: Double
         /// +1 buy, −1 sell.
         let direction: Double
         /// The strategy's filled position, signed units.
@@ -183,7 +188,8 @@ public struct RiskChain: Sendable {
         }
         let sameSideBase = direction > 0 ? max(0, filled + pending.buy) : max(0, pending.sell - filled)
         var work = Work(
-            intent: intent, price: intent.orderType == .limit ? intent.limitPrice : mark, direction: direction,
+            intent: intent, price: intent.orderType == .limit ? intent.limitPrice : mark,
+            budgetPrice: intent.orderType == .limit ? max(mark, intent.limitPrice) : mark, direction: direction,
             filledPosition: filled, sameSideBase: sameSideBase, reducing: reducing, increasing: intent.quantity - reducing)
 
         func reject(_ code: ReasonCode, stage: RiskStage) -> Decision {

@@ -12,7 +12,7 @@ extension RiskChain {
         let intent = work.intent
         let strategy = intent.strategyID, symbol = intent.symbolID
         let entry = book.strategy(strategy)
-        let price = work.price
+        let price = work.budgetPrice
         let equity = book.equityUSD
         let isShadow = entry.mode == .shadow
         // A shadow strategy is judged against the live book plus its own shadow book, so its
@@ -49,7 +49,7 @@ extension RiskChain {
         }
 
         // Risk per trade: |entry − stop| × quantity within the strategy's share.
-        let stopDistance = abs(price - intent.stopLossPrice)
+        let stopDistance = abs(work.price - intent.stopLossPrice)
         let riskCap = limits.strategyMaxRiskPerTradePct / 100 * entry.allocatedCapitalUSD
         let riskAllowed = stopDistance > 0 ? riskCap / stopDistance : .infinity
 
