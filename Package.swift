@@ -92,7 +92,10 @@ let package = Package(
         // Benchmarks/: feed-path throughput and latency beside a raw libzmq baseline (BENCHMARKS.md).
         .executableTarget(
             name: "FeedBenchmark",
-            dependencies: ["Host", "ZeroMQ", "MarketData", "FeedReplay", "StrategyABI"],
+            dependencies: [
+                "Host", "ZeroMQ", "MarketData", "FeedReplay", "StrategyABI",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Benchmarks/FeedBenchmark"
         ),
 

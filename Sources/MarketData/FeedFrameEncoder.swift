@@ -2,7 +2,7 @@ import StrategyABI
 
 /// The payload encoding a publisher uses (see docs/wire-format.md).
 public enum PayloadEncoding: String, Sendable, CaseIterable {
-    /// A flat JSON object; readable, about 3× slower to decode.
+    /// A flat JSON object; readable, about 9× slower to decode than binary (BENCHMARKS.md).
     case json
     /// The 64-byte little-endian `gh_wire_md_v1` layout from the C header.
     case binary

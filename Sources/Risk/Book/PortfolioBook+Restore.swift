@@ -26,6 +26,7 @@ extension PortfolioBook {
             hourlyPeaks[slot] = -.infinity
             hourlyPeakHours[slot] = .min
         }
+        earlierHoursPeakHour = .min
         recordEquityMark()
     }
 

@@ -80,6 +80,10 @@ public struct PortfolioBook: Sendable {
     public private(set) var liveGrossQuantity: [Double]
     /// Σ over live strategies of q + net pending (signed), units: the book's direction per symbol.
     public private(set) var liveNetQuantity: [Double]
+    /// liveNetQuantity × mark per symbol, USD, and its magnitude: the exposure vector the
+    /// CorrelationSizer reads, kept current on every mark and position change.
+    public private(set) var liveNetExposureUSD: [Double]
+    public private(set) var liveNetExposureMagnitudeUSD: [Double]
     var liveCostBasis: [Double]   // Σ live q × average price
     var liveFilledQuantity: [Double]  // Σ live q
 
@@ -101,6 +105,10 @@ public struct PortfolioBook: Sendable {
     /// Highest equity per hour for the last 25 hours (ring indexed by hour % 25), with the hour it belongs to.
     var hourlyPeaks: [Double]
     var hourlyPeakHours: [Int64]
+    /// Highest hourly peak of the 24 hours before `earlierHoursPeakHour`, so the rolling check is
+    /// O(1) per decision (recomputed once per hour).
+    var earlierHoursPeak = -Double.infinity
+    var earlierHoursPeakHour: Int64 = .min
     var markUpdatesSinceResum = 0
 
     public init(startingEquityUSD: Double, strategies: [(mode: BookMode, allocatedCapitalUSD: Double)], symbolCount: Int) {
@@ -120,6 +128,8 @@ public struct PortfolioBook: Sendable {
         self.liveGrossQuantity = Array(repeating: 0, count: symbolCount)
         self.liveNetQuantity = Array(repeating: 0, count: symbolCount)
         self.liveCostBasis = Array(repeating: 0, count: symbolCount)
+        self.liveNetExposureUSD = Array(repeating: 0, count: symbolCount)
+        self.liveNetExposureMagnitudeUSD = Array(repeating: 0, count: symbolCount)
         self.liveFilledQuantity = Array(repeating: 0, count: symbolCount)
         self.heldIndex = Array(repeating: 0, count: symbolCount)
         self.heldSymbols.reserveCapacity(symbolCount)
@@ -146,10 +156,22 @@ public struct PortfolioBook: Sendable {
     public var rolling24hDrawdownPct: Double {
         let hour = Self.hour(of: clockNs)
         var peak = equityUSD
-        for slot in 0..<25 where hourlyPeakHours[slot] > hour - 25 && hourlyPeakHours[slot] <= hour {
-            peak = max(peak, hourlyPeaks[slot])
+        if earlierHoursPeakHour == hour {
+            let slot = Int(((hour % 25) + 25) % 25)
+            peak = max(peak, earlierHoursPeak, hourlyPeakHours[slot] == hour ? hourlyPeaks[slot] : -.infinity)
+        } else {
+            peak = max(peak, peakOfHours(after: hour - 25, through: hour))
         }
         return peak > 0 ? max(0, (peak - equityUSD) / peak * 100) : 0
+    }
+
+    /// Highest hourly peak of the hours in `(after, through]`.
+    func peakOfHours(after: Int64, through: Int64) -> Double {
+        var peak = -Double.infinity
+        for slot in 0..<25 where hourlyPeakHours[slot] > after && hourlyPeakHours[slot] <= through {
+            peak = max(peak, hourlyPeaks[slot])
+        }
+        return peak
     }
 
     /// The strategy's signed position in the symbol, units.
@@ -191,9 +213,16 @@ public struct PortfolioBook: Sendable {
     /// The strategy's unrealized PnL over the symbols it holds, USD. O(symbols it holds).
     public func unrealizedUSD(strategy: UInt32) -> Double {
         var total = 0.0
-        for symbol in strategyHeldSymbols[Int(strategy) - 1] {
-            let p = positions[index(strategy, symbol)]
-            if p.quantity != 0 { total += p.quantity * (marks[Int(symbol) - 1] - p.averagePrice) }
+        let base = (Int(strategy) - 1) * symbolCount - 1
+        strategyHeldSymbols[Int(strategy) - 1].withUnsafeBufferPointer { held in
+            positions.withUnsafeBufferPointer { positions in
+                marks.withUnsafeBufferPointer { marks in
+                    for symbol in held {
+                        let p = positions[base + Int(symbol)]
+                        if p.quantity != 0 { total += p.quantity * (marks[Int(symbol) - 1] - p.averagePrice) }
+                    }
+                }
+            }
         }
         return total
     }
@@ -247,6 +276,7 @@ public struct PortfolioBook: Sendable {
         let delta = price - old
         if liveFilledQuantity[i] != 0 { liveUnrealizedUSD += delta * liveFilledQuantity[i] }
         if liveGrossQuantity[i] != 0 { liveGrossUSD += delta * liveGrossQuantity[i] }
+        if liveNetQuantity[i] != 0 { setNetExposure(i) }
         markUpdatesSinceResum += 1
         // Running sums drift by rounding; re-add them exactly now and then.
         if markUpdatesSinceResum >= 65_536 { resumAggregates() }
@@ -264,6 +294,10 @@ public struct PortfolioBook: Sendable {
             hourlyPeaks[slot] = equity
         } else if equity > hourlyPeaks[slot] {
             hourlyPeaks[slot] = equity
+        }
+        if earlierHoursPeakHour != hour {
+            earlierHoursPeak = peakOfHours(after: hour - 25, through: hour - 1)
+            earlierHoursPeakHour = hour
         }
     }
 
@@ -398,6 +432,8 @@ public struct PortfolioBook: Sendable {
         if abs(liveGrossQuantity[s]) < 1e-12 { liveGrossQuantity[s] = 0 }
         liveGrossUSD += (grossAfter - grossBefore) * marks[s]
         liveNetQuantity[s] += (after.quantity + after.pending) - (before.quantity + before.pending)
+        if abs(liveNetQuantity[s]) < 1e-12 { liveNetQuantity[s] = 0 }
+        setNetExposure(s)
         liveFilledQuantity[s] += after.quantity - before.quantity
         liveCostBasis[s] += after.quantity * after.averagePrice - before.quantity * before.averagePrice
         // Unrealized of this symbol = mark × filled − cost basis; recompute its share exactly.
@@ -420,6 +456,12 @@ public struct PortfolioBook: Sendable {
             }
             positions[i].heldSlot = 0
         }
+    }
+
+    @inline(__always) mutating func setNetExposure(_ s: Int) {
+        let exposure = liveNetQuantity[s] * marks[s]
+        liveNetExposureUSD[s] = exposure
+        liveNetExposureMagnitudeUSD[s] = abs(exposure)
     }
 
     mutating func updateHeld(_ symbol: UInt32) {

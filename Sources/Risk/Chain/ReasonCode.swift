@@ -72,7 +72,7 @@ public enum ReasonCode: UInt32, Sendable, CaseIterable, CustomStringConvertible 
     case cooldownScaled = 31
     /// The strategy is paused by the decay detector until an operator resumes it.
     case decayPaused = 32
-    /// The quantity left is below the symbol's minimum order size.
+    /// The risk-increasing quantity left is below the symbol's minimum order size, so it is dropped.
     case belowMinOrderSize = 33
     /// A reduce-only intent was trimmed to the size of the position it reduces.
     case reduceOnlyTrimmed = 34

@@ -2,8 +2,9 @@
 /// DecayDetector. Pure and deterministic: no I/O, no clock read (time is passed in), no globals;
 /// the same calls in the same order give the same decisions.
 ///
-/// Quantities: an intent splits into a *reducing* part (up to the size of the position it
-/// shrinks, counting pending orders) and a *risk-increasing* part (the rest). Every limit acts on
+/// Quantities: an intent splits into a *reducing* part (up to the filled position it shrinks, less
+/// what the strategy's pending orders on the same side already take away) and a
+/// *risk-increasing* part (the rest). Every limit acts on
 /// the risk-increasing part only; the reducing part passes everything except the kill switch, so a
 /// halted account can still get out. Each stage sees the quantity the previous one let through;
 /// factors compound.

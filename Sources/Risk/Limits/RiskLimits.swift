@@ -26,8 +26,8 @@ public struct RiskLimits: Sendable, Equatable {
     /// Account loss since the start of the UTC day, as a percentage of day-start equity, at which
     /// new risk stops until the next UTC day (seed 002: 3 %).
     public var accountDailyLossPct: Double = 3
-    /// Smallest order notional the venue takes, USD; a quantity reshaped below it is REJECT
-    /// `BELOW_MIN_ORDER_SIZE`. Per-symbol quantities override it.
+    /// Smallest order notional the venue takes, USD: new risk left below it is dropped
+    /// (`BELOW_MIN_ORDER_SIZE`); exits pass at any size. Per-symbol quantities override it.
     public var minOrderNotionalUSD: Double = 10
     /// Per-symbol minimum order quantity (units); symbols not listed use `minOrderNotionalUSD`.
     public var minOrderQuantity: [String: Double] = [:]
@@ -42,7 +42,7 @@ public struct RiskLimits: Sendable, Equatable {
     public var strategyDrawdownPct: Double = 20
     /// Strategy loss since the start of the UTC day at which its new risk stops (seed 001: 5 %).
     public var strategyDailyLossPct: Double = 5
-    /// Most symbols a strategy may hold positions in at once (seed 002: 10).
+    /// Most symbols a strategy may have a position or a pending order in at once (seed 002: 10).
     public var strategyMaxOpenPositions: Int = 10
     /// Most risk-increasing intents a strategy may have approved per UTC day (seed 002: 20).
     public var strategyMaxTradesPerDay: Int = 20
@@ -84,7 +84,7 @@ public struct RiskLimits: Sendable, Equatable {
 
     /// A named group of symbols capped together.
     public struct Cluster: Sendable, Equatable {
-        /// Name used in reason details.
+        /// Name, for operators and the what-if tool (reason details carry only numbers).
         public var name: String
         /// Member symbols.
         public var symbols: [String]

@@ -53,35 +53,38 @@ extension RiskChain {
     func bookCorrelationSums(symbol: UInt32) -> (weighted: Double, weights: Double) {
         let count = correlations.symbolCount
         let row = (Int(symbol) - 1) * count
-        // Four independent accumulators per sum: a single chain of dependent additions would be
-        // bound by add latency. The order is fixed, so the result is the same on every run.
-        var w0 = 0.0, w1 = 0.0, w2 = 0.0, w3 = 0.0
-        var v0 = 0.0, v1 = 0.0, v2 = 0.0, v3 = 0.0
+        // SIMD lanes are independent accumulators (a single chain of dependent additions would be
+        // bound by add latency); the order is fixed, so the result is the same on every run.
+        var weighted = SIMD4<Double>(), weights = SIMD4<Double>()
+        var tailWeighted = 0.0, tailWeights = 0.0
         correlations.matrix.withUnsafeBufferPointer { rho in
             correlations.valid.withUnsafeBufferPointer { valid in
-                book.liveNetQuantity.withUnsafeBufferPointer { net in
-                    book.marks.withUnsafeBufferPointer { marks in
+                book.liveNetExposureUSD.withUnsafeBufferPointer { exposure in
+                    book.liveNetExposureMagnitudeUSD.withUnsafeBufferPointer { magnitude in
+                        let rhoRow = UnsafeRawPointer(rho.baseAddress! + row)
+                        let validRow = UnsafeRawPointer(valid.baseAddress! + row)
+                        let exposures = UnsafeRawPointer(exposure.baseAddress!)
+                        let magnitudes = UnsafeRawPointer(magnitude.baseAddress!)
                         var j = 0
                         while j + 4 <= count {
-                            let e0 = net[j] * marks[j], e1 = net[j + 1] * marks[j + 1]
-                            let e2 = net[j + 2] * marks[j + 2], e3 = net[j + 3] * marks[j + 3]
-                            w0 += rho[row + j] * e0; w1 += rho[row + j + 1] * e1
-                            w2 += rho[row + j + 2] * e2; w3 += rho[row + j + 3] * e3
-                            v0 += valid[row + j] * abs(e0); v1 += valid[row + j + 1] * abs(e1)
-                            v2 += valid[row + j + 2] * abs(e2); v3 += valid[row + j + 3] * abs(e3)
+                            let offset = j * MemoryLayout<Double>.stride
+                            weighted += rhoRow.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)
+                                * exposures.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)
+                            weights += validRow.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)
+                                * magnitudes.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)
                             j += 4
                         }
                         while j < count {
-                            let e = net[j] * marks[j]
-                            w0 += rho[row + j] * e
-                            v0 += valid[row + j] * abs(e)
+                            tailWeighted += rho[row + j] * exposure[j]
+                            tailWeights += valid[row + j] * magnitude[j]
                             j += 1
                         }
                     }
                 }
             }
         }
-        return ((w0 + w1) + (w2 + w3), (v0 + v1) + (v2 + v3))
+        return ((weighted[0] + weighted[1]) + (weighted[2] + weighted[3]) + tailWeighted,
+                (weights[0] + weights[1]) + (weights[2] + weights[3]) + tailWeights)
     }
 
     /// 1 at or below `full_size_at`, `min_factor` at or above `min_size_at`, linear between.
