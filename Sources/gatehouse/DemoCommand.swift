@@ -62,14 +62,17 @@ enum DemoReportFormatter {
         lines.append(row("intents", "\(summary.totalIntents)"))
         lines.append(row("wall time", String(format: "%.3f s", summary.wallSeconds)))
         lines.append(row("ticks/s", String(format: "%.0f", summary.ticksPerSecond)))
+        lines.append(row("equity", String(format: "%.2f USD (live gross %.2f USD)", summary.equityUSD, summary.liveGrossUSD)))
         lines.append(row("decision digest", summary.decisionDigest))
         lines.append("")
-        lines.append(pad("strategy", 18) + pad("mode", 8) + pad("events", 9) + pad("intents", 9) + pad("APPROVE", 9) + pad("RESHAPE", 9) + pad("REJECT", 8) + "reasons")
+        lines.append(pad("strategy", 18) + pad("mode", 8) + pad("events", 9) + pad("intents", 9) + pad("APPROVE", 9)
+            + pad("RESHAPE", 9) + pad("REJECT", 8) + pad("fills", 7) + pad("PnL USD", 11) + "reasons")
         for strategy in summary.strategies {
             let reasons = strategy.reasons.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
             lines.append(pad(strategy.name, 18) + pad(strategy.mode, 8) + pad("\(strategy.events)", 9) + pad("\(strategy.intents)", 9)
                 + pad("\(strategy.decisions["APPROVE"] ?? 0)", 9) + pad("\(strategy.decisions["RESHAPE"] ?? 0)", 9)
-                + pad("\(strategy.decisions["REJECT"] ?? 0)", 8) + reasons)
+                + pad("\(strategy.decisions["REJECT"] ?? 0)", 8) + pad("\(strategy.fills)", 7)
+                + pad(String(format: "%.2f", strategy.realizedUSD + strategy.unrealizedUSD), 11) + reasons)
         }
         return lines.joined(separator: "\n")
     }

@@ -20,7 +20,7 @@ struct StrategyHostTests {
     }
 
     /// Strategies as (name, symbols, extra params); each traces to its own file.
-    func harness(_ strategies: [(String, [String], String)]) throws -> Harness {
+    func harness(_ strategies: [(String, [String], String)], extra: String = "") throws -> Harness {
         let folder = try TestSupport.temporaryFolder()
         let plugin = try TestSupport.buildFixture(in: folder)
         var traces: [String: String] = [:]
@@ -31,7 +31,7 @@ struct StrategyHostTests {
             let params = "{trace_path: \"\(trace)\"\(extra.isEmpty ? "" : ", " + extra)}"
             entries.append(TestSupport.strategy(name, plugin: plugin, symbols: symbols, params: params))
         }
-        let loaded = try ConfigLoader.load(path: try TestSupport.writeConfig(in: folder, strategies: entries))
+        let loaded = try ConfigLoader.load(path: try TestSupport.writeConfig(in: folder, strategies: entries, extra: extra))
         return Harness(host: try StrategyHost(config: loaded, logger: TestSupport.logger), traces: traces)
     }
 
@@ -98,17 +98,61 @@ struct StrategyHostTests {
         h.trade("BTCUSD", price: 100, at: 1_000)
         #expect(h.lines("a").contains("submit 1 rc=0 verdict=2 reason=STRATEGY_POSITION_RESHAPE"))
         #expect(h.lines("a").contains("decision 1 2 25 STRATEGY_POSITION_RESHAPE"))
-        #expect(h.host.execution.liveCount == 1)
-        #expect(h.host.execution.orders.first?.quantity == 25)
+        #expect(h.host.paper.ordersAccepted == 1)
+        #expect(h.host.paper.openOrders[1].first?.quantity == 25)
     }
 
     @Test func approvedOrdersCountAsPendingExposureForTheNextIntent() throws {
-        let h = try harness([("a", ["BTCUSD"], "quantity: 20")])
+        // The record adapter fills nothing, so the first approval stays pending.
+        let h = try harness([("a", ["BTCUSD"], "quantity: 20")], extra: "execution: {live_adapter: record}")
         h.trade("BTCUSD", price: 100, at: 1_000)
         h.trade("BTCUSD", price: 100, at: 2_000)
         // 20 units pending leave 5 under the 25-unit position cap.
         #expect(h.lines("a").contains("decision 2 2 5 STRATEGY_POSITION_RESHAPE"))
         #expect(h.host.risk.book.pending(strategy: 1, symbol: 1) == 25)
+    }
+
+    @Test func aPaperOrderFillsAtTheNextTradeWithSlippageAndFeeAndReachesOnFill() throws {
+        let h = try harness([("a", ["BTCUSD"], "")], extra: "execution: {paper: {slippage_bps: 10, fee_bps: 20}}")
+        h.trade("BTCUSD", price: 100, at: 1_000)
+        #expect(h.host.risk.book.position(strategy: 1, symbol: 1) == 0)
+        h.trade("BTCUSD", price: 200, at: 2_000)
+        // Buy 1 at 200 × (1 + 10 bp) = 200.2; fee 20 bp of 200.2 = 0.4004.
+        let lines = h.lines("a")
+        let fill = try #require(lines.firstIndex { $0.hasPrefix("fill ") })
+        #expect(lines[fill] == "fill 1 1 1 200.2 0.4004 position=1")
+        // The fill is reported before the strategy sees the event that filled it.
+        #expect(lines[fill + 1] == "md BTCUSD 2000 200")
+        #expect(h.host.risk.book.pending(strategy: 1, symbol: 1) == 1)  // the second intent, not yet filled
+        #expect(abs(h.host.risk.book.equityUSD - (10_000 - 0.4004 + (200 - 200.2))) < 1e-9)
+    }
+
+    @Test func aLimitOrderRestsUntilTheMarketReachesItAndCanBeCancelled() throws {
+        let order = Order(decision: Decision(decisionID: 99, strategyID: 1, clientID: 77, symbolID: 1, verdict: .approve, reason: .none,
+                                             requestedQuantity: 2, finalQuantity: 2, timestampNs: 1),
+                          intent: OrderIntent(strategyID: 1, clientID: 77, symbolID: 1, side: .buy, quantity: 2, orderType: .limit,
+                                              limitPrice: 95, stopLossPrice: 90, reduceOnly: false),
+                          mode: .live)
+        var venue = PaperVenue(symbolCount: 1, slippageBps: 0, feeBps: 0)
+        venue.submit(order)
+        var fills: [PaperFill] = []
+        venue.match(.trade(symbolID: 1, timestampNs: 10, price: 96, size: 1), into: &fills)
+        #expect(fills.isEmpty)
+        venue.match(.quote(symbolID: 1, timestampNs: 11, bid: 94, bidSize: 1, ask: 94.5, askSize: 1), into: &fills)
+        #expect(fills.map(\.price) == [94.5])
+        venue.submit(order)
+        #expect(venue.cancel(strategy: 1, clientID: 77) == order)
+        #expect(venue.cancel(strategy: 1, clientID: 77) == nil)
+    }
+
+    @Test func cancellingAnOpenOrderReleasesItsPendingExposure() throws {
+        let h = try harness([("a", ["BTCUSD"], "")])
+        h.trade("BTCUSD", price: 100, at: 1_000)
+        #expect(h.host.risk.book.pending(strategy: 1, symbol: 1) == 1)
+        let instance = h.host.strategies[0]
+        #expect(h.host.cancel(from: instance, clientID: 1) == GH_OK)
+        #expect(h.host.risk.book.pending(strategy: 1, symbol: 1) == 0)
+        #expect(h.host.cancel(from: instance, clientID: 1) == GH_ERR_NOT_FOUND)
     }
 
     @Test func destroyIsCalledOnceAndNothingIsDeliveredAfterIt() throws {

@@ -51,7 +51,7 @@ enum TestSupport {
     }
 
     /// A config with one feed and the given strategies (YAML fragments), written to `folder`.
-    static func writeConfig(in folder: URL, feedEndpoint: String = "tcp://127.0.0.1:5556", strategies: [String]) throws -> String {
+    static func writeConfig(in folder: URL, feedEndpoint: String = "tcp://127.0.0.1:5556", strategies: [String], extra: String = "") throws -> String {
         let yaml = """
             host:
               id: test-host
@@ -62,6 +62,7 @@ enum TestSupport {
                 topics: ["md.sim."]
             strategies:
             \(strategies.joined(separator: "\n"))
+            \(extra)
             """
         let path = folder.appendingPathComponent("gatehouse.yaml").path
         try yaml.write(toFile: path, atomically: true, encoding: .utf8)

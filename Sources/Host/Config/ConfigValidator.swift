@@ -50,6 +50,11 @@ struct ConfigValidator {
             }
         }
         try validateRisk(config)
+        for (key, value) in [("execution.paper.slippage_bps", config.execution.paperSlippageBps),
+                             ("execution.paper.fee_bps", config.execution.paperFeeBps)]
+        where !(value.isFinite && value >= 0 && value <= 1_000) {
+            throw error(key, "must be between 0 and 1000 basis points")
+        }
         try validateEndpoint(config.endpoints.events, at: "endpoints.events")
         try validateEndpoint(config.endpoints.control, at: "endpoints.control")
     }

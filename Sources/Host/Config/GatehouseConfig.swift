@@ -11,11 +11,13 @@ public struct GatehouseConfig: Decodable, Sendable {
     public var strategies: [StrategyConfig]
     /// Risk limits; the stages that read them are configured here.
     public var risk: RiskConfig
+    /// How approved orders are executed.
+    public var execution: ExecutionConfig
     /// Sockets the host binds for other programs.
     public var endpoints: EndpointsConfig
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case host, feeds, strategies, risk, endpoints
+        case host, feeds, strategies, risk, execution, endpoints
     }
 
     public init(from decoder: any Decoder) throws {
@@ -25,6 +27,7 @@ public struct GatehouseConfig: Decodable, Sendable {
         feeds = try container.decode([FeedConfig].self, forKey: .feeds)
         strategies = try container.decode([StrategyConfig].self, forKey: .strategies)
         risk = try container.decodeIfPresent(RiskConfig.self, forKey: .risk) ?? RiskConfig()
+        execution = try container.decodeIfPresent(ExecutionConfig.self, forKey: .execution) ?? ExecutionConfig()
         endpoints = try container.decodeIfPresent(EndpointsConfig.self, forKey: .endpoints) ?? EndpointsConfig()
     }
 

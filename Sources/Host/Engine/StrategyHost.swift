@@ -32,8 +32,16 @@ final class StrategyHost {
     private let loopThread: pthread_t
     /// The risk chain and the books it keeps.
     private(set) var risk: RiskChain
-    /// The execution stage: records approved orders (no venue is connected yet).
+    /// The execution stage for live strategies when `execution.live_adapter` is `record`:
+    /// approved orders are recorded and nothing fills.
     private(set) var execution = RecordingExecutionAdapter()
+    /// The paper venue: shadow strategies always, live strategies when `live_adapter` is `paper`.
+    private(set) var paper: PaperVenue
+    private let liveOnPaper: Bool
+    /// Fills of the current event, reused.
+    private var fills: [PaperFill] = []
+    /// The fill struct handed to `on_fill`, reused.
+    private let fillEvent: UnsafeMutablePointer<gh_fill>
     /// `routes[symbolID]`: indices into `strategies` of the subscribers, in config order.
     private var routes: [[Int]]
     /// The event struct passed to `on_market_data`, reused for every event.
@@ -59,6 +67,12 @@ final class StrategyHost {
             startingEquityUSD: config.startingEquityUSD)
         event = .allocate(capacity: 1)
         event.initialize(to: gh_market_event())
+        fillEvent = .allocate(capacity: 1)
+        fillEvent.initialize(to: gh_fill())
+        paper = PaperVenue(symbolCount: symbols.count, slippageBps: config.execution.paperSlippageBps,
+                           feeBps: config.execution.paperFeeBps)
+        liveOnPaper = config.execution.liveAdapter == .paper
+        fills.reserveCapacity(64)
         pendingDecisions.reserveCapacity(64)
 
         let loader = PluginLoader(locator: PluginLocator(configFolder: loaded.folder, pluginDirs: config.host.pluginDirs))
@@ -91,6 +105,7 @@ final class StrategyHost {
     deinit {
         destroyAll()
         event.deallocate()
+        fillEvent.deallocate()
     }
 
     private func create(_ instance: StrategyInstance, config: StrategyConfig) throws(PluginLoadError) {
@@ -114,6 +129,9 @@ final class StrategyHost {
         let symbol = Int(marketEvent.symbolID)
         if marketEvent.timestampNs > clockNs { clockNs = marketEvent.timestampNs }
         risk.updateMark(symbol: marketEvent.symbolID, price: marketEvent.referencePrice, at: marketEvent.timestampNs)
+        // Orders waiting on this symbol fill at this event, before strategies see it.
+        paper.match(marketEvent, into: &fills)
+        if !fills.isEmpty { applyFills() }
         if !risk.stateChanges.isEmpty { reportStateChanges() }
         fill(event, from: marketEvent)
         eventsRouted &+= 1
@@ -165,7 +183,8 @@ final class StrategyHost {
             instance.lastClientID = valid.clientID
             decision = risk.decide(valid, decisionID: decisionID, at: clockNs)
             if decision.verdict != .reject {
-                execution.submit(Order(decision: decision, intent: valid, mode: instance.mode == .live ? .live : .shadow))
+                let order = Order(decision: decision, intent: valid, mode: instance.mode == .live ? .live : .shadow)
+                if order.mode == .shadow || liveOnPaper { paper.submit(order) } else { execution.submit(order) }
             }
             if !risk.stateChanges.isEmpty { reportStateChanges() }
         case .refused(let reason):
@@ -226,10 +245,34 @@ final class StrategyHost {
         pendingDecisions.removeAll(keepingCapacity: true)
     }
 
-    /// `cancel_intent`: nothing rests at the host yet (no execution adapter keeps open orders), so
-    /// there is never anything to cancel.
+    /// `cancel_intent`: cancels the strategy's open paper order with that client id and releases
+    /// its pending exposure. `GH_ERR_NOT_FOUND` if nothing is open under it (already filled,
+    /// never approved, or recorded by the `record` adapter, which keeps no open orders).
     func cancel(from instance: StrategyInstance, clientID: UInt64) -> Int32 {
-        GH_ERR_NOT_FOUND
+        guard phase == .running else { return GH_ERR_NOT_PERMITTED }
+        guard let order = paper.cancel(strategy: instance.id, clientID: clientID) else { return GH_ERR_NOT_FOUND }
+        risk.releasePending(strategy: order.strategyID, symbol: order.symbolID, quantity: order.side.sign * order.quantity)
+        instance.cancels &+= 1
+        return GH_OK
+    }
+
+    /// Books this event's fills and tells each strategy through `on_fill`, in fill order.
+    private func applyFills() {
+        for fill in fills {
+            let order = fill.order
+            risk.applyFill(strategy: order.strategyID, symbol: order.symbolID, side: order.side, quantity: order.quantity,
+                           price: fill.price, feeUSD: fill.feeUSD, at: fill.timestampNs)
+            let instance = strategies[Int(order.strategyID) - 1]
+            instance.fills &+= 1
+            guard let state = instance.state, let onFill = instance.api.pointee.on_fill else { continue }
+            fillEvent.pointee = gh_fill(
+                abi_version: GH_ABI_VERSION, struct_size: UInt32(MemoryLayout<gh_fill>.size),
+                client_id: order.clientID, fill_id: fill.fillID, symbol_id: order.symbolID, side: order.side.rawValue,
+                quantity: order.quantity, price: fill.price, fee_usd: fill.feeUSD, ts_ns: fill.timestampNs)
+            onFill(state, UnsafePointer(fillEvent))
+            flushDecisions()
+        }
+        fills.removeAll(keepingCapacity: true)
     }
 
     /// `get_position`: the strategy's filled position from the book (approved orders that have not

@@ -36,6 +36,8 @@ final class StrategyInstance {
     var nextTimerNs: Int64 = .max
     /// Counters for the run summary.
     var eventsDelivered: UInt64 = 0
+    var fills: UInt64 = 0
+    var cancels: UInt64 = 0
     var intents: UInt64 = 0
     var decisionsByVerdict: [UInt64] = [0, 0, 0, 0]  // indexed by Verdict raw value
     var decisionsByReason: [UInt64]

@@ -76,11 +76,14 @@ public final class EventLoop {
             }
             return RunSummary.Strategy(
                 name: instance.name, mode: instance.mode.rawValue, events: instance.eventsDelivered,
-                intents: instance.intents, decisions: decisions, reasons: reasons)
+                intents: instance.intents, decisions: decisions, reasons: reasons, fills: instance.fills,
+                realizedUSD: host.risk.book.strategy(instance.id).realizedUSD,
+                unrealizedUSD: host.risk.book.unrealizedUSD(strategy: instance.id))
         }
         let digest = String(host.decisionDigest, radix: 16)
         return RunSummary(
             ticks: host.eventsRouted, feeds: feedSummaries, strategies: strategySummaries,
+            equityUSD: host.risk.book.equityUSD, liveGrossUSD: host.risk.book.liveGrossUSD,
             decisionDigest: String(repeating: "0", count: 16 - digest.count) + digest,
             wallSeconds: wallSeconds,
             ticksPerSecond: wallSeconds > 0 ? Double(host.eventsRouted) / wallSeconds : 0)

@@ -23,12 +23,21 @@ public struct RunSummary: Codable, Sendable, Equatable {
         public var decisions: [String: UInt64]
         /// Decisions by reason name (only reasons that occurred).
         public var reasons: [String: UInt64]
+        /// Fills of its orders.
+        public var fills: UInt64
+        /// Realized PnL after fees, USD, and unrealized PnL at the last marks, USD (its own book:
+        /// live or shadow).
+        public var realizedUSD: Double
+        public var unrealizedUSD: Double
     }
 
     /// Events routed to strategies (all feeds).
     public var ticks: UInt64
     public var feeds: [Feed]
     public var strategies: [Strategy]
+    /// Account equity at the end (live book), USD, and live gross exposure, USD.
+    public var equityUSD: Double
+    public var liveGrossUSD: Double
     /// FNV-1a digest of the decision sequence, hex: equal across runs exactly when the decisions are.
     public var decisionDigest: String
     /// Wall time of the run, seconds.

@@ -19,7 +19,8 @@
  *     quantities in the shortest %g form that reads back as the same double ("100.5", "1").
  *     A NULL symbol or reason is written as "-". The file is opened ("a"), written and closed for
  *     each line, so a test can read it at any moment.
- *   on_fill and on_timer are NULL (the host must accept that).
+ *   on_fill traces "fill <client_id> <side> <quantity> <price> <fee> position=<quantity after>";
+ *   on_timer is NULL (the host must accept that).
  *
  * Variants, one macro each:
  *   -DFIXTURE_BAD_ABI       the table reports abi_version GH_ABI_VERSION + 1
@@ -242,6 +243,31 @@ static void fixture_on_decision(void *self, const gh_decision *decision) {
     }
 }
 
+static void fixture_on_fill(void *self, const gh_fill *fill) {
+    fixture_state *s = self;
+    char line[FIXTURE_PATH_MAX];
+    char quantity[32], price[32], fee[32], held[32];
+    gh_position position;
+
+    if (s == NULL || fill == NULL || fill->struct_size < FIXTURE_END_OF(gh_fill, ts_ns)) {
+        return;
+    }
+    GH_INIT_POSITION(position);
+    /* The contract: a fill is reported before... and shows in get_position by now. */
+    if (s->host->get_position(s->host->host, fill->symbol_id, &position) != GH_OK) {
+        position.quantity = -1.0;
+    }
+    if (s->tracing) {
+        fixture_format_double(quantity, sizeof quantity, fill->quantity);
+        fixture_format_double(price, sizeof price, fill->price);
+        fixture_format_double(fee, sizeof fee, fill->fee_usd);
+        fixture_format_double(held, sizeof held, position.quantity);
+        snprintf(line, sizeof line, "fill %" PRIu64 " %" PRIu32 " %s %s %s position=%s", fill->client_id, fill->side,
+                 quantity, price, fee, held);
+        fixture_trace(s, line);
+    }
+}
+
 static void fixture_destroy(void *self) {
     fixture_state *s = self;
     if (s == NULL) {
@@ -269,7 +295,7 @@ static const gh_strategy_api fixture_api = {
     "fixture",
     fixture_create,
     fixture_on_market_data,
-    NULL, /* on_fill */
+    fixture_on_fill,
     fixture_on_decision,
     NULL, /* on_timer */
     fixture_destroy,

@@ -1,0 +1,112 @@
+import MarketData
+import Risk
+
+/// A fill the paper venue made, ready for the book and the strategy's `on_fill`.
+struct PaperFill: Equatable {
+    var fillID: UInt64
+    var order: Order
+    /// Fill price, quote currency per unit.
+    var price: Double
+    /// Fee charged, USD.
+    var feeUSD: Double
+    /// Event time of the market event that filled it, ns.
+    var timestampNs: Int64
+}
+
+/// A simulated venue inside the host: the execution adapter for paper trading and for shadow
+/// strategies (whose fills go to their shadow book and never reach a real venue).
+///
+/// Rules (documented in docs/execution.md):
+/// - A market order fills in full at the next trade, quote or bar of its symbol after it was
+///   accepted: a buy at the trade price (or the ask, or the bar close) plus `slippageBps`, a sell at
+///   the trade price (or the bid, or the bar close) minus `slippageBps`.
+/// - A limit order fills in full when the market reaches it: a buy when a trade prints at or below
+///   the limit (or the ask is at or below it), at the better of the limit and that price; a sell
+///   symmetrically. A limit order rests until it fills or is cancelled.
+/// - The fee is `feeBps` of the fill's notional, in USD.
+/// - No partial fills, no queue position, no market impact beyond the fixed slippage.
+///
+/// Confined to the event-loop thread. Open orders are kept per symbol, so a market event looks
+/// only at its symbol's orders.
+struct PaperVenue: ExecutionAdapter {
+    /// Slippage applied to market orders, basis points of the price.
+    let slippageBps: Double
+    /// Fee, basis points of the fill's notional.
+    let feeBps: Double
+    /// Open orders by symbol id (index 0 unused).
+    private(set) var openOrders: [[Order]]
+    private var nextFillID: UInt64 = 1
+    /// Orders accepted and fills made, for the run summary.
+    private(set) var ordersAccepted = 0
+    private(set) var fillsMade = 0
+
+    init(symbolCount: Int, slippageBps: Double, feeBps: Double) {
+        self.slippageBps = slippageBps
+        self.feeBps = feeBps
+        openOrders = Array(repeating: [], count: symbolCount + 1)
+    }
+
+    /// Accepts an approved order; it waits for the next market event of its symbol.
+    mutating func submit(_ order: Order) {
+        openOrders[Int(order.symbolID)].append(order)
+        ordersAccepted += 1
+    }
+
+    /// Cancels the open order of `strategy` with `clientID`; returns it if there was one.
+    mutating func cancel(strategy: UInt32, clientID: UInt64) -> Order? {
+        for symbol in openOrders.indices {
+            if let index = openOrders[symbol].firstIndex(where: { $0.strategyID == strategy && $0.clientID == clientID }) {
+                return openOrders[symbol].remove(at: index)
+            }
+        }
+        return nil
+    }
+
+    /// Matches the symbol's open orders against one market event, appending fills to `fills`
+    /// (a buffer the caller reuses) in the order the orders were accepted.
+    mutating func match(_ event: MarketEvent, into fills: inout [PaperFill]) {
+        let symbol = Int(event.symbolID)
+        guard !openOrders[symbol].isEmpty else { return }
+        var index = 0
+        while index < openOrders[symbol].count {
+            let order = openOrders[symbol][index]
+            if let price = fillPrice(order, event) {
+                fills.append(PaperFill(
+                    fillID: nextFillID, order: order, price: price,
+                    feeUSD: abs(order.quantity * price) * feeBps / 10_000, timestampNs: event.timestampNs))
+                nextFillID += 1
+                fillsMade += 1
+                openOrders[symbol].remove(at: index)
+            } else {
+                index += 1
+            }
+        }
+    }
+
+    /// The price `order` fills at on `event`, or nil if it does not fill.
+    func fillPrice(_ order: Order, _ event: MarketEvent) -> Double? {
+        let buy = order.side == .buy
+        // The price a buyer pays and a seller gets on this event.
+        let (buyPrice, sellPrice): (Double, Double)
+        switch event.kind {
+        case .trade: (buyPrice, sellPrice) = (event.v0, event.v0)
+        case .quote: (buyPrice, sellPrice) = (event.v2, event.v0)   // ask, bid
+        case .bar:
+            // A closed bar: market orders take its close; a limit fills if the bar's range
+            // reached it, at the better of the limit and the open.
+            if order.orderType == .limit {
+                if buy { return event.v2 <= order.limitPrice ? min(order.limitPrice, event.v0) : nil }
+                return event.v1 >= order.limitPrice ? max(order.limitPrice, event.v0) : nil
+            }
+            (buyPrice, sellPrice) = (event.v3, event.v3)
+        }
+        switch order.orderType {
+        case .market:
+            let slip = slippageBps / 10_000
+            return buy ? buyPrice * (1 + slip) : sellPrice * (1 - slip)
+        case .limit:
+            if buy { return buyPrice <= order.limitPrice ? min(order.limitPrice, buyPrice) : nil }
+            return sellPrice >= order.limitPrice ? max(order.limitPrice, sellPrice) : nil
+        }
+    }
+}
