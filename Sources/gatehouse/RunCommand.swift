@@ -26,8 +26,12 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the run summary as JSON on standard output when the host stops.")
     var json = false
 
+    @Flag(name: .long, help: "Run every strategy in shadow mode: decisions and paper fills are recorded, nothing is sent.")
+    var shadow = false
+
     func run() async throws {
-        let loaded = try loadConfigOrExit(config)
+        let written = try loadConfigOrExit(config)
+        let loaded = shadow ? written.forcingShadow() : written
         let logger = bootstrapLogging(level: loaded.config.host.logLevel, hostID: loaded.config.host.id)
         let context = try ZMQContext()
         let service = HostService(

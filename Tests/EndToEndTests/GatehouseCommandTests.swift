@@ -6,8 +6,12 @@ import Testing
 struct GatehouseCommandTests {
     struct Summary: Decodable {
         struct Feed: Decodable { let name: String; let events: UInt64; let dropped: [String: UInt64]; let framesAnnounced: UInt64? }
-        struct Strategy: Decodable { let name: String; let mode: String; let events: UInt64; let intents: UInt64; let decisions: [String: UInt64] }
+        struct Strategy: Decodable {
+            let name: String; let mode: String; let events: UInt64; let intents: UInt64; let decisions: [String: UInt64]
+            let fills: UInt64; let realizedUSD: Double
+        }
         let ticks: UInt64
+        let equityUSD: Double
         let feeds: [Feed]
         let strategies: [Strategy]
         let decisionDigest: String
@@ -65,6 +69,28 @@ struct GatehouseCommandTests {
         let a = try Self.decode(binary), b = try Self.decode(json)
         #expect(a.decisionDigest == b.decisionDigest)
         #expect(a.strategies.map(\.intents) == b.strategies.map(\.intents))
+    }
+
+    @Test func replayGivesTheSameDecisionsAndFillsOnEveryRun() throws {
+        let arguments = ["replay", "--config", "config/gatehouse.yaml", "--ticks", "tools/data/sample_ticks.csv"]
+        let (status1, first, stderr1) = try ProcessDriver.run("gatehouse", arguments)
+        let (status2, second, _) = try ProcessDriver.run("gatehouse", arguments)
+        try #require(status1 == 0 && status2 == 0, "replay failed: \(stderr1)")
+        let a = try Self.decode(first), b = try Self.decode(second)
+        #expect(a.decisionDigest == b.decisionDigest)
+        #expect(a.equityUSD == b.equityUSD)
+        #expect(a.strategies.map(\.fills) == b.strategies.map(\.fills))
+        #expect(a.strategies.allSatisfy { $0.fills > 0 }, "the paper venue filled nothing")
+    }
+
+    @Test func replayInShadowModeSendsNothingAndLeavesLiveEquityAlone() throws {
+        let (status, stdout, stderr) = try ProcessDriver.run(
+            "gatehouse", ["replay", "--config", "config/gatehouse.yaml", "--ticks", "tools/data/sample_ticks.csv", "--shadow"])
+        try #require(status == 0, "replay failed: \(stderr)")
+        let summary = try Self.decode(stdout)
+        #expect(summary.strategies.allSatisfy { $0.mode == "shadow" })
+        #expect(summary.strategies.contains { $0.fills > 0 && $0.realizedUSD != 0 })
+        #expect(summary.equityUSD == 100_000)  // shadow PnL never reaches the live book
     }
 
     @Test func runRefusesABadConfigNamingTheFileAndKey() throws {

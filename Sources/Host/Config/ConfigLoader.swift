@@ -88,6 +88,16 @@ public enum ConfigLoader {
 
 /// A decoded, validated config plus where it came from.
 public struct LoadedConfig: Sendable {
+    /// The same config with every strategy in shadow mode (`--shadow`): nothing it approves can
+    /// reach a venue. The account keeps the starting equity the config gives it as written, so
+    /// every shadow decision is the one the strategy would have got live.
+    public func forcingShadow() -> LoadedConfig {
+        var copy = self
+        copy.config.risk.startingEquityUSD = config.startingEquityUSD
+        for index in copy.config.strategies.indices { copy.config.strategies[index].mode = .shadow }
+        return copy
+    }
+
     /// The decoded config.
     public var config: GatehouseConfig
     /// The path it was read from.

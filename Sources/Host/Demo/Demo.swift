@@ -19,11 +19,15 @@ public enum Demo {
         public var ticksPath: String
         public var encoding: PayloadEncoding
         public var endpoint: String
-        public init(configPath: String, ticksPath: String, encoding: PayloadEncoding = .binary, endpoint: String = "tcp://127.0.0.1:*") {
+        /// Run every strategy in shadow mode.
+        public var forceShadow: Bool
+        public init(configPath: String, ticksPath: String, encoding: PayloadEncoding = .binary,
+                    endpoint: String = "tcp://127.0.0.1:*", forceShadow: Bool = false) {
             self.configPath = configPath
             self.ticksPath = ticksPath
             self.encoding = encoding
             self.endpoint = endpoint
+            self.forceShadow = forceShadow
         }
     }
 
@@ -44,6 +48,7 @@ public enum Demo {
     /// Runs the demo to the end of the data (or until SIGINT/SIGTERM through the service group).
     public static func run(_ options: Options, logger: Logger) async throws -> Report {
         var loaded = try ConfigLoader.load(path: options.configPath)
+        if options.forceShadow { loaded = loaded.forcingShadow() }
         let ticks: TickFile
         do { ticks = try TickFile.load(path: options.ticksPath) } catch { throw Failure(description: "\(error)") }
         guard loaded.config.feeds.count == 1 else {
