@@ -132,6 +132,8 @@ struct ConfigLoaderTests {
         ("risk:\n  account:\n    drawdown_buffer_pct: 20\n", "risk.account.drawdown_buffer_pct"),
         ("risk:\n  account:\n    starting_equity_usd: 0\n", "risk.account.starting_equity_usd"),
         ("risk:\n  strategy:\n    max_open_positions: 0\n", "risk.strategy.max_open_positions"),
+        ("risk:\n  strategy:\n    max_open_positions: ten\n", "risk.strategy.max_open_positions"),
+        ("risk:\n  decay:\n    min_sharpe: [1]\n", "risk.decay.min_sharpe"),
         ("risk:\n  clusters:\n    - {name: c, symbols: [BTCUSD, DOGE], max_pct_of_equity: 30}\n", "risk.clusters[0].symbols[1]"),
     ])
     func invalidRiskValuesAreRefusedNamingTheKey(fragment: String, keyPath: String) throws {
