@@ -42,7 +42,7 @@
  *     before acting on a new signal for that symbol, because get_position() reports filled
  *     quantity and a trending market keeps breaking out bar after bar; without this guard one
  *     unfilled entry could be sent again on the next bar. If the fills have not completed within
- *     BO_PENDING_EXPIRY_BARS closed bars (the host may have cancelled the rest), the strategy
+ *     BO_PENDING_EXPIRY_BARS closed bars (the order may have been cancelled, e.g. when the account halted), the strategy
  *     stops waiting.
  *   - Up to BO_MAX_SYMBOLS symbols per instance; events for more are ignored (one warning).
  *

@@ -14,7 +14,7 @@ struct RunCommand: AsyncParsableCommand {
             Loads every strategy plugin in the config (refusing to start if any fails), connects to \
             the configured feeds and routes market data to the strategies. Stops gracefully on \
             SIGINT/SIGTERM: strategies are destroyed and sockets closed. Exit status: 0 after a \
-            clean stop, 1 if the host could not start.
+            clean stop, 1 if the host could not start, 2 for a config error.
             """)
 
     @Option(name: .long, help: "The config file (YAML).")
@@ -26,7 +26,7 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the run summary as JSON on standard output when the host stops.")
     var json = false
 
-    @Flag(name: .long, help: "Run every strategy in shadow mode: decisions and paper fills are recorded, nothing is sent.")
+    @Flag(name: .long, help: "Run every strategy in shadow mode: orders fill on paper into shadow books, nothing is sent.")
     var shadow = false
 
     func run() async throws {

@@ -145,6 +145,21 @@ struct StrategyHostTests {
         #expect(venue.cancel(strategy: 1, clientID: 77) == nil)
     }
 
+    @Test func anAccountHaltCancelsRestingRiskBeforeItCanFill() throws {
+        let risk = "risk: {account: {drawdown_halt_pct: 5, drawdown_buffer_pct: 0, rolling_24h_drawdown_pct: 50, daily_loss_pct: 50}, strategy: {drawdown_pct: 90, daily_loss_pct: 90}}"
+        let h = try harness([("a", ["BTCUSD"], "quantity: 20")], extra: risk)
+        h.trade("BTCUSD", price: 100, at: 1_000)   // order 1: buy 20, resting
+        h.trade("BTCUSD", price: 100, at: 2_000)   // order 1 fills; order 2: buy 5 (position cap), resting
+        #expect(h.host.risk.book.position(strategy: 1, symbol: 1) == 20)
+        #expect(abs(h.host.risk.book.pending(strategy: 1, symbol: 1) - 5) < 0.01)  // the symbol cap, after fees and slippage
+        h.trade("BTCUSD", price: 70, at: 3_000)    // −600 on 10,000: the 5 % halt latches
+        #expect(h.host.risk.controls.effectiveState == .halted)
+        #expect(!h.lines("a").contains { $0.hasPrefix("fill 2 ") }, "the resting buy filled after the halt")
+        #expect(h.host.risk.book.pending(strategy: 1, symbol: 1) == 0)
+        #expect(h.host.risk.book.position(strategy: 1, symbol: 1) == 20)
+        #expect(h.lines("a").contains("submit 3 rc=0 verdict=3 reason=ACCOUNT_HALTED"))
+    }
+
     @Test func cancellingAnOpenOrderReleasesItsPendingExposure() throws {
         let h = try harness([("a", ["BTCUSD"], "")])
         h.trade("BTCUSD", price: 100, at: 1_000)

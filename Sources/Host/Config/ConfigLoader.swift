@@ -89,8 +89,9 @@ public enum ConfigLoader {
 /// A decoded, validated config plus where it came from.
 public struct LoadedConfig: Sendable {
     /// The same config with every strategy in shadow mode (`--shadow`): nothing it approves can
-    /// reach a venue. The account keeps the starting equity the config gives it as written, so
-    /// every shadow decision is the one the strategy would have got live.
+    /// reach a venue. The account keeps the starting equity the config gives it as written. With
+    /// no live strategy left, the live book stays empty and live equity never moves, so account
+    /// limits see only each strategy's own shadow book (docs/execution.md).
     public func forcingShadow() -> LoadedConfig {
         var copy = self
         copy.config.risk.startingEquityUSD = config.startingEquityUSD

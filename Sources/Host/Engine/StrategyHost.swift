@@ -129,6 +129,8 @@ final class StrategyHost {
         let symbol = Int(marketEvent.symbolID)
         if marketEvent.timestampNs > clockNs { clockNs = marketEvent.timestampNs }
         risk.updateMark(symbol: marketEvent.symbolID, price: marketEvent.referencePrice, at: marketEvent.timestampNs)
+        // A halt this mark caused cancels resting risk before it can fill at this very event.
+        if !risk.stateChanges.isEmpty { reportStateChanges() }
         // Orders waiting on this symbol fill at this event, before strategies see it.
         paper.match(marketEvent, into: &fills)
         if !fills.isEmpty { applyFills() }
@@ -302,13 +304,35 @@ final class StrategyHost {
                 logger.critical("account HALTED (latched until an explicit reset)", metadata: [
                     "reason": "\(change.reason)", "value_pct": "\(change.value)", "limit_pct": "\(change.limit)",
                 ])
+                cancelRiskIncreasingOrders(of: nil, because: "account halted")
             case .strategyPaused(let id):
                 logger.error("strategy PAUSED by the decay detector until an operator resumes it", metadata: [
                     "strategy": "\(strategies[Int(id) - 1].name)", "sharpe": "\(change.value)", "min_sharpe": "\(change.limit)",
                 ])
+                cancelRiskIncreasingOrders(of: id, because: "strategy paused")
             }
         }
         risk.clearStateChanges()
+    }
+
+    /// Cancels resting orders that could add risk (of one strategy, or of all when nil): an order
+    /// that only shrinks its strategy's filled position stays, so exits still fill. A halted account
+    /// or a paused strategy must not keep taking on risk through orders approved before.
+    private func cancelRiskIncreasingOrders(of strategy: UInt32?, because reason: String) {
+        let book = risk.book
+        let cancelled = paper.cancelAll { order in
+            if let strategy, order.strategyID != strategy { return false }
+            let filled = book.position(strategy: order.strategyID, symbol: order.symbolID)
+            let reducesOnly = filled != 0 && (filled > 0) != (order.side == .buy) && order.quantity <= abs(filled)
+            return !reducesOnly
+        }
+        for order in cancelled {
+            risk.releasePending(strategy: order.strategyID, symbol: order.symbolID, quantity: order.side.sign * order.quantity)
+            strategies[Int(order.strategyID) - 1].cancels &+= 1
+            strategies[Int(order.strategyID) - 1].logger.warning("open order cancelled", metadata: [
+                "client_id": "\(order.clientID)", "reason": "\(reason)", "quantity": "\(order.quantity)",
+            ])
+        }
     }
 
     // MARK: Timers

@@ -21,7 +21,8 @@ struct PaperFill: Equatable {
 ///   accepted: a buy at the trade price (or the ask, or the bar close) plus `slippageBps`, a sell at
 ///   the trade price (or the bid, or the bar close) minus `slippageBps`.
 /// - A limit order fills in full when the market reaches it: a buy when a trade prints at or below
-///   the limit (or the ask is at or below it), at the better of the limit and that price; a sell
+///   the limit (or the ask is at or below it, or a bar's low reaches it), at the better of the
+///   limit and that price (for a bar, the better of the limit and the bar's open); a sell
 ///   symmetrically. A limit order rests until it fills or is cancelled.
 /// - The fee is `feeBps` of the fill's notional, in USD.
 /// - No partial fills, no queue position, no market impact beyond the fixed slippage.
@@ -60,6 +61,16 @@ struct PaperVenue: ExecutionAdapter {
             }
         }
         return nil
+    }
+
+    /// Removes and returns every open order `shouldCancel` picks (in acceptance order per symbol).
+    mutating func cancelAll(where shouldCancel: (Order) -> Bool) -> [Order] {
+        var cancelled: [Order] = []
+        for symbol in openOrders.indices where !openOrders[symbol].isEmpty {
+            cancelled += openOrders[symbol].filter(shouldCancel)
+            openOrders[symbol].removeAll(where: shouldCancel)
+        }
+        return cancelled
     }
 
     /// Matches the symbol's open orders against one market event, appending fills to `fills`

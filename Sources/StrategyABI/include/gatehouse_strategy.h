@@ -269,8 +269,8 @@ typedef struct gh_host_api {
     /**
      * Read the strategy's own position in `symbol_id` into *out (set its header first).
      * The position counts fills only: an approved intent that has not filled yet is not in it
-     * (track your own in-flight intents from their decisions and on_fill). Every fill is reported
-     * through on_fill before it shows in the position.
+     * (track your own in-flight intents from their decisions and on_fill). A fill is applied to
+     * the position before on_fill reports it, so inside on_fill the position already includes it.
      * GH_OK, or GH_ERR_NOT_FOUND if the symbol is not one of the strategy's symbols.
      */
     int32_t (*get_position)(gh_host *host, uint32_t symbol_id, gh_position *out);
