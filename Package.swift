@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "gatehouse-replay", targets: ["GatehouseReplay"]),
         .executable(name: "gatehouse-bench-feed", targets: ["FeedBenchmark"]),
         .executable(name: "gatehouse-bench-risk", targets: ["RiskBenchmark"]),
+        .executable(name: "gatehouse-bench-journal", targets: ["JournalBenchmark"]),
         // Example strategies, built as the shared libraries the host loads with dlopen.
         .library(name: "EMACrossover", type: .dynamic, targets: ["EMACrossover"]),
         .library(name: "Breakout", type: .dynamic, targets: ["Breakout"]),
@@ -49,6 +50,9 @@ let package = Package(
 
         // Pure, deterministic risk types and decisions. No I/O.
         .target(name: "Risk"),
+
+        // The SQLite audit journal: schema and migrations, one writer thread with group commits, reads.
+        .target(name: "Journal", dependencies: ["CSQLite"]),
 
         // Reading tick files and publishing them over ZeroMQ (the replayer tool and the demo).
         .target(
@@ -102,6 +106,9 @@ let package = Package(
         // Benchmarks/: decision latency of the whole risk chain (BENCHMARKS.md).
         .executableTarget(name: "RiskBenchmark", dependencies: ["Risk"], path: "Benchmarks/RiskBenchmark"),
 
+        // Benchmarks/: journal writer throughput beside a raw SQLite insert loop, append latency.
+        .executableTarget(name: "JournalBenchmark", dependencies: ["Journal", "CSQLite"], path: "Benchmarks/JournalBenchmark"),
+
         // Example strategies (Plugins/). Each only sees the C contract.
         .target(name: "EMACrossover", dependencies: ["StrategyABI"], path: "Plugins/EMACrossover"),
         // A C target: no public headers of its own, it only includes the contract.
@@ -111,6 +118,7 @@ let package = Package(
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "StrategyABI"]),
         .testTarget(name: "RiskTests", dependencies: ["Risk"]),
+        .testTarget(name: "JournalTests", dependencies: ["Journal"]),
         .testTarget(name: "FeedReplayTests", dependencies: ["FeedReplay", "MarketData", "ZeroMQ"]),
         .testTarget(
             name: "HostTests",

@@ -148,6 +148,19 @@ struct PortfolioGuardTests {
         #expect(decision.reason == .killSwitchActive)
     }
 
+    @Test func anUnavailableJournalRefusesNewRiskButNotAnExit() {
+        var chain = Fixture.chain()
+        Fixture.hold(&chain, strategy: 1, symbol: 1, quantity: 5, price: 1_000)
+        chain.setJournalUnavailable(true)
+        let entry = chain.decide(Fixture.intent(client: 1, symbol: 2, quantity: 1), decisionID: 1, at: Fixture.day0)
+        #expect(entry.verdict == .reject && entry.reason == .journalUnavailable)
+        let exit = chain.decide(Fixture.intent(client: 2, symbol: 1, side: .sell, quantity: 5), decisionID: 2, at: Fixture.day0)
+        #expect(exit.verdict == .approve)
+        chain.setJournalUnavailable(false)
+        let again = chain.decide(Fixture.intent(client: 3, symbol: 2, quantity: 1), decisionID: 3, at: Fixture.day0)
+        #expect(again.verdict == .approve)
+    }
+
     @Test func anOperatorReducingStateRefusesNewRiskAndAllowsExits() {
         var chain = Fixture.chain()
         Fixture.hold(&chain, strategy: 1, symbol: 1, quantity: 5, price: 1_000)

@@ -7,17 +7,18 @@ import CSQLite
 /// writer hands its connection to the writer thread once, before that thread starts). Opened
 /// with `SQLITE_OPEN_NOMUTEX` for that reason.
 final class SQLiteConnection {
-    /// The database file, as given.
+    /// The database file, as given (the file, not the URI, when opened by URI): errors name it.
     let path: String
     /// The open handle; nil once closed.
     private(set) var handle: OpaquePointer?
 
     /// Opens `path` with `flags` (`SQLITE_OPEN_READONLY`, or `SQLITE_OPEN_READWRITE` with or without
-    /// `SQLITE_OPEN_CREATE`). Extended result codes are on.
-    init(path: String, flags: Int32) throws(JournalError) {
+    /// `SQLITE_OPEN_CREATE`). Extended result codes are on. With `SQLITE_OPEN_URI`, `uri` is what
+    /// SQLite opens and `path` only names the file in errors.
+    init(path: String, flags: Int32, uri: String? = nil) throws(JournalError) {
         self.path = path
         var db: OpaquePointer?
-        let status = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, nil)
+        let status = sqlite3_open_v2(uri ?? path, &db, flags | SQLITE_OPEN_NOMUTEX, nil)
         guard status == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(status))
             // A handle is returned even on failure (except out of memory) and must be closed.

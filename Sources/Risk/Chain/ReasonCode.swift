@@ -78,6 +78,9 @@ public enum ReasonCode: UInt32, Sendable, CaseIterable, CustomStringConvertible 
     case reduceOnlyTrimmed = 34
     /// A reduce-only intent that would reduce nothing.
     case reduceOnlyNothingToReduce = 35
+    /// The audit journal cannot take more records (queue full or write failed): no new risk until
+    /// it can, so nothing is approved that could not be recorded.
+    case journalUnavailable = 36
 
     /// The SCREAMING_SNAKE name, as printed in logs and passed to plugins.
     public var name: StaticString {
@@ -118,6 +121,7 @@ public enum ReasonCode: UInt32, Sendable, CaseIterable, CustomStringConvertible 
         case .belowMinOrderSize: "BELOW_MIN_ORDER_SIZE"
         case .reduceOnlyTrimmed: "REDUCE_ONLY_TRIMMED"
         case .reduceOnlyNothingToReduce: "REDUCE_ONLY_NOTHING_TO_REDUCE"
+        case .journalUnavailable: "JOURNAL_UNAVAILABLE"
         }
     }
 
@@ -137,7 +141,7 @@ public enum ReasonCode: UInt32, Sendable, CaseIterable, CustomStringConvertible 
     public var detailKeys: [StaticString] {
         switch self {
         case .none, .invalidIntent, .symbolNotSubscribed, .duplicateClientID, .killSwitchActive,
-             .accountHalted, .accountReducing, .stopLossRequired, .reduceOnlyNothingToReduce:
+             .accountHalted, .accountReducing, .stopLossRequired, .reduceOnlyNothingToReduce, .journalUnavailable:
             []
         case .noMarketData: []
         case .staleMarketData: ["age_s", "stale_after_s"]

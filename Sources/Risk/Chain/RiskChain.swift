@@ -107,6 +107,9 @@ public struct RiskChain: Sendable {
     /// Turns the kill switch on or off.
     public mutating func setKillSwitch(_ on: Bool) { controls.killSwitch = on }
 
+    /// Refuses (or again allows) new risk because the audit journal cannot record.
+    public mutating func setJournalUnavailable(_ unavailable: Bool) { controls.journalUnavailable = unavailable }
+
     /// Sets the operator's trading state.
     public mutating func setOperatorState(_ state: TradingState) { controls.operatorState = state }
 

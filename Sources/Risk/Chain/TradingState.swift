@@ -14,6 +14,9 @@ public struct AccountControls: Sendable, Equatable {
     public var operatorState = TradingState.active
     /// The rule that latched HALTED (for example ACCOUNT_DRAWDOWN_HALT), until an explicit reset.
     public var haltLatch: ReasonCode? = nil
+    /// The audit journal cannot record: new risk is refused (`JOURNAL_UNAVAILABLE`) until it can.
+    /// Set and cleared by the host, not latched.
+    public var journalUnavailable = false
 
     public init() {}
 

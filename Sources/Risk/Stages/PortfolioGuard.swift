@@ -20,6 +20,10 @@ extension RiskChain {
     /// Account state, data freshness, stop-loss and account loss limits. True if it blocked.
     mutating func accountBlocks(_ work: inout Work, at ns: Int64) -> Bool {
         let intent = work.intent
+        if controls.journalUnavailable {
+            block(&work, .journalUnavailable, stage: .portfolioGuard)
+            return true
+        }
         switch controls.effectiveState {
         case .halted:
             block(&work, .accountHalted, stage: .portfolioGuard)

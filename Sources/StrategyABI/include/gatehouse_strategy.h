@@ -159,6 +159,7 @@ typedef struct gh_market_event {
 #define GH_REASON_BELOW_MIN_ORDER_SIZE 33u
 #define GH_REASON_REDUCE_ONLY_TRIMMED 34u
 #define GH_REASON_REDUCE_ONLY_NOTHING_TO_REDUCE 35u
+#define GH_REASON_JOURNAL_UNAVAILABLE 36u
 
 /**
  * An order intent: what the strategy would like to trade. Build it with GH_INIT_INTENT.

@@ -1,0 +1,146 @@
+import CSQLite
+
+/// Reads a journal without changing it: opened `SQLITE_OPEN_READONLY`, checked with
+/// `PRAGMA quick_check` and its schema version at open. May run beside a live writer (WAL lets
+/// readers and the writer work at once; a reader sees what was committed when each read starts).
+///
+/// Not thread-safe: use one reader per thread.
+public final class JournalReader {
+    /// The journal file.
+    public let path: String
+    /// The file's schema version.
+    public let schemaVersion: Int32
+    private let connection: SQLiteConnection
+
+    /// Opens the journal at `path` for reading. Throws `.directoryMissing`, `.corrupt` (not a
+    /// database, or `quick_check` found damage), `.notAJournal` (including a file no writer has
+    /// initialised yet) or `.newerSchema`; nothing is written in any case.
+    public init(path: String) throws(JournalError) {
+        self.path = path
+        try JournalFile.checkDirectory(of: path)
+        guard JournalFile.exists(path) else {
+            throw .fileSystem(file: path, operation: "opening the journal", message: "no such file")
+        }
+        var connection: SQLiteConnection
+        var version: Int32
+        do throws(JournalError) {
+            connection = try SQLiteConnection(path: path, flags: SQLITE_OPEN_READONLY)
+            version = try JournalFile.inspect(connection, checkIntegrity: true)
+        } catch {
+            // A WAL journal in a folder nobody can write to (an archive, read-only media): SQLite
+            // cannot create the -shm file a WAL reader needs. Without a -wal file no writer can be
+            // running there and the database file holds every commit, so it is safe to read it
+            // as immutable. With a -wal file that would hide its commits: refuse instead.
+            guard case .sqlite(_, let code, _, _) = error, code & 0xFF == SQLITE_CANTOPEN,
+                  !JournalFile.exists(path + "-wal") else {
+                throw JournalFile.classify(error)
+            }
+            do throws(JournalError) {
+                connection = try SQLiteConnection(path: path, flags: SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
+                                                  uri: JournalFile.immutableURI(path))
+                version = try JournalFile.inspect(connection, checkIntegrity: true)
+            } catch {
+                throw JournalFile.classify(error)
+            }
+        }
+        self.connection = connection
+        if version == 0 {
+            throw .notAJournal(file: path, reason: "schema version 0: no journal writer has initialised it yet")
+        }
+        schemaVersion = version
+    }
+
+    /// Closes the connection (also done on deinit).
+    public func close() { connection.close() }
+
+    /// The `meta` table: `host_id`, `created_wall_ts_ns`.
+    public func meta() throws(JournalError) -> [String: String] {
+        let statement = try prepare("SELECT key, value FROM meta")
+        var result: [String: String] = [:]
+        while try statement.step() { result[statement.text(0)] = statement.text(1) }
+        return result
+    }
+
+    /// The number of records of `kind`.
+    public func count(_ kind: JournalRecord.Kind) throws(JournalError) -> Int {
+        Int(try scalar("SELECT count(*) FROM \(kind.table)"))
+    }
+
+    /// The number of rows in `decision_stages` (all decisions' traces together).
+    public func stageRowCount() throws(JournalError) -> Int {
+        Int(try scalar("SELECT count(*) FROM decision_stages"))
+    }
+
+    /// The highest sequence number in the journal, 0 when it holds no record.
+    public func lastSeq() throws(JournalError) -> Int64 {
+        do throws(JournalError) {
+            return try JournalFile.lastSeq(connection)
+        } catch {
+            throw JournalFile.classify(error)
+        }
+    }
+
+    /// Records of `kind` with `seq > afterSeq`, in `seq` order, at most `limit`.
+    public func records(_ kind: JournalRecord.Kind, afterSeq: Int64 = 0, limit: Int = Int.max) throws(JournalError) -> [JournalEntry] {
+        let statement = try prepare(RecordDecoding.select(kind))
+        statement.bind(afterSeq, at: 1)
+        statement.bind(Int64(limit), at: 2)
+        var entries: [JournalEntry] = []
+        while try statement.step() { entries.append(RecordDecoding.decode(kind, statement)) }
+        if kind == .decision, let first = entries.first?.seq, let last = entries.last?.seq {
+            try attachStages(to: &entries, from: first, through: last)
+        }
+        return entries
+    }
+
+    /// Records of every kind with `seq > afterSeq`, merged in `seq` order, at most `limit`: the
+    /// journal as it was appended (for recovery and audits).
+    public func allRecords(afterSeq: Int64 = 0, limit: Int = Int.max) throws(JournalError) -> [JournalEntry] {
+        var merged: [JournalEntry] = []
+        for kind in JournalRecord.Kind.allCases {
+            merged += try records(kind, afterSeq: afterSeq, limit: limit)
+        }
+        merged.sort { $0.seq < $1.seq }
+        if merged.count > limit { merged.removeLast(merged.count - limit) }
+        return merged
+    }
+
+    private func attachStages(to entries: inout [JournalEntry], from first: Int64, through last: Int64) throws(JournalError) {
+        let statement = try prepare("""
+            SELECT decision_seq, stage, code, severity, quantity_in, quantity_out, factor, detail
+            FROM decision_stages WHERE decision_seq BETWEEN ?1 AND ?2 ORDER BY decision_seq, position
+            """)
+        statement.bind(first, at: 1)
+        statement.bind(last, at: 2)
+        var index = 0
+        while try statement.step() {
+            let seq = statement.int64(0)
+            while index < entries.count && entries[index].seq < seq { index += 1 }
+            guard index < entries.count, entries[index].seq == seq, case .decision(var decision) = entries[index].record else {
+                continue
+            }
+            decision.stages.append(StageRecord(
+                stage: statement.text(1), code: statement.text(2), severity: statement.text(3),
+                quantityIn: statement.double(4), quantityOut: statement.double(5), factor: statement.double(6),
+                detail: statement.text(7)))
+            entries[index].record = .decision(decision)
+        }
+    }
+
+    private func prepare(_ sql: String) throws(JournalError) -> Statement {
+        do throws(JournalError) {
+            return try connection.prepare(sql)
+        } catch {
+            throw JournalFile.classify(error)
+        }
+    }
+
+    private func scalar(_ sql: String) throws(JournalError) -> Int64 {
+        let statement = try prepare(sql)
+        do throws(JournalError) {
+            return try statement.step() ? statement.int64(0) : 0
+        } catch {
+            throw JournalFile.classify(error)
+        }
+    }
+}

@@ -1,0 +1,162 @@
+import CSQLite
+import Foundation
+import Testing
+@testable import Journal
+
+@Suite("Journal round trip and schema")
+struct RoundTripTests {
+    let scratch = JournalTestSupport.Scratch()
+
+    @Test func everyRecordKindReadsBackWithExactFieldsAndGapFreeSeq() throws {
+        let path = try scratch.journalPath()
+        let writer = try JournalWriter(path: path, options: JournalTestSupport.options())
+        #expect(writer.openedSchemaVersion == 0)
+        var seqs: [Int64] = []
+        for record in JournalTestSupport.everyKind {
+            guard case .accepted(let seq) = writer.append(record) else {
+                Issue.record("append was not accepted")
+                return
+            }
+            seqs.append(seq)
+        }
+        #expect(seqs == Array(1...Int64(JournalTestSupport.everyKind.count)))
+        try writer.flush()
+        #expect(writer.committedSeq == Int64(seqs.count))
+        #expect(writer.queueDepth == 0)
+
+        // Read while the writer is still open (WAL: readers and the writer work at once).
+        let reader = try JournalReader(path: path)
+        #expect(reader.schemaVersion == JournalSchema.latestVersion)
+        let all = try reader.allRecords()
+        #expect(all.map(\.seq) == seqs)
+        #expect(all.map(\.record) == JournalTestSupport.everyKind)
+        #expect(try reader.lastSeq() == Int64(seqs.count))
+        for kind in JournalRecord.Kind.allCases {
+            let expected = JournalTestSupport.everyKind.filter { $0.kind == kind }
+            #expect(try reader.count(kind) == expected.count, "\(kind)")
+            #expect(try reader.records(kind).map(\.record) == expected, "\(kind)")
+        }
+        #expect(try reader.stageRowCount() == 3)
+        #expect(try reader.meta() == ["host_id": "test-host", "created_wall_ts_ns": "1700000000123456789"])
+        // Paging: after a seq, with a limit.
+        #expect(try reader.allRecords(afterSeq: 2, limit: 3).map(\.seq) == [3, 4, 5])
+        try writer.close()
+    }
+
+    @Test func reopeningContinuesTheSequenceWithoutAGapAndKeepsTheCreationMeta() throws {
+        let path = try scratch.journalPath()
+        try JournalTestSupport.makeJournal(at: path)
+        let count = Int64(JournalTestSupport.everyKind.count)
+        // A clean close checkpoints the WAL into the database and removes it.
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+
+        var options = JournalTestSupport.options("another-host")
+        options.wallClockNs = { 42 }
+        let writer = try JournalWriter(path: path, options: options)
+        #expect(writer.openedSchemaVersion == JournalSchema.latestVersion)
+        #expect(writer.committedSeq == count)
+        #expect(writer.append(JournalTestSupport.fill(1)) == .accepted(seq: count + 1))
+        try writer.close()
+
+        let reader = try JournalReader(path: path)
+        #expect(try reader.allRecords().map(\.seq) == Array(1...count + 1))
+        #expect(try reader.meta()["host_id"] == "test-host")
+        #expect(try reader.meta()["created_wall_ts_ns"] == "1700000000123456789")
+    }
+
+    @Test func theSchemaIsStrictWithTypedColumnsAndAuditIndices() throws {
+        let path = try scratch.journalPath()
+        try JournalTestSupport.makeJournal(at: path)
+        let db = try SQLiteConnection(path: path, flags: SQLITE_OPEN_READONLY)
+
+        #expect(try db.scalarInt64("PRAGMA user_version") == Int64(JournalSchema.latestVersion))
+        #expect(try db.scalarInt64("PRAGMA application_id") == Int64(JournalSchema.applicationID))
+        #expect(try db.column0Texts("PRAGMA journal_mode") == ["wal"])
+        let strict = try db.column0Texts("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND strict = 1 ORDER BY name")
+        #expect(strict == ["breaches", "decision_stages", "decisions", "fills", "intents", "meta", "operator_actions", "orders", "state_changes"])
+
+        // Every record table starts with seq, event_ts_ns, wall_ts_ns, all INTEGER; seq is the rowid.
+        for table in JournalSchema.recordTables {
+            let columns = try db.prepare("SELECT name, type, pk FROM pragma_table_info('\(table)') ORDER BY cid LIMIT 3")
+            var rows: [String] = []
+            while try columns.step() { rows.append("\(columns.text(0)) \(columns.text(1)) \(columns.int64(2))") }
+            #expect(rows == ["seq INTEGER 1", "event_ts_ns INTEGER 0", "wall_ts_ns INTEGER 0"], "\(table)")
+        }
+        // Values are stored with their declared types (STRICT would refuse anything else).
+        let types = try db.prepare("""
+            SELECT typeof(quantity), typeof(price), typeof(fee_usd), typeof(fill_id), typeof(liquidity), typeof(strategy)
+            FROM fills
+            """)
+        #expect(try types.step())
+        #expect((0..<6).map { types.text($0) } == ["real", "real", "real", "integer", "null", "text"])
+        // Ids above Int64.max are kept as their bit pattern.
+        #expect(try db.scalarInt64("SELECT fill_id FROM fills") == Int64(bitPattern: UInt64(Int64.max) + 9))
+
+        let indices = try db.column0Texts("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+        #expect(indices.contains("decisions_by_strategy"))
+        #expect(indices.contains("fills_by_order_id"))
+        // The auditor's queries use them.
+        func plan(_ sql: String) throws -> String {
+            let statement = try db.prepare("EXPLAIN QUERY PLAN " + sql)
+            var details: [String] = []
+            while try statement.step() { details.append(statement.text(3)) }
+            return details.joined(separator: "; ")
+        }
+        let byOrder = try plan("SELECT * FROM fills WHERE order_id = 41")
+        #expect(byOrder.contains("fills_by_order_id"), "\(byOrder)")
+        let byStrategy = try plan("SELECT * FROM decisions WHERE strategy = 'ema_majors' ORDER BY seq")
+        #expect(byStrategy.contains("decisions_by_strategy") && !byStrategy.contains("TEMP B-TREE"), "\(byStrategy)")
+
+        // The records view lists every record in seq order, one row each.
+        #expect(try db.column0Texts("SELECT kind FROM records ORDER BY seq")
+                == ["intent", "decision", "order", "fill", "state_change", "state_change", "operator_action", "breach"])
+    }
+
+    @Test func anEmptyFileIsMigratedToTheLatestVersion() throws {
+        let path = try scratch.journalPath()
+        #expect(FileManager.default.createFile(atPath: path, contents: Data()))
+        let writer = try JournalWriter(path: path, options: JournalTestSupport.options())
+        #expect(writer.openedSchemaVersion == 0)
+        #expect(writer.append(JournalTestSupport.fill(1)) == .accepted(seq: 1))
+        try writer.close()
+        let reader = try JournalReader(path: path)
+        #expect(reader.schemaVersion == JournalSchema.latestVersion)
+        #expect(try reader.count(.fill) == 1)
+        #expect(try reader.meta()["host_id"] == "test-host")
+    }
+
+    @Test func anUnversionedDatabaseWithoutTablesIsMigratedToTheLatestVersion() throws {
+        let path = try scratch.journalPath()
+        do {
+            // A real SQLite file at version 0: a header and a WAL flag, no tables.
+            let db = try SQLiteConnection(path: path, flags: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+            _ = try db.column0Texts("PRAGMA journal_mode = WAL")
+            try db.exec("PRAGMA user_version = 0; VACUUM")
+        }
+        #expect(try FileSnapshot(path).bytes.count > 0)
+        let writer = try JournalWriter(path: path, options: JournalTestSupport.options())
+        #expect(writer.openedSchemaVersion == 0)
+        try writer.close()
+        #expect(try JournalReader(path: path).schemaVersion == JournalSchema.latestVersion)
+    }
+
+    @Test func migrationsAreNumberedWithoutGapsFromOne() {
+        let versions = JournalSchema.migrations.map(\.version)
+        #expect(versions == Array(1...Int32(versions.count)))
+        #expect(JournalSchema.latestVersion == versions.last)
+    }
+
+    @Test func aReaderRefusesAnUninitialisedFile() throws {
+        let path = try scratch.journalPath()
+        #expect(FileManager.default.createFile(atPath: path, contents: Data()))
+        let error = JournalTestSupport.journalError { _ = try JournalReader(path: path) }
+        guard case .notAJournal(let file, _) = error else {
+            Issue.record("expected notAJournal, got \(String(describing: error))")
+            return
+        }
+        #expect(file == path)
+        #expect(try FileSnapshot(path).bytes.isEmpty)
+    }
+}
+
+private typealias FileSnapshot = JournalTestSupport.FileSnapshot
