@@ -434,3 +434,28 @@ struct CorrelationSizerTests {
         #expect(unscaled.verdict == .approve && unscaled.finalQuantity == 10)
     }
 }
+
+@Suite("CorrelationSizer sums")
+struct CorrelationSumsTests {
+    @Test func theHeldListScanAndTheDensePassGiveTheSameSums() {
+        var random = SplitMix64(seed: 9)
+        let symbols = (1...64).map { "S\($0)" }
+        var chain = RiskChain(limits: Fixture.looseLimits(), symbols: symbols,
+                              strategies: [(.live, 1_000_000), (.live, 1_000_000)], startingEquityUSD: 2_000_000)
+        for _ in 0..<40 {
+            let factor = Double(random.next() % 2_000) / 1e6 - 0.001
+            chain.withCorrelations { $0.appendReturns((0..<64).map { _ in factor + Double(random.next() % 1_000) / 1e6 - 0.0005 }) }
+        }
+        for id in UInt32(1)...64 { chain.updateMark(symbol: id, price: 50 + Double(id), at: Fixture.day0) }
+        for (strategy, symbol, quantity) in [(UInt32(1), UInt32(3), 10.0), (1, 17, -4), (2, 40, 7), (2, 3, 2)] {
+            Fixture.hold(&chain, strategy: strategy, symbol: symbol, quantity: quantity, price: 50 + Double(symbol))
+        }
+        #expect(chain.book.heldSymbols.count * 8 < 64)  // the held-list path
+        for symbol in UInt32(1)...64 {
+            let sparse = chain.bookCorrelationSums(symbol: symbol)
+            let dense = chain.denseCorrelationSums(row: (Int(symbol) - 1) * 64, count: 64)
+            #expect(abs(sparse.weighted - dense.weighted) <= 1e-9 * max(1, abs(dense.weighted)))
+            #expect(abs(sparse.weights - dense.weights) <= 1e-9 * max(1, dense.weights))
+        }
+    }
+}

@@ -46,13 +46,27 @@ extension RiskChain {
             details: (correlation, factor, 0, 0))
     }
 
-    /// Σ ρ(k, j)·N_j and Σ valid(k, j)·|N_j| over every symbol j, where N_j is the live book's signed
-    /// net notional in j (pending included): the row of the refreshed correlation matrix against
-    /// the exposure vector. Dense and branch-free, so its cost is a fixed O(symbols) that the
-    /// compiler vectorises, independent of the window length and of the number of strategies.
+    /// Σ ρ(k, j)·N_j and Σ valid(k, j)·|N_j| over the symbols j the live book holds, where N_j is
+    /// its signed net notional in j (pending included): the row of the refreshed correlation matrix
+    /// against the exposure vector. O(symbols held): a scan of the held list while few symbols are
+    /// held, a dense SIMD pass over the whole row once many are (the same sums, cheaper per
+    /// symbol). Independent of the window length and of the number of strategies.
     func bookCorrelationSums(symbol: UInt32) -> (weighted: Double, weights: Double) {
         let count = correlations.symbolCount
         let row = (Int(symbol) - 1) * count
+        if book.heldSymbols.count * 8 < count {
+            var weighted = 0.0, weights = 0.0
+            for held in book.heldSymbols {
+                let j = Int(held) - 1
+                weighted += correlations.matrix[row + j] * book.liveNetExposureUSD[j]
+                weights += correlations.valid[row + j] * book.liveNetExposureMagnitudeUSD[j]
+            }
+            return (weighted, weights)
+        }
+        return denseCorrelationSums(row: row, count: count)
+    }
+
+    func denseCorrelationSums(row: Int, count: Int) -> (weighted: Double, weights: Double) {
         // SIMD lanes are independent accumulators (a single chain of dependent additions would be
         // bound by add latency); the order is fixed, so the result is the same on every run.
         var weighted = SIMD4<Double>(), weights = SIMD4<Double>()
