@@ -10,7 +10,7 @@
 /// factors compound.
 ///
 /// Cost: one decision is O(1) in the number of strategies, O(symbols the strategy holds) for its
-/// equity, and one dense O(symbols) dot product for the correlation; state is kept as running
+/// equity, and O(symbols held) for the correlation (one matrix row against the exposure vector); state is kept as running
 /// aggregates and the trace buffer is reused, so a decision allocates nothing in steady state.
 public struct RiskChain: Sendable {
     public let limits: RiskLimits
