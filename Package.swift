@@ -64,7 +64,7 @@ let package = Package(
         .target(
             name: "Host",
             dependencies: [
-                "StrategyABI", "ZeroMQ", "MarketData", "Risk", "FeedReplay",
+                "StrategyABI", "ZeroMQ", "MarketData", "Risk", "FeedReplay", "Journal",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -122,7 +122,7 @@ let package = Package(
         .testTarget(name: "FeedReplayTests", dependencies: ["FeedReplay", "MarketData", "ZeroMQ"]),
         .testTarget(
             name: "HostTests",
-            dependencies: ["Host", "Risk", "StrategyABI", "ZeroMQ", "MarketData", "FeedReplay", "CSQLite"],
+            dependencies: ["Host", "Risk", "Journal", "StrategyABI", "ZeroMQ", "MarketData", "FeedReplay", "CSQLite"],
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["ZeroMQ", "MarketData"]),

@@ -22,6 +22,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the summary as JSON instead of a table.")
     var json = false
 
+    @Option(name: .long, help: "The audit journal to write (default: a new file in the temporary folder).")
+    var journal: String?
+
     func run() async throws {
         let configPath = config ?? ProjectFiles.locate("config/gatehouse.yaml")
         let ticksPath = ticks ?? ProjectFiles.locate("tools/data/sample_ticks.csv")
@@ -33,7 +36,8 @@ struct DemoCommand: AsyncParsableCommand {
         let report: Demo.Report
         do {
             report = try await Demo.run(
-                Demo.Options(configPath: configPath, ticksPath: ticksPath, encoding: payloadEncoding), logger: logger)
+                Demo.Options(configPath: configPath, ticksPath: ticksPath, encoding: payloadEncoding,
+                             journalPath: absolutePath(journal ?? Self.freshJournalPath())), logger: logger)
         } catch {
             FileHandle.standardError.write(Data("gatehouse demo: \(describe(error))\n".utf8))
             throw ExitCode(1)
@@ -44,6 +48,19 @@ struct DemoCommand: AsyncParsableCommand {
             print(DemoReportFormatter.table(report))
         }
     }
+}
+
+extension DemoCommand {
+    /// A journal file that does not exist yet, in the temporary folder.
+    static func freshJournalPath() -> String {
+        FileManager.default.temporaryDirectory
+            .appendingPathComponent("gatehouse-demo-\(ProcessInfo.processInfo.processIdentifier)-\(UInt64(Date().timeIntervalSince1970 * 1000)).sqlite").path
+    }
+}
+
+/// `path` made absolute against the working directory.
+func absolutePath(_ path: String) -> String {
+    path.hasPrefix("/") ? path : URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(path).standardizedFileURL.path
 }
 
 /// The demo's human-readable report.
@@ -64,6 +81,7 @@ enum DemoReportFormatter {
         lines.append(row("ticks/s", String(format: "%.0f", summary.ticksPerSecond)))
         lines.append(row("equity", String(format: "%.2f USD (live gross %.2f USD)", summary.equityUSD, summary.liveGrossUSD)))
         lines.append(row("decision digest", summary.decisionDigest))
+        if let journal = report.journalPath { lines.append(row("audit journal", journal)) }
         lines.append("")
         lines.append(pad("strategy", 18) + pad("mode", 8) + pad("events", 9) + pad("intents", 9) + pad("APPROVE", 9)
             + pad("RESHAPE", 9) + pad("REJECT", 8) + pad("fills", 7) + pad("PnL USD", 11) + "reasons")

@@ -31,6 +31,9 @@ struct ReplayCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Run every strategy in shadow mode.")
     var shadow = false
 
+    @Option(name: .long, help: "Write the audit journal to this file (default: the config's `journal`, if any).")
+    var journal: String?
+
     func run() async throws {
         guard let payloadEncoding = PayloadEncoding(rawValue: encoding) else {
             throw ValidationError("--encoding must be binary or json, not '\(encoding)'")
@@ -39,7 +42,8 @@ struct ReplayCommand: AsyncParsableCommand {
         let logger = bootstrapLogging(level: "warning", hostID: loaded.config.host.id)
         do {
             let report = try await Demo.run(
-                Demo.Options(configPath: config, ticksPath: ticks, encoding: payloadEncoding, forceShadow: shadow), logger: logger)
+                Demo.Options(configPath: config, ticksPath: ticks, encoding: payloadEncoding, forceShadow: shadow,
+                             journalPath: journal.map(absolutePath)), logger: logger)
             print(try encodeJSON(report.summary))
         } catch {
             FileHandle.standardError.write(Data("gatehouse replay: \(describe(error))\n".utf8))

@@ -1,4 +1,5 @@
 import Foundation
+import Journal
 import MarketData
 import Synchronization
 import Testing
@@ -50,7 +51,7 @@ struct FeedPathTests {
 
     /// Starts a host with fixture strategies a [BTCUSD] and b [ETHUSD] fed by a test XPUB socket,
     /// and waits until the host's subscription has arrived (no slow-joiner loss).
-    func start(transport: String) throws -> Running {
+    func start(transport: String, extra: String = "", quantity: String = "") throws -> Running {
         let folder = try TestSupport.temporaryFolder()
         let plugin = try TestSupport.buildFixture(in: folder)
         let context = try ZMQContext()
@@ -58,9 +59,9 @@ struct FeedPathTests {
         try publisher.bind(transport == "ipc" ? "ipc://\(folder.path)/md.sock" : "tcp://127.0.0.1:*")
         let endpoint = try publisher.lastEndpoint()
         let config = try TestSupport.writeConfig(in: folder, feedEndpoint: endpoint, strategies: [
-            TestSupport.strategy("a", plugin: plugin, symbols: ["BTCUSD"], params: "{trace_path: \"\(folder.path)/a.trace\"}"),
-            TestSupport.strategy("b", plugin: plugin, symbols: ["ETHUSD"], params: "{trace_path: \"\(folder.path)/b.trace\"}"),
-        ])
+            TestSupport.strategy("a", plugin: plugin, symbols: ["BTCUSD"], params: "{trace_path: \"\(folder.path)/a.trace\"\(quantity)}"),
+            TestSupport.strategy("b", plugin: plugin, symbols: ["ETHUSD"], params: "{trace_path: \"\(folder.path)/b.trace\"\(quantity)}"),
+        ], extra: extra)
         let loaded = try ConfigLoader.load(path: config)
         let stop = StopSignal()
         let loop = LoopThread(config: loaded, context: context, stop: stop)
@@ -114,6 +115,55 @@ struct FeedPathTests {
         #expect(b.filter { $0.hasPrefix("md ") }.count == 1)
         #expect(a.last == "destroy" && b.last == "destroy")
         #expect(summary.strategies.map(\.intents) == [1, 1])
+    }
+
+    @Test func everyDecisionOrderAndFillIsJournaledInOrder() throws {
+        let running = try start(transport: "ipc", extra: "journal: {path: audit.sqlite}")
+        let pub = running.publisher
+        let ts: Int64 = 1_772_460_000_000_000_000
+        for step in 0..<20 {
+            let symbol = step % 2 == 0 ? "md.sim.BTCUSD" : "md.sim.ETHUSD"
+            try pub.send(multipart: [Array(symbol.utf8), Self.binary(kind: 1, ts: ts + Int64(step) * 1_000_000_000, [100 + Double(step), 1])])
+        }
+        try pub.send(multipart: [Array("md.sim._eos".utf8), Array(#"{"type":"eos","ts_ns":1,"frames_sent":20}"#.utf8)])
+        let summary = try running.loop.join()
+        let reader = try JournalReader(path: running.folder.appendingPathComponent("audit.sqlite").path)
+        defer { reader.close() }
+        let fills = summary.strategies.reduce(0) { $0 + Int($1.fills) }
+        #expect(try reader.count(.intent) == Int(summary.totalIntents))
+        #expect(try reader.count(.decision) == Int(summary.totalIntents))
+        #expect(try reader.count(.fill) == fills)
+        #expect(fills > 0)
+        #expect(try reader.stageRowCount() >= 4 * Int(summary.totalIntents))
+        let all = try reader.allRecords()
+        #expect(all.map(\.seq) == Array(1...Int64(all.count)), "journal sequence has gaps")
+        // A decision is journaled before the order it approved, and the order before its fill.
+        let kinds = all.map(\.record.kind)
+        let firstOrder = try #require(kinds.firstIndex(of: .order))
+        let firstFill = try #require(kinds.firstIndex(of: .fill))
+        #expect(kinds.firstIndex(of: .decision)! < firstOrder && firstOrder < firstFill)
+    }
+
+    @Test func aJournalHeldByAnotherHostStopsTheStart() throws {
+        let folder = try TestSupport.temporaryFolder()
+        let path = folder.appendingPathComponent("held.sqlite").path
+        let holder = try JournalWriter(path: path, options: JournalOptions(hostID: "other"))
+        defer { try? holder.close() }
+        let plugin = try TestSupport.buildFixture(in: folder)
+        let config = try TestSupport.writeConfig(in: folder, strategies: [
+            TestSupport.strategy("a", plugin: plugin, symbols: ["BTCUSD"], params: "{trace_path: \"\(folder.path)/a.trace\"}"),
+        ], extra: "journal: {path: held.sqlite}")
+        let loaded = try ConfigLoader.load(path: config)
+        let context = try ZMQContext()
+        do throws(HostStartError) {
+            _ = try EventLoop(config: loaded, context: context, options: RunOptions(), stop: StopSignal(), logger: TestSupport.logger)
+            Issue.record("the host started on a journal another host holds")
+        } catch {
+            guard case .journal(let detail) = error else { Issue.record("wrong error \(error)"); return }
+            #expect(detail.contains("held.sqlite"))
+        }
+        // Refusing to start destroyed the strategy it had created.
+        #expect(TestSupport.traceLines(folder.appendingPathComponent("a.trace").path) == ["destroy"])
     }
 
     @Test func aStopRequestEndsTheLoopAndDestroysTheStrategies() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import Journal
 import MarketData
 import Risk
 import StrategyABI
@@ -158,6 +159,31 @@ struct StrategyHostTests {
         #expect(h.host.risk.book.pending(strategy: 1, symbol: 1) == 0)
         #expect(h.host.risk.book.position(strategy: 1, symbol: 1) == 20)
         #expect(h.lines("a").contains("submit 3 rc=0 verdict=3 reason=ACCOUNT_HALTED"))
+    }
+
+    @Test func aJournalThatCannotKeepUpRefusesNewRiskUntilItCatchesUp() throws {
+        let h = try harness([("a", ["BTCUSD"], "")])
+        let folder = try TestSupport.temporaryFolder()
+        let writer = try JournalWriter(path: folder.appendingPathComponent("slow.sqlite").path,
+                                       options: JournalOptions(hostID: "test", queueCapacity: 1))
+        writer.pauseForTesting()
+        let feeder = AuditFeeder(ring: AuditRing(capacity: 16), writer: writer, names: .init(strategies: ["a"], symbols: ["BTCUSD"]))
+        h.host.audit = AuditSink(feeder: feeder, logger: TestSupport.logger)
+        // Each approval queues two events (decision, order) that the paused journal cannot take.
+        for step in 0..<9 { h.trade("BTCUSD", price: 100, at: Int64(1_000 * (step + 1))) }
+        let submits = h.lines("a").filter { $0.hasPrefix("submit") }
+        #expect(submits.contains { $0.hasSuffix("reason=JOURNAL_UNAVAILABLE") })
+        #expect(submits.first == "submit 1 rc=0 verdict=1 reason=NONE")
+        writer.resumeForTesting()
+        let deadline = Date().addingTimeInterval(30)
+        while feeder.ring.count > 0 && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        h.trade("BTCUSD", price: 100, at: 100_000)
+        #expect(h.lines("a").filter { $0.hasPrefix("submit") }.last == "submit 10 rc=0 verdict=1 reason=NONE")
+        feeder.stop()
+        // Nothing was dropped: every decision is in the journal.
+        let reader = try JournalReader(path: folder.appendingPathComponent("slow.sqlite").path)
+        defer { reader.close() }
+        #expect(try reader.count(.decision) == 10)
     }
 
     @Test func cancellingAnOpenOrderReleasesItsPendingExposure() throws {

@@ -50,6 +50,12 @@ struct ConfigValidator {
             }
         }
         try validateRisk(config)
+        if let journal = config.journal {
+            if journal.path.isEmpty { throw error("journal.path", "must not be empty") }
+            if !(journal.queueCapacity >= 16 && journal.queueCapacity <= 1_048_576) {
+                throw error("journal.queue_capacity", "must be between 16 and 1048576 records")
+            }
+        }
         for (key, value) in [("execution.paper.slippage_bps", config.execution.paperSlippageBps),
                              ("execution.paper.fee_bps", config.execution.paperFeeBps)]
         where !(value.isFinite && value >= 0 && value <= 1_000) {

@@ -13,11 +13,13 @@ public struct GatehouseConfig: Decodable, Sendable {
     public var risk: RiskConfig
     /// How approved orders are executed.
     public var execution: ExecutionConfig
+    /// The audit journal (nil: none).
+    public var journal: JournalConfig?
     /// Sockets the host binds for other programs.
     public var endpoints: EndpointsConfig
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case host, feeds, strategies, risk, execution, endpoints
+        case host, feeds, strategies, risk, execution, journal, endpoints
     }
 
     public init(from decoder: any Decoder) throws {
@@ -28,6 +30,7 @@ public struct GatehouseConfig: Decodable, Sendable {
         strategies = try container.decode([StrategyConfig].self, forKey: .strategies)
         risk = try container.decodeIfPresent(RiskConfig.self, forKey: .risk) ?? RiskConfig()
         execution = try container.decodeIfPresent(ExecutionConfig.self, forKey: .execution) ?? ExecutionConfig()
+        journal = try container.decodeIfPresent(JournalConfig.self, forKey: .journal)
         endpoints = try container.decodeIfPresent(EndpointsConfig.self, forKey: .endpoints) ?? EndpointsConfig()
     }
 

@@ -21,13 +21,16 @@ public enum Demo {
         public var endpoint: String
         /// Run every strategy in shadow mode.
         public var forceShadow: Bool
+        /// Journal to this file (absolute path) instead of what the config says.
+        public var journalPath: String?
         public init(configPath: String, ticksPath: String, encoding: PayloadEncoding = .binary,
-                    endpoint: String = "tcp://127.0.0.1:*", forceShadow: Bool = false) {
+                    endpoint: String = "tcp://127.0.0.1:*", forceShadow: Bool = false, journalPath: String? = nil) {
             self.configPath = configPath
             self.ticksPath = ticksPath
             self.encoding = encoding
             self.endpoint = endpoint
             self.forceShadow = forceShadow
+            self.journalPath = journalPath
         }
     }
 
@@ -43,12 +46,15 @@ public enum Demo {
         public var endpoint: String
         public var encoding: PayloadEncoding
         public var ticksPath: String
+        /// The journal written, if any.
+        public var journalPath: String?
     }
 
     /// Runs the demo to the end of the data (or until SIGINT/SIGTERM through the service group).
     public static func run(_ options: Options, logger: Logger) async throws -> Report {
         var loaded = try ConfigLoader.load(path: options.configPath)
         if options.forceShadow { loaded = loaded.forcingShadow() }
+        if let journalPath = options.journalPath { loaded.config.journal = JournalConfig(path: journalPath) }
         let ticks: TickFile
         do { ticks = try TickFile.load(path: options.ticksPath) } catch { throw Failure(description: "\(error)") }
         guard loaded.config.feeds.count == 1 else {
@@ -72,7 +78,8 @@ public enum Demo {
             throw error
         }
         let published = try await replay.finish()
-        return Report(summary: summary, framesPublished: published, endpoint: endpoint, encoding: options.encoding, ticksPath: options.ticksPath)
+        return Report(summary: summary, framesPublished: published, endpoint: endpoint, encoding: options.encoding,
+                      ticksPath: options.ticksPath, journalPath: options.journalPath)
     }
 }
 

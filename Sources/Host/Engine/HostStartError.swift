@@ -4,6 +4,9 @@ public enum HostStartError: Error, CustomStringConvertible, Sendable {
     case config(ConfigError)
     /// A strategy's plugin could not be loaded or created.
     case plugin(PluginLoadError)
+    /// The audit journal could not be opened (missing or read-only folder, corrupt file, newer
+    /// schema, another host holding it).
+    case journal(String)
     /// A feed socket could not be set up.
     case feed(name: String, endpoint: String, detail: String)
 
@@ -11,6 +14,7 @@ public enum HostStartError: Error, CustomStringConvertible, Sendable {
         switch self {
         case .config(let error): "config error: \(error)"
         case .plugin(let error): "plugin error: \(error)"
+        case .journal(let detail): "journal error: \(detail)"
         case .feed(let name, let endpoint, let detail): "feed '\(name)' (\(endpoint)): \(detail)"
         }
     }

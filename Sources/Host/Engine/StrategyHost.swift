@@ -40,6 +40,8 @@ final class StrategyHost {
     private let liveOnPaper: Bool
     /// Fills of the current event, reused.
     private var fills: [PaperFill] = []
+    /// The audit journal's end on this thread (nil: no journal configured).
+    var audit: AuditSink?
     /// The fill struct handed to `on_fill`, reused.
     private let fillEvent: UnsafeMutablePointer<gh_fill>
     /// `routes[symbolID]`: indices into `strategies` of the subscribers, in config order.
@@ -179,14 +181,19 @@ final class StrategyHost {
         nextDecisionID += 1
         instance.intents &+= 1
         let hasMark = instance.isSubscribed(raw.symbol_id) && risk.book.mark(raw.symbol_id) > 0
+        if let audit, audit.updateAvailability() { risk.setJournalUnavailable(audit.refusesNewRisk) }
+        var order: Order?
+        var traced = false
         let decision: Decision
         switch IntentValidator.validate(raw, strategy: instance, hasMark: hasMark) {
         case .valid(let valid):
             instance.lastClientID = valid.clientID
             decision = risk.decide(valid, decisionID: decisionID, at: clockNs)
+            traced = true
             if decision.verdict != .reject {
-                let order = Order(decision: decision, intent: valid, mode: instance.mode == .live ? .live : .shadow)
-                if order.mode == .shadow || liveOnPaper { paper.submit(order) } else { execution.submit(order) }
+                let approved = Order(decision: decision, intent: valid, mode: instance.mode == .live ? .live : .shadow)
+                if approved.mode == .shadow || liveOnPaper { paper.submit(approved) } else { execution.submit(approved) }
+                order = approved
             }
             if !risk.stateChanges.isEmpty { reportStateChanges() }
         case .refused(let reason):
@@ -196,6 +203,10 @@ final class StrategyHost {
                 verdict: .reject, reason: reason, requestedQuantity: raw.quantity, finalQuantity: 0, timestampNs: clockNs)
         }
         record(decision, for: instance)
+        if let audit {
+            audit.record(Self.auditEvent(decision: decision, intent: raw, traced: traced ? risk.trace : nil))
+            if let order { audit.record(Self.auditEvent(order: order, kind: .order)) }
+        }
         let answer = Self.cDecision(decision)
         out.pointee = answer
         pendingDecisions.append((Int(instance.id) - 1, answer))
@@ -222,6 +233,48 @@ final class StrategyHost {
 
     private func mixIntoDigest(_ word: UInt64) {
         decisionDigest = (decisionDigest ^ word) &* 0x0000_0100_0000_01b3
+    }
+
+    /// The audit event of a decision (with the chain's trace when the intent reached the chain).
+    static func auditEvent(decision: Decision, intent raw: gh_intent, traced: [StageNote]?) -> AuditEvent {
+        var event = AuditEvent(kind: .decision, eventTimeNs: decision.timestampNs, wallTimeNs: AuditSink.wallNs())
+        event.strategyID = decision.strategyID
+        event.symbolID = decision.symbolID
+        event.decisionID = decision.decisionID
+        event.clientID = decision.clientID
+        event.side = raw.side
+        event.orderType = raw.order_type
+        event.reduceOnly = raw.reduce_only == 1
+        event.limitPrice = raw.limit_price
+        event.stopLossPrice = raw.stop_loss_price
+        event.verdict = decision.verdict.rawValue
+        event.reason = decision.reason.rawValue
+        event.requestedQuantity = decision.requestedQuantity
+        event.finalQuantity = decision.finalQuantity
+        if let traced {
+            event.setStages(traced)
+        } else {
+            event.stageCount = 1
+            event.stages.0 = StageNote(stage: .validation, code: decision.reason, quantityIn: decision.requestedQuantity, quantityOut: 0)
+        }
+        return event
+    }
+
+    /// The audit event of an order sent to the venue, or cancelled.
+    static func auditEvent(order: Order, kind: AuditEvent.Kind, at ns: Int64? = nil) -> AuditEvent {
+        var event = AuditEvent(kind: kind, eventTimeNs: ns ?? order.timestampNs, wallTimeNs: AuditSink.wallNs())
+        event.strategyID = order.strategyID
+        event.symbolID = order.symbolID
+        event.decisionID = order.orderID
+        event.clientID = order.clientID
+        event.side = order.side.rawValue
+        event.orderType = order.orderType.rawValue
+        event.reduceOnly = order.reduceOnly
+        event.shadow = order.mode == .shadow
+        event.quantity = order.quantity
+        event.limitPrice = order.limitPrice
+        event.stopLossPrice = order.stopLossPrice
+        return event
     }
 
     static func cDecision(_ decision: Decision) -> gh_decision {
@@ -255,6 +308,7 @@ final class StrategyHost {
         guard let order = paper.cancel(strategy: instance.id, clientID: clientID) else { return GH_ERR_NOT_FOUND }
         risk.releasePending(strategy: order.strategyID, symbol: order.symbolID, quantity: order.side.sign * order.quantity)
         instance.cancels &+= 1
+        audit?.record(Self.auditEvent(order: order, kind: .cancel, at: clockNs))
         return GH_OK
     }
 
@@ -266,6 +320,20 @@ final class StrategyHost {
                            price: fill.price, feeUSD: fill.feeUSD, at: fill.timestampNs)
             let instance = strategies[Int(order.strategyID) - 1]
             instance.fills &+= 1
+            if let audit {
+                var event = AuditEvent(kind: .fill, eventTimeNs: fill.timestampNs, wallTimeNs: AuditSink.wallNs())
+                event.strategyID = order.strategyID
+                event.symbolID = order.symbolID
+                event.decisionID = order.orderID
+                event.clientID = order.clientID
+                event.side = order.side.rawValue
+                event.shadow = order.mode == .shadow
+                event.quantity = order.quantity
+                event.fillID = fill.fillID
+                event.price = fill.price
+                event.feeUSD = fill.feeUSD
+                audit.record(event)
+            }
             guard let state = instance.state, let onFill = instance.api.pointee.on_fill else { continue }
             fillEvent.pointee = gh_fill(
                 abi_version: GH_ABI_VERSION, struct_size: UInt32(MemoryLayout<gh_fill>.size),
@@ -299,6 +367,17 @@ final class StrategyHost {
     /// Logs the state changes the chain made (latched halts, paused strategies) and clears them.
     private func reportStateChanges() {
         for change in risk.stateChanges {
+            if let audit {
+                var event = AuditEvent(kind: .stateChange, eventTimeNs: change.atNs, wallTimeNs: AuditSink.wallNs())
+                event.reason = change.reason.rawValue
+                event.value = change.value
+                event.limit = change.limit
+                if case .strategyPaused(let id) = change.kind {
+                    event.stateKind = 1
+                    event.strategyID = id
+                }
+                audit.record(event)
+            }
             switch change.kind {
             case .accountHalted:
                 logger.critical("account HALTED (latched until an explicit reset)", metadata: [
@@ -329,6 +408,7 @@ final class StrategyHost {
         for order in cancelled {
             risk.releasePending(strategy: order.strategyID, symbol: order.symbolID, quantity: order.side.sign * order.quantity)
             strategies[Int(order.strategyID) - 1].cancels &+= 1
+            audit?.record(Self.auditEvent(order: order, kind: .cancel, at: clockNs))
             strategies[Int(order.strategyID) - 1].logger.warning("open order cancelled", metadata: [
                 "client_id": "\(order.clientID)", "reason": "\(reason)", "quantity": "\(order.quantity)",
             ])

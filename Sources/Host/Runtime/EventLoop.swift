@@ -1,3 +1,5 @@
+import Foundation
+import Journal
 import Logging
 import MarketData
 import Risk
@@ -31,6 +33,26 @@ public final class EventLoop {
                 warningInterval: config.config.host.dropWarningIntervalSeconds, logger: logger))
         }
         self.feeds = feeds
+        if let journal = config.config.journal {
+            // Last, so a refused journal leaves nothing else open (the strategies already created
+            // are destroyed with the host).
+            let path = journal.path.hasPrefix("/") ? journal.path
+                : URL(fileURLWithPath: config.folder).appendingPathComponent(journal.path).standardizedFileURL.path
+            let writer: JournalWriter
+            do {
+                writer = try JournalWriter(path: path, options: JournalOptions(hostID: config.config.host.id))
+            } catch {
+                host.destroyAll()
+                throw .journal(error.description)
+            }
+            let feeder = AuditFeeder(
+                ring: AuditRing(capacity: journal.queueCapacity), writer: writer,
+                names: .init(strategies: config.config.strategies.map(\.name), symbols: host.symbols.allNames))
+            host.audit = AuditSink(feeder: feeder, logger: logger)
+            logger.info("audit journal open", metadata: ["path": "\(path)"])
+        } else {
+            logger.warning("running without an audit journal (no `journal` section in the config)")
+        }
     }
 
     /// Runs until a stop is requested (or, with `stopAtEndOfStream`, every feed has ended), then
@@ -40,6 +62,8 @@ public final class EventLoop {
         defer {
             host.destroyAll()
             for feed in feeds { feed.socket.close() }
+            // Everything recorded so far reaches the file before the run returns.
+            host.audit?.feeder.stop()
         }
         var poller = ZMQPoller()
         for feed in feeds { try poller.addReadable(feed.socket) }

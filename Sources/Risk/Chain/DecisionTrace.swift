@@ -1,6 +1,6 @@
 /// The stages of the chain, in order. `validation` is the host's own check of the intent's
 /// fields before the chain; `execution` is the adapter that acts on an approval.
-public enum RiskStage: UInt8, Sendable, CaseIterable, CustomStringConvertible {
+public enum RiskStage: UInt8, Sendable, CaseIterable, CustomStringConvertible, BitwiseCopyable {
     case validation, portfolioGuard, correlationSizer, cooldown, decayDetector, execution
 
     public var description: String {
@@ -18,7 +18,7 @@ public enum RiskStage: UInt8, Sendable, CaseIterable, CustomStringConvertible {
 /// What one stage did to an intent: the quantity it was given and let through, its factor, and
 /// the reason with up to four numeric details (named by `code.detailKeys`). A plain value, so
 /// recording one allocates nothing; `rendered` formats it off the hot path.
-public struct StageNote: Sendable, Equatable {
+public struct StageNote: Sendable, Equatable, BitwiseCopyable {
     public var stage: RiskStage
     public var code: ReasonCode
     /// Quantity the stage was given (units).

@@ -1,0 +1,67 @@
+import Risk
+
+/// Something the host did that the journal must keep, as plain values: pushing one from the
+/// decision path allocates nothing. `AuditFeeder` turns it into journal rows on its own thread.
+struct AuditEvent: BitwiseCopyable {
+    enum Kind: UInt8 { case decision, order, fill, cancel, stateChange }
+
+    var kind: Kind
+    /// Event time and wall time, ns since the Unix epoch.
+    var eventTimeNs: Int64
+    var wallTimeNs: Int64
+    var strategyID: UInt32 = 0
+    var symbolID: UInt32 = 0
+    /// Decision id (also the order id: one order per approved decision).
+    var decisionID: UInt64 = 0
+    var clientID: UInt64 = 0
+    /// The intent (decision, order, cancel) or the fill (fill).
+    var side: UInt32 = 0
+    var orderType: UInt32 = 0
+    var reduceOnly = false
+    var shadow = false
+    var quantity = 0.0
+    var limitPrice = 0.0
+    var stopLossPrice = 0.0
+    /// Decision: verdict and primary reason (raw values), requested and final quantity.
+    var verdict: UInt32 = 0
+    var reason: UInt32 = 0
+    var requestedQuantity = 0.0
+    var finalQuantity = 0.0
+    /// Fill: id, price, fee.
+    var fillID: UInt64 = 0
+    var price = 0.0
+    var feeUSD = 0.0
+    /// State change: what changed (0 account halted, 1 strategy paused), measured value and limit.
+    var stateKind: UInt8 = 0
+    var value = 0.0
+    var limit = 0.0
+    /// Decision: the chain's trace, `stageCount` of the eight slots used.
+    var stageCount: UInt8 = 0
+    var stages: (StageNote, StageNote, StageNote, StageNote, StageNote, StageNote, StageNote, StageNote) =
+        (.empty, .empty, .empty, .empty, .empty, .empty, .empty, .empty)
+
+    init(kind: Kind, eventTimeNs: Int64, wallTimeNs: Int64) {
+        self.kind = kind
+        self.eventTimeNs = eventTimeNs
+        self.wallTimeNs = wallTimeNs
+    }
+
+    /// Copies up to eight notes of `trace` into the event.
+    mutating func setStages(_ trace: [StageNote]) {
+        stageCount = UInt8(min(trace.count, 8))
+        withUnsafeMutableBytes(of: &stages) { raw in
+            let slots = raw.bindMemory(to: StageNote.self)
+            for index in 0..<Int(stageCount) { slots[index] = trace[index] }
+        }
+    }
+
+    /// The recorded notes.
+    var stageNotes: [StageNote] {
+        withUnsafeBytes(of: stages) { raw in Array(raw.bindMemory(to: StageNote.self).prefix(Int(stageCount))) }
+    }
+}
+
+extension StageNote {
+    /// A placeholder for unused trace slots.
+    static let empty = StageNote(stage: .validation, code: .none, quantityIn: 0, quantityOut: 0)
+}

@@ -1,0 +1,127 @@
+import Foundation
+import Journal
+import Risk
+import StrategyABI
+import Synchronization
+
+/// Moves audit events from the event loop to the journal: a thread that pops `AuditEvent`s from
+/// the ring, renders them into journal records (names, codes as text, the stage trace with its
+/// `key=value` details) and appends them to the `JournalWriter`, in order.
+///
+/// It never drops a record: when the writer's own queue is full it keeps the record and tries
+/// again, so the ring fills up and the host refuses new risk (see `AuditSink`). If the journal
+/// fails (a write error), the feeder stops taking events and reports it; the ring then fills and
+/// the host stays fail-closed.
+final class AuditFeeder: Sendable {
+    let ring: AuditRing<AuditEvent>
+    private let writer: JournalWriter
+    private let names: Names
+    private let running = Atomic<Bool>(true)
+    private let failed = Atomic<Bool>(false)
+    private let done = DispatchSemaphore(value: 0)
+
+    /// Names for rendering ids, by id − 1.
+    struct Names: Sendable {
+        var strategies: [String]
+        var symbols: [String]
+    }
+
+    init(ring: AuditRing<AuditEvent>, writer: JournalWriter, names: Names) {
+        self.ring = ring
+        self.writer = writer
+        self.names = names
+        let thread = Thread { [self] in run() }
+        thread.name = "gatehouse-audit"
+        thread.start()
+    }
+
+    /// Whether the journal stopped on an error (nothing more will be recorded).
+    var hasFailed: Bool { failed.load(ordering: .acquiring) }
+
+    /// Stops after everything pushed so far is handed to the writer, then closes the writer
+    /// (which commits it). Blocks until done.
+    func stop() {
+        running.store(false, ordering: .releasing)
+        done.wait()
+        try? writer.close()
+    }
+
+    private func run() {
+        defer { done.signal() }
+        // Rendering allocates (names, details, stage rows): that is why it happens here, on this
+        // thread, and not on the event loop.
+        var pending: [JournalRecord] = []
+        var next = 0
+        while true {
+            if next == pending.count, let event = ring.pop() {
+                pending = records(for: event)
+                next = 0
+            }
+            if next < pending.count {
+                switch writer.append(pending[next]) {
+                case .accepted:
+                    next += 1
+                    continue
+                case .full:
+                    // Keep the record; the ring behind us fills and the host refuses new risk.
+                    usleep(200)
+                    continue
+                case .failed:
+                    failed.store(true, ordering: .releasing)
+                    return
+                }
+            }
+            if !running.load(ordering: .acquiring) && ring.count == 0 { return }
+            usleep(200)
+        }
+    }
+
+    /// The journal rows of one event.
+    func records(for event: AuditEvent) -> [JournalRecord] {
+        let strategy = event.strategyID > 0 && Int(event.strategyID) <= names.strategies.count ? names.strategies[Int(event.strategyID) - 1] : "?"
+        let symbol = event.symbolID > 0 && Int(event.symbolID) <= names.symbols.count ? names.symbols[Int(event.symbolID) - 1] : "?"
+        let side = event.side == GH_SIDE_BUY ? "buy" : (event.side == GH_SIDE_SELL ? "sell" : "?")
+        let orderType = event.orderType == GH_ORDER_LIMIT ? "limit" : (event.orderType == GH_ORDER_MARKET ? "market" : "?")
+        switch event.kind {
+        case .decision:
+            let intent = IntentRecord(
+                eventTimeNs: event.eventTimeNs, wallTimeNs: event.wallTimeNs, decisionID: event.decisionID, strategy: strategy,
+                strategyID: event.strategyID, clientID: event.clientID, symbol: symbol, symbolID: event.symbolID, side: side,
+                quantity: event.requestedQuantity, orderType: orderType, limitPrice: event.limitPrice,
+                stopLossPrice: event.stopLossPrice, reduceOnly: event.reduceOnly)
+            let stages = event.stageNotes.map { note in
+                StageRecord(stage: note.stage.description, code: note.code.description, severity: note.code.severity.rawValue,
+                            quantityIn: note.quantityIn, quantityOut: note.quantityOut, factor: note.factor,
+                            detail: note.renderedDetail)
+            }
+            let decision = DecisionRecord(
+                eventTimeNs: event.eventTimeNs, wallTimeNs: event.wallTimeNs, decisionID: event.decisionID, strategy: strategy,
+                strategyID: event.strategyID, clientID: event.clientID, symbol: symbol, symbolID: event.symbolID,
+                verdict: Verdict(rawValue: event.verdict)?.description ?? "?",
+                reason: ReasonCode(rawValue: event.reason)?.description ?? "?",
+                requestedQuantity: event.requestedQuantity, finalQuantity: event.finalQuantity, stages: stages)
+            return [.intent(intent), .decision(decision)]
+        case .order, .cancel:
+            return [.order(OrderRecord(
+                eventTimeNs: event.eventTimeNs, wallTimeNs: event.wallTimeNs, orderID: event.decisionID,
+                decisionID: event.decisionID, strategy: strategy, strategyID: event.strategyID,
+                clientOrderID: "\(strategy)-\(event.clientID)", symbol: symbol, symbolID: event.symbolID, side: side,
+                quantity: event.quantity, orderType: orderType, limitPrice: event.limitPrice,
+                stopLossPrice: event.stopLossPrice, reduceOnly: event.reduceOnly, mode: event.shadow ? "shadow" : "live",
+                status: event.kind == .order ? "submitted" : "cancelled"))]
+        case .fill:
+            return [.fill(FillRecord(
+                eventTimeNs: event.eventTimeNs, wallTimeNs: event.wallTimeNs, fillID: event.fillID, orderID: event.decisionID,
+                strategy: strategy, strategyID: event.strategyID, symbol: symbol, symbolID: event.symbolID, side: side,
+                quantity: event.quantity, price: event.price, feeUSD: event.feeUSD, liquidity: nil,
+                mode: event.shadow ? "shadow" : "live"))]
+        case .stateChange:
+            let halted = event.stateKind == 0
+            return [.stateChange(StateChangeRecord(
+                eventTimeNs: event.eventTimeNs, wallTimeNs: event.wallTimeNs,
+                kind: halted ? "trading_state" : "strategy_pause", subject: halted ? "account" : strategy,
+                fromState: halted ? "ACTIVE" : "RUNNING", toState: halted ? "HALTED" : "PAUSED",
+                reason: ReasonCode(rawValue: event.reason)?.description ?? "?", value: event.value, limitValue: event.limit))]
+        }
+    }
+}

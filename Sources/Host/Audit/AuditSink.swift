@@ -1,0 +1,72 @@
+import Foundation
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The event loop's end of the audit path. `record` pushes an event into the ring without
+/// allocating; the feeder thread journals it.
+///
+/// Fail closed, never drop: once the ring is three quarters full (the journal is not keeping up,
+/// or its writer queue is full) `refusesNewRisk` turns on, and the host refuses new risk
+/// (`JOURNAL_UNAVAILABLE`) until the ring is back under half. If the ring is completely full, the
+/// loop waits for the feeder rather than drop a record. If the journal failed, nothing more can be
+/// recorded: new risk stays refused and each record is written to the log instead, at error level.
+final class AuditSink {
+    let ring: AuditRing<AuditEvent>
+    let feeder: AuditFeeder
+    private let logger: Logger
+    private let highWater: Int
+    private let lowWater: Int
+    /// Whether new risk is refused for the journal's sake.
+    private(set) var refusesNewRisk = false
+    /// Events that could only be logged because the journal had failed.
+    private(set) var loggedOnly: UInt64 = 0
+
+    init(feeder: AuditFeeder, logger: Logger) {
+        self.ring = feeder.ring
+        self.feeder = feeder
+        self.logger = logger
+        highWater = max(1, ring.capacity * 3 / 4)
+        lowWater = ring.capacity / 2
+    }
+
+    /// Wall-clock time, ns since the Unix epoch.
+    static func wallNs() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
+    }
+
+    /// Re-evaluates `refusesNewRisk`; returns true when it changed.
+    func updateAvailability() -> Bool {
+        let depth = ring.count
+        let refuse = feeder.hasFailed || (refusesNewRisk ? depth >= lowWater : depth >= highWater)
+        guard refuse != refusesNewRisk else { return false }
+        refusesNewRisk = refuse
+        if refuse {
+            logger.critical("audit journal is not keeping up: refusing new risk until it does", metadata: [
+                "queued": "\(depth)", "capacity": "\(ring.capacity)", "journal_failed": "\(feeder.hasFailed)",
+            ])
+        } else {
+            logger.notice("audit journal caught up: new risk allowed again", metadata: ["queued": "\(depth)"])
+        }
+        return true
+    }
+
+    /// Queues `event` for the journal; waits while the ring is full. Allocates nothing.
+    func record(_ event: AuditEvent) {
+        while !ring.push(event) {
+            if feeder.hasFailed {
+                loggedOnly &+= 1
+                logger.error("audit record not journaled (journal failed)", metadata: [
+                    "kind": "\(event.kind)", "decision_id": "\(event.decisionID)", "strategy_id": "\(event.strategyID)",
+                    "symbol_id": "\(event.symbolID)", "quantity": "\(event.quantity)", "final_quantity": "\(event.finalQuantity)",
+                ])
+                return
+            }
+            usleep(50)
+        }
+    }
+}

@@ -1,0 +1,26 @@
+/// The `journal` section: where the audit journal lives. Without it the host runs without a
+/// journal and says so at start (the demo and replays do; a production host should not).
+public struct JournalConfig: Decodable, Sendable {
+    /// The SQLite file; a relative path is resolved against the config file's folder.
+    public var path: String
+    /// Records the event loop may queue for the journal before it refuses new risk (at 3/4) and
+    /// waits (when full).
+    public var queueCapacity: Int = 16_384
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case path, queueCapacity = "queue_capacity"
+    }
+
+    /// A journal at `path` (absolute, or relative to the config's folder).
+    public init(path: String, queueCapacity: Int = 16_384) {
+        self.path = path
+        self.queueCapacity = queueCapacity
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        path = try container.decode(String.self, forKey: .path)
+        queueCapacity = try container.decodeIfPresent(Int.self, forKey: .queueCapacity) ?? queueCapacity
+    }
+}
