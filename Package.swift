@@ -125,6 +125,6 @@ let package = Package(
             dependencies: ["Host", "Risk", "Journal", "StrategyABI", "ZeroMQ", "MarketData", "FeedReplay", "CSQLite"],
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["ZeroMQ", "MarketData"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ZeroMQ", "MarketData", "Journal"]),
     ]
 )

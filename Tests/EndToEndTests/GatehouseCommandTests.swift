@@ -1,4 +1,5 @@
 import Foundation
+import Journal
 import Testing
 
 /// The `gatehouse` and `gatehouse-replay` binaries, driven as an operator would.
@@ -81,6 +82,25 @@ struct GatehouseCommandTests {
         #expect(a.equityUSD == b.equityUSD)
         #expect(a.strategies.map(\.fills) == b.strategies.map(\.fills))
         #expect(a.strategies.allSatisfy { $0.fills > 0 }, "the paper venue filled nothing")
+    }
+
+    @Test func replayWritesAnAuditJournalOfEveryDecisionAndFill() throws {
+        let folder = try ProcessDriver.temporaryFolder()
+        let journal = folder.appendingPathComponent("audit.sqlite").path
+        let (status, stdout, stderr) = try ProcessDriver.run(
+            "gatehouse", ["replay", "--config", "config/gatehouse.yaml", "--ticks", "tools/data/sample_ticks.csv", "--journal", journal])
+        try #require(status == 0, "replay failed: \(stderr)")
+        let summary = try Self.decode(stdout)
+        let reader = try JournalReader(path: journal)
+        defer { reader.close() }
+        let intents = summary.strategies.reduce(0) { $0 + Int($1.intents) }
+        #expect(try reader.count(.decision) == intents)
+        #expect(try reader.count(.fill) == summary.strategies.reduce(0) { $0 + Int($1.fills) })
+        // The next run reopens the same journal and appends to it.
+        let again = try ProcessDriver.run(
+            "gatehouse", ["replay", "--config", "config/gatehouse.yaml", "--ticks", "tools/data/sample_ticks.csv", "--journal", journal])
+        #expect(again.0 == 0, "reopening a closed journal failed: \(again.2)")
+        #expect(try reader.count(.decision) == 2 * intents)
     }
 
     @Test func replayInShadowModeSendsNothingAndLeavesLiveEquityAlone() throws {
