@@ -50,6 +50,14 @@ struct ConfigValidator {
             }
         }
         try validateRisk(config)
+        let promotion = config.promotion
+        for (key, value) in [("promotion.min_days", promotion.minDays), ("promotion.max_drawdown_pct", promotion.maxDrawdownPct),
+                             ("promotion.max_reject_rate_pct", promotion.maxRejectRatePct)]
+        where !(value.isFinite && value >= 0) {
+            throw error(key, "must be a number >= 0")
+        }
+        if promotion.minTrades < 0 { throw error("promotion.min_trades", "must be >= 0") }
+        if !promotion.minSharpe.isFinite { throw error("promotion.min_sharpe", "must be a number") }
         if let journal = config.journal {
             if journal.path.isEmpty { throw error("journal.path", "must not be empty") }
             if !(journal.queueCapacity >= 16 && journal.queueCapacity <= 1_048_576) {

@@ -15,11 +15,13 @@ public struct GatehouseConfig: Decodable, Sendable {
     public var execution: ExecutionConfig
     /// The audit journal (nil: none).
     public var journal: JournalConfig?
+    /// What a shadow record must show before promotion to live.
+    public var promotion: PromotionConfig
     /// Sockets the host binds for other programs.
     public var endpoints: EndpointsConfig
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case host, feeds, strategies, risk, execution, journal, endpoints
+        case host, feeds, strategies, risk, execution, journal, promotion, endpoints
     }
 
     public init(from decoder: any Decoder) throws {
@@ -31,6 +33,7 @@ public struct GatehouseConfig: Decodable, Sendable {
         risk = try container.decodeIfPresent(RiskConfig.self, forKey: .risk) ?? RiskConfig()
         execution = try container.decodeIfPresent(ExecutionConfig.self, forKey: .execution) ?? ExecutionConfig()
         journal = try container.decodeIfPresent(JournalConfig.self, forKey: .journal)
+        promotion = try container.decodeIfPresent(PromotionConfig.self, forKey: .promotion) ?? PromotionConfig()
         endpoints = try container.decodeIfPresent(EndpointsConfig.self, forKey: .endpoints) ?? EndpointsConfig()
     }
 
