@@ -20,6 +20,10 @@ struct PromoteCommandTests {
             "gatehouse", ["replay", "--config", "config/gatehouse.yaml", "--ticks", "tools/data/sample_ticks.csv", "--journal", journal])
         try #require(status == 0, "replay failed: \(stderr)")
         var text = try String(contentsOf: ProcessDriver.repositoryRoot.appendingPathComponent("config/gatehouse.yaml"), encoding: .utf8)
+        // Replace the config's own promotion section with the test's criteria.
+        if let start = text.range(of: "\npromotion:"), let end = text.range(of: "\nendpoints:", range: start.upperBound..<text.endIndex) {
+            text.replaceSubrange(start.lowerBound..<end.lowerBound, with: "")
+        }
         text += "\npromotion: \(promotion)\n"
         let config = folder.appendingPathComponent("gatehouse.yaml").path
         try text.write(toFile: config, atomically: true, encoding: .utf8)
