@@ -72,6 +72,12 @@ enum HostPath {
         loaded.config.feeds[0].endpoint = endpoint
         loaded.config.feeds[0].topics = ["md.\(venue)."]
         if mode == .drain { loaded.config.feeds[0].receiveHighWaterMark = 0 }
+        // The audit journal is on, as in production: a fresh file per run, removed afterwards.
+        let journalPath = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-bench-\(label)-\(getpid()).sqlite").path
+        loaded.config.journal = JournalConfig(path: journalPath)
+        defer {
+            for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: journalPath + suffix) }
+        }
         let hostConfig = loaded
 
         spawnThread("bench-event-loop") {
