@@ -241,3 +241,33 @@ struct StrategyHostTests {
         #expect(MarketEventKind.trade.rawValue == UInt8(GH_MD_TRADE) && MarketEventKind.bar.rawValue == UInt8(GH_MD_BAR))
     }
 }
+
+@Suite("Audit records")
+struct AuditRecordTests {
+    @Test func anIntentRefusedForNaNFieldsIsJournaledWithoutBreakingTheJournal() throws {
+        var raw = gh_intent()
+        raw.abi_version = GH_ABI_VERSION
+        raw.struct_size = UInt32(MemoryLayout<gh_intent>.size)
+        raw.client_id = 1
+        raw.symbol_id = 1
+        raw.side = GH_SIDE_BUY
+        raw.quantity = .nan
+        raw.order_type = GH_ORDER_LIMIT
+        raw.limit_price = .infinity
+        raw.stop_loss_price = -.nan
+        let decision = Decision(decisionID: 1, strategyID: 1, clientID: 1, symbolID: 1, verdict: .reject, reason: .invalidIntent,
+                                requestedQuantity: .nan, finalQuantity: 0, timestampNs: 1_000)
+        let event = StrategyHost.auditEvent(decision: decision, intent: raw, traced: nil)
+        let folder = try TestSupport.temporaryFolder()
+        let path = folder.appendingPathComponent("nan.sqlite").path
+        let writer = try JournalWriter(path: path, options: JournalOptions(hostID: "test"))
+        let feeder = AuditFeeder(ring: AuditRing(capacity: 16), writer: writer, names: .init(strategies: ["a"], symbols: ["BTCUSD"]))
+        #expect(feeder.ring.push(event))
+        feeder.stop()
+        #expect(!feeder.hasFailed)
+        let reader = try JournalReader(path: path)
+        defer { reader.close() }
+        #expect(try reader.count(.decision) == 1)
+        #expect(try reader.count(.intent) == 1)
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import Journal
+import Logging
 import Risk
 import StrategyABI
 import Synchronization
@@ -19,6 +20,7 @@ final class AuditFeeder: Sendable {
     private let running = Atomic<Bool>(true)
     private let failed = Atomic<Bool>(false)
     private let done = DispatchSemaphore(value: 0)
+    private let logger: Logger
 
     /// Names for rendering ids, by id − 1.
     struct Names: Sendable {
@@ -26,10 +28,11 @@ final class AuditFeeder: Sendable {
         var symbols: [String]
     }
 
-    init(ring: AuditRing<AuditEvent>, writer: JournalWriter, names: Names) {
+    init(ring: AuditRing<AuditEvent>, writer: JournalWriter, names: Names, logger: Logger = Logger(label: "gatehouse.audit")) {
         self.ring = ring
         self.writer = writer
         self.names = names
+        self.logger = logger
         let thread = Thread { [self] in run() }
         thread.name = "gatehouse-audit"
         thread.start()
@@ -43,7 +46,11 @@ final class AuditFeeder: Sendable {
     func stop() {
         running.store(false, ordering: .releasing)
         done.wait()
-        try? writer.close()
+        do {
+            try writer.close()
+        } catch {
+            logger.critical("audit journal did not close cleanly", metadata: ["error": "\(error)"])
+        }
     }
 
     private func run() {
@@ -66,8 +73,19 @@ final class AuditFeeder: Sendable {
                     // Keep the record; the ring behind us fills and the host refuses new risk.
                     usleep(200)
                     continue
-                case .failed:
+                case .failed(let error):
                     failed.store(true, ordering: .releasing)
+                    logger.critical("audit journal failed: nothing more is recorded in it; new risk is refused", metadata: [
+                        "error": "\(error)", "unjournaled_records_of_this_event": "\(pending.count - next)",
+                    ])
+                    // What the writer had queued but not committed, then what this thread still
+                    // held: logged, in order, so no accepted record disappears without a trace.
+                    for entry in writer.unwrittenRecords {
+                        logger.error("audit record not journaled (journal failed)", metadata: ["seq": "\(entry.seq)", "record": "\(entry.record)"])
+                    }
+                    for record in pending[next...] {
+                        logger.error("audit record not journaled (journal failed)", metadata: ["record": "\(record)"])
+                    }
                     return
                 }
             }

@@ -57,16 +57,21 @@ final class AuditSink {
 
     /// Queues `event` for the journal; waits while the ring is full. Allocates nothing.
     func record(_ event: AuditEvent) {
+        // Once the journal has failed nothing more reaches it: the log is the record of last resort.
+        if feeder.hasFailed { return logInstead(event) }
         while !ring.push(event) {
-            if feeder.hasFailed {
-                loggedOnly &+= 1
-                logger.error("audit record not journaled (journal failed)", metadata: [
-                    "kind": "\(event.kind)", "decision_id": "\(event.decisionID)", "strategy_id": "\(event.strategyID)",
-                    "symbol_id": "\(event.symbolID)", "quantity": "\(event.quantity)", "final_quantity": "\(event.finalQuantity)",
-                ])
-                return
-            }
+            if feeder.hasFailed { return logInstead(event) }
             usleep(50)
         }
+    }
+
+    private func logInstead(_ event: AuditEvent) {
+        loggedOnly &+= 1
+        logger.error("audit record not journaled (journal failed)", metadata: [
+            "kind": "\(event.kind)", "decision_id": "\(event.decisionID)", "strategy_id": "\(event.strategyID)",
+            "symbol_id": "\(event.symbolID)", "side": "\(event.side)", "quantity": "\(event.quantity)",
+            "requested_quantity": "\(event.requestedQuantity)", "final_quantity": "\(event.finalQuantity)",
+            "verdict": "\(event.verdict)", "reason": "\(event.reason)", "price": "\(event.price)", "event_ts_ns": "\(event.eventTimeNs)",
+        ])
     }
 }

@@ -245,20 +245,25 @@ final class StrategyHost {
         event.side = raw.side
         event.orderType = raw.order_type
         event.reduceOnly = raw.reduce_only == 1
-        event.limitPrice = raw.limit_price
-        event.stopLossPrice = raw.stop_loss_price
+        // A refused intent may carry NaN or infinity (that is why it was refused); SQLite cannot
+        // store them in the journal's REAL columns, so they are journaled as 0 and the reason
+        // (INVALID_INTENT) says the values were unusable.
+        event.limitPrice = finiteOrZero(raw.limit_price)
+        event.stopLossPrice = finiteOrZero(raw.stop_loss_price)
         event.verdict = decision.verdict.rawValue
         event.reason = decision.reason.rawValue
-        event.requestedQuantity = decision.requestedQuantity
+        event.requestedQuantity = finiteOrZero(decision.requestedQuantity)
         event.finalQuantity = decision.finalQuantity
         if let traced {
             event.setStages(traced)
         } else {
             event.stageCount = 1
-            event.stages.0 = StageNote(stage: .validation, code: decision.reason, quantityIn: decision.requestedQuantity, quantityOut: 0)
+            event.stages.0 = StageNote(stage: .validation, code: decision.reason, quantityIn: finiteOrZero(decision.requestedQuantity), quantityOut: 0)
         }
         return event
     }
+
+    @inline(__always) static func finiteOrZero(_ value: Double) -> Double { value.isFinite ? value : 0 }
 
     /// The audit event of an order sent to the venue, or cancelled.
     static func auditEvent(order: Order, kind: AuditEvent.Kind, at ns: Int64? = nil) -> AuditEvent {

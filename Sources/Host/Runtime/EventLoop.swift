@@ -47,7 +47,7 @@ public final class EventLoop {
             }
             let feeder = AuditFeeder(
                 ring: AuditRing(capacity: journal.queueCapacity), writer: writer,
-                names: .init(strategies: config.config.strategies.map(\.name), symbols: host.symbols.allNames))
+                names: .init(strategies: config.config.strategies.map(\.name), symbols: host.symbols.allNames), logger: logger)
             host.audit = AuditSink(feeder: feeder, logger: logger)
             logger.info("audit journal open", metadata: ["path": "\(path)"])
         } else {
