@@ -61,7 +61,7 @@ struct ConfigValidator {
         if let journal = config.journal {
             if journal.path.isEmpty { throw error("journal.path", "must not be empty") }
             if !(journal.queueCapacity >= 16 && journal.queueCapacity <= 1_048_576) {
-                throw error("journal.queue_capacity", "must be between 16 and 1048576 records")
+                throw error("journal.queue_capacity", "must be between 16 and 1048576 events")
             }
         }
         for (key, value) in [("execution.paper.slippage_bps", config.execution.paperSlippageBps),

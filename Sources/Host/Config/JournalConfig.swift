@@ -3,8 +3,9 @@
 public struct JournalConfig: Decodable, Sendable {
     /// The SQLite file; a relative path is resolved against the config file's folder.
     public var path: String
-    /// Records the event loop may queue for the journal before it refuses new risk (at 3/4) and
-    /// waits (when full).
+    /// Audit events the event loop may queue for the journal (a decision is one event, journaled
+    /// as an intent row, a decision row and its stage rows) before it refuses new risk (at 3/4)
+    /// and waits (when full).
     public var queueCapacity: Int = 16_384
 
     enum CodingKeys: String, CodingKey, CaseIterable {
