@@ -124,6 +124,22 @@ struct GatehouseCommandTests {
         #expect(stderr.contains("strategies[0].allocated_capital"))
     }
 
+    @Test(arguments: ["missing-folder/audit.sqlite", "not-a-journal.sqlite"])
+    func runRefusesToStartOnAJournalItCannotUseAndLeavesTheFileAlone(journal: String) throws {
+        let folder = try ProcessDriver.temporaryFolder()
+        let garbage = folder.appendingPathComponent("not-a-journal.sqlite").path
+        try Data(repeating: 0x5A, count: 8_192).write(to: URL(fileURLWithPath: garbage))
+        let before = try Data(contentsOf: URL(fileURLWithPath: garbage))
+        let path = try Self.config(feedEndpoint: "ipc://\(folder.path)/md.sock", in: folder)
+        try (try String(contentsOfFile: path, encoding: .utf8) + "\njournal: {path: \(journal)}\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let (status, _, stderr) = try ProcessDriver.run("gatehouse", ["run", "--config", path])
+        #expect(status == 1)
+        #expect(stderr.contains("journal error"))
+        #expect(stderr.contains(journal.split(separator: "/").first.map(String.init) ?? journal))
+        #expect(stderr.contains("destroyed strategy"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: garbage)) == before)
+    }
+
     @Test func runRefusesToStartWhenAPluginCannotBeLoaded() throws {
         let folder = try ProcessDriver.temporaryFolder()
         let path = try Self.config(feedEndpoint: "ipc://\(folder.path)/md.sock", in: folder, pluginOverride: "libDoesNotExist.so")
