@@ -101,6 +101,17 @@ struct GatehouseCommandTests {
             "gatehouse", ["replay", "--config", "config/gatehouse.yaml", "--ticks", "tools/data/sample_ticks.csv", "--journal", journal])
         #expect(again.0 == 0, "reopening a closed journal failed: \(again.2)")
         #expect(try reader.count(.decision) == 2 * intents)
+        // Decision ids continue across runs, and each run's start and end are records.
+        let ids = try reader.records(.decision).compactMap { entry -> UInt64? in
+            if case .decision(let decision) = entry.record { return decision.decisionID }
+            return nil
+        }
+        #expect(Set(ids).count == ids.count, "a decision id was used twice")
+        let runs = try reader.records(.stateChange).compactMap { entry -> String? in
+            if case .stateChange(let change) = entry.record, change.kind == "host" { return change.reason }
+            return nil
+        }
+        #expect(runs == ["HOST_START", "HOST_STOP", "HOST_START", "HOST_STOP"])
     }
 
     @Test func replayInShadowModeSendsNothingAndLeavesLiveEquityAlone() throws {

@@ -41,11 +41,15 @@ final class AuditFeeder: Sendable {
     /// Whether the journal stopped on an error (nothing more will be recorded).
     var hasFailed: Bool { failed.load(ordering: .acquiring) }
 
-    /// Stops after everything pushed so far is handed to the writer, then closes the writer
-    /// (which commits it). Blocks until done.
-    func stop() {
+    /// Stops after everything pushed so far is handed to the writer, appends `final` (the run's
+    /// end), then closes the writer (which commits it). Blocks until done.
+    func stop(final: JournalRecord? = nil) {
         running.store(false, ordering: .releasing)
         done.wait()
+        if let final, !hasFailed {
+            // The writer's queue may still be draining; wait for room rather than drop the record.
+            while case .full = writer.append(final) { usleep(200) }
+        }
         do {
             try writer.close()
         } catch {

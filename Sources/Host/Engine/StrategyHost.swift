@@ -49,7 +49,7 @@ final class StrategyHost {
     /// The event struct passed to `on_market_data`, reused for every event.
     private let event: UnsafeMutablePointer<gh_market_event>
     private var pendingDecisions: [(strategy: Int, decision: gh_decision)] = []
-    private var nextDecisionID: UInt64 = 1
+    private(set) var nextDecisionID: UInt64 = 1
     private var nextTimerNs: Int64 = .max
     private var phase = Phase.creating
 
@@ -117,6 +117,13 @@ final class StrategyHost {
             throw PluginLoadError(strategy: instance.name, path: instance.plugin.path, cause: .createFailed)
         }
         instance.state = state
+    }
+
+    /// Continues decision and fill ids after those a journal already holds, so a reopened journal
+    /// never sees an id twice.
+    func continueIDs(afterDecision decision: UInt64, afterFill fill: UInt64) {
+        nextDecisionID = max(nextDecisionID, decision + 1)
+        paper.continueFillIDs(after: fill)
     }
 
     /// Whether the caller is on the event-loop thread.

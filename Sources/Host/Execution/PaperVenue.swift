@@ -47,6 +47,11 @@ struct PaperVenue: ExecutionAdapter {
         openOrders = Array(repeating: [], count: symbolCount + 1)
     }
 
+    /// Numbers the next fill after `fillID` (fill ids stay unique across runs of one journal).
+    mutating func continueFillIDs(after fillID: UInt64) {
+        nextFillID = max(nextFillID, fillID + 1)
+    }
+
     /// Accepts an approved order; it waits for the next market event of its symbol.
     mutating func submit(_ order: Order) {
         openOrders[Int(order.symbolID)].append(order)

@@ -13,6 +13,7 @@ public final class EventLoop {
     private let options: RunOptions
     private let stop: StopSignal
     private let logger: Logger
+    private let hostID: String
 
     /// Loads every plugin (calling each `create`) and connects every feed. Fails closed: any
     /// error leaves nothing running (strategies already created are destroyed).
@@ -20,6 +21,7 @@ public final class EventLoop {
         self.options = options
         self.stop = stop
         self.logger = logger
+        self.hostID = config.config.host.id
         do {
             host = try StrategyHost(config: config, logger: logger)
         } catch {
@@ -45,6 +47,20 @@ public final class EventLoop {
                 host.destroyAll()
                 throw .journal(error.description)
             }
+            // Ids continue after the journal's, and the run's start is itself a record.
+            do {
+                let reader = try JournalReader(path: path)
+                let highest = try reader.highestIDs()
+                reader.close()
+                host.continueIDs(afterDecision: highest.decision, afterFill: highest.fill)
+            } catch {
+                try? writer.close()
+                host.destroyAll()
+                throw .journal(error.description)
+            }
+            _ = writer.append(.stateChange(StateChangeRecord(
+                eventTimeNs: 0, wallTimeNs: AuditSink.wallNs(), kind: "host", subject: config.config.host.id,
+                fromState: "STOPPED", toState: "RUNNING", reason: "HOST_START", value: Double(host.nextDecisionID), limitValue: nil)))
             let feeder = AuditFeeder(
                 ring: AuditRing(capacity: journal.queueCapacity), writer: writer,
                 names: .init(strategies: config.config.strategies.map(\.name), symbols: host.symbols.allNames), logger: logger)
@@ -62,8 +78,10 @@ public final class EventLoop {
         defer {
             host.destroyAll()
             for feed in feeds { feed.socket.close() }
-            // Everything recorded so far reaches the file before the run returns.
-            host.audit?.feeder.stop()
+            // Everything recorded so far reaches the file before the run returns, then the run's end.
+            host.audit?.feeder.stop(final: .stateChange(StateChangeRecord(
+                eventTimeNs: host.clockNs, wallTimeNs: AuditSink.wallNs(), kind: "host", subject: hostID,
+                fromState: "RUNNING", toState: "STOPPED", reason: "HOST_STOP", value: nil, limitValue: nil)))
         }
         var poller = ZMQPoller()
         for feed in feeds { try poller.addReadable(feed.socket) }

@@ -71,6 +71,14 @@ public final class JournalReader {
         Int(try scalar("SELECT count(*) FROM decision_stages"))
     }
 
+    /// The highest decision id and fill id journaled (0 when none). A host that reopens the journal
+    /// continues after them, so ids stay unique across runs. Ids are small positive integers.
+    public func highestIDs() throws(JournalError) -> (decision: UInt64, fill: UInt64) {
+        let decision = try scalar("SELECT coalesce(max(decision_id), 0) FROM decisions")
+        let fill = try scalar("SELECT coalesce(max(fill_id), 0) FROM fills")
+        return (UInt64(max(0, decision)), UInt64(max(0, fill)))
+    }
+
     /// The highest sequence number in the journal, 0 when it holds no record.
     public func lastSeq() throws(JournalError) -> Int64 {
         do throws(JournalError) {
