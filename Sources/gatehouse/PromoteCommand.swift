@@ -39,8 +39,7 @@ struct PromoteCommand: ParsableCommand {
         if let journal {
             journalPath = absolutePath(journal)
         } else if let configured = loaded.config.journal?.path {
-            journalPath = configured.hasPrefix("/") ? configured
-                : URL(fileURLWithPath: loaded.folder).appendingPathComponent(configured).standardizedFileURL.path
+            journalPath = loaded.resolvePath(configured)
         } else {
             fail("\(config) has no journal section; name the journal with --journal")
         }

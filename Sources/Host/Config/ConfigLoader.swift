@@ -88,6 +88,11 @@ public enum ConfigLoader {
 
 /// A decoded, validated config plus where it came from.
 public struct LoadedConfig: Sendable {
+    /// `path` as written in the config: absolute, or relative to the config file's folder.
+    public func resolvePath(_ path: String) -> String {
+        path.hasPrefix("/") ? path : URL(fileURLWithPath: folder).appendingPathComponent(path).standardizedFileURL.path
+    }
+
     /// The same config with every strategy in shadow mode (`--shadow`): nothing it approves can
     /// reach a venue. The account keeps the starting equity the config gives it as written. With
     /// no live strategy left, the live book stays empty and live equity never moves, so account

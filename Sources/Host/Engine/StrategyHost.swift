@@ -20,8 +20,9 @@ final class StrategyHost {
     let symbols: SymbolTable
     /// Strategy instances, in config order (`strategies[i].id == i + 1`).
     private(set) var strategies: [StrategyInstance] = []
-    /// Event time: the latest event timestamp seen (ns since the Unix epoch; 0 before any).
-    private(set) var clockNs: Int64 = 0
+    /// Event time: the latest event timestamp seen (ns since the Unix epoch; 0 before any). The
+    /// risk book keeps it (every event moves the book's clock), so there is one clock, not two.
+    var clockNs: Int64 { risk.book.clockNs }
     /// Counters for the run summary.
     private(set) var eventsRouted: UInt64 = 0
     private(set) var invalidSubmissions: UInt64 = 0
@@ -136,7 +137,6 @@ final class StrategyHost {
     func deliver(_ marketEvent: MarketEvent) {
         guard phase == .running else { return }
         let symbol = Int(marketEvent.symbolID)
-        if marketEvent.timestampNs > clockNs { clockNs = marketEvent.timestampNs }
         risk.updateMark(symbol: marketEvent.symbolID, price: marketEvent.referencePrice, at: marketEvent.timestampNs)
         // A halt this mark caused cancels resting risk before it can fill at this very event.
         if !risk.stateChanges.isEmpty { reportStateChanges() }

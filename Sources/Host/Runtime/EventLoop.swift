@@ -38,8 +38,7 @@ public final class EventLoop {
         if let journal = config.config.journal {
             // Last, so a refused journal leaves nothing else open (the strategies already created
             // are destroyed with the host).
-            let path = journal.path.hasPrefix("/") ? journal.path
-                : URL(fileURLWithPath: config.folder).appendingPathComponent(journal.path).standardizedFileURL.path
+            let path = config.resolvePath(journal.path)
             let writer: JournalWriter
             do {
                 writer = try JournalWriter(path: path, options: JournalOptions(hostID: config.config.host.id))

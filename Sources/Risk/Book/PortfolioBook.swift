@@ -280,8 +280,8 @@ public struct PortfolioBook: Sendable {
         markUpdatesSinceResum += 1
         // Running sums drift by rounding; re-add them exactly now and then.
         if markUpdatesSinceResum >= 65_536 { resumAggregates() }
-        advanceClock(to: ns)
-        recordEquityMark()
+        // Moving the clock records the new equity; otherwise record it here (once either way).
+        if ns > clockNs { advanceClock(to: ns) } else { recordEquityMark() }
     }
 
     mutating func recordEquityMark() {
