@@ -114,17 +114,22 @@ let package = Package(
         // A C target: no public headers of its own, it only includes the contract.
         .target(name: "Breakout", dependencies: ["StrategyABI"], path: "Plugins/Breakout", publicHeadersPath: "."),
 
+        // Test helpers: child processes with bounded waits (posix_spawn, every other descriptor
+        // closed in the child). Used by the tests only.
+        .target(name: "CChildSpawn", path: "Tests/CChildSpawn"),
+        .target(name: "TestKit", dependencies: ["CChildSpawn"], path: "Tests/TestKit"),
+
         // Tests, one target per module plus end-to-end tests that drive the real binary.
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "StrategyABI"]),
         .testTarget(name: "RiskTests", dependencies: ["Risk"]),
-        .testTarget(name: "JournalTests", dependencies: ["Journal"]),
+        .testTarget(name: "JournalTests", dependencies: ["Journal", "TestKit"]),
         .testTarget(name: "FeedReplayTests", dependencies: ["FeedReplay", "MarketData", "ZeroMQ"]),
         .testTarget(
             name: "HostTests",
-            dependencies: ["Host", "Risk", "Journal", "StrategyABI", "ZeroMQ", "MarketData", "FeedReplay", "CSQLite"],
+            dependencies: ["Host", "Risk", "Journal", "StrategyABI", "ZeroMQ", "MarketData", "FeedReplay", "CSQLite", "TestKit"],
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["ZeroMQ", "MarketData", "Journal"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ZeroMQ", "MarketData", "Journal", "TestKit"]),
     ]
 )

@@ -1,5 +1,7 @@
 import Foundation
 import Logging
+import Synchronization
+import TestKit
 import Testing
 @testable import Host
 
@@ -24,30 +26,28 @@ enum TestSupport {
 
     /// Compiles `Fixtures/fixture_plugin.c` with gcc against the contract header alone, with the
     /// given `-D` variant, into `folder`; returns the library path.
+    ///
+    /// Each variant is compiled once per test run and copied into `folder`, so every test still
+    /// gets a file of its own (some change its mode or bytes) without a gcc run per test.
     static func buildFixture(_ variant: String? = nil, in folder: URL, name: String = "libfixture.so") throws -> String {
-        let source = repositoryRoot.appendingPathComponent("Tests/HostTests/Fixtures/fixture_plugin.c").path
+        let compiled = try FixtureCache.shared.library(variant: variant)
         let output = folder.appendingPathComponent(name).path
-        var arguments = ["-std=c11", "-Wall", "-Werror", "-shared", "-fPIC", "-I", includeDir, source, "-o", output]
-        if let variant { arguments.append("-D\(variant)") }
-        let (status, text) = try run("/usr/bin/gcc", arguments)
-        try #require(status == 0, "gcc failed: \(text)")
+        try FileManager.default.copyItem(atPath: compiled, toPath: output)
         // Build products are created 0755 here, but make the test independent of the umask.
         chmod(output, 0o755)
         return output
     }
 
-    /// Runs a program to completion; returns its exit status and combined output.
+    /// Runs a program to completion (killed after two minutes); returns its exit status (128 +
+    /// the signal if one ended it) and its standard output followed by its standard error.
     static func run(_ executable: String, _ arguments: [String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = try ChildProcess.run(executable, arguments)
+        try #require(!result.killed, "\(executable) did not finish within two minutes")
+        let status: Int32 = switch result.termination {
+        case .exited(let status): status
+        case .signalled(let signal): 128 + signal
+        }
+        return (status, result.standardOutput + result.standardError)
     }
 
     /// A config with one feed and the given strategies (YAML fragments), written to `folder`.
@@ -94,5 +94,35 @@ enum TestSupport {
     /// Reads a fixture trace file's lines.
     static func traceLines(_ path: String) -> [String] {
         ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+    }
+}
+
+/// The fixture plugin compiled once per variant for the whole test run.
+final class FixtureCache: Sendable {
+    static let shared = FixtureCache()
+
+    private let folder: URL
+    private let built = Mutex<[String: String]>([:])
+
+    private init() {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-fixtures-\(UUID().uuidString)")
+    }
+
+    /// The path of the fixture compiled with `-D<variant>` (or none), compiling it on first use.
+    func library(variant: String?) throws -> String {
+        let key = variant ?? ""
+        // Held across the compile: concurrent tests asking for the same variant wait for one gcc.
+        return try built.withLock { built in
+            if let path = built[key] { return path }
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let source = TestSupport.repositoryRoot.appendingPathComponent("Tests/HostTests/Fixtures/fixture_plugin.c").path
+            let output = folder.appendingPathComponent("libfixture\(key.isEmpty ? "" : "-" + key).so").path
+            var arguments = ["-std=c11", "-Wall", "-Werror", "-shared", "-fPIC", "-I", TestSupport.includeDir, source, "-o", output]
+            if let variant { arguments.append("-D\(variant)") }
+            let (status, text) = try TestSupport.run("/usr/bin/gcc", arguments)
+            try #require(status == 0, "gcc failed: \(text)")
+            built[key] = output
+            return output
+        }
     }
 }

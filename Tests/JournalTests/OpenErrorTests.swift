@@ -1,5 +1,6 @@
 import CSQLite
 import Foundation
+import TestKit
 import Testing
 @testable import Journal
 
@@ -212,16 +213,13 @@ struct OpenErrorTests {
     }
 
     private func run(_ executable: String, _ arguments: [String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        let result = try ChildProcess.run(executable, arguments, seconds: 60)
+        try #require(!result.killed, "\(executable) did not finish")
+        let status: Int32 = switch result.termination {
+        case .exited(let status): status
+        case .signalled(let signal): 128 + signal
+        }
+        return (status, result.standardOutput + result.standardError)
     }
 
     @Test func aPathWithURICharactersOpensReopensAndReads() throws {

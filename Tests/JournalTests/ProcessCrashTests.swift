@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import TestKit
 import Testing
 @testable import Journal
 
@@ -50,43 +50,20 @@ struct ProcessCrashTests {
         let path = try scratch.journalPath()
         let flushedCount: Int64 = 5_000
 
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: binary)
-        child.arguments = ["--crash-child", path, String(flushedCount)]
-        let output = Pipe(), errors = Pipe()
-        child.standardOutput = output
-        child.standardError = errors
-        let text = Mutex("")
-        output.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            text.withLock { $0 += String(decoding: data, as: UTF8.self) }
-        }
-        try child.run()
-        defer { if child.isRunning { kill(child.processIdentifier, SIGKILL) } }
-
-        // Wait (not a timing assertion: a generous bound so a broken child fails instead of hanging).
-        func waitFor(_ marker: String) -> Bool {
-            let deadline = Date().addingTimeInterval(120)
-            while Date() < deadline {
-                if text.withLock({ $0.contains(marker) }) { return true }
-                if !child.isRunning { return text.withLock { $0.contains(marker) } }
-                usleep(10_000)
-            }
-            return false
-        }
-        let stderr = { String(decoding: errors.fileHandleForReading.availableData, as: UTF8.self) }
-        try #require(waitFor("flushed \(flushedCount)\n"), "child output: \(text.withLock { $0 })")
-        try #require(waitFor("more "), "child output: \(text.withLock { $0 })")
+        let child = try ChildProcess(binary, ["--crash-child", path, String(flushedCount)])
+        let output = { child.standardOutput }
+        // Waits are bounded (not timing assertions): a broken child fails instead of hanging.
+        try #require(child.waitForStandardOutput(containing: "flushed \(flushedCount)\n", seconds: 120), "child output: \(output())")
+        try #require(child.waitForStandardOutput(containing: "more ", seconds: 120), "child output: \(output())")
 
         // While it runs, the journal is locked: a second host is refused, naming the child's pid.
         let locked = JournalTestSupport.journalError { _ = try JournalWriter(path: path, options: JournalTestSupport.options()) }
-        #expect(locked == .lockedByAnotherHost(file: path, lockFile: path + ".lock", pid: child.processIdentifier))
+        #expect(locked == .lockedByAnotherHost(file: path, lockFile: path + ".lock", pid: child.pid))
 
         // Crash it mid-stream.
-        #expect(kill(child.processIdentifier, SIGKILL) == 0)
-        child.waitUntilExit()
-        output.fileHandleForReading.readabilityHandler = nil
-        #expect(child.terminationReason == .uncaughtSignal && child.terminationStatus == SIGKILL, "\(stderr())")
+        child.send(SIGKILL)
+        let ended = child.wait(seconds: 60)
+        #expect(ended == .signalled(SIGKILL), "\(child.standardError)")
         // It never closed: its WAL is still there, holding the commits not yet checkpointed.
         #expect(FileManager.default.fileExists(atPath: path + "-wal"))
 
