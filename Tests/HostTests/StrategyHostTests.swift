@@ -162,28 +162,39 @@ struct StrategyHostTests {
     }
 
     @Test func aJournalThatCannotKeepUpRefusesNewRiskUntilItCatchesUp() throws {
-        let h = try harness([("a", ["BTCUSD"], "")])
+        let h = try harness([("a", ["BTCUSD"], "")], extra: "risk: {strategy: {max_trades_per_day: 1000}}")
         let folder = try TestSupport.temporaryFolder()
         let writer = try JournalWriter(path: folder.appendingPathComponent("slow.sqlite").path,
                                        options: JournalOptions(hostID: "test", queueCapacity: 1))
         writer.pauseForTesting()
-        let feeder = AuditFeeder(ring: AuditRing(capacity: 16), writer: writer, names: .init(strategies: ["a"], symbols: ["BTCUSD"]))
+        let feeder = AuditFeeder(ring: AuditRing(capacity: 128), writer: writer, names: .init(strategies: ["a"], symbols: ["BTCUSD"]))
         h.host.audit = AuditSink(feeder: feeder, logger: TestSupport.logger)
-        // Each approval queues two events (decision, order) that the paused journal cannot take.
-        for step in 0..<9 { h.trade("BTCUSD", price: 100, at: Int64(1_000 * (step + 1))) }
-        let submits = h.lines("a").filter { $0.hasPrefix("submit") }
-        #expect(submits.contains { $0.hasSuffix("reason=JOURNAL_UNAVAILABLE") })
-        #expect(submits.first == "submit 1 rc=0 verdict=1 reason=NONE")
+        // Each event queues its records and the state after it, which the paused journal cannot
+        // take: the ring fills until the host refuses new risk at three quarters (96 of 128),
+        // well before it is full (at which point the loop would wait for the journal).
+        var trades = 0
+        func submits() -> [String] { h.lines("a").filter { $0.hasPrefix("submit") } }
+        while trades < 60 && !(submits().last?.hasSuffix("reason=JOURNAL_UNAVAILABLE") ?? false) {
+            trades += 1
+            h.trade("BTCUSD", price: 100, at: Int64(1_000 * trades))
+        }
+        #expect(submits().last?.hasSuffix("reason=JOURNAL_UNAVAILABLE") == true, "\(submits())")
+        #expect(submits().first == "submit 1 rc=0 verdict=1 reason=NONE")
+        #expect(feeder.ring.count < 128)
         writer.resumeForTesting()
         let deadline = Date().addingTimeInterval(30)
         while feeder.ring.count > 0 && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
-        h.trade("BTCUSD", price: 100, at: 100_000)
-        #expect(h.lines("a").filter { $0.hasPrefix("submit") }.last == "submit 10 rc=0 verdict=1 reason=NONE")
+        h.trade("BTCUSD", price: 100, at: Int64(1_000 * (trades + 1)))
+        // Decided on its merits again (the book is large by now, so it may be reshaped).
+        let last = try #require(submits().last)
+        #expect(last.hasPrefix("submit \(trades + 1) rc=0 verdict=") && !last.contains("JOURNAL_UNAVAILABLE"), "\(last)")
         feeder.stop()
         // Nothing was dropped: every decision is in the journal.
         let reader = try JournalReader(path: folder.appendingPathComponent("slow.sqlite").path)
         defer { reader.close() }
-        #expect(try reader.count(.decision) == 10)
+        #expect(try reader.count(.decision) == trades + 1)
+        // Each event's records were committed with the state after it.
+        #expect(try reader.count(.snapshot) == trades + 1)
     }
 
     @Test func cancellingAnOpenOrderReleasesItsPendingExposure() throws {

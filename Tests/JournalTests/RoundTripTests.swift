@@ -73,7 +73,7 @@ struct RoundTripTests {
         #expect(try db.scalarInt64("PRAGMA application_id") == Int64(JournalSchema.applicationID))
         #expect(try db.column0Texts("PRAGMA journal_mode") == ["wal"])
         let strict = try db.column0Texts("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND strict = 1 ORDER BY name")
-        #expect(strict == ["breaches", "decision_stages", "decisions", "fills", "intents", "meta", "operator_actions", "orders", "state_changes"])
+        #expect(strict == ["breaches", "decision_stages", "decisions", "fills", "intents", "meta", "operator_actions", "orders", "snapshots", "state_changes"])
 
         // Every record table starts with seq, event_ts_ns, wall_ts_ns, all INTEGER; seq is the rowid.
         for table in JournalSchema.recordTables {

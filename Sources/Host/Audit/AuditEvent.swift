@@ -3,7 +3,7 @@ import Risk
 /// Something the host did that the journal must keep, as plain values: pushing one from the
 /// decision path allocates nothing. `AuditFeeder` turns it into journal rows on its own thread.
 struct AuditEvent: BitwiseCopyable {
-    enum Kind: UInt8 { case decision, order, fill, cancel, stateChange }
+    enum Kind: UInt8 { case decision, order, fill, cancel, stateChange, snapshot }
 
     var kind: Kind
     /// Event time and wall time, ns since the Unix epoch.

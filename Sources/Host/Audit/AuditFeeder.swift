@@ -20,6 +20,8 @@ final class AuditFeeder: Sendable {
     private let running = Atomic<Bool>(true)
     private let failed = Atomic<Bool>(false)
     private let done = DispatchSemaphore(value: 0)
+    /// States handed over by the loop, in the order of their markers in the ring.
+    private let snapshots = Mutex<[HostState]>([])
     private let logger: Logger
 
     /// Names for rendering ids, by id − 1.
@@ -57,44 +59,70 @@ final class AuditFeeder: Sendable {
         }
     }
 
+    /// Queues the state that the next `.snapshot` marker in the ring stands for.
+    func enqueue(_ state: HostState) {
+        snapshots.withLock { $0.append(state) }
+    }
+
     private func run() {
         defer { done.signal() }
-        // Rendering allocates (names, details, stage rows): that is why it happens here, on this
-        // thread, and not on the event loop.
-        var pending: [JournalRecord] = []
-        var next = 0
+        // Rendering allocates (names, details, stage rows, the state's JSON): that is why it
+        // happens here, on this thread, and not on the event loop.
+        var group: [JournalRecord] = []
         while true {
-            if next == pending.count, let event = ring.pop() {
-                pending = records(for: event)
-                next = 0
-            }
-            if next < pending.count {
-                switch writer.append(pending[next]) {
-                case .accepted:
-                    next += 1
-                    continue
-                case .full:
-                    // Keep the record; the ring behind us fills and the host refuses new risk.
-                    usleep(200)
-                    continue
-                case .failed(let error):
-                    failed.store(true, ordering: .releasing)
-                    logger.critical("audit journal failed: nothing more is recorded in it; new risk is refused", metadata: [
-                        "error": "\(error)", "unjournaled_records_of_this_event": "\(pending.count - next)",
-                    ])
-                    // What the writer had queued but not committed, then what this thread still
-                    // held: logged, in order, so no accepted record disappears without a trace.
-                    for entry in writer.unwrittenRecords {
-                        logger.error("audit record not journaled (journal failed)", metadata: ["seq": "\(entry.seq)", "record": "\(entry.record)"])
+            if let event = ring.pop() {
+                if event.kind == .snapshot {
+                    guard let state = snapshots.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) else { continue }
+                    do {
+                        group.append(.snapshot(SnapshotRecord(
+                            eventTimeNs: event.eventTimeNs, wallTimeNs: event.wallTimeNs, format: HostState.format,
+                            reason: "event", state: try state.encoded())))
+                    } catch {
+                        logger.error("state snapshot could not be encoded; the event's records are journaled without it",
+                                     metadata: ["error": "\(error)"])
                     }
-                    for record in pending[next...] {
-                        logger.error("audit record not journaled (journal failed)", metadata: ["record": "\(record)"])
-                    }
-                    return
+                    // The event's records and the state after it: one transaction.
+                    if !commit(group) { return }
+                    group.removeAll(keepingCapacity: true)
+                } else {
+                    group += records(for: event)
                 }
+                continue
             }
-            if !running.load(ordering: .acquiring) && ring.count == 0 { return }
+            if !running.load(ordering: .acquiring) && ring.count == 0 {
+                // Records of an event that had not ended when the host stopped.
+                _ = commit(group)
+                return
+            }
             usleep(200)
+        }
+    }
+
+    /// Appends `group` as one group, waiting while the writer's queue is full (the ring behind
+    /// fills meanwhile and the host refuses new risk). False when the journal failed.
+    private func commit(_ group: [JournalRecord]) -> Bool {
+        guard !group.isEmpty else { return true }
+        while true {
+            switch writer.append(group: group) {
+            case .accepted:
+                return true
+            case .full:
+                usleep(200)
+            case .failed(let error):
+                failed.store(true, ordering: .releasing)
+                logger.critical("audit journal failed: nothing more is recorded in it; new risk is refused", metadata: [
+                    "error": "\(error)", "unjournaled_records_of_this_event": "\(group.count)",
+                ])
+                // What the writer had queued but not committed, then what this thread still
+                // held: logged, in order, so no accepted record disappears without a trace.
+                for entry in writer.unwrittenRecords {
+                    logger.error("audit record not journaled (journal failed)", metadata: ["seq": "\(entry.seq)", "record": "\(entry.record)"])
+                }
+                for record in group {
+                    logger.error("audit record not journaled (journal failed)", metadata: ["record": "\(record)"])
+                }
+                return false
+            }
         }
     }
 
@@ -127,7 +155,7 @@ final class AuditFeeder: Sendable {
             return [.order(OrderRecord(
                 eventTimeNs: event.eventTimeNs, wallTimeNs: event.wallTimeNs, orderID: event.decisionID,
                 decisionID: event.decisionID, strategy: strategy, strategyID: event.strategyID,
-                clientOrderID: "\(strategy)-\(event.clientID)", symbol: symbol, symbolID: event.symbolID, side: side,
+                clientOrderID: "\(strategy)-\(event.decisionID)", symbol: symbol, symbolID: event.symbolID, side: side,
                 quantity: event.quantity, orderType: orderType, limitPrice: event.limitPrice,
                 stopLossPrice: event.stopLossPrice, reduceOnly: event.reduceOnly, mode: event.shadow ? "shadow" : "live",
                 status: event.kind == .order ? "submitted" : "cancelled"))]
@@ -144,6 +172,8 @@ final class AuditFeeder: Sendable {
                 kind: halted ? "trading_state" : "strategy_pause", subject: halted ? "account" : strategy,
                 fromState: halted ? "ACTIVE" : "RUNNING", toState: halted ? "HALTED" : "PAUSED",
                 reason: ReasonCode(rawValue: event.reason)?.description ?? "?", value: event.value, limitValue: event.limit))]
+        case .snapshot:
+            return []
         }
     }
 }

@@ -23,6 +23,8 @@ final class AuditSink {
     private(set) var refusesNewRisk = false
     /// Events that could only be logged because the journal had failed.
     private(set) var loggedOnly: UInt64 = 0
+    /// Whether events were recorded since the last state snapshot.
+    private(set) var pushedSinceSnapshot = false
 
     init(feeder: AuditFeeder, logger: Logger) {
         self.ring = feeder.ring
@@ -57,10 +59,25 @@ final class AuditSink {
 
     /// Queues `event` for the journal; waits while the ring is full. Allocates nothing.
     func record(_ event: AuditEvent) {
+        pushedSinceSnapshot = true
         // Once the journal has failed nothing more reaches it: the log is the record of last resort.
         if feeder.hasFailed { return logInstead(event) }
         while !ring.push(event) {
             if feeder.hasFailed { return logInstead(event) }
+            usleep(50)
+        }
+    }
+
+    /// Ends the current event: `state` (the host right after it) is journaled in one transaction
+    /// with the event's records. Handing the state over allocates (a queue entry; the arrays it
+    /// shares are copied when the loop next changes them): once per event that wrote records.
+    func recordSnapshot(_ state: HostState) {
+        pushedSinceSnapshot = false
+        if feeder.hasFailed { return }
+        feeder.enqueue(state)
+        let marker = AuditEvent(kind: .snapshot, eventTimeNs: state.risk.book.clockNs, wallTimeNs: Self.wallNs())
+        while !ring.push(marker) {
+            if feeder.hasFailed { return }
             usleep(50)
         }
     }

@@ -20,6 +20,8 @@ final class StrategyHost {
     let symbols: SymbolTable
     /// Strategy instances, in config order (`strategies[i].id == i + 1`).
     private(set) var strategies: [StrategyInstance] = []
+    /// Strategy names by id − 1 (kept once, so a state snapshot copies no strings).
+    private(set) var strategyNames: [String] = []
     /// Event time: the latest event timestamp seen (ns since the Unix epoch; 0 before any). The
     /// risk book keeps it (every event moves the book's clock), so there is one clock, not two.
     var clockNs: Int64 { risk.book.clockNs }
@@ -89,6 +91,7 @@ final class StrategyHost {
                 instance.host = self
                 HostAPIThunks.install(into: instance.hostAPI, for: instance)
                 strategies.append(instance)
+                strategyNames.append(strategyConfig.name)
                 try create(instance, config: strategyConfig)
                 for symbol in symbolIDs { routes[Int(symbol)].append(index) }
                 logger.info("loaded strategy", metadata: [
@@ -154,6 +157,37 @@ final class StrategyHost {
             flushDecisions()
         }
         if clockNs >= nextTimerNs { fireTimers() }
+        // The state after a whole event goes to the journal with the event's records.
+        if let audit, audit.pushedSinceSnapshot { audit.recordSnapshot(captureState()) }
+    }
+
+    // MARK: Recovery
+
+    /// The recoverable state now (copies share their arrays until either side changes them).
+    func captureState() -> HostState {
+        HostState(strategies: strategyNames, symbols: symbols.allNames, nextDecisionID: nextDecisionID,
+                  risk: risk.state, paper: paper.state)
+    }
+
+    /// Rebuilds the host from a journaled state, before any event. The state must have been made
+    /// for the same strategies (names, order, modes, capital) and symbols, and the same
+    /// correlation grid and decay window.
+    func restore(_ saved: HostState) throws(RecoveryError) {
+        guard saved.strategies == strategyNames else {
+            throw RecoveryError(description: "the journal's state is for strategies \(saved.strategies) and the configuration has \(strategyNames)")
+        }
+        guard saved.symbols == symbols.allNames else {
+            throw RecoveryError(description: "the journal's state is for symbols \(saved.symbols) and the configuration has \(symbols.allNames)")
+        }
+        do throws(RiskStateMismatch) {
+            try risk.restore(saved.risk)
+        } catch {
+            throw RecoveryError(description: error.description)
+        }
+        nextDecisionID = max(nextDecisionID, saved.nextDecisionID)
+        guard paper.restore(saved.paper, firstOrderIDOfRun: nextDecisionID) else {
+            throw RecoveryError(description: "the journal's paper orders are for another number of symbols")
+        }
     }
 
     private func fill(_ target: UnsafeMutablePointer<gh_market_event>, from source: MarketEvent) {

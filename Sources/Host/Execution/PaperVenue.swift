@@ -37,6 +37,8 @@ struct PaperVenue: ExecutionAdapter {
     /// Open orders by symbol id (index 0 unused).
     private(set) var openOrders: [[Order]]
     private var nextFillID: UInt64 = 1
+    /// Orders with a lower id were restored from an earlier run (see `restore`).
+    private var firstOrderIDOfRun: UInt64 = 0
     /// Orders accepted and fills made, for the run summary.
     private(set) var ordersAccepted = 0
     private(set) var fillsMade = 0
@@ -45,6 +47,26 @@ struct PaperVenue: ExecutionAdapter {
         self.slippageBps = slippageBps
         self.feeBps = feeBps
         openOrders = Array(repeating: [], count: symbolCount + 1)
+    }
+
+    /// What a restarted host needs back: the resting orders and the next fill id.
+    struct State: Codable, Equatable {
+        var openOrders: [[Order]]
+        var nextFillID: UInt64
+    }
+
+    var state: State { State(openOrders: openOrders, nextFillID: nextFillID) }
+
+    /// Puts back the resting orders of an earlier run (same symbol count). `firstOrderIDOfRun` is
+    /// the first order id this run will give: a restarted strategy numbers its intents afresh, so
+    /// its cancels only reach orders of this run, never one of the earlier run that happens to
+    /// carry the same client id.
+    mutating func restore(_ saved: State, firstOrderIDOfRun: UInt64) -> Bool {
+        guard saved.openOrders.count == openOrders.count else { return false }
+        openOrders = saved.openOrders
+        nextFillID = max(nextFillID, saved.nextFillID)
+        self.firstOrderIDOfRun = firstOrderIDOfRun
+        return true
     }
 
     /// Numbers the next fill after `fillID` (fill ids stay unique across runs of one journal).
@@ -61,7 +83,9 @@ struct PaperVenue: ExecutionAdapter {
     /// Cancels the open order of `strategy` with `clientID`; returns it if there was one.
     mutating func cancel(strategy: UInt32, clientID: UInt64) -> Order? {
         for symbol in openOrders.indices {
-            if let index = openOrders[symbol].firstIndex(where: { $0.strategyID == strategy && $0.clientID == clientID }) {
+            if let index = openOrders[symbol].firstIndex(where: {
+                $0.strategyID == strategy && $0.clientID == clientID && $0.orderID >= firstOrderIDOfRun
+            }) {
                 return openOrders[symbol].remove(at: index)
             }
         }

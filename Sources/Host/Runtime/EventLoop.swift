@@ -46,20 +46,46 @@ public final class EventLoop {
                 host.destroyAll()
                 throw .journal(error.description)
             }
-            // Ids continue after the journal's, and the run's start is itself a record.
+            // Ids continue after the journal's; the state is rebuilt from its last snapshot; the
+            // run's start is itself a record, followed by the state the run starts from.
+            var recoveredFrom: Int64?
             do {
                 let reader = try JournalReader(path: path)
+                defer { reader.close() }
                 let highest = try reader.highestIDs()
-                reader.close()
                 host.continueIDs(afterDecision: highest.decision, afterFill: highest.fill)
+                if let last = try reader.lastSnapshot() {
+                    try host.restore(HostState.decode(format: last.record.format, text: last.record.state))
+                    recoveredFrom = last.seq
+                }
             } catch {
                 try? writer.close()
                 host.destroyAll()
-                throw .journal(error.description)
+                throw .journal("cannot rebuild the state from the journal \(path): \(error)")
             }
             _ = writer.append(.stateChange(StateChangeRecord(
-                eventTimeNs: 0, wallTimeNs: AuditSink.wallNs(), kind: "host", subject: config.config.host.id,
+                eventTimeNs: host.clockNs, wallTimeNs: AuditSink.wallNs(), kind: "host", subject: config.config.host.id,
                 fromState: "STOPPED", toState: "RUNNING", reason: "HOST_START", value: Double(host.nextDecisionID), limitValue: nil)))
+            if let recoveredFrom {
+                let state = host.captureState()
+                do {
+                    _ = writer.append(group: [.snapshot(SnapshotRecord(
+                        eventTimeNs: host.clockNs, wallTimeNs: AuditSink.wallNs(), format: HostState.format,
+                        reason: "recovered", state: try state.encoded()))])
+                } catch {
+                    try? writer.close()
+                    host.destroyAll()
+                    throw .journal("cannot journal the recovered state: \(error)")
+                }
+                let book = state.risk.book
+                logger.notice("state recovered from the journal", metadata: [
+                    "snapshot_seq": "\(recoveredFrom)", "event_time_ns": "\(book.clockNs)",
+                    "equity_usd": "\(book.equityUSD)", "peak_equity_usd": "\(book.peakEquityUSD)",
+                    "open_positions": "\(book.strategies.reduce(0) { $0 + $1.openPositions })",
+                    "resting_paper_orders": "\(state.paper.openOrders.reduce(0) { $0 + $1.count })",
+                    "trading_state": "\(state.risk.controls.effectiveState.rawValue)",
+                ])
+            }
             let feeder = AuditFeeder(
                 ring: AuditRing(capacity: journal.queueCapacity), writer: writer,
                 names: .init(strategies: config.config.strategies.map(\.name), symbols: host.symbols.allNames), logger: logger)

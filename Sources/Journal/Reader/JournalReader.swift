@@ -88,6 +88,19 @@ public final class JournalReader {
         }
     }
 
+    /// The last state snapshot in the journal (highest `seq`), nil when it holds none.
+    public func lastSnapshot() throws(JournalError) -> (seq: Int64, record: SnapshotRecord)? {
+        let statement = try prepare("SELECT \(RecordDecoding.columns(.snapshot)) FROM snapshots ORDER BY seq DESC LIMIT 1")
+        do throws(JournalError) {
+            guard try statement.step() else { return nil }
+        } catch {
+            throw JournalFile.classify(error)
+        }
+        let entry = RecordDecoding.decode(.snapshot, statement)
+        guard case .snapshot(let record) = entry.record else { return nil }
+        return (entry.seq, record)
+    }
+
     /// Records of `kind` with `seq > afterSeq`, in `seq` order, at most `limit`.
     public func records(_ kind: JournalRecord.Kind, afterSeq: Int64 = 0, limit: Int = Int.max) throws(JournalError) -> [JournalEntry] {
         let statement = try prepare(RecordDecoding.select(kind))

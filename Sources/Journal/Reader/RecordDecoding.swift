@@ -3,6 +3,11 @@
 enum RecordDecoding {
     /// Rows of `kind` with `seq > ?1`, in `seq` order, at most `?2`.
     static func select(_ kind: JournalRecord.Kind) -> String {
+        "SELECT \(columns(kind)) FROM \(kind.table) WHERE seq > ?1 ORDER BY seq LIMIT ?2"
+    }
+
+    /// The columns of `kind`'s table, in the order `decode` reads them.
+    static func columns(_ kind: JournalRecord.Kind) -> String {
         let columns: String
         switch kind {
         case .intent:
@@ -31,8 +36,10 @@ enum RecordDecoding {
             columns = "seq, event_ts_ns, wall_ts_ns, action, subject, actor, reason, detail"
         case .breach:
             columns = "seq, event_ts_ns, wall_ts_ns, rule, subject, value, limit_value, detail"
+        case .snapshot:
+            columns = "seq, event_ts_ns, wall_ts_ns, format, reason, state"
         }
-        return "SELECT \(columns) FROM \(kind.table) WHERE seq > ?1 ORDER BY seq LIMIT ?2"
+        return columns
     }
 
     /// The current row of a `select(kind)` statement. A decision's stages are attached after.
@@ -77,6 +84,9 @@ enum RecordDecoding {
             record = .breach(BreachRecord(
                 eventTimeNs: event, wallTimeNs: wall, rule: s.text(3), subject: s.text(4), value: s.double(5),
                 limitValue: s.double(6), detail: s.text(7)))
+        case .snapshot:
+            record = .snapshot(SnapshotRecord(
+                eventTimeNs: event, wallTimeNs: wall, format: s.text(3), reason: s.text(4), state: s.text(5)))
         }
         return JournalEntry(seq: seq, record: record)
     }

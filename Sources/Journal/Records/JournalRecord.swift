@@ -16,10 +16,12 @@ public enum JournalRecord: Sendable, Equatable {
     case stateChange(StateChangeRecord)
     case operatorAction(OperatorActionRecord)
     case breach(BreachRecord)
+    /// The host's recoverable state after an event (table `snapshots`).
+    case snapshot(SnapshotRecord)
 
     /// The kinds of record, one table each.
     public enum Kind: String, Sendable, CaseIterable {
-        case intent, decision, order, fill, stateChange, operatorAction, breach
+        case intent, decision, order, fill, stateChange, operatorAction, breach, snapshot
 
         /// The table holding this kind.
         public var table: String {
@@ -31,6 +33,7 @@ public enum JournalRecord: Sendable, Equatable {
             case .stateChange: "state_changes"
             case .operatorAction: "operator_actions"
             case .breach: "breaches"
+            case .snapshot: "snapshots"
             }
         }
     }
@@ -45,6 +48,7 @@ public enum JournalRecord: Sendable, Equatable {
         case .stateChange: .stateChange
         case .operatorAction: .operatorAction
         case .breach: .breach
+        case .snapshot: .snapshot
         }
     }
 
@@ -58,6 +62,7 @@ public enum JournalRecord: Sendable, Equatable {
         case .stateChange(let r): r.eventTimeNs
         case .operatorAction(let r): r.eventTimeNs
         case .breach(let r): r.eventTimeNs
+        case .snapshot(let r): r.eventTimeNs
         }
     }
 
@@ -71,6 +76,7 @@ public enum JournalRecord: Sendable, Equatable {
         case .stateChange(let r): r.wallTimeNs
         case .operatorAction(let r): r.wallTimeNs
         case .breach(let r): r.wallTimeNs
+        case .snapshot(let r): r.wallTimeNs
         }
     }
 }
@@ -393,5 +399,28 @@ public struct BreachRecord: Sendable, Equatable {
         self.value = value
         self.limitValue = limitValue
         self.detail = detail
+    }
+}
+
+/// The host's recoverable state after one event (table `snapshots`): what a restarted host
+/// rebuilds itself from. Written in the same transaction as the records of the event it follows,
+/// so the last committed snapshot always describes a whole event.
+public struct SnapshotRecord: Sendable, Equatable {
+    public var eventTimeNs: Int64
+    public var wallTimeNs: Int64
+    /// The encoding of `state`, e.g. `gatehouse-state-v1+json`.
+    public var format: String
+    /// Why it was written: `event` (after an event that wrote records) or `recovered` (the state a
+    /// restarted host rebuilt, written before it takes any event).
+    public var reason: String
+    /// The encoded state (JSON text for `gatehouse-state-v1+json`).
+    public var state: String
+
+    public init(eventTimeNs: Int64, wallTimeNs: Int64, format: String, reason: String, state: String) {
+        self.eventTimeNs = eventTimeNs
+        self.wallTimeNs = wallTimeNs
+        self.format = format
+        self.reason = reason
+        self.state = state
     }
 }

@@ -39,6 +39,7 @@ package enum JournalSchema {
                       insert.bind(String(context.wallTimeNs), at: 2)
                       try insert.run()
                   }),
+        Migration(version: 2, summary: "state snapshots for recovery", sql: version2SQL, seed: nil),
     ]
 
     /// The record tables, in the order of `JournalRecord.Kind.allCases`.
@@ -192,5 +193,29 @@ package enum JournalSchema {
         UNION ALL SELECT seq, 'state_change',    event_ts_ns, wall_ts_ns, subject  FROM state_changes
         UNION ALL SELECT seq, 'operator_action', event_ts_ns, wall_ts_ns, subject  FROM operator_actions
         UNION ALL SELECT seq, 'breach',          event_ts_ns, wall_ts_ns, subject  FROM breaches;
+        """
+
+    /// Version 2: the `snapshots` table (the host's recoverable state, JSON text) and the
+    /// `records` view over it.
+    package static let version2SQL = """
+        CREATE TABLE snapshots (
+            seq         INTEGER PRIMARY KEY,
+            event_ts_ns INTEGER NOT NULL,
+            wall_ts_ns  INTEGER NOT NULL,
+            format      TEXT    NOT NULL,
+            reason      TEXT    NOT NULL,
+            state       TEXT    NOT NULL
+        ) STRICT;
+
+        DROP VIEW records;
+        CREATE VIEW records (seq, kind, event_ts_ns, wall_ts_ns, subject) AS
+                  SELECT seq, 'intent',          event_ts_ns, wall_ts_ns, strategy FROM intents
+        UNION ALL SELECT seq, 'decision',        event_ts_ns, wall_ts_ns, strategy FROM decisions
+        UNION ALL SELECT seq, 'order',           event_ts_ns, wall_ts_ns, strategy FROM orders
+        UNION ALL SELECT seq, 'fill',            event_ts_ns, wall_ts_ns, strategy FROM fills
+        UNION ALL SELECT seq, 'state_change',    event_ts_ns, wall_ts_ns, subject  FROM state_changes
+        UNION ALL SELECT seq, 'operator_action', event_ts_ns, wall_ts_ns, subject  FROM operator_actions
+        UNION ALL SELECT seq, 'breach',          event_ts_ns, wall_ts_ns, subject  FROM breaches
+        UNION ALL SELECT seq, 'snapshot',        event_ts_ns, wall_ts_ns, reason   FROM snapshots;
         """
 }

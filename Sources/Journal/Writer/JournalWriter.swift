@@ -109,6 +109,14 @@ public final class JournalWriter: Sendable {
         core.append(record)
     }
 
+    /// Appends `records` as one group, committed in a single transaction: after a crash the file
+    /// holds all of them or none. Taken whole or refused whole (`full`, no sequence number used);
+    /// a group larger than the queue is taken when the queue is empty. Returns the last record's
+    /// sequence number. Thread-safe.
+    public func append(group records: [JournalRecord]) -> AppendResult {
+        core.append(group: records)
+    }
+
     /// The highest sequence number committed to the WAL (0 when none). Everything up to it
     /// survives a process crash.
     public var committedSeq: Int64 { core.committed.load(ordering: .acquiring) }

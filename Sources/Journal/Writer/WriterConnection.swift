@@ -17,7 +17,7 @@ import Darwin
 final class WriterConnection: @unchecked Sendable {
     private struct Statements {
         let begin, commit, rollback: Statement
-        let intent, decision, stage, order, fill, stateChange, operatorAction, breach: Statement
+        let intent, decision, stage, order, fill, stateChange, operatorAction, breach, snapshot: Statement
     }
 
     let path: String
@@ -69,6 +69,10 @@ final class WriterConnection: @unchecked Sendable {
             breach: try connection.prepare("""
                 INSERT INTO breaches (seq, event_ts_ns, wall_ts_ns, rule, subject, value, limit_value, detail)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                """),
+            snapshot: try connection.prepare("""
+                INSERT INTO snapshots (seq, event_ts_ns, wall_ts_ns, format, reason, state)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                 """))
     }
 
@@ -173,6 +177,11 @@ final class WriterConnection: @unchecked Sendable {
             st.bind(seq, at: 1); st.bind(r.eventTimeNs, at: 2); st.bind(r.wallTimeNs, at: 3)
             st.bind(r.rule, at: 4); st.bind(r.subject, at: 5); st.bind(r.value, at: 6)
             st.bind(r.limitValue, at: 7); st.bind(r.detail, at: 8)
+            try st.run()
+        case .snapshot(let r):
+            let st = s.snapshot
+            st.bind(seq, at: 1); st.bind(r.eventTimeNs, at: 2); st.bind(r.wallTimeNs, at: 3)
+            st.bind(r.format, at: 4); st.bind(r.reason, at: 5); st.bind(r.state, at: 6)
             try st.run()
         }
     }

@@ -22,6 +22,9 @@ final class WriterCore: Sendable {
     struct State {
         /// Accepted records not yet taken by the writer thread, in `seq` order.
         var incoming: [JournalEntry] = []
+        /// Parallel to `incoming`: whether a transaction may end after that entry (false inside a
+        /// group appended with `append(group:)`, so a group is never split across commits).
+        var incomingMayEnd: [Bool] = []
         /// The sequence number the next accepted record gets.
         var nextSeq: Int64
         /// The highest committed sequence number (the atomic `committed` mirrors it).
@@ -86,6 +89,7 @@ final class WriterCore: Sendable {
         // Room for a full queue from the start, so a burst never copies a growing buffer while
         // holding the lock (untouched pages cost no memory until used).
         initial.incoming.reserveCapacity(options.queueCapacity)
+        initial.incomingMayEnd.reserveCapacity(options.queueCapacity)
         state = Mutex(initial)
         committed = Atomic(nextSeq - 1)
     }
@@ -107,6 +111,7 @@ final class WriterCore: Sendable {
             let seq = s.nextSeq
             s.nextSeq += 1
             s.incoming.append(JournalEntry(seq: seq, record: record))
+            s.incomingMayEnd.append(true)
             let signal: Bool
             switch s.sleep {
             case .awake: signal = false
@@ -114,6 +119,35 @@ final class WriterCore: Sendable {
             case .idle: signal = s.wakeWriter()
             }
             return (.accepted(seq: seq), signal)
+        }
+        if signal { wake.signal() }
+        if case .full = result { refused.add(1, ordering: .relaxed) }
+        return result
+    }
+
+    /// Appends `records` as one group: they get consecutive sequence numbers and are committed in
+    /// one transaction, so a crash keeps all of them or none. Taken whole or not at all: refused
+    /// (`full`) when the queue cannot hold the group, unless the queue is empty (a group larger
+    /// than the queue still goes through, alone). Returns the last record's sequence number.
+    func append(group records: [JournalRecord]) -> AppendResult {
+        guard !records.isEmpty else { return .accepted(seq: state.withLock { $0.nextSeq - 1 }) }
+        let (result, signal) = state.withLock { s -> (AppendResult, Bool) in
+            if let failure = s.failure { return (.failed(failure), false) }
+            if s.closing { return (.failed(.closed(file: path)), false) }
+            let queued = s.nextSeq - 1 - s.committedSeq
+            if queued > 0 && queued + Int64(records.count) > Int64(capacity) { return (.full, false) }
+            for (index, record) in records.enumerated() {
+                s.incoming.append(JournalEntry(seq: s.nextSeq, record: record))
+                s.incomingMayEnd.append(index == records.count - 1)
+                s.nextSeq += 1
+            }
+            let signal: Bool
+            switch s.sleep {
+            case .awake: signal = false
+            case .polling: signal = s.nextSeq - 1 - s.committedSeq >= wakeThreshold && s.wakeWriter()
+            case .idle: signal = s.wakeWriter()
+            }
+            return (.accepted(seq: s.nextSeq - 1), signal)
         }
         if signal { wake.signal() }
         if case .full = result { refused.add(1, ordering: .relaxed) }
@@ -191,6 +225,8 @@ final class WriterCore: Sendable {
     private func run(_ connection: WriterConnection) {
         var batch: [JournalEntry] = []
         batch.reserveCapacity(capacity)
+        var batchMayEnd: [Bool] = []
+        batchMayEnd.reserveCapacity(capacity)
         var emptyPolls = 0
         loop: while true {
             let step = state.withLock { s -> Step in
@@ -206,6 +242,7 @@ final class WriterCore: Sendable {
                     // Take everything queued in O(1); the appenders get the emptied buffer back,
                     // capacity kept, so steady state allocates nothing.
                     swap(&s.incoming, &batch)
+                    swap(&s.incomingMayEnd, &batchMayEnd)
                     return .write
                 }
                 if s.closing { return .exit }
@@ -227,8 +264,9 @@ final class WriterCore: Sendable {
                 emptyPolls = 0
             case .write:
                 emptyPolls = 0
-                if !write(batch, connection) { break loop }
+                if !write(batch, mayEnd: batchMayEnd, connection) { break loop }
                 batch.removeAll(keepingCapacity: true)
+                batchMayEnd.removeAll(keepingCapacity: true)
             case .exit:
                 break loop
             }
@@ -251,11 +289,13 @@ final class WriterCore: Sendable {
         if let failure = state.withLock({ $0.failure }) { onFailure?(failure) }
     }
 
-    /// Commits `batch` in transactions of up to `batchLimit` records. False after a failure.
-    private func write(_ batch: [JournalEntry], _ connection: WriterConnection) -> Bool {
+    /// Commits `batch` in transactions of up to `batchLimit` records, longer only to keep a group
+    /// whole (a transaction ends only where `mayEnd` allows). False after a failure.
+    private func write(_ batch: [JournalEntry], mayEnd: [Bool], _ connection: WriterConnection) -> Bool {
         var start = batch.startIndex
         while start < batch.endIndex {
-            let end = min(start + batchLimit, batch.endIndex)
+            var end = min(start + batchLimit, batch.endIndex)
+            while end < batch.endIndex && !mayEnd[end - 1] { end += 1 }
             do throws(JournalError) {
                 try connection.commit(batch[start..<end])
             } catch {
@@ -285,6 +325,7 @@ final class WriterCore: Sendable {
             s.failure = error
             s.unwritten = Array(unwritten) + s.incoming
             s.incoming = []
+            s.incomingMayEnd = []
             let waiters = s.flushWaiters
             s.flushWaiters = []
             return waiters

@@ -1,6 +1,6 @@
 /// One strategy's closed trades of the last `windowNs` of event time, with running sums so the
 /// Sharpe ratio is O(1) to read (eviction is amortised O(1) per trade).
-public struct DecayWindow: Sendable {
+public struct DecayWindow: Sendable, Codable, Equatable {
     public let windowNs: Int64
     var closedAt: [Int64] = []
     var pnlPct: [Double] = []

@@ -1,5 +1,5 @@
 /// Live or shadow. Shadow strategies are booked apart and never count in live totals.
-public enum BookMode: UInt8, Sendable {
+public enum BookMode: UInt8, Sendable, Codable {
     case live, shadow
 }
 
@@ -26,12 +26,12 @@ public struct ClosedTrade: Sendable, Equatable {
 /// Exposure counts approved-but-unfilled orders, buys and sells apart: a strategy's gross quantity
 /// in a symbol is `max(|q|, |q + pending buys|, |q − pending sells|)`, the largest position any
 /// subset of its pending orders could leave.
-public struct PortfolioBook: Sendable {
+public struct PortfolioBook: Sendable, Codable, Equatable {
     public let strategyCount: Int
     public let symbolCount: Int
 
     /// Per (strategy, symbol), index `(strategy - 1) * symbolCount + (symbol - 1)`.
-    struct Position: Sendable {
+    struct Position: Sendable, Codable, Equatable {
         var quantity = 0.0        // signed units
         var averagePrice = 0.0    // of the open quantity
         var pendingBuy = 0.0      // units of approved buys not yet filled or released (>= 0)
@@ -51,7 +51,7 @@ public struct PortfolioBook: Sendable {
     }
 
     /// Per strategy, index `strategy - 1`.
-    public struct Strategy: Sendable {
+    public struct Strategy: Sendable, Codable, Equatable {
         public var mode: BookMode
         public var allocatedCapitalUSD: Double
         /// Realized PnL minus fees since start, USD.

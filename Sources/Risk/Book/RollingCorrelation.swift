@@ -12,7 +12,7 @@ import Foundation
 /// After each step the full correlation matrix is refreshed (`matrix`, row-major, 0 where a pair
 /// has fewer than `minSamples` common samples or no variance, with `valid` 1/0 beside it), so the
 /// CorrelationSizer's per-decision work is one pass over one row (two sums).
-public struct RollingCorrelation: Sendable {
+public struct RollingCorrelation: Sendable, Codable, Equatable {
     public let symbolCount: Int
     public let windowSamples: Int
     public let sampleNs: Int64

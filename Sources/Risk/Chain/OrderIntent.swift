@@ -1,5 +1,5 @@
 /// Buy or sell. Raw values are `GH_SIDE_*`.
-public enum Side: UInt32, Sendable {
+public enum Side: UInt32, Sendable, Codable {
     case buy = 1
     case sell = 2
 
@@ -8,7 +8,7 @@ public enum Side: UInt32, Sendable {
 }
 
 /// Market or limit. Raw values are `GH_ORDER_*`.
-public enum OrderType: UInt32, Sendable {
+public enum OrderType: UInt32, Sendable, Codable {
     case market = 1
     case limit = 2
 }

@@ -4,7 +4,7 @@
 /// A code names the rule; its severity says what the rule does to the risk-increasing part of an
 /// intent. A blocked intent that also reduces a position is reshaped to its reducing part, so the
 /// verdict can be RESHAPE with a HARD_REJECT code: the code says which rule, the verdict what happened.
-public enum ReasonCode: UInt32, Sendable, CaseIterable, CustomStringConvertible, BitwiseCopyable {
+public enum ReasonCode: UInt32, Sendable, CaseIterable, CustomStringConvertible, BitwiseCopyable, Codable {
     /// A clean approval.
     case none = 0
     /// The intent is malformed: client id 0, unknown side or order type, bad quantity or prices,

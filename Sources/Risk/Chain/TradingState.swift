@@ -1,13 +1,13 @@
 /// The account's trading state (NautilusTrader's terms). REDUCING and HALTED refuse
 /// risk-increasing intents; risk-reducing ones still pass so the account can get out.
-public enum TradingState: String, Sendable, CaseIterable {
+public enum TradingState: String, Sendable, CaseIterable, Codable {
     case active = "ACTIVE"
     case reducing = "REDUCING"
     case halted = "HALTED"
 }
 
 /// What operators and latches have set on the account.
-public struct AccountControls: Sendable, Equatable {
+public struct AccountControls: Sendable, Equatable, Codable {
     /// The kill switch: every intent is refused, reducing ones included, until an explicit reset.
     public var killSwitch = false
     /// State set by an operator (ACTIVE unless they chose otherwise).

@@ -1,5 +1,5 @@
 /// An order the chain approved, as the execution stage receives it.
-public struct Order: Sendable, Equatable {
+public struct Order: Sendable, Equatable, Codable {
     /// The decision's id; unique within a run.
     public var orderID: UInt64
     public var strategyID: UInt32

@@ -1,0 +1,54 @@
+import Foundation
+import Risk
+
+/// The host's recoverable state: what a host restarted on the same journal rebuilds itself from.
+///
+/// The host journals it as a snapshot after every event that wrote records, in the same
+/// transaction as those records, so the last committed snapshot always describes the host right
+/// after a whole event (see docs/journal.md, "Recovery"). Run counters (ticks, decisions by reason)
+/// and each strategy's own memory are not part of it: a restarted strategy starts afresh and
+/// numbers its intents from the start again.
+struct HostState: Codable, Equatable {
+    /// The encoding written in `snapshots.format`.
+    static let format = "gatehouse-state-v1+json"
+
+    /// Strategy names by id − 1 and symbol names by id − 1: the shape the state was made for.
+    var strategies: [String]
+    var symbols: [String]
+    /// The next decision id (ids continue across runs).
+    var nextDecisionID: UInt64
+    /// Positions, pending orders, marks, equity, peak, day start, hourly marks, cooldown streaks,
+    /// trades today, correlations, decay windows and pauses, kill switch and latches, event clock.
+    var risk: RiskState
+    /// Orders resting at the paper venue, and the next fill id.
+    var paper: PaperVenue.State
+
+    /// Canonical JSON (sorted keys; infinities and NaN as the strings "inf", "-inf", "nan"), so
+    /// equal states encode to equal text.
+    func encoded() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+
+    /// Decodes a snapshot written in `format`.
+    static func decode(format: String, text: String) throws -> HostState {
+        guard format == Self.format else {
+            throw RecoveryError(description: "the snapshot is in format '\(format)', which this build does not read (it reads '\(Self.format)')")
+        }
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        do {
+            return try decoder.decode(HostState.self, from: Data(text.utf8))
+        } catch {
+            throw RecoveryError(description: "the snapshot cannot be decoded: \(error)")
+        }
+    }
+}
+
+/// Why the host cannot rebuild its state from the journal. The host refuses to start rather than
+/// trade from a state it does not have.
+struct RecoveryError: Error, CustomStringConvertible {
+    let description: String
+}
