@@ -56,6 +56,42 @@ struct WriterQueueTests {
         try writer.close()
     }
 
+    @Test func aGroupIsCommittedInOneTransactionEvenPastTheBatchLimit() throws {
+        let path = try scratch.journalPath()
+        let writer = try JournalWriter(path: path, options: JournalTestSupport.options(batch: 4))
+        writer.pauseForTesting()
+        #expect(writer.append(JournalTestSupport.fill(1)) == .accepted(seq: 1))
+        #expect(writer.append(group: (2...11).map { JournalTestSupport.fill($0) }) == .accepted(seq: 11))
+        #expect(writer.append(JournalTestSupport.fill(12)) == .accepted(seq: 12))
+        writer.resumeForTesting()
+        try writer.flush()
+        // Transactions end only after record 1 or after the group: [1, 2…11] (the batch limit of
+        // 4 is reached inside the group, which is kept whole), then [12].
+        #expect(writer.transactionCount == 2)
+        try writer.close()
+        let reader = try JournalReader(path: path)
+        defer { reader.close() }
+        #expect(try reader.records(.fill).map(\.seq) == Array(1...12))
+    }
+
+    @Test func aGroupIsTakenWholeOrRefusedWholeAndMayExceedAnEmptyQueue() throws {
+        let path = try scratch.journalPath()
+        let writer = try JournalWriter(path: path, options: JournalTestSupport.options(capacity: 4, batch: 4))
+        writer.pauseForTesting()
+        // Larger than the queue, but the queue is empty: taken, alone.
+        #expect(writer.append(group: (1...6).map { JournalTestSupport.fill($0) }) == .accepted(seq: 6))
+        // The queue is not empty and cannot hold it: refused whole, no sequence number used.
+        #expect(writer.append(group: (7...8).map { JournalTestSupport.fill($0) }) == .full)
+        #expect(writer.queueDepth == 6)
+        writer.resumeForTesting()
+        try writer.flush()
+        #expect(writer.append(group: (7...8).map { JournalTestSupport.fill($0) }) == .accepted(seq: 8))
+        try writer.close()
+        let reader = try JournalReader(path: path)
+        defer { reader.close() }
+        #expect(try reader.records(.fill).map(\.seq) == Array(1...8))
+    }
+
     @Test func aFullQueueRefusesWithoutUsingASeqAndLosesNothingAccepted() throws {
         let path = try scratch.journalPath()
         let writer = try JournalWriter(path: path, options: JournalTestSupport.options(capacity: 16, batch: 4))

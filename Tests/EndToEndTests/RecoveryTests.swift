@@ -1,0 +1,140 @@
+import Foundation
+import Journal
+import Testing
+
+/// `kill -9` of a running host, then a restart on the same journal: the host rebuilds exactly the
+/// state an uninterrupted run had at the last committed record, and no order is sent twice.
+@Suite("Recovery after kill -9")
+struct RecoveryTests {
+    static let ticks = ProcessDriver.repositoryRoot.appendingPathComponent("tools/data/sample_ticks.csv").path
+
+    /// The default config fed from `endpoint`, journaling to `journal`.
+    static func config(endpoint: String, journal: String, in folder: URL, name: String) throws -> String {
+        let base = try GatehouseCommandTests.config(feedEndpoint: endpoint, in: folder)
+        let text = try String(contentsOfFile: base, encoding: .utf8) + "\njournal:\n  path: \(journal)\n"
+        let path = folder.appendingPathComponent(name).path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// Every snapshot of a journal, by sequence number.
+    static func snapshots(_ reader: JournalReader) throws -> [Int64: SnapshotRecord] {
+        var result: [Int64: SnapshotRecord] = [:]
+        for entry in try reader.records(.snapshot) {
+            if case .snapshot(let snapshot) = entry.record { result[entry.seq] = snapshot }
+        }
+        return result
+    }
+
+    /// The last committed sequence number of a journal another process is writing; nil while it
+    /// cannot be read yet.
+    static func lastSeq(_ path: String) -> Int64? {
+        guard let reader = try? JournalReader(path: path) else { return nil }
+        defer { reader.close() }
+        return try? reader.lastSeq()
+    }
+
+    /// The ticks after `clockNs`, in a file of their own.
+    static func ticks(after clockNs: Int64, in folder: URL) throws -> String {
+        let lines = try String(contentsOfFile: ticks, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let rest = lines.filter { line in
+            guard !line.hasPrefix("#"), let comma = line.firstIndex(of: ","), let ts = Int64(line[..<comma]) else { return line.hasPrefix("#") }
+            return ts > clockNs
+        }
+        let path = folder.appendingPathComponent("rest.csv").path
+        try (rest.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// Decision records as (id, strategy, verdict, reason, final quantity): what must be equal
+    /// between two runs of the same ticks.
+    static func decisions(_ reader: JournalReader, through seq: Int64) throws -> [String] {
+        try reader.records(.decision).filter { $0.seq <= seq }.compactMap { entry in
+            guard case .decision(let d) = entry.record else { return nil }
+            return "\(entry.seq) \(d.decisionID) \(d.strategy) \(d.verdict) \(d.reason) \(d.finalQuantity)"
+        }
+    }
+
+    @Test(arguments: [0.2, 0.5, 0.8])
+    func aHostKilledMidRunRestartsFromExactlyItsLastCommittedStateAndSendsNoOrderTwice(fraction: Double) throws {
+        let folder = try ProcessDriver.temporaryFolder()
+
+        // The uninterrupted run of the same ticks and config.
+        let referencePath = folder.appendingPathComponent("reference.sqlite").path
+        let (status, _, stderr) = try ProcessDriver.run(
+            "gatehouse", ["replay", "--config", "config/gatehouse.yaml", "--ticks", Self.ticks, "--journal", referencePath])
+        try #require(status == 0, "reference replay failed: \(stderr)")
+        let reference = try JournalReader(path: referencePath)
+        defer { reference.close() }
+        let referenceSnapshots = try Self.snapshots(reference)
+        let referenceLast = try reference.lastSeq()
+        try #require(referenceSnapshots.count > 10, "the reference run wrote too few snapshots to crash between")
+
+        // The same ticks, paced, into a host that is killed once a share of the records is in.
+        let journal = folder.appendingPathComponent("crashed.sqlite").path
+        let endpoint = "ipc://\(folder.path)/md.sock"
+        let config = try Self.config(endpoint: endpoint, journal: journal, in: folder, name: "crashed.yaml")
+        let replayer = try ProcessDriver("gatehouse-replay", ["--ticks", Self.ticks, "--bind", endpoint, "--quiet", "--speed", "1500"])
+        try #require(replayer.waitForStandardError(containing: "waiting for"), "replayer did not start: \(replayer.standardError)")
+        let host = try ProcessDriver("gatehouse", ["run", "--config", config, "--until-end-of-stream"])
+        // Read the journal only once the host has created it (a reader must not race its creation).
+        try #require(host.waitForStandardError(containing: "gatehouse ready"), "never ready: \(host.standardError)")
+        let threshold = Int64(Double(referenceLast) * fraction)
+        let deadline = Date().addingTimeInterval(120)
+        while (Self.lastSeq(journal) ?? 0) < threshold && Date() < deadline { usleep(2_000) }
+        #expect(kill(host.processID, SIGKILL) == 0)
+        #expect(try host.waitForExit(seconds: 30) == 128 + SIGKILL, "the host ended before it was killed: \(host.standardError)")
+        kill(replayer.processID, SIGKILL)
+        _ = try replayer.waitForExit(seconds: 30)
+
+        let crashed = try JournalReader(path: journal)
+        defer { crashed.close() }
+        let lastSeq = try crashed.lastSeq()
+        try #require(lastSeq >= threshold && lastSeq < referenceLast, "killed at \(lastSeq) of \(referenceLast)")
+        // Atomic events: the last committed record is the state after the last whole event.
+        let last = try #require(try crashed.lastSnapshot(), "no state was committed before the crash")
+        #expect(last.seq == lastSeq, "records of an unfinished event were committed after the last state")
+        // Up to there, the crashed run journaled what the uninterrupted run did, and its state is
+        // the uninterrupted run's state at that record.
+        #expect(try Self.decisions(crashed, through: lastSeq) == (try Self.decisions(reference, through: lastSeq)))
+        let expected = try #require(referenceSnapshots[last.seq], "the uninterrupted run has no state at seq \(last.seq)")
+        #expect(last.record.state == expected.state)
+
+        // Restart on the same journal with the ticks the crashed host had not seen.
+        let state = try JSONSerialization.jsonObject(with: Data(last.record.state.utf8)) as? [String: Any]
+        let book = (state?["risk"] as? [String: Any])?["book"] as? [String: Any]
+        let clockNs = try #require((book?["clockNs"] as? NSNumber)?.int64Value, "no event clock in the state")
+        let rest = try Self.ticks(after: clockNs, in: folder)
+        let endpoint2 = "ipc://\(folder.path)/md2.sock"
+        let config2 = try Self.config(endpoint: endpoint2, journal: journal, in: folder, name: "restarted.yaml")
+        let replayer2 = try ProcessDriver("gatehouse-replay", ["--ticks", rest, "--bind", endpoint2, "--quiet"])
+        try #require(replayer2.waitForStandardError(containing: "waiting for"), "replayer did not start: \(replayer2.standardError)")
+        let restarted = try ProcessDriver.run("gatehouse", ["run", "--config", config2, "--until-end-of-stream"])
+        try #require(restarted.0 == 0, "the restarted host failed: \(restarted.2)")
+        #expect(try replayer2.waitForExit() == 0)
+
+        // The restarted host rebuilt exactly that state before taking any event.
+        let recovered = try Self.snapshots(crashed).filter { $0.key > lastSeq && $0.value.reason == "recovered" }
+        #expect(recovered.count == 1)
+        #expect(recovered.first?.value.state == last.record.state, "the rebuilt state differs from the last committed one")
+
+        // No order twice: every client order id is submitted once, and no order fills twice.
+        var submitted: [String: Int] = [:]
+        for entry in try crashed.records(.order) {
+            if case .order(let order) = entry.record, order.status == "submitted" { submitted[order.clientOrderID, default: 0] += 1 }
+        }
+        #expect(!submitted.isEmpty)
+        #expect(submitted.filter { $0.value > 1 }.isEmpty, "orders sent twice: \(submitted.filter { $0.value > 1 })")
+        var fillsPerOrder: [UInt64: Int] = [:]
+        for entry in try crashed.records(.fill) {
+            if case .fill(let fill) = entry.record { fillsPerOrder[fill.orderID, default: 0] += 1 }
+        }
+        #expect(fillsPerOrder.filter { $0.value > 1 }.isEmpty, "orders filled twice: \(fillsPerOrder.filter { $0.value > 1 })")
+        // Two runs: the crashed one never stopped, the restarted one did.
+        let runs = try crashed.records(.stateChange).compactMap { entry -> String? in
+            if case .stateChange(let change) = entry.record, change.kind == "host" { return change.reason }
+            return nil
+        }
+        #expect(runs == ["HOST_START", "HOST_START", "HOST_STOP"])
+    }
+}
