@@ -130,6 +130,6 @@ let package = Package(
             dependencies: ["Host", "Risk", "Journal", "StrategyABI", "ZeroMQ", "MarketData", "FeedReplay", "CSQLite", "TestKit"],
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["ZeroMQ", "MarketData", "Journal", "TestKit"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ZeroMQ", "MarketData", "Journal", "TestKit", "CSQLite"]),
     ]
 )

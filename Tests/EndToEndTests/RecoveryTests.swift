@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 import Journal
 import Testing
@@ -136,5 +137,72 @@ struct RecoveryTests {
             return nil
         }
         #expect(runs == ["HOST_START", "HOST_START", "HOST_STOP"])
+    }
+}
+
+/// A journal whose state cannot be used: the host refuses to start, says why, and changes nothing.
+@Suite("Recovery refusals")
+struct RecoveryRefusalTests {
+    /// A journal written by a replay of the bundled ticks, and its record count.
+    static func recordedJournal(in folder: URL) throws -> (path: String, records: Int64) {
+        let path = folder.appendingPathComponent("journal.sqlite").path
+        let (status, _, stderr) = try ProcessDriver.run(
+            "gatehouse", ["replay", "--config", "config/gatehouse.yaml", "--ticks", RecoveryTests.ticks, "--journal", path])
+        try #require(status == 0, "replay failed: \(stderr)")
+        let reader = try JournalReader(path: path)
+        defer { reader.close() }
+        return (path, try reader.lastSeq())
+    }
+
+    /// Runs a replay on `journal` with the bundled config changed by `edit`.
+    static func replay(on journal: String, in folder: URL, edit: (String) -> String = { $0 }) throws -> (Int32, String) {
+        let text = try String(contentsOf: ProcessDriver.repositoryRoot.appendingPathComponent("config/gatehouse.yaml"), encoding: .utf8)
+        let config = folder.appendingPathComponent("changed.yaml").path
+        try edit(text.replacingOccurrences(of: "plugin_dirs: []", with: "plugin_dirs: [\"\(ProcessDriver.buildFolder.path)\"]"))
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let (status, _, stderr) = try ProcessDriver.run(
+            "gatehouse", ["replay", "--config", config, "--ticks", RecoveryTests.ticks, "--journal", journal])
+        return (status, stderr)
+    }
+
+    @Test func aStateForAnotherAllocationIsRefusedNamingTheDifference() throws {
+        let folder = try ProcessDriver.temporaryFolder()
+        let (journal, records) = try Self.recordedJournal(in: folder)
+        let (status, stderr) = try Self.replay(on: journal, in: folder) {
+            $0.replacingOccurrences(of: "allocated_capital_usd: 20000", with: "allocated_capital_usd: 25000")
+        }
+        #expect(status != 0)
+        #expect(stderr.contains("cannot rebuild the state from the journal \(journal)"), "\(stderr)")
+        #expect(stderr.contains("the allocated capital (USD) of strategy 1 is 20000.0 in the saved state and 25000.0 in the configuration"), "\(stderr)")
+        let reader = try JournalReader(path: journal)
+        defer { reader.close() }
+        #expect(try reader.lastSeq() == records, "a refused start wrote to the journal")
+    }
+
+    @Test func aStateForOtherStrategiesIsRefused() throws {
+        let folder = try ProcessDriver.temporaryFolder()
+        let (journal, _) = try Self.recordedJournal(in: folder)
+        let (status, stderr) = try Self.replay(on: journal, in: folder) {
+            $0.replacingOccurrences(of: "name: breakout_all", with: "name: breakout_renamed")
+        }
+        #expect(status != 0)
+        #expect(stderr.contains("the journal's state is for strategies [\"ema_majors\", \"breakout_all\"]"), "\(stderr)")
+    }
+
+    @Test func anUndecodableStateIsRefusedAndLeftAsItIs() throws {
+        let folder = try ProcessDriver.temporaryFolder()
+        let (journal, records) = try Self.recordedJournal(in: folder)
+        var db: OpaquePointer?
+        try #require(sqlite3_open(journal, &db) == SQLITE_OK)
+        let damage = "UPDATE snapshots SET state = '{\"strategies\": 1' WHERE seq = (SELECT max(seq) FROM snapshots)"
+        #expect(sqlite3_exec(db, damage, nil, nil, nil) == SQLITE_OK)
+        sqlite3_close(db)
+        let (status, stderr) = try Self.replay(on: journal, in: folder)
+        #expect(status != 0)
+        #expect(stderr.contains("the snapshot cannot be decoded"), "\(stderr)")
+        let reader = try JournalReader(path: journal)
+        defer { reader.close() }
+        #expect(try reader.lastSeq() == records)
+        #expect(try reader.lastSnapshot()?.record.state == "{\"strategies\": 1")
     }
 }
