@@ -49,14 +49,14 @@ let symbolCount = 512
 let positionsPerStrategy = 32
 let t0: Int64 = 1_772_409_600_000_000_000
 
-func buildChain(strategies: Int, random: inout Generator) -> RiskChain {
+func buildChain(strategies: Int, symbols symbolCount: Int = symbolCount, random: inout Generator) -> RiskChain {
     let symbols = (1...symbolCount).map { "S\($0)" }
     var limits = RiskLimits()
     limits.maxGrossPctOfEquity = 100
     limits.maxSymbolPctOfEquity = 100
     limits.strategyMaxOpenPositions = 64
     limits.strategyMaxTradesPerDay = 1_000_000_000
-    limits.clusters = [RiskLimits.Cluster(name: "c1", symbols: Array(symbols[0..<16]), maxPctOfEquity: 100)]
+    limits.clusters = [RiskLimits.Cluster(name: "c1", symbols: Array(symbols.prefix(16)), maxPctOfEquity: 100)]
     let capital = 1_000_000.0
     var chain = RiskChain(
         limits: limits, symbols: symbols,
@@ -71,7 +71,7 @@ func buildChain(strategies: Int, random: inout Generator) -> RiskChain {
     chain.withBook { book in
         for strategy in 1...UInt32(strategies) {
             var chosen = Set<UInt32>()
-            while chosen.count < positionsPerStrategy { chosen.insert(UInt32.random(in: 1...UInt32(symbolCount), using: &random)) }
+            while chosen.count < min(positionsPerStrategy, symbolCount) { chosen.insert(UInt32.random(in: 1...UInt32(symbolCount), using: &random)) }
             for symbol in chosen.sorted() {
                 let quantity = Double.random(in: 1...20, using: &random) * (Bool.random(using: &random) ? 1 : -1)
                 book.restorePosition(strategy: strategy, symbol: symbol, quantity: quantity, averagePrice: 100)
@@ -126,6 +126,38 @@ func timerBaseline(samples count: Int) -> Percentiles {
 if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "--allocation-probe", let n = Int(CommandLine.arguments[2]) {
     let (result, _) = measure(strategies: 64, decisions: n)
     print("decided \(n); p50 \(result.p50) ns")
+    exit(0)
+}
+
+// `--state-size`: what the host's recovery snapshot costs (docs/journal.md, "Recovery"): the size
+// of the chain's state as the journal's canonical JSON, the time to encode it (done on the
+// journal's feeder thread), and the time the event loop pays: taking the copy, then the first
+// change to the book after it (which copies the arrays the copy shares).
+if CommandLine.arguments.count == 2, CommandLine.arguments[1] == "--state-size" {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    print("gatehouse-bench-risk --state-size: RiskState as canonical JSON, 20 samples per row")
+    print("strategies × symbols     bytes        encode p50 µs   encode max µs   loop copy p50 µs   loop copy max µs")
+    for (strategies, symbols) in [(2, 4), (8, 16), (8, 64), (64, 128), (64, 512)] {
+        var random = Generator(state: 42)
+        var chain = buildChain(strategies: strategies, symbols: symbols, random: &random)
+        var encodeNs: [Int64] = [], copyNs: [Int64] = [], bytes = 0
+        for step in 0..<20 {
+            let start = nowNs()
+            let state = chain.state
+            // The loop's next change after handing the state over: a mark, which writes the book's arrays.
+            chain.updateMark(symbol: 1, price: 100 + Double(step % 2), at: t0)
+            copyNs.append(nowNs() - start)
+            let encodeStart = nowNs()
+            bytes = (try? encoder.encode(state))?.count ?? 0
+            encodeNs.append(nowNs() - encodeStart)
+        }
+        let e = Percentiles(encodeNs), c = Percentiles(copyNs)
+        print("\(strategies) × \(symbols)".padding(toLength: 25, withPad: " ", startingAt: 0)
+              + String(bytes).padding(toLength: 13, withPad: " ", startingAt: 0)
+              + String(format: "%-16.1f%-16.1f%-19.1f%.1f", Double(e.p50) / 1e3, Double(e.max) / 1e3, Double(c.p50) / 1e3, Double(c.max) / 1e3))
+    }
     exit(0)
 }
 

@@ -281,4 +281,41 @@ struct AuditRecordTests {
         #expect(try reader.count(.decision) == 1)
         #expect(try reader.count(.intent) == 1)
     }
+
+    @Test func aLatchTheChainSetIsJournaledAsAStateChangeAndABreach() throws {
+        var halt = AuditEvent(kind: .stateChange, eventTimeNs: 5_000, wallTimeNs: 6_000)
+        halt.reason = ReasonCode.accountDrawdownHalt.rawValue
+        halt.value = 15.2
+        halt.limit = 15
+        var pause = AuditEvent(kind: .stateChange, eventTimeNs: 7_000, wallTimeNs: 8_000)
+        pause.stateKind = 1
+        pause.strategyID = 1
+        pause.reason = ReasonCode.decayPaused.rawValue
+        pause.value = -0.25
+        pause.limit = 0.5
+        let folder = try TestSupport.temporaryFolder()
+        let path = folder.appendingPathComponent("latch.sqlite").path
+        let writer = try JournalWriter(path: path, options: JournalOptions(hostID: "test"))
+        let feeder = AuditFeeder(ring: AuditRing(capacity: 16), writer: writer, names: .init(strategies: ["a"], symbols: ["BTCUSD"]))
+        #expect(feeder.ring.push(halt))
+        #expect(feeder.ring.push(pause))
+        feeder.stop()
+        let reader = try JournalReader(path: path)
+        defer { reader.close() }
+        let changes = try reader.records(.stateChange).compactMap { entry -> String? in
+            guard case .stateChange(let c) = entry.record else { return nil }
+            return "\(c.kind) \(c.subject) \(c.fromState)->\(c.toState) \(c.reason)"
+        }
+        #expect(changes == ["trading_state account ACTIVE->HALTED ACCOUNT_DRAWDOWN_HALT", "strategy_pause a RUNNING->PAUSED DECAY_PAUSED"])
+        let breaches = try reader.records(.breach).compactMap { entry -> BreachRecord? in
+            guard case .breach(let b) = entry.record else { return nil }
+            return b
+        }
+        #expect(breaches == [
+            BreachRecord(eventTimeNs: 5_000, wallTimeNs: 6_000, rule: "ACCOUNT_DRAWDOWN_HALT", subject: "account", value: 15.2,
+                         limitValue: 15, detail: "drawdown_pct=15.2 halt_pct=15.0 latched=HALTED"),
+            BreachRecord(eventTimeNs: 7_000, wallTimeNs: 8_000, rule: "DECAY_PAUSED", subject: "a", value: -0.25,
+                         limitValue: 0.5, detail: "sharpe=-0.25 min_sharpe=0.5 paused_until=operator_resume"),
+        ])
+    }
 }

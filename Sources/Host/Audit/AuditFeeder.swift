@@ -166,12 +166,24 @@ final class AuditFeeder: Sendable {
                 quantity: event.quantity, price: event.price, feeUSD: event.feeUSD, liquidity: nil,
                 mode: event.shadow ? "shadow" : "live"))]
         case .stateChange:
+            // A latch the chain set on its own is a limit found breached: the state it moved to,
+            // and the breach with what was measured against what limit.
             let halted = event.stateKind == 0
-            return [.stateChange(StateChangeRecord(
-                eventTimeNs: event.eventTimeNs, wallTimeNs: event.wallTimeNs,
-                kind: halted ? "trading_state" : "strategy_pause", subject: halted ? "account" : strategy,
-                fromState: halted ? "ACTIVE" : "RUNNING", toState: halted ? "HALTED" : "PAUSED",
-                reason: ReasonCode(rawValue: event.reason)?.description ?? "?", value: event.value, limitValue: event.limit))]
+            let rule = ReasonCode(rawValue: event.reason)?.description ?? "?"
+            let subject = halted ? "account" : strategy
+            let detail = halted
+                ? "drawdown_pct=\(event.value) halt_pct=\(event.limit) latched=HALTED"
+                : "sharpe=\(event.value) min_sharpe=\(event.limit) paused_until=operator_resume"
+            return [
+                .stateChange(StateChangeRecord(
+                    eventTimeNs: event.eventTimeNs, wallTimeNs: event.wallTimeNs,
+                    kind: halted ? "trading_state" : "strategy_pause", subject: subject,
+                    fromState: halted ? "ACTIVE" : "RUNNING", toState: halted ? "HALTED" : "PAUSED",
+                    reason: rule, value: event.value, limitValue: event.limit)),
+                .breach(BreachRecord(
+                    eventTimeNs: event.eventTimeNs, wallTimeNs: event.wallTimeNs, rule: rule, subject: subject,
+                    value: event.value, limitValue: event.limit, detail: detail)),
+            ]
         case .snapshot:
             return []
         }
