@@ -208,7 +208,9 @@ nonisolated(unsafe) private let table: UnsafeMutablePointer<gh_strategy_api> = {
         on_fill: nil,
         on_decision: nil,
         on_timer: nil,
-        destroy: destroy))
+        destroy: destroy,
+        // Market orders only: nothing rests for the host to cancel.
+        on_order_update: nil))
     return table
 }()
 

@@ -10,3 +10,6 @@ _Static_assert(offsetof(gh_intent, struct_size) == 4, "struct_size second");
 _Static_assert(offsetof(gh_decision, struct_size) == 4, "struct_size second");
 _Static_assert(offsetof(gh_strategy_api, struct_size) == 4, "struct_size second");
 _Static_assert(offsetof(gh_host_api, struct_size) == 4, "struct_size second");
+_Static_assert(GH_STRATEGY_API_V1_SIZE == 8 + 7 * sizeof(void *), "version 1's table: header, name and six callbacks");
+_Static_assert(offsetof(gh_strategy_api, on_order_update) == GH_STRATEGY_API_V1_SIZE, "on_order_update right after version 1's table");
+_Static_assert(offsetof(gh_order_update, struct_size) == 4, "struct_size second");

@@ -159,6 +159,30 @@ struct StrategyHostTests {
         #expect(h.host.risk.book.pending(strategy: 1, symbol: 1) == 0)
         #expect(h.host.risk.book.position(strategy: 1, symbol: 1) == 20)
         #expect(h.lines("a").contains("submit 3 rc=0 verdict=3 reason=ACCOUNT_HALTED"))
+        // The strategy is told, before it sees the event: order 2, cancelled (1), 5 units, ACCOUNT_DRAWDOWN_HALT (11).
+        let lines = h.lines("a")
+        let update = try #require(lines.firstIndex { $0.hasPrefix("order_update 2 1 ") }, "\(lines)")
+        #expect(lines[update].hasSuffix(" \(GH_REASON_ACCOUNT_DRAWDOWN_HALT)"))
+        let event = try #require(lines.firstIndex { $0.hasPrefix("md BTCUSD 3000 ") })
+        #expect(update < event, "the update came after the event that caused it")
+    }
+
+    @Test func aPluginBuiltBeforeOnOrderUpdateLoadsAndIsNotCalledPastItsTable() throws {
+        let folder = try TestSupport.temporaryFolder()
+        let plugin = try TestSupport.buildFixture("FIXTURE_V1_TABLE", in: folder)
+        let trace = folder.appendingPathComponent("a.trace").path
+        let risk = "risk: {account: {drawdown_halt_pct: 5, drawdown_buffer_pct: 0, rolling_24h_drawdown_pct: 50, daily_loss_pct: 50}, strategy: {drawdown_pct: 90, daily_loss_pct: 90}}"
+        let config = try TestSupport.writeConfig(in: folder, strategies: [
+            TestSupport.strategy("a", plugin: plugin, symbols: ["BTCUSD"], params: "{trace_path: \"\(trace)\", quantity: 20}"),
+        ], extra: risk)
+        let host = try StrategyHost(config: try ConfigLoader.load(path: config), logger: TestSupport.logger)
+        #expect(host.strategies[0].api.pointee.on_order_update == nil)
+        for (price, ts) in [(100.0, 1_000), (100, 2_000), (70, 3_000)] {
+            host.deliver(.trade(symbolID: 1, timestampNs: Int64(ts), price: price, size: 1))
+        }
+        #expect(host.risk.controls.effectiveState == .halted)
+        #expect(host.risk.book.pending(strategy: 1, symbol: 1) == 0, "the resting order was not cancelled")
+        #expect(!TestSupport.traceLines(trace).contains { $0.hasPrefix("order_update") })
     }
 
     @Test func aJournalThatCannotKeepUpRefusesNewRiskUntilItCatchesUp() throws {

@@ -52,6 +52,10 @@ final class StrategyHost {
     /// The event struct passed to `on_market_data`, reused for every event.
     private let event: UnsafeMutablePointer<gh_market_event>
     private var pendingDecisions: [(strategy: Int, decision: gh_decision)] = []
+    /// Order updates waiting for delivery (`on_order_update`), like decisions.
+    private var pendingOrderUpdates: [(strategy: Int, update: gh_order_update)] = []
+    /// Orders with a lower id were restored from an earlier run (0: nothing restored).
+    private var firstOrderIDOfRun: UInt64 = 0
     private(set) var nextDecisionID: UInt64 = 1
     private var nextTimerNs: Int64 = .max
     private var phase = Phase.creating
@@ -79,6 +83,7 @@ final class StrategyHost {
         liveOnPaper = config.execution.liveAdapter == .paper
         fills.reserveCapacity(64)
         pendingDecisions.reserveCapacity(64)
+        pendingOrderUpdates.reserveCapacity(64)
 
         let loader = PluginLoader(locator: PluginLocator(configFolder: loaded.folder, pluginDirs: config.host.pluginDirs))
         do throws(PluginLoadError) {
@@ -147,6 +152,8 @@ final class StrategyHost {
         paper.match(marketEvent, into: &fills)
         if !fills.isEmpty { applyFills() }
         if !risk.stateChanges.isEmpty { reportStateChanges() }
+        // Cancels a latch made are told before the strategies see the event.
+        if !pendingOrderUpdates.isEmpty { flushDecisions() }
         fill(event, from: marketEvent)
         eventsRouted &+= 1
         for index in routes[symbol] {
@@ -185,6 +192,7 @@ final class StrategyHost {
             throw RecoveryError(description: error.description)
         }
         nextDecisionID = max(nextDecisionID, saved.nextDecisionID)
+        firstOrderIDOfRun = nextDecisionID
         guard paper.restore(saved.paper, firstOrderIDOfRun: nextDecisionID) else {
             throw RecoveryError(description: "the journal's paper orders are for another number of symbols")
         }
@@ -334,7 +342,23 @@ final class StrategyHost {
     }
 
     /// Calls `on_decision` for each queued decision, in order, including any queued meanwhile.
+    /// Delivers the decisions, then the order updates, waiting for their strategies.
     private func flushDecisions() {
+        flushDecisionsOnly()
+        var index = 0
+        while index < pendingOrderUpdates.count {
+            let (strategyIndex, update) = pendingOrderUpdates[index]
+            index += 1
+            let instance = strategies[strategyIndex]
+            guard let state = instance.state, let onOrderUpdate = instance.api.pointee.on_order_update else { continue }
+            withUnsafePointer(to: update) { onOrderUpdate(state, $0) }
+            // An update may lead the strategy to submit: its decisions are delivered in turn.
+            flushDecisionsOnly()
+        }
+        pendingOrderUpdates.removeAll(keepingCapacity: true)
+    }
+
+    private func flushDecisionsOnly() {
         var index = 0
         while index < pendingDecisions.count {
             let (strategyIndex, decision) = pendingDecisions[index]
@@ -429,12 +453,12 @@ final class StrategyHost {
                 logger.critical("account HALTED (latched until an explicit reset)", metadata: [
                     "reason": "\(change.reason)", "value_pct": "\(change.value)", "limit_pct": "\(change.limit)",
                 ])
-                cancelRiskIncreasingOrders(of: nil, because: "account halted")
+                cancelRiskIncreasingOrders(of: nil, because: "account halted", code: change.reason)
             case .strategyPaused(let id):
                 logger.error("strategy PAUSED by the decay detector until an operator resumes it", metadata: [
                     "strategy": "\(strategies[Int(id) - 1].name)", "sharpe": "\(change.value)", "min_sharpe": "\(change.limit)",
                 ])
-                cancelRiskIncreasingOrders(of: id, because: "strategy paused")
+                cancelRiskIncreasingOrders(of: id, because: "strategy paused", code: change.reason)
             }
         }
         risk.clearStateChanges()
@@ -443,7 +467,7 @@ final class StrategyHost {
     /// Cancels resting orders that could add risk (of one strategy, or of all when nil): an order
     /// that only shrinks its strategy's filled position stays, so exits still fill. A halted account
     /// or a paused strategy must not keep taking on risk through orders approved before.
-    private func cancelRiskIncreasingOrders(of strategy: UInt32?, because reason: String) {
+    private func cancelRiskIncreasingOrders(of strategy: UInt32?, because reason: String, code: ReasonCode) {
         let book = risk.book
         let cancelled = paper.cancelAll { order in
             if let strategy, order.strategyID != strategy { return false }
@@ -458,6 +482,14 @@ final class StrategyHost {
             strategies[Int(order.strategyID) - 1].logger.warning("open order cancelled", metadata: [
                 "client_id": "\(order.clientID)", "reason": "\(reason)", "quantity": "\(order.quantity)",
             ])
+            // The strategy is told (after the callback it may be in returns). An order restored
+            // from an earlier run carries a client id this strategy instance never gave.
+            if order.orderID >= firstOrderIDOfRun {
+                pendingOrderUpdates.append((Int(order.strategyID) - 1, gh_order_update(
+                    abi_version: GH_ABI_VERSION, struct_size: UInt32(MemoryLayout<gh_order_update>.size),
+                    client_id: order.clientID, symbol_id: order.symbolID, status: GH_ORDER_UPDATE_CANCELLED,
+                    remaining_quantity: order.quantity, reason: code.rawValue, reserved: 0, ts_ns: clockNs)))
+            }
         }
     }
 

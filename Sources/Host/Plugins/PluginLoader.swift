@@ -12,7 +12,9 @@ struct LoadedPlugin {
     let path: String
     /// SHA-256 of the bytes loaded, lowercase hex.
     let sha256: String
-    /// The plugin's strategy table; valid for the life of the process (never unloaded).
+    /// The host's copy of the plugin's strategy table, valid for the life of the process: the
+    /// bytes the plugin's `struct_size` covers, and NULL for any callback appended to the table
+    /// after the plugin was built, so the host never reads past the plugin's table.
     let api: UnsafePointer<gh_strategy_api>
 }
 
@@ -72,13 +74,19 @@ struct PluginLoader {
         guard let table = entry(GH_ABI_VERSION) else { throw fail(path, .entryRefused(hostABI: GH_ABI_VERSION)) }
         let header = UnsafeRawPointer(table).loadUnaligned(as: (UInt32, UInt32).self)
         if header.0 != GH_ABI_VERSION { throw fail(path, .abiMismatch(plugin: header.0, host: GH_ABI_VERSION)) }
-        let required = UInt32(MemoryLayout<gh_strategy_api>.size)
+        // Version 1's table (up to `destroy`) is the minimum; later callbacks are optional.
+        let required = UInt32(MemoryLayout<gh_strategy_api>.offset(of: \gh_strategy_api.on_order_update)!)
         if header.1 < required { throw fail(path, .tableTooSmall(plugin: header.1, required: required)) }
-        let api = table.pointee
-        if api.create == nil { throw fail(path, .missingCallback("create")) }
-        if api.on_market_data == nil { throw fail(path, .missingCallback("on_market_data")) }
-        if api.destroy == nil { throw fail(path, .missingCallback("destroy")) }
-        return LoadedPlugin(path: path, sha256: digest, api: table)
+        let copy = UnsafeMutablePointer<gh_strategy_api>.allocate(capacity: 1)
+        copy.initialize(to: gh_strategy_api())
+        UnsafeMutableRawPointer(copy).copyMemory(
+            from: UnsafeRawPointer(table), byteCount: min(Int(header.1), MemoryLayout<gh_strategy_api>.size))
+        let api = copy.pointee
+        guard api.create != nil, api.on_market_data != nil, api.destroy != nil else {
+            copy.deallocate()
+            throw fail(path, .missingCallback(api.create == nil ? "create" : (api.on_market_data == nil ? "on_market_data" : "destroy")))
+        }
+        return LoadedPlugin(path: path, sha256: digest, api: UnsafePointer(copy))
     }
 
     struct ReadError: Error, CustomStringConvertible { let description: String }

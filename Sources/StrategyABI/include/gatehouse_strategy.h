@@ -16,7 +16,9 @@
  *   - GH_ABI_VERSION changes only on an incompatible change. Compatible changes only ever append
  *     fields to the end of a struct; a reader uses `struct_size` to know which fields exist.
  *   - The host refuses a plugin whose table reports another GH_ABI_VERSION or a struct_size
- *     smaller than this header's version of the table.
+ *     smaller than GH_STRATEGY_API_V1_SIZE (the table up to `destroy`). Callbacks appended after
+ *     `destroy` (on_order_update) are read only when the table's struct_size covers them, so a
+ *     plugin built against an older header still loads.
  *   - Structs the plugin fills in (gh_intent, the gh_decision / gh_position it hands to the host for
  *     writing) must have abi_version = GH_ABI_VERSION and struct_size = sizeof(the struct); use
  *     the GH_INIT_* macros. The host never writes past the struct_size the plugin gave.
@@ -215,6 +217,26 @@ typedef struct gh_fill {
     int64_t ts_ns;        /**< event time of the fill */
 } gh_fill;
 
+/** What happened to an order (on_order_update). */
+#define GH_ORDER_UPDATE_CANCELLED 1u /**< no longer working; nothing more of it will fill */
+
+/**
+ * An approved order of the strategy changed without the strategy asking (on_order_update): the
+ * host cancelled it because the account latched HALTED or the strategy was paused. (A cancel the
+ * strategy asked for with cancel_intent is answered by the call's return code, not here.)
+ */
+typedef struct gh_order_update {
+    uint32_t abi_version;        /**< GH_ABI_VERSION */
+    uint32_t struct_size;        /**< sizeof(gh_order_update) as the host was built */
+    uint64_t client_id;          /**< the intent's client_id */
+    uint32_t symbol_id;          /**< the intent's symbol */
+    uint32_t status;             /**< GH_ORDER_UPDATE_* */
+    double remaining_quantity;   /**< units that were still working and no longer are */
+    uint32_t reason;             /**< GH_REASON_* why, e.g. GH_REASON_ACCOUNT_DRAWDOWN_HALT */
+    uint32_t reserved;           /**< 0 */
+    int64_t ts_ns;               /**< event time */
+} gh_order_update;
+
 /** The strategy's own position in one symbol (get_position). */
 typedef struct gh_position {
     uint32_t abi_version;  /**< caller sets GH_ABI_VERSION */
@@ -320,7 +342,19 @@ typedef struct gh_strategy_api {
 
     /** Free the instance. Called once at shutdown; the host API is invalid after it returns. */
     void (*destroy)(void *self);
+
+    /* ---- appended after version 1's table; read only when struct_size covers it ---- */
+
+    /**
+     * One of the strategy's approved orders changed without the strategy asking (the host
+     * cancelled it). `update` is valid during the call. May be NULL. Delivered like on_decision:
+     * never from inside another callback of the same strategy's submit_intent.
+     */
+    void (*on_order_update)(void *self, const gh_order_update *update);
 } gh_strategy_api;
+
+/** Size of version 1's table (up to `destroy`): the smallest struct_size the host accepts. */
+#define GH_STRATEGY_API_V1_SIZE (offsetof(gh_strategy_api, destroy) + sizeof(void (*)(void *)))
 
 /**
  * Signature of the entry function, exported as GH_ENTRY_SYMBOL. `host_abi_version` is the

@@ -20,11 +20,14 @@
  *     A NULL symbol or reason is written as "-". The file is opened ("a"), written and closed for
  *     each line, so a test can read it at any moment.
  *   on_fill traces "fill <client_id> <side> <quantity> <price> <fee> position=<quantity after>";
+ *   on_order_update traces "order_update <client_id> <status> <remaining_quantity> <reason>";
  *   on_timer is NULL (the host must accept that).
  *
  * Variants, one macro each:
  *   -DFIXTURE_BAD_ABI       the table reports abi_version GH_ABI_VERSION + 1
  *   -DFIXTURE_SMALL_TABLE   the table reports struct_size 8
+ *   -DFIXTURE_V1_TABLE      the table reports version 1's size (GH_STRATEGY_API_V1_SIZE), as a
+ *                           plugin built before on_order_update was appended
  *   -DFIXTURE_CREATE_NULL   create() logs the error "fixture refuses to start" and returns NULL
  *   -DFIXTURE_NO_ENTRY      no gatehouse_strategy_entry at all; the library exports
  *                           fixture_not_the_entry (returning the table) so it is still a valid .so
@@ -268,6 +271,22 @@ static void fixture_on_fill(void *self, const gh_fill *fill) {
     }
 }
 
+static void fixture_on_order_update(void *self, const gh_order_update *update) {
+    fixture_state *s = self;
+    char line[FIXTURE_PATH_MAX];
+    char remaining[32];
+
+    if (s == NULL || update == NULL || update->struct_size < FIXTURE_END_OF(gh_order_update, ts_ns)) {
+        return;
+    }
+    if (s->tracing) {
+        fixture_format_double(remaining, sizeof remaining, update->remaining_quantity);
+        snprintf(line, sizeof line, "order_update %" PRIu64 " %" PRIu32 " %s %" PRIu32, update->client_id, update->status,
+                 remaining, update->reason);
+        fixture_trace(s, line);
+    }
+}
+
 static void fixture_destroy(void *self) {
     fixture_state *s = self;
     if (s == NULL) {
@@ -285,6 +304,8 @@ static void fixture_destroy(void *self) {
 
 #ifdef FIXTURE_SMALL_TABLE
 #define FIXTURE_TABLE_SIZE 8u
+#elif defined(FIXTURE_V1_TABLE)
+#define FIXTURE_TABLE_SIZE ((uint32_t)GH_STRATEGY_API_V1_SIZE)
 #else
 #define FIXTURE_TABLE_SIZE ((uint32_t)sizeof(gh_strategy_api))
 #endif
@@ -299,6 +320,7 @@ static const gh_strategy_api fixture_api = {
     fixture_on_decision,
     NULL, /* on_timer */
     fixture_destroy,
+    fixture_on_order_update, /* beyond struct_size in the V1_TABLE variant: the host must not call it */
 };
 
 #ifdef FIXTURE_NO_ENTRY
