@@ -222,6 +222,47 @@ struct OpenErrorTests {
         return (status, result.standardOutput + result.standardError)
     }
 
+    /// A raw connection holding a read transaction on `path` (as an auditor's shell might).
+    final class ReadLock: @unchecked Sendable {
+        // @unchecked: released once, by one thread, after the test thread stops using it.
+        private var db: OpaquePointer?
+        init(_ path: String) throws {
+            try #require(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, nil) == SQLITE_OK)
+            try #require(sqlite3_exec(db, "BEGIN; SELECT count(*) FROM sqlite_master;", nil, nil, nil) == SQLITE_OK)
+        }
+        func release() {
+            sqlite3_exec(db, "COMMIT", nil, nil, nil)
+            sqlite3_close(db)
+            db = nil
+        }
+        deinit { if db != nil { release() } }
+    }
+
+    @Test func aReaderHoldingANewJournalForAMomentDelaysTheWriterInsteadOfFailingIt() throws {
+        let path = try scratch.journalPath()
+        #expect(FileManager.default.createFile(atPath: path, contents: nil))  // created, not yet initialised
+        let lock = try ReadLock(path)
+        let released = Thread { usleep(200_000); lock.release() }
+        released.start()
+        let writer = try JournalWriter(path: path, options: JournalTestSupport.options())
+        #expect(writer.openedSchemaVersion == 0)
+        try writer.close()
+        #expect(try JournalReader(path: path).lastSeq() == 0)
+    }
+
+    @Test func aReaderHoldingANewJournalTooLongFailsTheOpenNamingTheLock() throws {
+        let path = try scratch.journalPath()
+        #expect(FileManager.default.createFile(atPath: path, contents: nil))
+        let lock = try ReadLock(path)
+        defer { lock.release() }
+        let error = JournalTestSupport.journalError { _ = try JournalWriter(path: path, options: JournalTestSupport.options()) }
+        guard case .sqlite(_, let code, _, _) = error else {
+            Issue.record("expected an SQLite error, got \(String(describing: error))")
+            return
+        }
+        #expect(code & 0xFF == SQLITE_BUSY)
+    }
+
     @Test func aPathWithURICharactersOpensReopensAndReads() throws {
         let folder = try scratch.folder().appendingPathComponent("odd ?name#%20x")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

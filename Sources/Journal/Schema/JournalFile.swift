@@ -107,6 +107,22 @@ enum JournalFile {
         }
     }
 
+    /// Runs `body`, again while it fails with SQLITE_BUSY, for up to about a second (200 tries,
+    /// 5 ms apart). For the steps at open that need a lock another connection may hold for a
+    /// moment; busy_timeout stays 0 so that nothing else waits silently.
+    static func retryingBusy<T>(_ body: () throws(JournalError) -> T) throws(JournalError) -> T {
+        var attempt = 0
+        while true {
+            do throws(JournalError) {
+                return try body()
+            } catch {
+                guard case .sqlite(_, let code, _, _) = error, code & 0xFF == SQLITE_BUSY, attempt < 200 else { throw error }
+                attempt += 1
+                usleep(5_000)
+            }
+        }
+    }
+
     /// Brings the schema from `version` to the latest, one migration per transaction (each sets
     /// `user_version` in the same transaction, so a crash leaves the file at a whole version).
     static func migrate(_ connection: SQLiteConnection, from version: Int32, context: JournalSchema.Context) throws(JournalError) {

@@ -71,7 +71,10 @@ public final class JournalWriter: Sendable {
             // and waiting would hide a problem. (The writer retries BEGIN briefly; see
             // WriterConnection.)
             sqlite3_busy_timeout(connection.handle, 0)
-            let mode = try connection.column0Texts("PRAGMA journal_mode = WAL")
+            // A reader (an auditor's shell, a JournalReader) may hold a read lock on a journal
+            // that is being created or migrated: the WAL switch and each migration wait for it
+            // for about a second, then fail naming SQLITE_BUSY.
+            let mode = try JournalFile.retryingBusy { () throws(JournalError) in try connection.column0Texts("PRAGMA journal_mode = WAL") }
             guard mode == ["wal"] else {
                 throw JournalError.sqlite(file: path, code: SQLITE_ERROR,
                                           message: "journal_mode is \(mode.first ?? "?") instead of wal",
@@ -81,7 +84,11 @@ public final class JournalWriter: Sendable {
             // cut from the next checkpoint's fsync (docs/journal.md).
             try connection.exec("PRAGMA synchronous = NORMAL")
             let context = JournalSchema.Context(hostID: options.hostID, wallTimeNs: options.wallClockNs())
-            try JournalFile.migrate(connection, from: version, context: context)
+            try JournalFile.retryingBusy { () throws(JournalError) in
+                // From the version the file is at now: a retry must not redo a step that committed.
+                let current = Int32(try connection.scalarInt64("PRAGMA user_version") ?? 0)
+                try JournalFile.migrate(connection, from: max(version, current), context: context)
+            }
             if let extra = options.extraPagesForTesting {
                 let pages = try connection.scalarInt64("PRAGMA page_count") ?? 0
                 _ = try connection.column0Texts("PRAGMA max_page_count = \(pages + Int64(extra))")
