@@ -99,7 +99,7 @@ struct GatehouseCommandTests {
         // Every event that wrote records ends with the state after it; the last is the state the
         // run ended in.
         let firstRunLast = try #require(try reader.lastSnapshot())
-        #expect(firstRunLast.record.reason == "event")
+        #expect(firstRunLast.record.reason == "stop")  // the state the run ended in, written at its stop
         #expect(try reader.count(.snapshot) > 0)
         // The next run reopens the same journal, starts from that state and appends to it (the
         // same ticks again are older than its clock, so it only adds what they still cause).

@@ -206,3 +206,58 @@ struct RecoveryRefusalTests {
         #expect(try reader.lastSnapshot()?.record.state == "{\"strategies\": 1")
     }
 }
+
+/// `gatehouse state`: what a restart would resume from, read from the journal.
+@Suite("gatehouse state")
+struct StateCommandTests {
+    struct Report: Decodable {
+        struct Account: Decodable { let equityUSD: Double; let tradingState: String }
+        struct Strategy: Decodable { let name: String; let realizedUSD: Double; let openPositions: Int }
+        struct Position: Decodable { let strategy: String; let symbol: String; let quantity: Double }
+        let snapshotSeq: Int64
+        let snapshotReason: String
+        let account: Account
+        let strategies: [Strategy]
+        let positions: [Position]
+    }
+
+    @Test func itShowsTheStateTheLastRunEndedIn() throws {
+        let folder = try ProcessDriver.temporaryFolder()
+        let journal = folder.appendingPathComponent("journal.sqlite").path
+        let replay = try ProcessDriver.run(
+            "gatehouse", ["replay", "--config", "config/gatehouse.yaml", "--ticks", RecoveryTests.ticks, "--journal", journal])
+        try #require(replay.0 == 0, "replay failed: \(replay.2)")
+        let summary = try GatehouseCommandTests.decode(replay.1)
+
+        let (status, stdout, stderr) = try ProcessDriver.run("gatehouse", ["state", "--journal", journal, "--json"])
+        try #require(status == 0, "state failed: \(stderr)")
+        let report = try JSONDecoder().decode(Report.self, from: Data(stdout.utf8))
+        let reader = try JournalReader(path: journal)
+        defer { reader.close() }
+        #expect(report.snapshotSeq == (try reader.lastSnapshot())?.seq)
+        #expect(report.snapshotReason == "stop")
+        #expect(report.account.equityUSD == summary.equityUSD)
+        #expect(report.account.tradingState == "ACTIVE")
+        for strategy in summary.strategies {
+            let shown = try #require(report.strategies.first { $0.name == strategy.name })
+            #expect(shown.realizedUSD == strategy.realizedUSD)
+            #expect(report.positions.filter { $0.strategy == strategy.name }.count == shown.openPositions)
+        }
+        // The table names the same figures for a person.
+        let table = try ProcessDriver.run("gatehouse", ["state", "--journal", journal])
+        #expect(table.0 == 0)
+        #expect(table.1.contains("snapshot seq \(report.snapshotSeq) (stop)"))
+    }
+
+    @Test func aJournalWithoutAStateIsAnErrorThatSaysSo() throws {
+        let folder = try ProcessDriver.temporaryFolder()
+        let journal = folder.appendingPathComponent("empty.sqlite").path
+        try JournalWriter(path: journal, options: JournalOptions(hostID: "test")).close()
+        let (status, _, stderr) = try ProcessDriver.run("gatehouse", ["state", "--journal", journal])
+        #expect(status == 2)
+        #expect(stderr.contains("holds no state snapshot"), "\(stderr)")
+        let missing = try ProcessDriver.run("gatehouse", ["state", "--journal", folder.appendingPathComponent("none.sqlite").path])
+        #expect(missing.0 == 2)
+        #expect(missing.2.contains("none.sqlite"), "\(missing.2)")
+    }
+}

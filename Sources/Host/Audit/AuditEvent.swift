@@ -32,6 +32,7 @@ struct AuditEvent: BitwiseCopyable {
     var price = 0.0
     var feeUSD = 0.0
     /// State change: what changed (0 account halted, 1 strategy paused), measured value and limit.
+    /// Snapshot marker: 0 after an event, 1 at the stop of the run.
     var stateKind: UInt8 = 0
     var value = 0.0
     var limit = 0.0

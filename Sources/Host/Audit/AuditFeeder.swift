@@ -9,7 +9,11 @@ import Synchronization
 /// the ring, renders them into journal records (names, codes as text, the stage trace with its
 /// `key=value` details) and appends them to the `JournalWriter`, in order.
 ///
-/// It never drops a record: when the writer's own queue is full it keeps the record and tries
+/// One market event's records are held until the event's `.snapshot` marker, then appended with
+/// the state after the event (encoded here) as one group, which the writer commits in a single
+/// transaction: a crash keeps a whole event or none of it (docs/journal.md, "Recovery").
+///
+/// It never drops a record: when the writer's own queue is full it keeps the group and tries
 /// again, so the ring fills up and the host refuses new risk (see `AuditSink`). If the journal
 /// fails (a write error), the feeder stops taking events and reports it; the ring then fills and
 /// the host stays fail-closed.
@@ -76,7 +80,7 @@ final class AuditFeeder: Sendable {
                     do {
                         group.append(.snapshot(SnapshotRecord(
                             eventTimeNs: event.eventTimeNs, wallTimeNs: event.wallTimeNs, format: HostState.format,
-                            reason: "event", state: try state.encoded())))
+                            reason: event.stateKind == 1 ? "stop" : "event", state: try state.encoded())))
                     } catch {
                         logger.error("state snapshot could not be encoded; the event's records are journaled without it",
                                      metadata: ["error": "\(error)"])

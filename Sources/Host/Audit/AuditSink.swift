@@ -71,11 +71,14 @@ final class AuditSink {
     /// Ends the current event: `state` (the host right after it) is journaled in one transaction
     /// with the event's records. Handing the state over allocates (a queue entry; the arrays it
     /// shares are copied when the loop next changes them): once per event that wrote records.
-    func recordSnapshot(_ state: HostState) {
+    /// `atStop`: the state the run ends in, written once the loop has stopped (reason `stop`), so
+    /// a clean restart also keeps the marks of the last ticks.
+    func recordSnapshot(_ state: HostState, atStop: Bool = false) {
         pushedSinceSnapshot = false
         if feeder.hasFailed { return }
         feeder.enqueue(state)
-        let marker = AuditEvent(kind: .snapshot, eventTimeNs: state.risk.book.clockNs, wallTimeNs: Self.wallNs())
+        var marker = AuditEvent(kind: .snapshot, eventTimeNs: state.risk.book.clockNs, wallTimeNs: Self.wallNs())
+        marker.stateKind = atStop ? 1 : 0
         while !ring.push(marker) {
             if feeder.hasFailed { return }
             usleep(50)

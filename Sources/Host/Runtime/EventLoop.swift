@@ -103,6 +103,8 @@ public final class EventLoop {
         defer {
             host.destroyAll()
             for feed in feeds { feed.socket.close() }
+            // The state the run ends in, marks of the last ticks included, for a clean restart.
+            host.audit?.recordSnapshot(host.captureState(), atStop: true)
             // Everything recorded so far reaches the file before the run returns, then the run's end.
             host.audit?.feeder.stop(final: .stateChange(StateChangeRecord(
                 eventTimeNs: host.clockNs, wallTimeNs: AuditSink.wallNs(), kind: "host", subject: hostID,
