@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "gatehouse", targets: ["gatehouse"]),
         .executable(name: "gatehouse-replay", targets: ["GatehouseReplay"]),
+        .executable(name: "gatehouse-gateway", targets: ["GatehouseGateway"]),
         .executable(name: "gatehouse-bench-feed", targets: ["FeedBenchmark"]),
         .executable(name: "gatehouse-bench-risk", targets: ["RiskBenchmark"]),
         .executable(name: "gatehouse-bench-journal", targets: ["JournalBenchmark"]),
@@ -54,6 +55,9 @@ let package = Package(
         // The SQLite audit journal: schema and migrations, one writer thread with group commits, reads.
         .target(name: "Journal", dependencies: ["CSQLite"]),
 
+        // The order-gateway protocol (docs/gateway-protocol.md): messages and their JSON frames.
+        .target(name: "Gateway"),
+
         // Reading tick files and publishing them over ZeroMQ (the replayer tool and the demo).
         .target(
             name: "FeedReplay",
@@ -64,7 +68,7 @@ let package = Package(
         .target(
             name: "Host",
             dependencies: [
-                "StrategyABI", "ZeroMQ", "MarketData", "Risk", "FeedReplay", "Journal",
+                "StrategyABI", "ZeroMQ", "MarketData", "Risk", "FeedReplay", "Journal", "Gateway",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -91,6 +95,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "tools/replayer"
+        ),
+
+        // tools/: the reference order gateway, filling orders against a feed.
+        .executableTarget(
+            name: "GatehouseGateway",
+            dependencies: [
+                "Gateway", "MarketData", "ZeroMQ",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "tools/gateway"
         ),
 
         // Benchmarks/: feed-path throughput and latency beside a raw libzmq baseline (BENCHMARKS.md).
@@ -124,6 +138,7 @@ let package = Package(
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "StrategyABI"]),
         .testTarget(name: "RiskTests", dependencies: ["Risk"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal", "TestKit"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway"]),
         .testTarget(name: "FeedReplayTests", dependencies: ["FeedReplay", "MarketData", "ZeroMQ"]),
         .testTarget(
             name: "HostTests",

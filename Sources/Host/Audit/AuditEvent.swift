@@ -33,6 +33,9 @@ struct AuditEvent: BitwiseCopyable {
     var feeUSD = 0.0
     /// State change: what changed (0 account halted, 1 strategy paused), measured value and limit.
     /// Snapshot marker: 0 after an event, 1 at the stop of the run.
+    /// Order: 0 submitted, 1 acknowledged by the gateway, 2 rejected, 3 unknown (answer overdue),
+    /// 4 reconciled (an answer for an unknown order).
+    var orderStatus: UInt8 = 0
     var stateKind: UInt8 = 0
     var value = 0.0
     var limit = 0.0

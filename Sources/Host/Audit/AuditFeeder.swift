@@ -130,6 +130,9 @@ final class AuditFeeder: Sendable {
         }
     }
 
+    /// `orders.status` by `AuditEvent.orderStatus`.
+    static let orderStatusNames = ["submitted", "acknowledged", "rejected", "unknown", "reconciled"]
+
     /// The journal rows of one event.
     func records(for event: AuditEvent) -> [JournalRecord] {
         let strategy = event.strategyID > 0 && Int(event.strategyID) <= names.strategies.count ? names.strategies[Int(event.strategyID) - 1] : "?"
@@ -162,7 +165,7 @@ final class AuditFeeder: Sendable {
                 clientOrderID: "\(strategy)-\(event.decisionID)", symbol: symbol, symbolID: event.symbolID, side: side,
                 quantity: event.quantity, orderType: orderType, limitPrice: event.limitPrice,
                 stopLossPrice: event.stopLossPrice, reduceOnly: event.reduceOnly, mode: event.shadow ? "shadow" : "live",
-                status: event.kind == .order ? "submitted" : "cancelled"))]
+                status: event.kind == .cancel ? "cancelled" : Self.orderStatusNames[Int(min(event.orderStatus, 4))]))]
         case .fill:
             return [.fill(FillRecord(
                 eventTimeNs: event.eventTimeNs, wallTimeNs: event.wallTimeNs, fillID: event.fillID, orderID: event.decisionID,

@@ -69,6 +69,18 @@ struct ConfigValidator {
         where !(value.isFinite && value >= 0 && value <= 1_000) {
             throw error(key, "must be between 0 and 1000 basis points")
         }
+        if config.execution.liveAdapter == .gateway {
+            guard let endpoint = config.execution.gatewayEndpoint, !endpoint.isEmpty else {
+                throw error("execution.gateway.endpoint", "is required when execution.live_adapter is gateway")
+            }
+            try validateEndpoint(endpoint, at: "execution.gateway.endpoint")
+        }
+        if !(config.execution.gatewayAckTimeoutMs >= 1 && config.execution.gatewayAckTimeoutMs <= 600_000) {
+            throw error("execution.gateway.ack_timeout_ms", "must be between 1 and 600000 milliseconds")
+        }
+        if !(config.execution.gatewayHeartbeatIntervalMs >= 10 && config.execution.gatewayHeartbeatIntervalMs <= 600_000) {
+            throw error("execution.gateway.heartbeat_interval_ms", "must be between 10 and 600000 milliseconds")
+        }
         try validateEndpoint(config.endpoints.events, at: "endpoints.events")
         try validateEndpoint(config.endpoints.control, at: "endpoints.control")
     }

@@ -4,6 +4,8 @@ public enum LiveAdapterKind: String, Decodable, Sendable {
     case paper
     /// Record approved orders and send nothing; nothing fills (orders stay pending).
     case record
+    /// Send live orders to an external order gateway (`execution.gateway`, docs/gateway-protocol.md).
+    case gateway
 }
 
 /// The `execution` section: how approved orders are executed. Shadow strategies always fill on
@@ -15,9 +17,20 @@ public struct ExecutionConfig: Decodable, Sendable {
     public var paperSlippageBps: Double = 2
     /// Paper venue: fee, basis points of a fill's notional (default 5).
     public var paperFeeBps: Double = 5
+    /// Gateway: the endpoint of its ROUTER socket (required when `live_adapter` is `gateway`).
+    public var gatewayEndpoint: String?
+    /// Gateway: milliseconds (wall clock) an order may wait for its acknowledgement before its
+    /// state counts as unknown and new risk on its (strategy, symbol) is refused (default 2000).
+    public var gatewayAckTimeoutMs: Int = 2_000
+    /// Gateway: milliseconds between heartbeats sent to it (default 1000).
+    public var gatewayHeartbeatIntervalMs: Int = 1_000
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case liveAdapter = "live_adapter", paper
+        case liveAdapter = "live_adapter", paper, gateway
+    }
+
+    enum GatewayKeys: String, CodingKey, CaseIterable {
+        case endpoint, ackTimeoutMs = "ack_timeout_ms", heartbeatIntervalMs = "heartbeat_interval_ms"
     }
 
     enum PaperKeys: String, CodingKey, CaseIterable {
@@ -36,6 +49,14 @@ public struct ExecutionConfig: Decodable, Sendable {
             let values = try paper.container(keyedBy: PaperKeys.self)
             paperSlippageBps = try values.decodeIfPresent(Double.self, forKey: .slippageBps) ?? paperSlippageBps
             paperFeeBps = try values.decodeIfPresent(Double.self, forKey: .feeBps) ?? paperFeeBps
+        }
+        if container.contains(.gateway) {
+            let gateway = try container.superDecoder(forKey: .gateway)
+            try gateway.rejectUnknownKeys(GatewayKeys.self)
+            let values = try gateway.container(keyedBy: GatewayKeys.self)
+            gatewayEndpoint = try values.decodeIfPresent(String.self, forKey: .endpoint)
+            gatewayAckTimeoutMs = try values.decodeIfPresent(Int.self, forKey: .ackTimeoutMs) ?? gatewayAckTimeoutMs
+            gatewayHeartbeatIntervalMs = try values.decodeIfPresent(Int.self, forKey: .heartbeatIntervalMs) ?? gatewayHeartbeatIntervalMs
         }
     }
 }

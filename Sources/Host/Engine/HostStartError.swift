@@ -9,6 +9,8 @@ public enum HostStartError: Error, CustomStringConvertible, Sendable {
     case journal(String)
     /// A feed socket could not be set up.
     case feed(name: String, endpoint: String, detail: String)
+    /// The order gateway's socket could not be set up.
+    case gateway(endpoint: String, detail: String)
 
     public var description: String {
         switch self {
@@ -16,6 +18,7 @@ public enum HostStartError: Error, CustomStringConvertible, Sendable {
         case .plugin(let error): "plugin error: \(error)"
         case .journal(let detail): "journal error: \(detail)"
         case .feed(let name, let endpoint, let detail): "feed '\(name)' (\(endpoint)): \(detail)"
+        case .gateway(let endpoint, let detail): "gateway (\(endpoint)): \(detail)"
         }
     }
 }

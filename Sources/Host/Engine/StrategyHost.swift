@@ -41,6 +41,12 @@ final class StrategyHost {
     /// The paper venue: shadow strategies always, live strategies when `live_adapter` is `paper`.
     private(set) var paper: PaperVenue
     private let liveOnPaper: Bool
+    /// Live orders go to the order gateway (`execution.live_adapter: gateway`).
+    let liveOnGateway: Bool
+    /// The gateway adapter, attached by the event loop when `liveOnGateway`.
+    var gateway: GatewayAdapter?
+    /// What the gateway's answers and timeouts did, reused.
+    private var gatewayEvents: [GatewayAdapter.Event] = []
     /// Fills of the current event, reused.
     private var fills: [PaperFill] = []
     /// The audit journal's end on this thread (nil: no journal configured).
@@ -81,6 +87,7 @@ final class StrategyHost {
         paper = PaperVenue(symbolCount: symbols.count, slippageBps: config.execution.paperSlippageBps,
                            feeBps: config.execution.paperFeeBps)
         liveOnPaper = config.execution.liveAdapter == .paper
+        liveOnGateway = config.execution.liveAdapter == .gateway
         fills.reserveCapacity(64)
         pendingDecisions.reserveCapacity(64)
         pendingOrderUpdates.reserveCapacity(64)
@@ -164,8 +171,80 @@ final class StrategyHost {
             flushDecisions()
         }
         if clockNs >= nextTimerNs { fireTimers() }
-        // The state after a whole event goes to the journal with the event's records.
+        endEvent()
+    }
+
+    /// The state after a whole event goes to the journal with the event's records.
+    private func endEvent() {
         if let audit, audit.pushedSinceSnapshot { audit.recordSnapshot(captureState()) }
+    }
+
+    // MARK: Gateway
+
+    /// Reads the gateway's answers (when `readable`), runs its timeouts and heartbeat, and applies
+    /// what they did: fills to the book and `on_fill`, rejects and cancels released and told
+    /// through `on_order_update`, overdue orders blocking new risk on their (strategy, symbol).
+    func serviceGateway(readable: Bool) {
+        guard phase == .running, let gateway else { return }
+        let now = AuditSink.wallNs()
+        gatewayEvents.removeAll(keepingCapacity: true)
+        if readable {
+            do {
+                try gateway.receive(into: &gatewayEvents, nowWallNs: now)
+            } catch {
+                logger.error("gateway receive failed", metadata: ["endpoint": "\(gateway.endpoint)", "error": "\(error)"])
+            }
+        }
+        gateway.tick(nowWallNs: now, into: &gatewayEvents)
+        guard !gatewayEvents.isEmpty else { return }
+        for event in gatewayEvents { apply(event) }
+        if !risk.stateChanges.isEmpty { reportStateChanges() }
+        flushDecisions()
+        endEvent()
+    }
+
+    private func apply(_ event: GatewayAdapter.Event) {
+        func orderRow(_ order: Order, status: UInt8) {
+            var row = Self.auditEvent(order: order, kind: .order, at: clockNs)
+            row.orderStatus = status
+            audit?.record(row)
+        }
+        func update(_ order: Order, status: UInt32, remaining: Double) {
+            guard order.orderID >= firstOrderIDOfRun else { return }
+            pendingOrderUpdates.append((Int(order.strategyID) - 1, gh_order_update(
+                abi_version: GH_ABI_VERSION, struct_size: UInt32(MemoryLayout<gh_order_update>.size),
+                client_id: order.clientID, symbol_id: order.symbolID, status: status,
+                remaining_quantity: remaining, reason: 0, reserved: 0, ts_ns: clockNs)))
+        }
+        switch event {
+        case .acknowledged(let order):
+            orderRow(order, status: 1)
+        case .filled(let order, let quantity, let price, let fee, _):
+            deliverFill(order: order, quantity: quantity, price: price, feeUSD: fee, fillID: paper.takeFillID(), at: clockNs)
+        case .rejected(let order, let reason, let remaining):
+            risk.releasePending(strategy: order.strategyID, symbol: order.symbolID, quantity: order.side.sign * remaining)
+            orderRow(order, status: 2)
+            strategies[Int(order.strategyID) - 1].logger.warning("gateway rejected an order", metadata: [
+                "client_id": "\(order.clientID)", "order_id": "\(order.orderID)", "reason": "\(reason)",
+            ])
+            update(order, status: GH_ORDER_UPDATE_REJECTED, remaining: remaining)
+        case .cancelled(let order, let remaining):
+            risk.releasePending(strategy: order.strategyID, symbol: order.symbolID, quantity: order.side.sign * remaining)
+            strategies[Int(order.strategyID) - 1].cancels &+= 1
+            var row = Self.auditEvent(order: order, kind: .cancel, at: clockNs)
+            row.quantity = remaining
+            audit?.record(row)
+            update(order, status: GH_ORDER_UPDATE_CANCELLED, remaining: remaining)
+        case .becameUnknown(let order):
+            risk.adjustUnknownOrders(strategy: order.strategyID, symbol: order.symbolID, by: 1)
+            orderRow(order, status: 3)
+            strategies[Int(order.strategyID) - 1].logger.error("gateway did not acknowledge an order in time: its state is unknown, new risk in its symbol is refused until the gateway answers", metadata: [
+                "client_id": "\(order.clientID)", "order_id": "\(order.orderID)",
+            ])
+        case .reconciled(let order):
+            risk.adjustUnknownOrders(strategy: order.strategyID, symbol: order.symbolID, by: -1)
+            orderRow(order, status: 4)
+        }
     }
 
     // MARK: Recovery
@@ -173,7 +252,7 @@ final class StrategyHost {
     /// The recoverable state now (copies share their arrays until either side changes them).
     func captureState() -> HostState {
         HostState(strategies: strategyNames, symbols: symbols.allNames, nextDecisionID: nextDecisionID,
-                  risk: risk.state, paper: paper.state)
+                  risk: risk.state, paper: paper.state, gateway: gateway.map(\.state))
     }
 
     /// Rebuilds the host from a journaled state, before any event. The state must have been made
@@ -195,6 +274,16 @@ final class StrategyHost {
         firstOrderIDOfRun = nextDecisionID
         guard paper.restore(saved.paper, firstOrderIDOfRun: nextDecisionID) else {
             throw RecoveryError(description: "the journal's paper orders are for another number of symbols")
+        }
+        if let inFlight = saved.gateway, !inFlight.isEmpty {
+            guard let gateway else {
+                throw RecoveryError(description: "the journal's state has \(inFlight.count) orders in flight at an order gateway and the configuration has none (execution.live_adapter: gateway)")
+            }
+            // Their fate is unknown until the gateway answers the status requests sent now.
+            for entry in inFlight where !entry.unknown {
+                risk.adjustUnknownOrders(strategy: entry.order.strategyID, symbol: entry.order.symbolID, by: 1)
+            }
+            _ = gateway.restore(inFlight, nowWallNs: AuditSink.wallNs())
         }
     }
 
@@ -241,7 +330,14 @@ final class StrategyHost {
             traced = true
             if decision.verdict != .reject {
                 let approved = Order(decision: decision, intent: valid, mode: instance.mode == .live ? .live : .shadow)
-                if approved.mode == .shadow || liveOnPaper { paper.submit(approved) } else { execution.submit(approved) }
+                if approved.mode == .shadow || liveOnPaper {
+                    paper.submit(approved)
+                } else if let gateway {
+                    gateway.send(approved, clientOrderID: "\(instance.name)-\(decisionID)",
+                                 symbol: symbols.allNames[Int(approved.symbolID) - 1], eventTimeNs: clockNs, nowWallNs: AuditSink.wallNs())
+                } else {
+                    execution.submit(approved)
+                }
                 order = approved
             }
             if !risk.stateChanges.isEmpty { reportStateChanges() }
@@ -375,6 +471,12 @@ final class StrategyHost {
     /// never approved, or recorded by the `record` adapter, which keeps no open orders).
     func cancel(from instance: StrategyInstance, clientID: UInt64) -> Int32 {
         guard phase == .running else { return GH_ERR_NOT_PERMITTED }
+        // A gateway order: the request goes out now; the gateway's `cancelled` finishes it
+        // (pending released, on_order_update).
+        if let gateway, let entry = gateway.order(strategy: instance.id, clientID: clientID, fromOrderID: firstOrderIDOfRun) {
+            gateway.cancel(clientOrderID: entry.clientOrderID)
+            return GH_OK
+        }
         guard let order = paper.cancel(strategy: instance.id, clientID: clientID) else { return GH_ERR_NOT_FOUND }
         risk.releasePending(strategy: order.strategyID, symbol: order.symbolID, quantity: order.side.sign * order.quantity)
         instance.cancels &+= 1
@@ -385,34 +487,39 @@ final class StrategyHost {
     /// Books this event's fills and tells each strategy through `on_fill`, in fill order.
     private func applyFills() {
         for fill in fills {
-            let order = fill.order
-            risk.applyFill(strategy: order.strategyID, symbol: order.symbolID, side: order.side, quantity: order.quantity,
-                           price: fill.price, feeUSD: fill.feeUSD, at: fill.timestampNs)
-            let instance = strategies[Int(order.strategyID) - 1]
-            instance.fills &+= 1
-            if let audit {
-                var event = AuditEvent(kind: .fill, eventTimeNs: fill.timestampNs, wallTimeNs: AuditSink.wallNs())
-                event.strategyID = order.strategyID
-                event.symbolID = order.symbolID
-                event.decisionID = order.orderID
-                event.clientID = order.clientID
-                event.side = order.side.rawValue
-                event.shadow = order.mode == .shadow
-                event.quantity = order.quantity
-                event.fillID = fill.fillID
-                event.price = fill.price
-                event.feeUSD = fill.feeUSD
-                audit.record(event)
-            }
-            guard let state = instance.state, let onFill = instance.api.pointee.on_fill else { continue }
-            fillEvent.pointee = gh_fill(
-                abi_version: GH_ABI_VERSION, struct_size: UInt32(MemoryLayout<gh_fill>.size),
-                client_id: order.clientID, fill_id: fill.fillID, symbol_id: order.symbolID, side: order.side.rawValue,
-                quantity: order.quantity, price: fill.price, fee_usd: fill.feeUSD, ts_ns: fill.timestampNs)
-            onFill(state, UnsafePointer(fillEvent))
-            flushDecisions()
+            deliverFill(order: fill.order, quantity: fill.order.quantity, price: fill.price, feeUSD: fill.feeUSD,
+                        fillID: fill.fillID, at: fill.timestampNs)
         }
         fills.removeAll(keepingCapacity: true)
+    }
+
+    /// Books one fill, journals it and tells the strategy through `on_fill`.
+    private func deliverFill(order: Order, quantity: Double, price: Double, feeUSD: Double, fillID: UInt64, at ts: Int64) {
+        risk.applyFill(strategy: order.strategyID, symbol: order.symbolID, side: order.side, quantity: quantity,
+                       price: price, feeUSD: feeUSD, at: ts)
+        let instance = strategies[Int(order.strategyID) - 1]
+        instance.fills &+= 1
+        if let audit {
+            var event = AuditEvent(kind: .fill, eventTimeNs: ts, wallTimeNs: AuditSink.wallNs())
+            event.strategyID = order.strategyID
+            event.symbolID = order.symbolID
+            event.decisionID = order.orderID
+            event.clientID = order.clientID
+            event.side = order.side.rawValue
+            event.shadow = order.mode == .shadow
+            event.quantity = quantity
+            event.fillID = fillID
+            event.price = price
+            event.feeUSD = feeUSD
+            audit.record(event)
+        }
+        guard let state = instance.state, let onFill = instance.api.pointee.on_fill else { return }
+        fillEvent.pointee = gh_fill(
+            abi_version: GH_ABI_VERSION, struct_size: UInt32(MemoryLayout<gh_fill>.size),
+            client_id: order.clientID, fill_id: fillID, symbol_id: order.symbolID, side: order.side.rawValue,
+            quantity: quantity, price: price, fee_usd: feeUSD, ts_ns: ts)
+        onFill(state, UnsafePointer(fillEvent))
+        flushDecisions()
     }
 
     /// `get_position`: the strategy's filled position from the book (approved orders that have not
@@ -474,6 +581,15 @@ final class StrategyHost {
             let filled = book.position(strategy: order.strategyID, symbol: order.symbolID)
             let reducesOnly = filled != 0 && (filled > 0) != (order.side == .buy) && order.quantity <= abs(filled)
             return !reducesOnly
+        }
+        // Gateway orders that could add risk: cancel requests; each `cancelled` answer releases it.
+        if let gateway {
+            for entry in gateway.state where strategy == nil || entry.order.strategyID == strategy {
+                let order = entry.order
+                let filled = book.position(strategy: order.strategyID, symbol: order.symbolID)
+                let reducesOnly = filled != 0 && (filled > 0) != (order.side == .buy) && entry.remaining <= abs(filled)
+                if !reducesOnly { gateway.cancel(clientOrderID: entry.clientOrderID) }
+            }
         }
         for order in cancelled {
             risk.releasePending(strategy: order.strategyID, symbol: order.symbolID, quantity: order.side.sign * order.quantity)

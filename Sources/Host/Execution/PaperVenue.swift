@@ -69,6 +69,12 @@ struct PaperVenue: ExecutionAdapter {
         return true
     }
 
+    /// The next fill id, for a fill made elsewhere (the gateway): one sequence for every fill.
+    mutating func takeFillID() -> UInt64 {
+        defer { nextFillID += 1 }
+        return nextFillID
+    }
+
     /// Numbers the next fill after `fillID` (fill ids stay unique across runs of one journal).
     mutating func continueFillIDs(after fillID: UInt64) {
         nextFillID = max(nextFillID, fillID + 1)

@@ -22,6 +22,9 @@ struct HostState: Codable, Equatable {
     var risk: RiskState
     /// Orders resting at the paper venue, and the next fill id.
     var paper: PaperVenue.State
+    /// Live orders in flight at the order gateway (nil without one). A restarted host asks the
+    /// gateway for their state and never sends them again.
+    var gateway: [GatewayOrder]?
 
     /// Canonical JSON (sorted keys; infinities and NaN as the strings "inf", "-inf", "nan"), so
     /// equal states encode to equal text.

@@ -35,6 +35,20 @@ public final class EventLoop {
                 warningInterval: config.config.host.dropWarningIntervalSeconds, logger: logger))
         }
         self.feeds = feeds
+        let execution = config.config.execution
+        if execution.liveAdapter == .gateway, let endpoint = execution.gatewayEndpoint {
+            // Before the journal: a recovered state's gateway orders are handed to it.
+            do {
+                host.gateway = try GatewayAdapter(
+                    endpoint: endpoint, context: context, identity: config.config.host.id,
+                    ackTimeoutMs: execution.gatewayAckTimeoutMs, heartbeatIntervalMs: execution.gatewayHeartbeatIntervalMs,
+                    logger: logger)
+            } catch {
+                for feed in feeds { feed.socket.close() }
+                host.destroyAll()
+                throw .gateway(endpoint: endpoint, detail: "\(error)")
+            }
+        }
         if let journal = config.config.journal {
             // Last, so a refused journal leaves nothing else open (the strategies already created
             // are destroyed with the host).
@@ -103,6 +117,15 @@ public final class EventLoop {
         defer {
             host.destroyAll()
             for feed in feeds { feed.socket.close() }
+            if let gateway = host.gateway {
+                if !gateway.dropped.isEmpty || !gateway.orders.isEmpty {
+                    logger.warning("gateway at stop", metadata: [
+                        "orders_in_flight": "\(gateway.orders.count)", "messages_received": "\(gateway.messagesReceived)",
+                        "dropped": "\(gateway.dropped.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","))",
+                    ])
+                }
+                gateway.close()
+            }
             // The state the run ends in, marks of the last ticks included, for a clean restart.
             host.audit?.recordSnapshot(host.captureState(), atStop: true)
             // Everything recorded so far reaches the file before the run returns, then the run's end.
@@ -112,12 +135,17 @@ public final class EventLoop {
         }
         var poller = ZMQPoller()
         for feed in feeds { try poller.addReadable(feed.socket) }
+        if let gateway = host.gateway { try poller.addReadable(gateway.socket) }
+        let gatewayIndex = feeds.count
         logger.info("event loop running", metadata: ["feeds": "\(feeds.count)", "strategies": "\(host.strategies.count)"])
         while !stop.isRequested {
             if try poller.poll(timeoutMilliseconds: options.pollTimeoutMilliseconds) > 0 {
                 for (index, feed) in feeds.enumerated() where poller.isReadable(index) {
                     _ = try feed.drain(budget: options.drainBudget) { host.deliver($0) }
                 }
+                if host.gateway != nil { host.serviceGateway(readable: poller.isReadable(gatewayIndex)) }
+            } else if host.gateway != nil {
+                host.serviceGateway(readable: false)
             }
             if options.stopAtEndOfStream, feeds.allSatisfy({ $0.endOfStreamCount > 0 }) { break }
         }

@@ -81,6 +81,9 @@ public enum ReasonCode: UInt32, Sendable, CaseIterable, CustomStringConvertible,
     /// The audit journal cannot take more records (queue full or write failed): no new risk until
     /// it can, so nothing is approved that could not be recorded.
     case journalUnavailable = 36
+    /// The strategy has an order in this symbol whose fate the gateway has not told in time (no
+    /// acknowledgement within the timeout): no new risk there until the gateway answers.
+    case orderStateUnknown = 37
 
     /// The SCREAMING_SNAKE name, as printed in logs and passed to plugins.
     public var name: StaticString {
@@ -122,6 +125,7 @@ public enum ReasonCode: UInt32, Sendable, CaseIterable, CustomStringConvertible,
         case .reduceOnlyTrimmed: "REDUCE_ONLY_TRIMMED"
         case .reduceOnlyNothingToReduce: "REDUCE_ONLY_NOTHING_TO_REDUCE"
         case .journalUnavailable: "JOURNAL_UNAVAILABLE"
+        case .orderStateUnknown: "ORDER_STATE_UNKNOWN"
         }
     }
 
@@ -143,6 +147,7 @@ public enum ReasonCode: UInt32, Sendable, CaseIterable, CustomStringConvertible,
         case .none, .invalidIntent, .symbolNotSubscribed, .duplicateClientID, .killSwitchActive,
              .accountHalted, .accountReducing, .stopLossRequired, .reduceOnlyNothingToReduce, .journalUnavailable:
             []
+        case .orderStateUnknown: ["unknown_orders"]
         case .noMarketData: []
         case .staleMarketData: ["age_s", "stale_after_s"]
         case .stopLossWrongSide: ["price", "stop"]

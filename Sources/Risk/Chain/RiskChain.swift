@@ -31,6 +31,9 @@ public struct RiskChain: Sendable {
     public internal(set) var accountDailyLossDay: Int64 = .min
     /// Per strategy (index id − 1): UTC day on which its daily loss limit was hit.
     public internal(set) var strategyDailyLossDay: [Int64]
+    /// Per (strategy, symbol), as the book indexes positions: orders whose state the gateway has
+    /// not told in time. New risk there is refused while > 0 (`ORDER_STATE_UNKNOWN`).
+    public internal(set) var unknownOrders: [Int32]
 
     /// Symbol names by id − 1, as given.
     public let symbolNames: [String]
@@ -53,6 +56,7 @@ public struct RiskChain: Sendable {
         decayWindows = Array(repeating: DecayWindow(windowDays: limits.decayWindowDays), count: strategies.count)
         decayPaused = Array(repeating: false, count: strategies.count)
         strategyDailyLossDay = Array(repeating: .min, count: strategies.count)
+        unknownOrders = Array(repeating: 0, count: max(1, strategies.count * symbols.count))
         minOrderQuantity = symbols.map { limits.minOrderQuantity[$0] ?? 0 }
         var ids: [String: UInt32] = [:]
         for (index, name) in symbols.enumerated() { ids[name] = UInt32(index + 1) }
@@ -109,6 +113,13 @@ public struct RiskChain: Sendable {
 
     /// Refuses (or again allows) new risk because the audit journal cannot record.
     public mutating func setJournalUnavailable(_ unavailable: Bool) { controls.journalUnavailable = unavailable }
+
+    /// One more (`+1`) or one fewer (`-1`) order of `strategy` in `symbol` whose state the gateway
+    /// has not told in time; new risk there is refused while any is left.
+    public mutating func adjustUnknownOrders(strategy: UInt32, symbol: UInt32, by delta: Int32) {
+        let index = book.index(strategy, symbol)
+        unknownOrders[index] = max(0, unknownOrders[index] + delta)
+    }
 
     /// Sets the operator's trading state.
     public mutating func setOperatorState(_ state: TradingState) { controls.operatorState = state }

@@ -18,6 +18,8 @@ public struct RiskState: Sendable, Codable, Equatable {
     public var accountDailyLossDay: Int64
     /// Per strategy: UTC day on which its daily loss limit was hit.
     public var strategyDailyLossDay: [Int64]
+    /// Per (strategy, symbol): orders awaiting the gateway's overdue answer.
+    public var unknownOrders: [Int32]
 }
 
 /// Why a state cannot be restored into a chain: it was made for a different shape of account.
@@ -30,7 +32,7 @@ extension RiskChain {
     public var state: RiskState {
         RiskState(book: book, correlations: correlations, controls: controls, decayWindows: decayWindows,
                   decayPaused: decayPaused, accountDailyLossDay: accountDailyLossDay,
-                  strategyDailyLossDay: strategyDailyLossDay)
+                  strategyDailyLossDay: strategyDailyLossDay, unknownOrders: unknownOrders)
     }
 
     /// Replaces the chain's state with `state`, which must fit this chain: the same number of
@@ -73,5 +75,6 @@ extension RiskChain {
         decayPaused = state.decayPaused
         accountDailyLossDay = state.accountDailyLossDay
         strategyDailyLossDay = state.strategyDailyLossDay
+        unknownOrders = state.unknownOrders.count == unknownOrders.count ? state.unknownOrders : unknownOrders
     }
 }

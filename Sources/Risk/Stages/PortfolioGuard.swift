@@ -2,7 +2,9 @@
 /// at the same instant. It never changes a strategy's direction or symbol, only how much
 /// risk-increasing quantity may pass. Checks, in order, on the risk-increasing part:
 ///
-/// 1. account state: HALTED (latched or by an operator), REDUCING (by an operator);
+/// 1. the journal's availability; an order of the strategy in the symbol whose state the gateway
+///    has not told in time (`ORDER_STATE_UNKNOWN`); account state: HALTED (latched or by an
+///    operator), REDUCING (by an operator);
 /// 2. a fresh mark (`STALE_MARKET_DATA`);
 /// 3. a stop-loss on the protective side (`STOP_LOSS_REQUIRED`, `STOP_LOSS_WRONG_SIDE`);
 /// 4. account drawdown halt (latches HALTED), drawdown buffer, rolling 24 h drawdown, daily loss;
@@ -22,6 +24,11 @@ extension RiskChain {
         let intent = work.intent
         if controls.journalUnavailable {
             block(&work, .journalUnavailable, stage: .portfolioGuard)
+            return true
+        }
+        let unknown = unknownOrders[book.index(intent.strategyID, intent.symbolID)]
+        if unknown > 0 {
+            block(&work, .orderStateUnknown, stage: .portfolioGuard, details: (Double(unknown), 0, 0, 0))
             return true
         }
         switch controls.effectiveState {

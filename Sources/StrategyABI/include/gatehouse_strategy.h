@@ -162,6 +162,7 @@ typedef struct gh_market_event {
 #define GH_REASON_REDUCE_ONLY_TRIMMED 34u
 #define GH_REASON_REDUCE_ONLY_NOTHING_TO_REDUCE 35u
 #define GH_REASON_JOURNAL_UNAVAILABLE 36u
+#define GH_REASON_ORDER_STATE_UNKNOWN 37u /* an order in this symbol awaits the gateway's answer */
 
 /**
  * An order intent: what the strategy would like to trade. Build it with GH_INIT_INTENT.
@@ -219,11 +220,14 @@ typedef struct gh_fill {
 
 /** What happened to an order (on_order_update). */
 #define GH_ORDER_UPDATE_CANCELLED 1u /**< no longer working; nothing more of it will fill */
+#define GH_ORDER_UPDATE_REJECTED 2u  /**< the order gateway refused it; nothing of it will fill */
 
 /**
- * An approved order of the strategy changed without the strategy asking (on_order_update): the
- * host cancelled it because the account latched HALTED or the strategy was paused. (A cancel the
- * strategy asked for with cancel_intent is answered by the call's return code, not here.)
+ * An approved order of the strategy ended other than by filling (on_order_update): the host
+ * cancelled it because the account latched HALTED or the strategy was paused; the order gateway
+ * rejected it; or the gateway confirmed a cancel (a cancel_intent of a gateway order returns GH_OK
+ * when the request is sent, and this confirms it). A cancel of a paper order the strategy asked
+ * for with cancel_intent is answered by the call's return code alone.
  */
 typedef struct gh_order_update {
     uint32_t abi_version;        /**< GH_ABI_VERSION */

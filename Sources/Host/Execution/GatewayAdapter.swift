@@ -1,0 +1,239 @@
+import Gateway
+import Logging
+import Risk
+import ZeroMQ
+
+/// A live order sent to the gateway and not yet finished (wholly filled, rejected or cancelled).
+struct GatewayOrder: Codable, Equatable {
+    var order: Order
+    /// `<strategy>-<decision id>`: unique for ever within a journal, never sent twice.
+    var clientOrderID: String
+    /// Wall clock when it was sent (or restored), ns: the acknowledgement timeout runs from it.
+    var sentWallNs: Int64
+    var acked: Bool
+    /// No answer within the timeout: new risk on its (strategy, symbol) is refused until one comes.
+    var unknown: Bool
+    var filledQuantity: Double
+    /// Wall clock of the last status request for it, ns (0: none).
+    var statusRequestedWallNs: Int64
+
+    var remaining: Double { max(0, order.quantity - filledQuantity) }
+}
+
+/// The host's side of the order-gateway protocol (docs/gateway-protocol.md): a DEALER socket
+/// connected to the gateway's ROUTER, the live orders in flight, and their timeouts.
+///
+/// Confined to the event-loop thread. Sending an order and handling an answer allocate (the JSON
+/// frame, the order's entry): once per order and per answer, not per market event.
+final class GatewayAdapter {
+    /// What an answer (or a timeout) did to an order; the host applies it to the book, the
+    /// journal and the strategy.
+    enum Event {
+        case acknowledged(Order)
+        case filled(Order, quantity: Double, price: Double, feeUSD: Double, complete: Bool)
+        case rejected(Order, reason: String, remaining: Double)
+        case cancelled(Order, remaining: Double)
+        /// No acknowledgement within the timeout.
+        case becameUnknown(Order)
+        /// An answer for an order whose state was unknown.
+        case reconciled(Order)
+    }
+
+    let socket: ZMQSocket
+    let endpoint: String
+    private let ackTimeoutNs: Int64
+    private let heartbeatIntervalNs: Int64
+    private let logger: Logger
+    private(set) var orders: [String: GatewayOrder] = [:]
+    /// Frames dropped, by reason (`GatewayDecodeError.label`, `unknown_order`, `wrong_frame_count`,
+    /// `unexpected_type`, `overfill`).
+    private(set) var dropped: [String: UInt64] = [:]
+    private(set) var messagesReceived: UInt64 = 0
+    private var lastHeartbeatNs: Int64 = 0
+    private(set) var lastHeardWallNs: Int64 = 0
+
+    init(endpoint: String, context: ZMQContext, identity: String, ackTimeoutMs: Int, heartbeatIntervalMs: Int, logger: Logger) throws {
+        self.endpoint = endpoint
+        ackTimeoutNs = Int64(ackTimeoutMs) * 1_000_000
+        heartbeatIntervalNs = Int64(heartbeatIntervalMs) * 1_000_000
+        self.logger = logger
+        socket = try ZMQSocket(context: context, type: .dealer)
+        try socket.setLinger(milliseconds: 0)
+        try socket.setRoutingID(Array(identity.utf8))
+        try socket.connect(endpoint)
+    }
+
+    func close() { socket.close() }
+
+    /// Every order in flight, oldest first (for the state snapshot).
+    var state: [GatewayOrder] { orders.values.sorted { $0.order.orderID < $1.order.orderID } }
+
+    /// Sends a new order. A failed send leaves the order unacknowledged, so it turns unknown at
+    /// its timeout like any order whose answer does not come.
+    func send(_ order: Order, clientOrderID: String, symbol: String, eventTimeNs: Int64, nowWallNs: Int64) {
+        orders[clientOrderID] = GatewayOrder(
+            order: order, clientOrderID: clientOrderID, sentWallNs: nowWallNs, acked: false, unknown: false,
+            filledQuantity: 0, statusRequestedWallNs: 0)
+        transmit(.newOrder(GatewayMessage.NewOrder(
+            clientOrderID: clientOrderID, symbol: symbol, side: order.side == .buy ? "buy" : "sell", quantity: order.quantity,
+            orderType: order.orderType == .limit ? "limit" : "market", limitPrice: order.limitPrice, tsNs: eventTimeNs)))
+    }
+
+    /// Asks the gateway to cancel what is left of an order; the `cancelled` answer finishes it.
+    func cancel(clientOrderID: String) {
+        transmit(.cancel(clientOrderID: clientOrderID))
+    }
+
+    /// The order of `strategy` with the strategy's own `clientID`, sent in this run.
+    func order(strategy: UInt32, clientID: UInt64, fromOrderID first: UInt64) -> GatewayOrder? {
+        orders.values.first { $0.order.strategyID == strategy && $0.order.clientID == clientID && $0.order.orderID >= first }
+    }
+
+    /// Orders of an earlier run, put back from the journal's state. Their fate is not known (the
+    /// host may have crashed before an answer), so each is unknown until the gateway answers the
+    /// status request sent now. None is sent again.
+    func restore(_ saved: [GatewayOrder], nowWallNs: Int64) -> [Order] {
+        for var entry in saved {
+            entry.unknown = true
+            entry.statusRequestedWallNs = nowWallNs
+            orders[entry.clientOrderID] = entry
+            transmit(.statusRequest(clientOrderID: entry.clientOrderID))
+        }
+        return saved.map(\.order)
+    }
+
+    /// Reads every waiting answer without blocking, appending what they did to `events`.
+    func receive(into events: inout [Event], nowWallNs: Int64) throws {
+        while let frames = try socket.receiveMultipart(dontWait: true) {
+            messagesReceived &+= 1
+            lastHeardWallNs = nowWallNs
+            guard frames.count == 1 else {
+                drop("wrong_frame_count", "a message of \(frames.count) frames (expected 1)")
+                continue
+            }
+            let message: GatewayMessage
+            do {
+                message = try GatewayMessage.decode(frames[0])
+            } catch {
+                drop(error.label, error.description)
+                continue
+            }
+            handle(message, into: &events)
+        }
+    }
+
+    private func handle(_ message: GatewayMessage, into events: inout [Event]) {
+        switch message {
+        case .heartbeat:
+            return
+        case .newOrder, .cancel, .statusRequest:
+            drop("unexpected_type", "a host-side message came from the gateway")
+        case .ack(let id):
+            guard var entry = known(id) else { return }
+            let wasUnknown = entry.unknown
+            entry.acked = true
+            entry.unknown = false
+            orders[id] = entry
+            if wasUnknown { events.append(.reconciled(entry.order)) }
+            events.append(.acknowledged(entry.order))
+        case .reject(let id, let reason):
+            guard let entry = finish(id, into: &events) else { return }
+            events.append(.rejected(entry.order, reason: reason, remaining: entry.remaining))
+        case .cancelled(let id):
+            guard let entry = finish(id, into: &events) else { return }
+            events.append(.cancelled(entry.order, remaining: entry.remaining))
+        case .fill(let fill):
+            guard var entry = known(fill.clientOrderID) else { return }
+            var quantity = fill.quantity
+            if quantity > entry.remaining * (1 + 1e-9) {
+                drop("overfill", "fill \(fill.fillID) of \(fill.quantity) for \(fill.clientOrderID), which had \(entry.remaining) left: only that is applied")
+                quantity = entry.remaining
+            }
+            if entry.unknown { events.append(.reconciled(entry.order)) }
+            entry.acked = true
+            entry.unknown = false
+            entry.filledQuantity += quantity
+            let complete = entry.remaining <= entry.order.quantity * 1e-9
+            if complete { orders[fill.clientOrderID] = nil } else { orders[fill.clientOrderID] = entry }
+            if quantity > 0 {
+                events.append(.filled(entry.order, quantity: quantity, price: fill.price, feeUSD: fill.feeUSD, complete: complete))
+            }
+        case .orderStatus(let id, let state, _):
+            guard var entry = known(id) else { return }
+            switch state {
+            case .open, .filled:
+                // Working (a fill still on its way arrives as a fill message): known again.
+                if entry.unknown { events.append(.reconciled(entry.order)) }
+                entry.unknown = false
+                entry.acked = true
+                orders[id] = entry
+            case .cancelled:
+                guard let finished = finish(id, into: &events) else { return }
+                events.append(.cancelled(finished.order, remaining: finished.remaining))
+            case .rejected, .unknown:
+                // The gateway refused it, or never received it: nothing of it will fill, and it
+                // is not sent again (a client order id is used once).
+                guard let finished = finish(id, into: &events) else { return }
+                events.append(.rejected(finished.order, reason: state == .unknown ? "the gateway never received it" : "rejected",
+                                        remaining: finished.remaining))
+            }
+        }
+    }
+
+    /// Sends status requests for orders whose answer is overdue, marks them unknown, and sends
+    /// the heartbeat when it is due.
+    func tick(nowWallNs: Int64, into events: inout [Event]) {
+        for (id, entry) in orders {
+            if !entry.acked && !entry.unknown && nowWallNs - entry.sentWallNs >= ackTimeoutNs {
+                var changed = entry
+                changed.unknown = true
+                changed.statusRequestedWallNs = nowWallNs
+                orders[id] = changed
+                events.append(.becameUnknown(entry.order))
+                transmit(.statusRequest(clientOrderID: id))
+            } else if entry.unknown && nowWallNs - entry.statusRequestedWallNs >= ackTimeoutNs {
+                var changed = entry
+                changed.statusRequestedWallNs = nowWallNs
+                orders[id] = changed
+                transmit(.statusRequest(clientOrderID: id))
+            }
+        }
+        if nowWallNs - lastHeartbeatNs >= heartbeatIntervalNs {
+            lastHeartbeatNs = nowWallNs
+            transmit(.heartbeat(tsNs: nowWallNs))
+        }
+    }
+
+    private func known(_ id: String) -> GatewayOrder? {
+        guard let entry = orders[id] else {
+            drop("unknown_order", "an answer for client_order_id '\(id.prefix(64))', which is not in flight")
+            return nil
+        }
+        return entry
+    }
+
+    /// Removes a finished order; reports it reconciled first when its state was unknown.
+    private func finish(_ id: String, into events: inout [Event]) -> GatewayOrder? {
+        guard let entry = known(id) else { return nil }
+        orders[id] = nil
+        if entry.unknown { events.append(.reconciled(entry.order)) }
+        return entry
+    }
+
+    private func transmit(_ message: GatewayMessage) {
+        do {
+            _ = try socket.send(message.encoded(), dontWait: true)
+        } catch {
+            logger.error("gateway send failed", metadata: ["endpoint": "\(endpoint)", "error": "\(error)"])
+        }
+    }
+
+    private func drop(_ reason: String, _ detail: String) {
+        let count = dropped[reason, default: 0] + 1
+        dropped[reason] = count
+        // The first few of each kind in full, then every thousandth: a flood does not flood the log.
+        if count <= 10 || count % 1_000 == 0 {
+            logger.warning("gateway message dropped", metadata: ["reason": "\(reason)", "detail": "\(detail)", "count": "\(count)"])
+        }
+    }
+}
