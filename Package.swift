@@ -145,6 +145,6 @@ let package = Package(
             dependencies: ["Host", "Risk", "Journal", "StrategyABI", "ZeroMQ", "MarketData", "FeedReplay", "CSQLite", "TestKit"],
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["ZeroMQ", "MarketData", "Journal", "TestKit", "CSQLite"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ZeroMQ", "MarketData", "Journal", "TestKit", "CSQLite", "Gateway"]),
     ]
 )

@@ -26,6 +26,7 @@ final class ProcessDriver: Sendable {
     var standardOutput: String { child.standardOutput }
     var standardError: String { child.standardError }
     var processID: Int32 { child.pid }
+    var isRunning: Bool { child.isRunning }
 
     /// Waits until standard error contains `text`; false after `seconds`.
     func waitForStandardError(containing text: String, seconds: Double = 60) -> Bool {

@@ -161,6 +161,23 @@ struct PortfolioGuardTests {
         #expect(again.verdict == .approve)
     }
 
+    @Test func anOrderOfUnknownStateRefusesNewRiskInItsSymbolOnlyUntilReconciled() {
+        var chain = Fixture.chain()
+        Fixture.hold(&chain, strategy: 1, symbol: 1, quantity: 5, price: 1_000)
+        chain.adjustUnknownOrders(strategy: 1, symbol: 1, by: 1)
+        let more = chain.decide(Fixture.intent(client: 1, symbol: 1, quantity: 1), decisionID: 1, at: Fixture.day0)
+        #expect(more.verdict == .reject && more.reason == .orderStateUnknown)
+        #expect(chain.trace.first?.renderedDetail == "unknown_orders=1")
+        // Another symbol, and an exit of the same symbol, are not blocked.
+        let other = chain.decide(Fixture.intent(client: 2, symbol: 2, quantity: 1), decisionID: 2, at: Fixture.day0)
+        #expect(other.verdict == .approve)
+        let exit = chain.decide(Fixture.intent(client: 3, symbol: 1, side: .sell, quantity: 5), decisionID: 3, at: Fixture.day0)
+        #expect(exit.verdict == .approve)
+        chain.adjustUnknownOrders(strategy: 1, symbol: 1, by: -1)
+        let again = chain.decide(Fixture.intent(client: 4, symbol: 1, quantity: 1), decisionID: 4, at: Fixture.day0)
+        #expect(again.reason != .orderStateUnknown)
+    }
+
     @Test func anOperatorReducingStateRefusesNewRiskAndAllowsExits() {
         var chain = Fixture.chain()
         Fixture.hold(&chain, strategy: 1, symbol: 1, quantity: 5, price: 1_000)

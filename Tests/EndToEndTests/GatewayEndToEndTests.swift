@@ -1,0 +1,141 @@
+import Foundation
+import Gateway
+import Journal
+import Testing
+import ZeroMQ
+
+/// The host trading live through an order gateway: the reference gateway (`gatehouse-gateway`),
+/// and a test socket playing a gateway that answers with garbage.
+@Suite("Order gateway")
+struct GatewayEndToEndTests {
+    /// The default config fed from `feed`, live orders to the gateway at `gateway`, journaling.
+    static func config(feed: String, gateway: String, ackTimeoutMs: Int, journal: String, in folder: URL) throws -> String {
+        let base = try GatehouseCommandTests.config(feedEndpoint: feed, in: folder)
+        var text = try String(contentsOfFile: base, encoding: .utf8)
+        let paper = try #require(text.range(of: "  live_adapter: paper"), "the bundled config changed")
+        let line = text.lineRange(for: paper)
+        text.replaceSubrange(line, with: "  live_adapter: gateway\n  gateway: {endpoint: \"\(gateway)\", ack_timeout_ms: \(ackTimeoutMs), heartbeat_interval_ms: 100}\n")
+        text += "\njournal:\n  path: \(journal)\n"
+        let path = folder.appendingPathComponent("gateway.yaml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// `orders` rows of live orders, as (client order id, status).
+    static func liveOrderRows(_ reader: JournalReader) throws -> [(String, String)] {
+        try reader.records(.order).compactMap { entry in
+            guard case .order(let order) = entry.record, order.mode == "live" else { return nil }
+            return (order.clientOrderID, order.status)
+        }
+    }
+
+    @Test func liveOrdersGoThroughTheReferenceGatewayAndAnOverdueAnswerIsReconciled() throws {
+        let folder = try ProcessDriver.temporaryFolder()
+        let feed = "ipc://\(folder.path)/md.sock", gatewayEndpoint = "ipc://\(folder.path)/gw.sock"
+        let journal = folder.appendingPathComponent("journal.sqlite").path
+        let config = try Self.config(feed: feed, gateway: gatewayEndpoint, ackTimeoutMs: 200, journal: journal, in: folder)
+        let replayer = try ProcessDriver("gatehouse-replay", [
+            "--ticks", RecoveryTests.ticks, "--bind", feed, "--quiet", "--subscribers", "2", "--speed", "3000",
+        ])
+        try #require(replayer.waitForStandardError(containing: "waiting for"), "replayer did not start: \(replayer.standardError)")
+        // The first order gets no answer until the host asks for its state.
+        let gateway = try ProcessDriver("gatehouse-gateway", [
+            "--bind", gatewayEndpoint, "--feed", feed, "--symbols", "BTCUSD,ETHUSD,SOLUSD,XAUUSD", "--hold-acks", "1",
+        ])
+        try #require(gateway.waitForStandardError(containing: "listening on"), "gateway did not start: \(gateway.standardError)")
+        let (status, stdout, stderr) = try ProcessDriver.run("gatehouse", ["run", "--config", config, "--until-end-of-stream", "--json"])
+        try #require(status == 0, "host failed: \(stderr)")
+        #expect(try replayer.waitForExit() == 0)
+        kill(gateway.processID, SIGTERM)
+        #expect(try gateway.waitForExit(seconds: 30) == 0, "\(gateway.standardError)")
+        let counts = try #require(try JSONSerialization.jsonObject(with: Data(gateway.standardOutput.utf8)) as? [String: Int],
+                                  "no summary from the gateway: \(gateway.standardOutput)")
+
+        let reader = try JournalReader(path: journal)
+        defer { reader.close() }
+        let rows = try Self.liveOrderRows(reader)
+        let submitted = rows.filter { $0.1 == "submitted" }.map(\.0)
+        // Every live order reached the gateway, once, under its own client order id.
+        #expect(!submitted.isEmpty)
+        #expect(Set(submitted).count == submitted.count, "a client order id was sent twice")
+        #expect(counts["orders"] == submitted.count)
+        #expect(counts["malformed"] == 0)
+        // The held order turned unknown after 200 ms, was asked about, and was reconciled; every
+        // other order was acknowledged.
+        #expect(rows.filter { $0.1 == "unknown" }.count == 1)
+        #expect(rows.filter { $0.1 == "reconciled" }.count == 1)
+        #expect(rows.filter { $0.1 == "unknown" }.first?.0 == submitted.first)
+        #expect(rows.filter { $0.1 == "acknowledged" }.count == submitted.count - 1)
+        #expect(counts["acks"] == submitted.count - 1)
+        #expect((counts["status_requests"] ?? 0) >= 1)
+        // The gateway's fills reached the book, the strategy and the journal (a fill it made after
+        // the host stopped cannot have).
+        let liveFills = try reader.records(.fill).filter { entry in
+            if case .fill(let fill) = entry.record { return fill.mode == "live" }
+            return false
+        }.count
+        #expect(liveFills >= 1 && liveFills <= (counts["fills"] ?? 0))
+        let summary = try GatehouseCommandTests.decode(stdout)
+        let live = try #require(summary.strategies.first { $0.mode == "live" })
+        #expect(Int(live.fills) == liveFills)
+    }
+
+    @Test func malformedGatewayAnswersAreDroppedAndCountedAndLoseNothing() throws {
+        let folder = try ProcessDriver.temporaryFolder()
+        let feed = "ipc://\(folder.path)/md.sock", gatewayEndpoint = "ipc://\(folder.path)/gw.sock"
+        let journal = folder.appendingPathComponent("journal.sqlite").path
+        let config = try Self.config(feed: feed, gateway: gatewayEndpoint, ackTimeoutMs: 60_000, journal: journal, in: folder)
+        // This test is the gateway: a ROUTER that answers the host's first order with garbage,
+        // then with a real acknowledgement and fill.
+        let context = try ZMQContext()
+        let router = try ZMQSocket(context: context, type: .router)
+        try router.setLinger(milliseconds: 0)
+        try router.bind(gatewayEndpoint)
+        try router.setReceiveTimeout(milliseconds: 100)
+        defer { router.close() }
+        let replayer = try ProcessDriver("gatehouse-replay", ["--ticks", RecoveryTests.ticks, "--bind", feed, "--quiet", "--speed", "3000"])
+        try #require(replayer.waitForStandardError(containing: "waiting for"), "replayer did not start: \(replayer.standardError)")
+        let host = try ProcessDriver("gatehouse", ["run", "--config", config, "--until-end-of-stream", "--json"])
+
+        let garbage: [[UInt8]] = [
+            Array("not json".utf8),
+            Array("[1,2,3]".utf8),
+            Array(#"{"v":2,"type":"ack","client_order_id":"x"}"#.utf8),
+            Array(#"{"v":1,"type":"teleport"}"#.utf8),
+            Array(#"{"v":1,"type":"fill","client_order_id":"x","fill_id":"f","quantity":"lots","price":1,"fee_usd":0,"ts_ns":1}"#.utf8),
+            Array(#"{"v":1,"type":"ack","client_order_id":"nobody-1"}"#.utf8),
+        ]
+        var answered: String?
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, let message = try router.receiveMultipart() ?? (host.isRunning ? [] : nil) {
+            guard message.count == 2, case .newOrder(let order)? = try? GatewayMessage.decode(message[1]), answered == nil else { continue }
+            answered = order.clientOrderID
+            for frame in garbage { _ = try router.send(multipart: [message[0], frame]) }
+            _ = try router.send(multipart: [message[0], Array("two".utf8), Array("frames".utf8)])
+            _ = try router.send(multipart: [message[0], GatewayMessage.ack(clientOrderID: order.clientOrderID).encoded()])
+            _ = try router.send(multipart: [message[0], GatewayMessage.fill(.init(
+                clientOrderID: order.clientOrderID, fillID: "t-1", quantity: order.quantity, price: 100, feeUSD: 0.5, tsNs: order.tsNs)).encoded()])
+        }
+        let status = try host.waitForExit(seconds: 60)
+        #expect(status == 0, "host failed: \(host.standardError)")
+        _ = try replayer.waitForExit(seconds: 30)
+        let id = try #require(answered, "the host sent no order")
+
+        // Each bad frame was dropped, counted by reason, and logged; the host kept running.
+        let stderr = host.standardError
+        for reason in ["not_json_object=2", "unsupported_version=1", "unknown_type=1", "wrong_type=1", "unknown_order=1", "wrong_frame_count=1"] {
+            #expect(stderr.contains(reason), "no \(reason) in: \(stderr.split(separator: "\n").filter { $0.contains("gateway") })")
+        }
+        // The good answers after them were applied: acknowledged and filled, journaled.
+        let reader = try JournalReader(path: journal)
+        defer { reader.close() }
+        let rows = try Self.liveOrderRows(reader).filter { $0.0 == id }.map(\.1)
+        #expect(rows == ["submitted", "acknowledged"])
+        let fills = try reader.records(.fill).compactMap { entry -> FillRecord? in
+            if case .fill(let fill) = entry.record, fill.mode == "live" { return fill }
+            return nil
+        }
+        #expect(fills.count == 1)
+        #expect(fills.first?.price == 100 && fills.first?.feeUSD == 0.5)
+    }
+}
