@@ -139,3 +139,84 @@ struct GatewayEndToEndTests {
         #expect(fills.first?.price == 100 && fills.first?.feeUSD == 0.5)
     }
 }
+
+/// `kill -9` of a host with orders in flight at the gateway: the restarted host asks about them,
+/// never sends them again, and takes their fills.
+@Suite("Order gateway across a crash")
+struct GatewayRecoveryTests {
+    @Test func ordersInFlightAtACrashAreAskedAboutNotResentAndTheirFillsArrive() throws {
+        let folder = try ProcessDriver.temporaryFolder()
+        let feed = "ipc://\(folder.path)/md.sock"
+        let gatewayEndpoint = "ipc://\(folder.path)/gw.sock"
+        let journal = folder.appendingPathComponent("journal.sqlite").path
+        // Answers are overdue only after a minute: orders stay in flight, unknown to nobody.
+        let config = try GatewayEndToEndTests.config(feed: feed, gateway: gatewayEndpoint, ackTimeoutMs: 60_000, journal: journal, in: folder)
+        // The gateway holds every order without an answer until it is asked about it.
+        let gateway = try ProcessDriver("gatehouse-gateway", [
+            "--bind", gatewayEndpoint, "--feed", feed, "--symbols", "BTCUSD,ETHUSD,SOLUSD,XAUUSD", "--hold-acks", "1000000",
+        ])
+        try #require(gateway.waitForStandardError(containing: "listening on"), "gateway did not start: \(gateway.standardError)")
+        let replayer = try ProcessDriver("gatehouse-replay", ["--ticks", RecoveryTests.ticks, "--bind", feed, "--quiet", "--subscribers", "2", "--speed", "1500"])
+        try #require(replayer.waitForStandardError(containing: "waiting for"), "replayer did not start: \(replayer.standardError)")
+        let host = try ProcessDriver("gatehouse", ["run", "--config", config, "--until-end-of-stream"])
+        try #require(host.waitForStandardError(containing: "gatehouse ready"), "never ready: \(host.standardError)")
+
+        // Kill it once a state with live orders in flight is committed.
+        func inFlight() -> Int {
+            guard let reader = try? JournalReader(path: journal) else { return 0 }
+            defer { reader.close() }
+            guard let last = try? reader.lastSnapshot(),
+                  let state = try? JSONSerialization.jsonObject(with: Data(last.record.state.utf8)) as? [String: Any] else { return 0 }
+            return (state["gateway"] as? [Any])?.count ?? 0
+        }
+        let deadline = Date().addingTimeInterval(60)
+        while inFlight() < 2 && Date() < deadline && host.isRunning { usleep(5_000) }
+        #expect(kill(host.processID, SIGKILL) == 0)
+        _ = try host.waitForExit(seconds: 30)
+        kill(replayer.processID, SIGKILL)
+        _ = try replayer.waitForExit(seconds: 30)
+
+        let reader = try JournalReader(path: journal)
+        defer { reader.close() }
+        let last = try #require(try reader.lastSnapshot())
+        let state = try #require(try JSONSerialization.jsonObject(with: Data(last.record.state.utf8)) as? [String: Any])
+        let flying = try #require(state["gateway"] as? [[String: Any]])
+        let flyingIDs = Set(flying.compactMap { $0["clientOrderID"] as? String })
+        try #require(flyingIDs.count >= 2, "no orders in flight at the crash")
+        let clock = try #require((((state["risk"] as? [String: Any])?["book"] as? [String: Any])?["clockNs"] as? NSNumber)?.int64Value)
+        let sentBefore = try GatewayEndToEndTests.liveOrderRows(reader).filter { $0.1 == "submitted" }.map(\.0)
+
+        // Restart with the ticks it had not seen, published on the same endpoint: the gateway's
+        // subscription reconnects to it, so the held orders can fill.
+        let rest = try RecoveryTests.ticks(after: clock, in: folder)
+        let replayer2 = try ProcessDriver("gatehouse-replay", ["--ticks", rest, "--bind", feed, "--quiet", "--subscribers", "2", "--speed", "1500"])
+        try #require(replayer2.waitForStandardError(containing: "waiting for"), "replayer did not start: \(replayer2.standardError)")
+        let restarted = try ProcessDriver.run("gatehouse", ["run", "--config", config, "--until-end-of-stream"])
+        #expect(restarted.0 == 0, "restarted host failed: \(restarted.2)")
+        _ = try replayer2.waitForExit(seconds: 30)
+        kill(gateway.processID, SIGTERM)
+        _ = try gateway.waitForExit(seconds: 30)
+        let counts = try #require(try JSONSerialization.jsonObject(with: Data(gateway.standardOutput.utf8)) as? [String: Int],
+                                  "no summary from the gateway: \(gateway.standardOutput)")
+
+        // Nothing was sent twice: the gateway saw each client order id once (it rejects a repeat).
+        let rows = try GatewayEndToEndTests.liveOrderRows(reader)
+        let sent = rows.filter { $0.1 == "submitted" }.map(\.0)
+        #expect(Set(sent).count == sent.count)
+        #expect(counts["rejects"] == 0, "the gateway saw a client order id twice")
+        #expect(counts["orders"] == sent.count)
+        // The orders in flight at the crash were asked about and reconciled by the restarted host.
+        #expect((counts["status_requests"] ?? 0) >= flyingIDs.count)
+        let reconciled = Set(rows.filter { $0.1 == "reconciled" }.map(\.0))
+        #expect(flyingIDs.isSubset(of: reconciled), "in flight: \(flyingIDs), reconciled: \(reconciled)")
+        #expect(Set(sentBefore).isSuperset(of: flyingIDs))
+        // Released by the question, they filled on the later ticks, into the restarted host.
+        let filledOrders = Set(try reader.records(.fill).compactMap { entry -> UInt64? in
+            if case .fill(let fill) = entry.record, fill.mode == "live" { return fill.orderID }
+            return nil
+        })
+        let flyingOrderIDs = Set(flying.compactMap { (($0["order"] as? [String: Any])?["orderID"] as? NSNumber)?.uint64Value })
+        #expect(flyingOrderIDs.count == flyingIDs.count)
+        #expect(!flyingOrderIDs.intersection(filledOrders).isEmpty, "no order in flight at the crash filled after the restart")
+    }
+}
