@@ -322,8 +322,14 @@ struct AuditRecordTests {
         let path = folder.appendingPathComponent("latch.sqlite").path
         let writer = try JournalWriter(path: path, options: JournalOptions(hostID: "test"))
         let feeder = AuditFeeder(ring: AuditRing(capacity: 16), writer: writer, names: .init(strategies: ["a"], symbols: ["BTCUSD"]))
+        var dailyLoss = AuditEvent(kind: .stateChange, eventTimeNs: 9_000, wallTimeNs: 10_000)
+        dailyLoss.stateKind = 2
+        dailyLoss.reason = ReasonCode.accountDailyLoss.rawValue
+        dailyLoss.value = 3.5
+        dailyLoss.limit = 3
         #expect(feeder.ring.push(halt))
         #expect(feeder.ring.push(pause))
+        #expect(feeder.ring.push(dailyLoss))
         feeder.stop()
         let reader = try JournalReader(path: path)
         defer { reader.close() }
@@ -331,7 +337,8 @@ struct AuditRecordTests {
             guard case .stateChange(let c) = entry.record else { return nil }
             return "\(c.kind) \(c.subject) \(c.fromState)->\(c.toState) \(c.reason)"
         }
-        #expect(changes == ["trading_state account ACTIVE->HALTED ACCOUNT_DRAWDOWN_HALT", "strategy_pause a RUNNING->PAUSED DECAY_PAUSED"])
+        #expect(changes == ["trading_state account ACTIVE->HALTED ACCOUNT_DRAWDOWN_HALT", "strategy_pause a RUNNING->PAUSED DECAY_PAUSED",
+                            "daily_loss account ACTIVE->NO_NEW_RISK_TODAY ACCOUNT_DAILY_LOSS"])
         let breaches = try reader.records(.breach).compactMap { entry -> BreachRecord? in
             guard case .breach(let b) = entry.record else { return nil }
             return b
@@ -341,6 +348,8 @@ struct AuditRecordTests {
                          limitValue: 15, detail: "drawdown_pct=15.2 halt_pct=15.0 latched=HALTED"),
             BreachRecord(eventTimeNs: 7_000, wallTimeNs: 8_000, rule: "DECAY_PAUSED", subject: "a", value: -0.25,
                          limitValue: 0.5, detail: "sharpe=-0.25 min_sharpe=0.5 paused_until=operator_resume"),
+            BreachRecord(eventTimeNs: 9_000, wallTimeNs: 10_000, rule: "ACCOUNT_DAILY_LOSS", subject: "account", value: 3.5,
+                         limitValue: 3, detail: "loss_pct=3.5 limit_pct=3.0 until=next_utc_day"),
         ])
     }
 }

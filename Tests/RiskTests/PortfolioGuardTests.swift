@@ -251,6 +251,13 @@ struct PortfolioGuardTests {
         chain.updateMark(symbol: 2, price: 100, at: Fixture.at(seconds: 60))
         let today = chain.decide(Fixture.intent(symbol: 2, quantity: 1, price: 100), decisionID: 1, at: Fixture.at(seconds: 60))
         #expect(today.reason == .accountDailyLoss)
+        // Hitting the limit is a state change (journaled as a breach), once per day, not per refusal.
+        #expect(chain.stateChanges.map(\.kind) == [.accountDailyLossHit])
+        #expect(chain.stateChanges.first.map { $0.value >= 4 && $0.limit == 3 } == true)
+        chain.clearStateChanges()
+        let again = chain.decide(Fixture.intent(client: 3, symbol: 2, quantity: 1, price: 100), decisionID: 3, at: Fixture.at(seconds: 61))
+        #expect(again.reason == .accountDailyLoss)
+        #expect(chain.stateChanges.isEmpty)
         let nextDay = Fixture.at(seconds: 86_400 + 60)
         for symbol in UInt32(1)...4 { chain.updateMark(symbol: symbol, price: symbol == 1 ? 92 : 100, at: nextDay) }
         let tomorrow = chain.decide(Fixture.intent(client: 2, symbol: 2, quantity: 1, price: 100), decisionID: 2, at: nextDay)

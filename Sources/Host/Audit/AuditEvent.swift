@@ -31,7 +31,8 @@ struct AuditEvent: BitwiseCopyable {
     var fillID: UInt64 = 0
     var price = 0.0
     var feeUSD = 0.0
-    /// State change: what changed (0 account halted, 1 strategy paused), measured value and limit.
+    /// State change: what changed (0 account halted, 1 strategy paused, 2 account daily loss limit
+    /// hit, 3 strategy daily loss limit hit), measured value and limit.
     /// Snapshot marker: 0 after an event, 1 at the stop of the run.
     /// Order: 0 submitted, 1 acknowledged by the gateway, 2 rejected, 3 unknown (answer overdue),
     /// 4 reconciled (an answer for an unknown order).

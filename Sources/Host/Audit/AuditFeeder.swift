@@ -175,18 +175,19 @@ final class AuditFeeder: Sendable {
         case .stateChange:
             // A latch the chain set on its own is a limit found breached: the state it moved to,
             // and the breach with what was measured against what limit.
-            let halted = event.stateKind == 0
             let rule = ReasonCode(rawValue: event.reason)?.description ?? "?"
-            let subject = halted ? "account" : strategy
-            let detail = halted
-                ? "drawdown_pct=\(event.value) halt_pct=\(event.limit) latched=HALTED"
-                : "sharpe=\(event.value) min_sharpe=\(event.limit) paused_until=operator_resume"
+            let onAccount = event.stateKind == 0 || event.stateKind == 2
+            let subject = onAccount ? "account" : strategy
+            let (kind, from, to, detail): (String, String, String, String)
+            switch event.stateKind {
+            case 0: (kind, from, to, detail) = ("trading_state", "ACTIVE", "HALTED", "drawdown_pct=\(event.value) halt_pct=\(event.limit) latched=HALTED")
+            case 1: (kind, from, to, detail) = ("strategy_pause", "RUNNING", "PAUSED", "sharpe=\(event.value) min_sharpe=\(event.limit) paused_until=operator_resume")
+            default: (kind, from, to, detail) = ("daily_loss", "ACTIVE", "NO_NEW_RISK_TODAY", "loss_pct=\(event.value) limit_pct=\(event.limit) until=next_utc_day")
+            }
             return [
                 .stateChange(StateChangeRecord(
-                    eventTimeNs: event.eventTimeNs, wallTimeNs: event.wallTimeNs,
-                    kind: halted ? "trading_state" : "strategy_pause", subject: subject,
-                    fromState: halted ? "ACTIVE" : "RUNNING", toState: halted ? "HALTED" : "PAUSED",
-                    reason: rule, value: event.value, limitValue: event.limit)),
+                    eventTimeNs: event.eventTimeNs, wallTimeNs: event.wallTimeNs, kind: kind, subject: subject,
+                    fromState: from, toState: to, reason: rule, value: event.value, limitValue: event.limit)),
                 .breach(BreachRecord(
                     eventTimeNs: event.eventTimeNs, wallTimeNs: event.wallTimeNs, rule: rule, subject: subject,
                     value: event.value, limitValue: event.limit, detail: detail)),

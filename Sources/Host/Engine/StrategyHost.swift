@@ -549,9 +549,11 @@ final class StrategyHost {
                 event.reason = change.reason.rawValue
                 event.value = change.value
                 event.limit = change.limit
-                if case .strategyPaused(let id) = change.kind {
-                    event.stateKind = 1
-                    event.strategyID = id
+                switch change.kind {
+                case .accountHalted: event.stateKind = 0
+                case .strategyPaused(let id): event.stateKind = 1; event.strategyID = id
+                case .accountDailyLossHit: event.stateKind = 2
+                case .strategyDailyLossHit(let id): event.stateKind = 3; event.strategyID = id
                 }
                 audit.record(event)
             }
@@ -566,6 +568,16 @@ final class StrategyHost {
                     "strategy": "\(strategies[Int(id) - 1].name)", "sharpe": "\(change.value)", "min_sharpe": "\(change.limit)",
                 ])
                 cancelRiskIncreasingOrders(of: id, because: "strategy paused", code: change.reason)
+            case .accountDailyLossHit:
+                logger.error("account daily loss limit hit: no new risk until the next UTC day", metadata: [
+                    "loss_pct": "\(change.value)", "limit_pct": "\(change.limit)",
+                ])
+                cancelRiskIncreasingOrders(of: nil, because: "account daily loss limit", code: change.reason)
+            case .strategyDailyLossHit(let id):
+                logger.error("strategy daily loss limit hit: no new risk for it until the next UTC day", metadata: [
+                    "strategy": "\(strategies[Int(id) - 1].name)", "loss_pct": "\(change.value)", "limit_pct": "\(change.limit)",
+                ])
+                cancelRiskIncreasingOrders(of: id, because: "strategy daily loss limit", code: change.reason)
             }
         }
         risk.clearStateChanges()

@@ -34,6 +34,10 @@ public struct StateChange: Sendable, Equatable {
         case accountHalted
         /// A strategy was paused by the decay detector.
         case strategyPaused(strategyID: UInt32)
+        /// The account's daily loss limit was hit: no new risk for the rest of the UTC day.
+        case accountDailyLossHit
+        /// A strategy's daily loss limit was hit: no new risk for it for the rest of the UTC day.
+        case strategyDailyLossHit(strategyID: UInt32)
     }
     public var kind: Kind
     public var reason: ReasonCode

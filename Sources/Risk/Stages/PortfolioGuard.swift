@@ -73,6 +73,10 @@ extension RiskChain {
         // Once hit, the daily loss limit holds for the rest of the UTC day even if equity recovers.
         let dailyLoss = book.dailyLossPct
         if accountDailyLossDay == book.dayIndex || dailyLoss >= limits.accountDailyLossPct {
+            if accountDailyLossDay != book.dayIndex {
+                stateChanges.append(StateChange(kind: .accountDailyLossHit, reason: .accountDailyLoss, atNs: ns,
+                                                value: dailyLoss, limit: limits.accountDailyLossPct))
+            }
             accountDailyLossDay = book.dayIndex
             block(&work, .accountDailyLoss, stage: .portfolioGuard, details: (dailyLoss, limits.accountDailyLossPct, 0, 0))
             return true
@@ -94,6 +98,10 @@ extension RiskChain {
         // Seed 001: the daily limit is a share of the strategy's allocated capital.
         let dailyLoss = max(0, (entry.dayStartEquityUSD - equity) / entry.allocatedCapitalUSD * 100)
         if strategyDailyLossDay[Int(id) - 1] == book.dayIndex || dailyLoss >= limits.strategyDailyLossPct {
+            if strategyDailyLossDay[Int(id) - 1] != book.dayIndex {
+                stateChanges.append(StateChange(kind: .strategyDailyLossHit(strategyID: id), reason: .strategyDailyLoss,
+                                                atNs: book.clockNs, value: dailyLoss, limit: limits.strategyDailyLossPct))
+            }
             strategyDailyLossDay[Int(id) - 1] = book.dayIndex
             block(&work, .strategyDailyLoss, stage: .portfolioGuard, details: (dailyLoss, limits.strategyDailyLossPct, 0, 0))
             return true
