@@ -60,11 +60,12 @@ struct GatewayEndToEndTests {
         #expect(Set(submitted).count == submitted.count, "a client order id was sent twice")
         #expect(counts["orders"] == submitted.count)
         #expect(counts["malformed"] == 0)
-        // The held order turned unknown after 200 ms, was asked about, and was reconciled; every
-        // other order was acknowledged.
-        #expect(rows.filter { $0.1 == "unknown" }.count == 1)
-        #expect(rows.filter { $0.1 == "reconciled" }.count == 1)
-        #expect(rows.filter { $0.1 == "unknown" }.first?.0 == submitted.first)
+        // The held order turned unknown after 200 ms, was asked about, and was reconciled (on a
+        // slow machine an acknowledgement may also come late: each unknown is then reconciled by
+        // it); every other order was acknowledged.
+        let unknown = rows.filter { $0.1 == "unknown" }.map(\.0)
+        #expect(unknown.first == submitted.first)
+        #expect(Set(rows.filter { $0.1 == "reconciled" }.map(\.0)) == Set(unknown))
         #expect(rows.filter { $0.1 == "acknowledged" }.count == submitted.count - 1)
         #expect(counts["acks"] == submitted.count - 1)
         #expect((counts["status_requests"] ?? 0) >= 1)
