@@ -38,10 +38,7 @@ final class ProcessDriver: Sendable {
     func waitForExit(seconds: Double = 120) throws -> Int32 {
         let (termination, killed) = child.waitOrKill(seconds: seconds)
         if killed { Issue.record("process did not exit within \(seconds) s; stderr:\n\(standardError)") }
-        switch termination {
-        case .exited(let status): return status
-        case .signalled(let signal): return 128 + signal
-        }
+        return termination.status
     }
 
     /// Runs to completion; returns (status, stdout, stderr).

@@ -43,11 +43,7 @@ enum TestSupport {
     static func run(_ executable: String, _ arguments: [String]) throws -> (Int32, String) {
         let result = try ChildProcess.run(executable, arguments)
         try #require(!result.killed, "\(executable) did not finish within two minutes")
-        let status: Int32 = switch result.termination {
-        case .exited(let status): status
-        case .signalled(let signal): 128 + signal
-        }
-        return (status, result.standardOutput + result.standardError)
+        return (result.termination.status, result.standardOutput + result.standardError)
     }
 
     /// A config with one feed and the given strategies (YAML fragments), written to `folder`.

@@ -215,11 +215,7 @@ struct OpenErrorTests {
     private func run(_ executable: String, _ arguments: [String]) throws -> (Int32, String) {
         let result = try ChildProcess.run(executable, arguments, seconds: 60)
         try #require(!result.killed, "\(executable) did not finish")
-        let status: Int32 = switch result.termination {
-        case .exited(let status): status
-        case .signalled(let signal): 128 + signal
-        }
-        return (status, result.standardOutput + result.standardError)
+        return (result.termination.status, result.standardOutput + result.standardError)
     }
 
     /// A raw connection holding a read transaction on `path` (as an auditor's shell might).

@@ -29,6 +29,14 @@ public final class ChildProcess: Sendable {
             case .signalled(let signal): "signal \(signal)"
             }
         }
+
+        /// As a shell reports it: the exit status, or 128 + the signal that ended the child.
+        public var status: Int32 {
+            switch self {
+            case .exited(let status): status
+            case .signalled(let signal): 128 + signal
+            }
+        }
     }
 
     /// An error starting a child.

@@ -61,11 +61,16 @@ final class AuditSink {
     func record(_ event: AuditEvent) {
         pushedSinceSnapshot = true
         // Once the journal has failed nothing more reaches it: the log is the record of last resort.
-        if feeder.hasFailed { return logInstead(event) }
-        while !ring.push(event) {
-            if feeder.hasFailed { return logInstead(event) }
+        if !push(event) { logInstead(event) }
+    }
+
+    /// Pushes `event`, waiting while the ring is full; false (not pushed) once the journal failed.
+    private func push(_ event: AuditEvent) -> Bool {
+        while !feeder.hasFailed {
+            if ring.push(event) { return true }
             usleep(50)
         }
+        return false
     }
 
     /// Ends the current event: `state` (the host right after it) is journaled in one transaction
@@ -79,10 +84,7 @@ final class AuditSink {
         feeder.enqueue(state)
         var marker = AuditEvent(kind: .snapshot, eventTimeNs: state.risk.book.clockNs, wallTimeNs: Self.wallNs())
         marker.stateKind = atStop ? 1 : 0
-        while !ring.push(marker) {
-            if feeder.hasFailed { return }
-            usleep(50)
-        }
+        _ = push(marker)
     }
 
     private func logInstead(_ event: AuditEvent) {

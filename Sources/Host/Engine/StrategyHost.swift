@@ -272,7 +272,7 @@ final class StrategyHost {
         }
         nextDecisionID = max(nextDecisionID, saved.nextDecisionID)
         firstOrderIDOfRun = nextDecisionID
-        guard paper.restore(saved.paper, firstOrderIDOfRun: nextDecisionID) else {
+        guard paper.restore(saved.paper) else {
             throw RecoveryError(description: "the journal's paper orders are for another number of symbols")
         }
         if let inFlight = saved.gateway, !inFlight.isEmpty {
@@ -283,7 +283,7 @@ final class StrategyHost {
             for entry in inFlight where !entry.unknown {
                 risk.adjustUnknownOrders(strategy: entry.order.strategyID, symbol: entry.order.symbolID, by: 1)
             }
-            _ = gateway.restore(inFlight, nowWallNs: AuditSink.wallNs())
+            gateway.restore(inFlight, nowWallNs: AuditSink.wallNs())
         }
     }
 
@@ -437,8 +437,8 @@ final class StrategyHost {
             reason: UnsafeRawPointer(decision.reason.name.utf8Start).assumingMemoryBound(to: CChar.self))
     }
 
-    /// Calls `on_decision` for each queued decision, in order, including any queued meanwhile.
-    /// Delivers the decisions, then the order updates, waiting for their strategies.
+    /// Delivers the queued decisions (`on_decision`), then the queued order updates
+    /// (`on_order_update`), in order, including any queued meanwhile.
     private func flushDecisions() {
         flushDecisionsOnly()
         var index = 0
@@ -454,6 +454,7 @@ final class StrategyHost {
         pendingOrderUpdates.removeAll(keepingCapacity: true)
     }
 
+    /// Calls `on_decision` for each queued decision, in order, including any queued meanwhile.
     private func flushDecisionsOnly() {
         var index = 0
         while index < pendingDecisions.count {
@@ -477,7 +478,9 @@ final class StrategyHost {
             gateway.cancel(clientOrderID: entry.clientOrderID)
             return GH_OK
         }
-        guard let order = paper.cancel(strategy: instance.id, clientID: clientID) else { return GH_ERR_NOT_FOUND }
+        guard let order = paper.cancel(strategy: instance.id, clientID: clientID, fromOrderID: firstOrderIDOfRun) else {
+            return GH_ERR_NOT_FOUND
+        }
         risk.releasePending(strategy: order.strategyID, symbol: order.symbolID, quantity: order.side.sign * order.quantity)
         instance.cancels &+= 1
         audit?.record(Self.auditEvent(order: order, kind: .cancel, at: clockNs))
@@ -588,19 +591,21 @@ final class StrategyHost {
     /// or a paused strategy must not keep taking on risk through orders approved before.
     private func cancelRiskIncreasingOrders(of strategy: UInt32?, because reason: String, code: ReasonCode) {
         let book = risk.book
-        let cancelled = paper.cancelAll { order in
-            if let strategy, order.strategyID != strategy { return false }
+        /// Whether `quantity` left of `order` could add risk: anything but a part that only
+        /// shrinks its strategy's filled position.
+        func addsRisk(_ order: Order, quantity: Double) -> Bool {
             let filled = book.position(strategy: order.strategyID, symbol: order.symbolID)
-            let reducesOnly = filled != 0 && (filled > 0) != (order.side == .buy) && order.quantity <= abs(filled)
+            let reducesOnly = filled != 0 && (filled > 0) != (order.side == .buy) && quantity <= abs(filled)
             return !reducesOnly
+        }
+        let cancelled = paper.cancelAll { order in
+            (strategy == nil || order.strategyID == strategy) && addsRisk(order, quantity: order.quantity)
         }
         // Gateway orders that could add risk: cancel requests; each `cancelled` answer releases it.
         if let gateway {
-            for entry in gateway.state where strategy == nil || entry.order.strategyID == strategy {
-                let order = entry.order
-                let filled = book.position(strategy: order.strategyID, symbol: order.symbolID)
-                let reducesOnly = filled != 0 && (filled > 0) != (order.side == .buy) && entry.remaining <= abs(filled)
-                if !reducesOnly { gateway.cancel(clientOrderID: entry.clientOrderID) }
+            for entry in gateway.state where (strategy == nil || entry.order.strategyID == strategy)
+                && addsRisk(entry.order, quantity: entry.remaining) {
+                gateway.cancel(clientOrderID: entry.clientOrderID)
             }
         }
         for order in cancelled {

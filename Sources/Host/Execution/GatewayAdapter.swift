@@ -92,14 +92,13 @@ final class GatewayAdapter {
     /// Orders of an earlier run, put back from the journal's state. Their fate is not known (the
     /// host may have crashed before an answer), so each is unknown until the gateway answers the
     /// status request sent now. None is sent again.
-    func restore(_ saved: [GatewayOrder], nowWallNs: Int64) -> [Order] {
+    func restore(_ saved: [GatewayOrder], nowWallNs: Int64) {
         for var entry in saved {
             entry.unknown = true
             entry.statusRequestedWallNs = nowWallNs
             orders[entry.clientOrderID] = entry
             transmit(.statusRequest(clientOrderID: entry.clientOrderID))
         }
-        return saved.map(\.order)
     }
 
     /// Reads every waiting answer without blocking, appending what they did to `events`.

@@ -37,8 +37,6 @@ struct PaperVenue: ExecutionAdapter {
     /// Open orders by symbol id (index 0 unused).
     private(set) var openOrders: [[Order]]
     private var nextFillID: UInt64 = 1
-    /// Orders with a lower id were restored from an earlier run (see `restore`).
-    private var firstOrderIDOfRun: UInt64 = 0
     /// Orders accepted and fills made, for the run summary.
     private(set) var ordersAccepted = 0
     private(set) var fillsMade = 0
@@ -57,15 +55,11 @@ struct PaperVenue: ExecutionAdapter {
 
     var state: State { State(openOrders: openOrders, nextFillID: nextFillID) }
 
-    /// Puts back the resting orders of an earlier run (same symbol count). `firstOrderIDOfRun` is
-    /// the first order id this run will give: a restarted strategy numbers its intents afresh, so
-    /// its cancels only reach orders of this run, never one of the earlier run that happens to
-    /// carry the same client id.
-    mutating func restore(_ saved: State, firstOrderIDOfRun: UInt64) -> Bool {
+    /// Puts back the resting orders of an earlier run (same symbol count).
+    mutating func restore(_ saved: State) -> Bool {
         guard saved.openOrders.count == openOrders.count else { return false }
         openOrders = saved.openOrders
         nextFillID = max(nextFillID, saved.nextFillID)
-        self.firstOrderIDOfRun = firstOrderIDOfRun
         return true
     }
 
@@ -86,11 +80,13 @@ struct PaperVenue: ExecutionAdapter {
         ordersAccepted += 1
     }
 
-    /// Cancels the open order of `strategy` with `clientID`; returns it if there was one.
-    mutating func cancel(strategy: UInt32, clientID: UInt64) -> Order? {
+    /// Cancels the open order of `strategy` with `clientID` and an order id of at least `first`;
+    /// returns it if there was one. (A restarted strategy numbers its intents afresh, so its
+    /// cancels must not reach an order restored from an earlier run under the same client id.)
+    mutating func cancel(strategy: UInt32, clientID: UInt64, fromOrderID first: UInt64 = 0) -> Order? {
         for symbol in openOrders.indices {
             if let index = openOrders[symbol].firstIndex(where: {
-                $0.strategyID == strategy && $0.clientID == clientID && $0.orderID >= firstOrderIDOfRun
+                $0.strategyID == strategy && $0.clientID == clientID && $0.orderID >= first
             }) {
                 return openOrders[symbol].remove(at: index)
             }

@@ -108,8 +108,9 @@ enum JournalFile {
     }
 
     /// Runs `body`, again while it fails with SQLITE_BUSY, for up to about a second (200 tries,
-    /// 5 ms apart). For the steps at open that need a lock another connection may hold for a
-    /// moment; busy_timeout stays 0 so that nothing else waits silently.
+    /// 5 ms apart). For the steps that need a lock another connection (an auditor's shell, a
+    /// reader) may hold for a moment: the WAL switch and migrations at open, and each commit's
+    /// BEGIN. busy_timeout stays 0 so that nothing else waits silently.
     static func retryingBusy<T>(_ body: () throws(JournalError) -> T) throws(JournalError) -> T {
         var attempt = 0
         while true {

@@ -103,17 +103,7 @@ final class WriterConnection: @unchecked Sendable {
     /// could hold a write transaction for a moment: retry SQLITE_BUSY for up to about a second
     /// (busy_timeout is 0 so that nothing else ever waits silently).
     private func begin(_ statement: Statement) throws(JournalError) {
-        var attempt = 0
-        while true {
-            do throws(JournalError) {
-                try statement.run()
-                return
-            } catch {
-                guard case .sqlite(_, let code, _, _) = error, code & 0xFF == SQLITE_BUSY, attempt < 200 else { throw error }
-                attempt += 1
-                usleep(5_000)
-            }
-        }
+        try JournalFile.retryingBusy { () throws(JournalError) in try statement.run() }
     }
 
     private func insert(_ entry: JournalEntry, _ s: Statements) throws(JournalError) {

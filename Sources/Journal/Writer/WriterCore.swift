@@ -46,6 +46,16 @@ final class WriterCore: Sendable {
             sleep = .awake
             return true
         }
+
+        /// After an append: wake an idle writer at once, a polling one only once enough waits
+        /// (`threshold` uncommitted records). True when the caller must signal it.
+        mutating func wakeAfterAppend(threshold: Int64) -> Bool {
+            switch sleep {
+            case .awake: false
+            case .polling: nextSeq - 1 - committedSeq >= threshold && wakeWriter()
+            case .idle: wakeWriter()
+            }
+        }
     }
 
     enum Sleep {
@@ -112,13 +122,7 @@ final class WriterCore: Sendable {
             s.nextSeq += 1
             s.incoming.append(JournalEntry(seq: seq, record: record))
             s.incomingMayEnd.append(true)
-            let signal: Bool
-            switch s.sleep {
-            case .awake: signal = false
-            case .polling: signal = s.nextSeq - 1 - s.committedSeq >= wakeThreshold && s.wakeWriter()
-            case .idle: signal = s.wakeWriter()
-            }
-            return (.accepted(seq: seq), signal)
+            return (.accepted(seq: seq), s.wakeAfterAppend(threshold: wakeThreshold))
         }
         if signal { wake.signal() }
         if case .full = result { refused.add(1, ordering: .relaxed) }
@@ -141,13 +145,7 @@ final class WriterCore: Sendable {
                 s.incomingMayEnd.append(index == records.count - 1)
                 s.nextSeq += 1
             }
-            let signal: Bool
-            switch s.sleep {
-            case .awake: signal = false
-            case .polling: signal = s.nextSeq - 1 - s.committedSeq >= wakeThreshold && s.wakeWriter()
-            case .idle: signal = s.wakeWriter()
-            }
-            return (.accepted(seq: s.nextSeq - 1), signal)
+            return (.accepted(seq: s.nextSeq - 1), s.wakeAfterAppend(threshold: wakeThreshold))
         }
         if signal { wake.signal() }
         if case .full = result { refused.add(1, ordering: .relaxed) }
