@@ -141,6 +141,27 @@ struct ConfigLoaderTests {
         #expect(error.keyPath == keyPath)
     }
 
+    @Test func aGatewaySectionIsRead() throws {
+        let fragment = "execution:\n  live_adapter: gateway\n  gateway: {endpoint: \"ipc:///tmp/gw.sock\", ack_timeout_ms: 250, heartbeat_interval_ms: 50}\n"
+        let execution = try ConfigLoader.parse(Self.valid + "\n" + fragment, file: "test.yaml").config.execution
+        #expect(execution.liveAdapter == .gateway)
+        #expect(execution.gatewayEndpoint == "ipc:///tmp/gw.sock")
+        #expect(execution.gatewayAckTimeoutMs == 250 && execution.gatewayHeartbeatIntervalMs == 50)
+    }
+
+    @Test(arguments: [
+        ("execution:\n  live_adapter: gateway\n", "execution.gateway.endpoint", "is required"),
+        ("execution:\n  live_adapter: gateway\n  gateway: {endpoint: \"localhost:5560\"}\n", "execution.gateway.endpoint", "not a ZeroMQ endpoint"),
+        ("execution:\n  gateway: {ack_timeout_ms: 0}\n", "execution.gateway.ack_timeout_ms", "between 1 and 600000"),
+        ("execution:\n  gateway: {heartbeat_interval_ms: 5}\n", "execution.gateway.heartbeat_interval_ms", "between 10 and 600000"),
+        ("execution:\n  gateway: {ack_timeout: 5}\n", "execution.gateway.ack_timeout", "unknown key"),
+    ])
+    func invalidGatewaySettingsAreRefusedNamingTheKey(fragment: String, keyPath: String, message: String) throws {
+        let error = try #require(parseError(Self.valid + "\n" + fragment))
+        #expect(error.keyPath == keyPath)
+        #expect(error.message.contains(message), "\(error.message)")
+    }
+
     @Test func aMissingRequiredKeyNamesIt() throws {
         let text = Self.valid.replacingOccurrences(of: "    allocated_capital_usd: 1000\n", with: "")
         let error = try #require(parseError(text))
