@@ -35,6 +35,11 @@ struct GatehouseCommandTests {
         // Plugins resolve against the folder of the binary; say so explicitly for a config elsewhere.
         text = text.replacingOccurrences(of: "plugin_dirs: []", with: "plugin_dirs: [\"\(ProcessDriver.buildFolder.path)\"]")
         if let pluginOverride { text = text.replacingOccurrences(of: "plugin: libBreakout.so", with: "plugin: \(pluginOverride)") }
+        // The event stream and the control channel of this host alone: tests run hosts side by side.
+        text = text.replacingOccurrences(of: "endpoint: tcp://127.0.0.1:7100", with: "endpoint: ipc://\(folder.path)/events.sock")
+        text = text.replacingOccurrences(of: "endpoint: ipc:///tmp/gatehouse-control.sock", with: "endpoint: ipc://\(folder.path)/control.sock")
+        // A dead man's switch runs on wall time: off, so states compare across runs.
+        text = text.replacingOccurrences(of: "deadman:\n", with: "deadman:\n  enabled: false\n")
         let path = folder.appendingPathComponent("gatehouse.yaml").path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path

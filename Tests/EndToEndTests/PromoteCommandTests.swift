@@ -21,7 +21,7 @@ struct PromoteCommandTests {
         try #require(status == 0, "replay failed: \(stderr)")
         var text = try String(contentsOf: ProcessDriver.repositoryRoot.appendingPathComponent("config/gatehouse.yaml"), encoding: .utf8)
         // Replace the config's own promotion section with the test's criteria.
-        if let start = text.range(of: "\npromotion:"), let end = text.range(of: "\nendpoints:", range: start.upperBound..<text.endIndex) {
+        if let start = text.range(of: "\npromotion:"), let end = text.range(of: "\nevents:", range: start.upperBound..<text.endIndex) {
             text.replaceSubrange(start.lowerBound..<end.lowerBound, with: "")
         }
         text += "\npromotion: \(promotion)\n"

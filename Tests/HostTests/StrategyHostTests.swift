@@ -156,7 +156,9 @@ struct StrategyHostTests {
         h.trade("BTCUSD", price: 70, at: 3_000)    // −600 on 10,000: the 5 % halt latches
         #expect(h.host.risk.controls.effectiveState == .halted)
         #expect(!h.lines("a").contains { $0.hasPrefix("fill 2 ") }, "the resting buy filled after the halt")
-        #expect(h.host.risk.book.pending(strategy: 1, symbol: 1) == 0)
+        // The resting buy is cancelled; what is pending is the breach unwind's reduce-only sell of
+        // the whole losing position.
+        #expect(h.host.risk.book.pending(strategy: 1, symbol: 1) == -20)
         #expect(h.host.risk.book.position(strategy: 1, symbol: 1) == 20)
         #expect(h.lines("a").contains("submit 3 rc=0 verdict=3 reason=ACCOUNT_HALTED"))
         // The strategy is told, before it sees the event: order 2, cancelled (1), 5 units, ACCOUNT_DRAWDOWN_HALT (11).
@@ -181,7 +183,7 @@ struct StrategyHostTests {
             host.deliver(.trade(symbolID: 1, timestampNs: Int64(ts), price: price, size: 1))
         }
         #expect(host.risk.controls.effectiveState == .halted)
-        #expect(host.risk.book.pending(strategy: 1, symbol: 1) == 0, "the resting order was not cancelled")
+        #expect(host.risk.book.pending(strategy: 1, symbol: 1) == -20, "the resting buy was not cancelled (only the unwind's sell is left)")
         #expect(!TestSupport.traceLines(trace).contains { $0.hasPrefix("order_update") })
     }
 
@@ -268,7 +270,8 @@ struct StrategyHostTests {
         #expect(ReasonCode.aggregateNotionalReshape.rawValue == GH_REASON_AGGREGATE_NOTIONAL_RESHAPE)
         #expect(ReasonCode.journalUnavailable.rawValue == GH_REASON_JOURNAL_UNAVAILABLE)
         #expect(ReasonCode.orderStateUnknown.rawValue == GH_REASON_ORDER_STATE_UNKNOWN)
-        #expect(ReasonCode.allCases.last == .orderStateUnknown, "a new code needs its GH_REASON_ define")
+        #expect(ReasonCode.strategyPaused.rawValue == GH_REASON_STRATEGY_PAUSED)
+        #expect(ReasonCode.allCases.last == .strategyPaused, "a new code needs its GH_REASON_ define")
         #expect(Verdict.approve.rawValue == GH_VERDICT_APPROVE)
         #expect(Verdict.reshape.rawValue == GH_VERDICT_RESHAPE)
         #expect(Verdict.reject.rawValue == GH_VERDICT_REJECT)

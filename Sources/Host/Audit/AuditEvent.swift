@@ -3,7 +3,11 @@ import Risk
 /// Something the host did that the journal must keep, as plain values: pushing one from the
 /// decision path allocates nothing. `AuditFeeder` turns it into journal rows on its own thread.
 struct AuditEvent: BitwiseCopyable {
-    enum Kind: UInt8 { case decision, order, fill, cancel, stateChange, snapshot }
+    enum Kind: UInt8 {
+        case decision, order, fill, cancel, stateChange, snapshot
+        /// Marks the place of records the loop built itself (`AuditFeeder.Outbound`).
+        case outbound
+    }
 
     var kind: Kind
     /// Event time and wall time, ns since the Unix epoch.
@@ -19,6 +23,8 @@ struct AuditEvent: BitwiseCopyable {
     var orderType: UInt32 = 0
     var reduceOnly = false
     var shadow = false
+    /// Who made the intent: 0 its strategy, 1 the host's breach unwind.
+    var origin: UInt8 = 0
     var quantity = 0.0
     var limitPrice = 0.0
     var stopLossPrice = 0.0

@@ -17,15 +17,30 @@ import Synchronization
 /// again, so the ring fills up and the host refuses new risk (see `AuditSink`). If the journal
 /// fails (a write error), the feeder stops taking events and reports it; the ring then fills and
 /// the host stays fail-closed.
+///
+/// It also feeds the risk event stream: once a group is handed to the writer, each of its
+/// records that is an event (docs/events.md) is published, in journal order. Without a journal
+/// (`writer` nil) records are only published.
 final class AuditFeeder: Sendable {
     let ring: AuditRing<AuditEvent>
-    private let writer: JournalWriter
+    private let writer: JournalWriter?
+    let publisher: RiskEventPublisher?
     private let names: Names
     private let running = Atomic<Bool>(true)
     private let failed = Atomic<Bool>(false)
     private let done = DispatchSemaphore(value: 0)
     /// States handed over by the loop, in the order of their markers in the ring.
     private let snapshots = Mutex<[HostState]>([])
+    /// Rare records and events made on the loop (operator actions, alerts, the dead man's switch,
+    /// unwinds), in the order of their `.outbound` markers in the ring.
+    private let outbound = Mutex<[Outbound]>([])
+
+    /// Journal records and stream events the loop built itself; journaled and published in ring
+    /// order with everything else.
+    struct Outbound: Sendable {
+        var records: [JournalRecord]
+        var events: [RiskEvent]
+    }
     private let logger: Logger
 
     /// Names for rendering ids, by id − 1.
@@ -34,9 +49,12 @@ final class AuditFeeder: Sendable {
         var symbols: [String]
     }
 
-    init(ring: AuditRing<AuditEvent>, writer: JournalWriter, names: Names, logger: Logger = Logger(label: "gatehouse.audit")) {
+    init(ring: AuditRing<AuditEvent>, writer: JournalWriter?, publisher: RiskEventPublisher? = nil, names: Names,
+         logger: Logger = Logger(label: "gatehouse.audit")) {
+        precondition(writer != nil || publisher != nil, "an audit feeder needs a journal or an event stream")
         self.ring = ring
         self.writer = writer
+        self.publisher = publisher
         self.names = names
         self.logger = logger
         let thread = Thread { [self] in run() }
@@ -52,15 +70,30 @@ final class AuditFeeder: Sendable {
     func stop(final: JournalRecord? = nil) {
         running.store(false, ordering: .releasing)
         done.wait()
-        if let final, !hasFailed {
-            // The writer's queue may still be draining; wait for room rather than drop the record.
-            while case .full = writer.append(final) { usleep(200) }
+        if let final {
+            if let writer, !hasFailed {
+                // The writer's queue may still be draining; wait for room rather than drop the record.
+                while case .full = writer.append(final) { usleep(200) }
+            }
+            // The audit thread has stopped: this thread may use the socket now.
+            if let publisher, let event = RiskEvent.from(final, intent: nil, origin: "strategy", mode: "live") {
+                publisher.publish(event, wallTimeNs: AuditSink.wallNs())
+            }
         }
+        publisher?.close()
         do {
-            try writer.close()
+            try writer?.close()
         } catch {
             logger.critical("audit journal did not close cleanly", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// Whether states are journaled (there is a journal).
+    var keepsSnapshots: Bool { writer != nil }
+
+    /// Queues what the next `.outbound` marker in the ring stands for.
+    func enqueue(_ item: Outbound) {
+        outbound.withLock { $0.append(item) }
     }
 
     /// Queues the state that the next `.snapshot` marker in the ring stands for.
@@ -73,9 +106,14 @@ final class AuditFeeder: Sendable {
         // Rendering allocates (names, details, stage rows, the state's JSON): that is why it
         // happens here, on this thread, and not on the event loop.
         var group: [JournalRecord] = []
+        var events: [RiskEvent] = []
         while true {
             if let event = ring.pop() {
-                if event.kind == .snapshot {
+                if event.kind == .outbound {
+                    guard let item = outbound.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) else { continue }
+                    group += item.records
+                    if publisher != nil { events += item.events }
+                } else if event.kind == .snapshot {
                     guard let state = snapshots.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) else { continue }
                     do {
                         group.append(.snapshot(SnapshotRecord(
@@ -87,25 +125,65 @@ final class AuditFeeder: Sendable {
                     }
                     // The event's records and the state after it: one transaction.
                     if !commit(group) { return }
+                    publish(&events)
                     group.removeAll(keepingCapacity: true)
                 } else {
-                    group += records(for: event)
+                    let rendered = records(for: event)
+                    if publisher != nil { events += Self.events(for: rendered, of: event, decisions: publisher!.decisions) }
+                    group += rendered
+                    // Without a journal there are no snapshot markers: each event stands alone.
+                    if writer == nil { group.removeAll(keepingCapacity: true); publish(&events) }
                 }
                 continue
             }
             if !running.load(ordering: .acquiring) && ring.count == 0 {
                 // Records of an event that had not ended when the host stopped.
-                _ = commit(group)
+                if commit(group) { publish(&events) }
                 return
             }
+            if writer == nil, !group.isEmpty || !events.isEmpty {
+                group.removeAll(keepingCapacity: true)
+                publish(&events)
+            }
+            publisher?.service(eventTimeNs: lastEventTimeNs.load(ordering: .relaxed), wallTimeNs: AuditSink.wallNs())
             usleep(200)
         }
+    }
+
+    /// Latest event time seen, for heartbeats.
+    private let lastEventTimeNs = Atomic<Int64>(0)
+
+    /// Publishes and empties `events`.
+    private func publish(_ events: inout [RiskEvent]) {
+        guard let publisher else { return }
+        let wall = AuditSink.wallNs()
+        for event in events {
+            if event.eventTimeNs > lastEventTimeNs.load(ordering: .relaxed) { lastEventTimeNs.store(event.eventTimeNs, ordering: .relaxed) }
+            publisher.publish(event, wallTimeNs: wall)
+        }
+        events.removeAll(keepingCapacity: true)
+    }
+
+    /// The stream events of one audit event's records: decisions (unless only those not approved
+    /// are wanted and this one was), orders, fills, state changes and breaches.
+    static func events(for records: [JournalRecord], of event: AuditEvent, decisions: EventsConfig.Decisions) -> [RiskEvent] {
+        var intent: IntentRecord?
+        var events: [RiskEvent] = []
+        for record in records {
+            if case .intent(let r) = record { intent = r; continue }
+            if case .decision(let r) = record, decisions == .notApproved, r.verdict == Verdict.approve.description { continue }
+            if let published = RiskEvent.from(record, intent: intent, origin: event.origin == 1 ? "risk_unwind" : "strategy",
+                                              mode: event.shadow ? "shadow" : "live") {
+                events.append(published)
+            }
+        }
+        return events
     }
 
     /// Appends `group` as one group, waiting while the writer's queue is full (the ring behind
     /// fills meanwhile and the host refuses new risk). False when the journal failed.
     private func commit(_ group: [JournalRecord]) -> Bool {
-        guard !group.isEmpty else { return true }
+        guard !group.isEmpty, let writer else { return true }
         while true {
             switch writer.append(group: group) {
             case .accepted:
@@ -192,7 +270,7 @@ final class AuditFeeder: Sendable {
                     eventTimeNs: event.eventTimeNs, wallTimeNs: event.wallTimeNs, rule: rule, subject: subject,
                     value: event.value, limitValue: event.limit, detail: detail)),
             ]
-        case .snapshot:
+        case .snapshot, .outbound:
             return []
         }
     }

@@ -80,11 +80,25 @@ final class AuditSink {
     /// a clean restart also keeps the marks of the last ticks.
     func recordSnapshot(_ state: HostState, atStop: Bool = false) {
         pushedSinceSnapshot = false
-        if feeder.hasFailed { return }
+        if feeder.hasFailed || !feeder.keepsSnapshots { return }
         feeder.enqueue(state)
         var marker = AuditEvent(kind: .snapshot, eventTimeNs: state.risk.book.clockNs, wallTimeNs: Self.wallNs())
         marker.stateKind = atStop ? 1 : 0
         _ = push(marker)
+    }
+
+    /// Queues records and stream events the loop built itself (operator actions, alerts, the dead
+    /// man's switch, unwinds), in order with everything else. Allocates: for rare events only.
+    func record(_ item: AuditFeeder.Outbound, at eventTimeNs: Int64) {
+        pushedSinceSnapshot = pushedSinceSnapshot || !item.records.isEmpty
+        if feeder.hasFailed {
+            for record in item.records {
+                logger.error("audit record not journaled (journal failed)", metadata: ["record": "\(record)"])
+            }
+            return
+        }
+        feeder.enqueue(item)
+        _ = push(AuditEvent(kind: .outbound, eventTimeNs: eventTimeNs, wallTimeNs: Self.wallNs()))
     }
 
     private func logInstead(_ event: AuditEvent) {

@@ -1,3 +1,4 @@
+import ZeroMQ
 import MarketData
 
 /// Checks a decoded config for what the types alone cannot express.
@@ -81,8 +82,7 @@ struct ConfigValidator {
         if !(config.execution.gatewayHeartbeatIntervalMs >= 10 && config.execution.gatewayHeartbeatIntervalMs <= 600_000) {
             throw error("execution.gateway.heartbeat_interval_ms", "must be between 10 and 600000 milliseconds")
         }
-        try validateEndpoint(config.endpoints.events, at: "endpoints.events")
-        try validateEndpoint(config.endpoints.control, at: "endpoints.control")
+        try validateOperations(config)
     }
 
     func validateRisk(_ config: GatehouseConfig) throws(ConfigError) {
@@ -120,5 +120,68 @@ struct ConfigValidator {
 
     static func isSHA256Hex(_ text: String) -> Bool {
         text.utf8.count == 64 && text.unicodeScalars.allSatisfy { $0.properties.isASCIIHexDigit }
+    }
+}
+
+extension ConfigValidator {
+    /// The event stream, the control channel and the dead man's switch.
+    func validateOperations(_ config: GatehouseConfig) throws(ConfigError) {
+        if let events = config.events {
+            try validateEndpoint(events.endpoint, at: "events.endpoint")
+            if !(1...10_000_000).contains(events.sendHighWaterMark) {
+                throw error("events.send_hwm", "must be between 1 and 10000000 messages")
+            }
+            if !(10...600_000).contains(events.heartbeatIntervalMs) {
+                throw error("events.heartbeat_interval_ms", "must be between 10 and 600000 milliseconds")
+            }
+        }
+        if let control = config.control {
+            try validateEndpoint(control.endpoint, at: "control.endpoint")
+            if let curve = control.curve {
+                if curve.serverKeyFile.isEmpty { throw error("control.curve.server_key_file", "must not be empty") }
+                if curve.clientPublicKeys.isEmpty {
+                    throw error("control.curve.client_public_keys", "must list at least one client key (no client could connect)")
+                }
+                for (index, key) in curve.clientPublicKeys.enumerated() where !CurveKeys.isZ85Key(key) {
+                    throw error("control.curve.client_public_keys[\(index)]", "'\(key)' is not a Z85 CURVE public key (40 characters)")
+                }
+            } else if !Self.isLoopback(control.endpoint) {
+                throw error("control.endpoint", "'\(control.endpoint)' is not a loopback address; the control channel serves other machines only with CURVE keys (control.curve)")
+            }
+            if !(100...600_000).contains(control.timeoutMs) {
+                throw error("control.timeout_ms", "must be between 100 and 600000 milliseconds")
+            }
+        }
+        if let deadman = config.deadmanSection {
+            if deadman.enabled && config.control == nil {
+                throw error("deadman", "needs a control section: check-ins come over the control channel (or set deadman.enabled: false)")
+            }
+            if !(deadman.periodHours.isFinite && deadman.periodHours > 0 && deadman.periodHours <= 8_760) {
+                throw error("deadman.period_hours", "must be between 0 and 8760 hours")
+            }
+            if !(deadman.warningPct > 0 && deadman.warningPct < deadman.criticalPct) {
+                throw error("deadman.warning_pct", "must be above 0 and below deadman.critical_pct")
+            }
+            if !(deadman.criticalPct < 100) { throw error("deadman.critical_pct", "must be below 100") }
+        }
+    }
+
+    /// Whether `endpoint` only reaches this machine: `ipc://`, `inproc://`, or `tcp://` on a
+    /// loopback address (127.0.0.0/8, `localhost`, `[::1]`).
+    static func isLoopback(_ endpoint: String) -> Bool {
+        if endpoint.hasPrefix("ipc://") || endpoint.hasPrefix("inproc://") { return true }
+        guard endpoint.hasPrefix("tcp://") else { return false }
+        let address = endpoint.dropFirst("tcp://".count)
+        // tcp://[interface;]host:port: a source interface before ';' is not what is bound.
+        let host: Substring
+        if address.hasPrefix("[") {
+            guard let close = address.firstIndex(of: "]") else { return false }
+            host = address[address.index(after: address.startIndex)..<close]
+            return host == "::1"
+        }
+        host = address.split(separator: ":", maxSplits: 1).first ?? ""
+        if host == "localhost" { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
     }
 }

@@ -17,11 +17,23 @@ public struct GatehouseConfig: Decodable, Sendable {
     public var journal: JournalConfig?
     /// What a shadow record must show before promotion to live.
     public var promotion: PromotionConfig
-    /// Sockets the host binds for other programs.
-    public var endpoints: EndpointsConfig
+    /// The risk event stream (nil: none).
+    public var events: EventsConfig?
+    /// The operator control channel (nil: none).
+    public var control: ControlConfig?
+    /// The `deadman` section as written (nil: not written).
+    public var deadmanSection: DeadmanConfig?
+
+    /// The dead man's switch in force: runs when there is a control channel (check-ins come over
+    /// it) unless `deadman.enabled` is false; nil when off.
+    public var deadman: DeadmanConfig? {
+        guard control != nil else { return nil }
+        let section = deadmanSection ?? DeadmanConfig()
+        return section.enabled ? section : nil
+    }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case host, feeds, strategies, risk, execution, journal, promotion, endpoints
+        case host, feeds, strategies, risk, execution, journal, promotion, events, control, deadman
     }
 
     public init(from decoder: any Decoder) throws {
@@ -34,7 +46,9 @@ public struct GatehouseConfig: Decodable, Sendable {
         execution = try container.decodeIfPresent(ExecutionConfig.self, forKey: .execution) ?? ExecutionConfig()
         journal = try container.decodeIfPresent(JournalConfig.self, forKey: .journal)
         promotion = try container.decodeIfPresent(PromotionConfig.self, forKey: .promotion) ?? PromotionConfig()
-        endpoints = try container.decodeIfPresent(EndpointsConfig.self, forKey: .endpoints) ?? EndpointsConfig()
+        events = try container.decodeIfPresent(EventsConfig.self, forKey: .events)
+        control = try container.decodeIfPresent(ControlConfig.self, forKey: .control)
+        deadmanSection = try container.decodeIfPresent(DeadmanConfig.self, forKey: .deadman)
     }
 
     /// Account equity the risk chain starts from: `risk.account.starting_equity_usd`, else the
@@ -58,7 +72,7 @@ public struct GatehouseConfig: Decodable, Sendable {
 
 /// Process-wide settings.
 public struct HostSettings: Decodable, Sendable {
-    /// Names this host in logs and, later, in published events.
+    /// Names this host in logs and in published events (`host_id`).
     public var id: String = "gatehouse"
     /// `trace`, `debug`, `info`, `notice`, `warning`, `error` or `critical`.
     public var logLevel: String = "info"
@@ -150,26 +164,5 @@ public struct StrategyConfig: Decodable, Sendable {
         mode = try container.decodeIfPresent(StrategyMode.self, forKey: .mode) ?? .shadow
         allocatedCapitalUSD = try container.decode(Double.self, forKey: .allocatedCapitalUSD)
         params = try container.decodeIfPresent(JSONValue.self, forKey: .params) ?? .object([:])
-    }
-}
-
-/// Sockets other programs use.
-public struct EndpointsConfig: Decodable, Sendable {
-    /// ZeroMQ PUB endpoint for the risk event stream (reserved: bound once risk events are published).
-    public var events: String = "tcp://127.0.0.1:7100"
-    /// ZeroMQ endpoint of the operator control channel (reserved: bound once the channel exists).
-    public var control: String = "ipc:///tmp/gatehouse-control.sock"
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case events, control
-    }
-
-    init() {}
-
-    public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        events = try container.decodeIfPresent(String.self, forKey: .events) ?? events
-        control = try container.decodeIfPresent(String.self, forKey: .control) ?? control
     }
 }

@@ -55,6 +55,11 @@ public enum Demo {
         var loaded = try ConfigLoader.load(path: options.configPath)
         if options.forceShadow { loaded = loaded.forcingShadow() }
         if let journalPath = options.journalPath { loaded.config.journal = JournalConfig(path: journalPath) }
+        // The demo is a self-contained replay that ends by itself: it binds no fixed sockets for
+        // other programs (two demos may run at once). `gatehouse run` serves the event stream and
+        // the control channel the config names.
+        loaded.config.events = nil
+        loaded.config.control = nil
         let ticks: TickFile
         do { ticks = try TickFile.load(path: options.ticksPath) } catch { throw Failure(description: "\(error)") }
         guard loaded.config.feeds.count == 1 else {

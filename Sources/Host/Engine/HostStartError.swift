@@ -11,6 +11,10 @@ public enum HostStartError: Error, CustomStringConvertible, Sendable {
     case feed(name: String, endpoint: String, detail: String)
     /// The order gateway's socket could not be set up.
     case gateway(endpoint: String, detail: String)
+    /// The risk event stream's socket could not be bound.
+    case events(endpoint: String, detail: String)
+    /// The control channel could not be set up (socket, CURVE key file).
+    case control(endpoint: String, detail: String)
 
     public var description: String {
         switch self {
@@ -19,6 +23,8 @@ public enum HostStartError: Error, CustomStringConvertible, Sendable {
         case .journal(let detail): "journal error: \(detail)"
         case .feed(let name, let endpoint, let detail): "feed '\(name)' (\(endpoint)): \(detail)"
         case .gateway(let endpoint, let detail): "gateway (\(endpoint)): \(detail)"
+        case .events(let endpoint, let detail): "event stream (events.endpoint \(endpoint)): \(detail)"
+        case .control(let endpoint, let detail): "control channel (control.endpoint \(endpoint)): \(detail)"
         }
     }
 }

@@ -31,10 +31,10 @@ final class StrategyHost {
     /// FNV-1a over every decision in order: equal across runs exactly when the decisions are.
     private(set) var decisionDigest: UInt64 = 0xcbf2_9ce4_8422_2325
 
-    private let logger: Logger
+    let logger: Logger
     private let loopThread: pthread_t
     /// The risk chain and the books it keeps.
-    private(set) var risk: RiskChain
+    var risk: RiskChain
     /// The execution stage for live strategies when `execution.live_adapter` is `record`:
     /// approved orders are recorded and nothing fills.
     private(set) var execution = RecordingExecutionAdapter()
@@ -62,9 +62,22 @@ final class StrategyHost {
     private var pendingOrderUpdates: [(strategy: Int, update: gh_order_update)] = []
     /// Orders with a lower id were restored from an earlier run (0: nothing restored).
     private var firstOrderIDOfRun: UInt64 = 0
-    private(set) var nextDecisionID: UInt64 = 1
+    var nextDecisionID: UInt64 = 1
     private var nextTimerNs: Int64 = .max
     private var phase = Phase.creating
+    /// The host's configured id (`host.id`).
+    let hostID: String
+    /// The dead man's switch (nil: none configured).
+    var deadman: DeadMansSwitch?
+    /// The limits the alerts watch, and their levels.
+    let watched: [WatchedLimit]
+    var alerts: LimitAlerts
+    /// A drawdown halt latched during this event: the unwind runs at its end.
+    var unwindDue = false
+    /// The next unwind's id (1, 2, … within a run).
+    var nextUnwindID: UInt64 = 1
+    /// The event stream, for the heartbeat's state (nil: none).
+    var publisher: RiskEventPublisher? { audit?.feeder.publisher }
 
     enum Phase { case creating, running, destroying, stopped }
 
@@ -74,12 +87,20 @@ final class StrategyHost {
         self.logger = logger
         self.loopThread = pthread_self()
         let config = loaded.config
+        hostID = config.host.id
         symbols = SymbolTable(config.allSymbols)
         routes = Array(repeating: [], count: symbols.count + 1)
         risk = RiskChain(
             limits: config.risk.limits, symbols: symbols.allNames,
             strategies: config.strategies.map { (mode: $0.mode == .live ? BookMode.live : .shadow, allocatedCapitalUSD: $0.allocatedCapitalUSD) },
             startingEquityUSD: config.startingEquityUSD)
+        watched = risk.watchedLimits
+        alerts = LimitAlerts(slots: watched.count)
+        if let settings = config.deadman {
+            // A fresh host starts the period now; a restored one takes the journal's (`restore`).
+            deadman = DeadMansSwitch(periodNs: Int64(settings.periodHours * 3_600_000_000_000), warningPct: settings.warningPct,
+                                     criticalPct: settings.criticalPct, startedAtNs: AuditSink.wallNs())
+        }
         event = .allocate(capacity: 1)
         event.initialize(to: gh_market_event())
         fillEvent = .allocate(capacity: 1)
@@ -174,8 +195,11 @@ final class StrategyHost {
         endEvent()
     }
 
-    /// The state after a whole event goes to the journal with the event's records.
-    private func endEvent() {
+    /// After a whole event: the breach unwind if one is due, the alerts, then the state after the
+    /// event goes to the journal with the event's records.
+    func endEvent() {
+        if unwindDue { runUnwind() }
+        evaluateAlerts()
         if let audit, audit.pushedSinceSnapshot { audit.recordSnapshot(captureState()) }
     }
 
@@ -252,7 +276,7 @@ final class StrategyHost {
     /// The recoverable state now (copies share their arrays until either side changes them).
     func captureState() -> HostState {
         HostState(strategies: strategyNames, symbols: symbols.allNames, nextDecisionID: nextDecisionID,
-                  risk: risk.state, paper: paper.state, gateway: gateway.map(\.state))
+                  risk: risk.state, paper: paper.state, gateway: gateway.map(\.state), deadman: deadman)
     }
 
     /// Rebuilds the host from a journaled state, before any event. The state must have been made
@@ -272,6 +296,7 @@ final class StrategyHost {
         }
         nextDecisionID = max(nextDecisionID, saved.nextDecisionID)
         firstOrderIDOfRun = nextDecisionID
+        if let saved = saved.deadman, deadman != nil { deadman!.adopt(saved) }
         guard paper.restore(saved.paper) else {
             throw RecoveryError(description: "the journal's paper orders are for another number of symbols")
         }
@@ -300,6 +325,19 @@ final class StrategyHost {
     }
 
     // MARK: Intents
+
+    /// Sends an approved order to its venue: shadow orders and live ones on paper to the paper
+    /// venue, live ones to the gateway or the recording adapter.
+    func route(_ approved: Order, instance: StrategyInstance) {
+        if approved.mode == .shadow || liveOnPaper {
+            paper.submit(approved)
+        } else if let gateway {
+            gateway.send(approved, clientOrderID: "\(instance.name)-\(approved.orderID)",
+                         symbol: symbols.allNames[Int(approved.symbolID) - 1], eventTimeNs: clockNs, nowWallNs: AuditSink.wallNs())
+        } else {
+            execution.submit(approved)
+        }
+    }
 
     /// `submit_intent` from `instance`'s plugin.
     func submit(from instance: StrategyInstance, intent: UnsafePointer<gh_intent>?, out: UnsafeMutablePointer<gh_decision>?) -> Int32 {
@@ -330,14 +368,7 @@ final class StrategyHost {
             traced = true
             if decision.verdict != .reject {
                 let approved = Order(decision: decision, intent: valid, mode: instance.mode == .live ? .live : .shadow)
-                if approved.mode == .shadow || liveOnPaper {
-                    paper.submit(approved)
-                } else if let gateway {
-                    gateway.send(approved, clientOrderID: "\(instance.name)-\(decisionID)",
-                                 symbol: symbols.allNames[Int(approved.symbolID) - 1], eventTimeNs: clockNs, nowWallNs: AuditSink.wallNs())
-                } else {
-                    execution.submit(approved)
-                }
+                route(approved, instance: instance)
                 order = approved
             }
             if !risk.stateChanges.isEmpty { reportStateChanges() }
@@ -439,7 +470,7 @@ final class StrategyHost {
 
     /// Delivers the queued decisions (`on_decision`), then the queued order updates
     /// (`on_order_update`), in order, including any queued meanwhile.
-    private func flushDecisions() {
+    func flushDecisions() {
         flushDecisionsOnly()
         var index = 0
         while index < pendingOrderUpdates.count {
@@ -545,7 +576,7 @@ final class StrategyHost {
     }
 
     /// Logs the state changes the chain made (latched halts, paused strategies) and clears them.
-    private func reportStateChanges() {
+    func reportStateChanges() {
         for change in risk.stateChanges {
             if let audit {
                 var event = AuditEvent(kind: .stateChange, eventTimeNs: change.atNs, wallTimeNs: AuditSink.wallNs())
@@ -562,6 +593,7 @@ final class StrategyHost {
             }
             switch change.kind {
             case .accountHalted:
+                if change.reason == .accountDrawdownHalt { unwindDue = true }
                 logger.critical("account HALTED (latched until an explicit reset)", metadata: [
                     "reason": "\(change.reason)", "value_pct": "\(change.value)", "limit_pct": "\(change.limit)",
                 ])
@@ -589,11 +621,13 @@ final class StrategyHost {
     /// Cancels resting orders that could add risk (of one strategy, or of all when nil): an order
     /// that only shrinks its strategy's filled position stays, so exits still fill. A halted account
     /// or a paused strategy must not keep taking on risk through orders approved before.
-    private func cancelRiskIncreasingOrders(of strategy: UInt32?, because reason: String, code: ReasonCode) {
+    /// `everything`: the kill switch; every resting order is cancelled, exits included.
+    func cancelRiskIncreasingOrders(of strategy: UInt32?, because reason: String, code: ReasonCode, everything: Bool = false) {
         let book = risk.book
         /// Whether `quantity` left of `order` could add risk: anything but a part that only
         /// shrinks its strategy's filled position.
         func addsRisk(_ order: Order, quantity: Double) -> Bool {
+            if everything { return true }
             let filled = book.position(strategy: order.strategyID, symbol: order.symbolID)
             let reducesOnly = filled != 0 && (filled > 0) != (order.side == .buy) && quantity <= abs(filled)
             return !reducesOnly

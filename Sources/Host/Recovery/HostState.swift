@@ -25,6 +25,9 @@ struct HostState: Codable, Equatable {
     /// Live orders in flight at the order gateway (nil without one). A restarted host asks the
     /// gateway for their state and never sends them again.
     var gateway: [GatewayOrder]?
+    /// The dead man's switch: last check-in and level (nil without one). A restart does not count
+    /// as a check-in: an automated restart must not mask an operator's absence.
+    var deadman: DeadMansSwitch?
 
     /// Canonical JSON (sorted keys; infinities and NaN as the strings "inf", "-inf", "nan"), so
     /// equal states encode to equal text.

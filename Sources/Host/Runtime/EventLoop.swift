@@ -14,6 +14,8 @@ public final class EventLoop {
     private let stop: StopSignal
     private let logger: Logger
     private let hostID: String
+    /// The operator control channel (nil: no `control` section).
+    private let control: ControlChannel?
 
     /// Loads every plugin (calling each `create`) and connects every feed. Fails closed: any
     /// error leaves nothing running (strategies already created are destroyed).
@@ -49,17 +51,48 @@ public final class EventLoop {
                 throw .gateway(endpoint: endpoint, detail: "\(error)")
             }
         }
+        // Closes what is open so far when a later part cannot start.
+        let openHost = host, openFeeds = feeds
+        func abandon(_ publisher: RiskEventPublisher? = nil, _ control: ControlChannel? = nil) {
+            publisher?.close()
+            control?.close()
+            for feed in openFeeds { feed.socket.close() }
+            openHost.gateway?.close()
+            openHost.destroyAll()
+        }
+        var publisher: RiskEventPublisher?
+        if let events = config.config.events {
+            do {
+                publisher = try RiskEventPublisher(config: events, hostID: config.config.host.id, context: context, logger: logger)
+            } catch {
+                abandon()
+                throw .events(endpoint: events.endpoint, detail: "\(error)")
+            }
+        }
+        if let controlConfig = config.config.control {
+            do {
+                control = try ControlChannel(config: controlConfig, keyFilePath: controlConfig.curve.map { config.resolvePath($0.serverKeyFile) },
+                                             context: context, logger: logger)
+            } catch {
+                abandon(publisher)
+                throw .control(endpoint: controlConfig.endpoint, detail: "\(error)")
+            }
+        } else {
+            control = nil
+        }
+        var writer: JournalWriter?
         if let journal = config.config.journal {
             // Last, so a refused journal leaves nothing else open (the strategies already created
             // are destroyed with the host).
             let path = config.resolvePath(journal.path)
-            let writer: JournalWriter
+            let opened: JournalWriter
             do {
-                writer = try JournalWriter(path: path, options: JournalOptions(hostID: config.config.host.id))
+                opened = try JournalWriter(path: path, options: JournalOptions(hostID: config.config.host.id))
             } catch {
-                host.destroyAll()
+                abandon(publisher, control)
                 throw .journal(error.description)
             }
+            writer = opened
             // Ids continue after the journal's; the state is rebuilt from its last snapshot; the
             // run's start is itself a record, followed by the state the run starts from.
             var recoveredFrom: Int64?
@@ -73,22 +106,22 @@ public final class EventLoop {
                     recoveredFrom = last.seq
                 }
             } catch {
-                try? writer.close()
-                host.destroyAll()
+                try? opened.close()
+                abandon(publisher, control)
                 throw .journal("cannot rebuild the state from the journal \(path): \(error)")
             }
-            _ = writer.append(.stateChange(StateChangeRecord(
+            _ = opened.append(.stateChange(StateChangeRecord(
                 eventTimeNs: host.clockNs, wallTimeNs: AuditSink.wallNs(), kind: "host", subject: config.config.host.id,
                 fromState: "STOPPED", toState: "RUNNING", reason: "HOST_START", value: Double(host.nextDecisionID), limitValue: nil)))
             if let recoveredFrom {
                 let state = host.captureState()
                 do {
-                    _ = writer.append(group: [.snapshot(SnapshotRecord(
+                    _ = opened.append(group: [.snapshot(SnapshotRecord(
                         eventTimeNs: host.clockNs, wallTimeNs: AuditSink.wallNs(), format: HostState.format,
                         reason: "recovered", state: try state.encoded()))])
                 } catch {
-                    try? writer.close()
-                    host.destroyAll()
+                    try? opened.close()
+                    abandon(publisher, control)
                     throw .journal("cannot journal the recovered state: \(error)")
                 }
                 let book = state.risk.book
@@ -100,14 +133,27 @@ public final class EventLoop {
                     "trading_state": "\(state.risk.controls.effectiveState.rawValue)",
                 ])
             }
-            let feeder = AuditFeeder(
-                ring: AuditRing(capacity: journal.queueCapacity), writer: writer,
-                names: .init(strategies: config.config.strategies.map(\.name), symbols: host.symbols.allNames), logger: logger)
-            host.audit = AuditSink(feeder: feeder, logger: logger)
             logger.info("audit journal open", metadata: ["path": "\(path)"])
         } else {
             logger.warning("running without an audit journal (no `journal` section in the config)")
         }
+        if writer != nil || publisher != nil {
+            let feeder = AuditFeeder(
+                ring: AuditRing(capacity: config.config.journal?.queueCapacity ?? 16_384), writer: writer, publisher: publisher,
+                names: .init(strategies: config.config.strategies.map(\.name), symbols: host.symbols.allNames), logger: logger)
+            host.audit = AuditSink(feeder: feeder, logger: logger)
+            if let publisher {
+                // The run's start on the stream (the journal has it already).
+                let start = StateChangeRecord(
+                    eventTimeNs: host.clockNs, wallTimeNs: AuditSink.wallNs(), kind: "host", subject: hostID,
+                    fromState: "STOPPED", toState: "RUNNING", reason: "HOST_START", value: Double(host.nextDecisionID), limitValue: nil)
+                host.audit?.record(.init(records: [], events: [RiskEvent.from(.stateChange(start), intent: nil, origin: "strategy", mode: "live")!]),
+                                   at: host.clockNs)
+                logger.info("risk event stream bound", metadata: ["endpoint": "\(publisher.endpoint)", "publisher_id": "\(publisher.publisherID)"])
+            }
+        }
+        if let control { logger.info("control channel bound", metadata: ["endpoint": "\(control.endpoint)", "curve": "\(control.zap != nil)"]) }
+        host.publishStatus()
     }
 
     /// Runs until a stop is requested (or, with `stopAtEndOfStream`, every feed has ended), then
@@ -117,6 +163,7 @@ public final class EventLoop {
         defer {
             host.destroyAll()
             for feed in feeds { feed.socket.close() }
+            control?.close()
             if let gateway = host.gateway {
                 if !gateway.dropped.isEmpty || !gateway.orders.isEmpty {
                     logger.warning("gateway at stop", metadata: [
@@ -137,6 +184,8 @@ public final class EventLoop {
         for feed in feeds { try poller.addReadable(feed.socket) }
         if let gateway = host.gateway { try poller.addReadable(gateway.socket) }
         let gatewayIndex = feeds.count
+        let controlIndex = try control.map { try poller.addReadable($0.socket) }
+        let zapIndex = try control?.zap.map { try poller.addReadable($0) }
         logger.info("event loop running", metadata: ["feeds": "\(feeds.count)", "strategies": "\(host.strategies.count)"])
         while !stop.isRequested {
             if try poller.poll(timeoutMilliseconds: options.pollTimeoutMilliseconds) > 0 {
@@ -144,9 +193,15 @@ public final class EventLoop {
                     _ = try feed.drain(budget: options.drainBudget) { host.deliver($0) }
                 }
                 if host.gateway != nil { host.serviceGateway(readable: poller.isReadable(gatewayIndex)) }
+                if let zapIndex, poller.isReadable(zapIndex) { control?.serviceZAP() }
+                if let controlIndex, poller.isReadable(controlIndex) {
+                    control?.serviceRequests { host.perform($0, nowWallNs: AuditSink.wallNs()) }
+                }
             } else if host.gateway != nil {
                 host.serviceGateway(readable: false)
             }
+            if host.deadman != nil { host.serviceDeadman(nowWallNs: AuditSink.wallNs()) }
+            host.publishStatus()
             if options.stopAtEndOfStream, feeds.allSatisfy({ $0.endOfStreamCount > 0 }) { break }
         }
         let elapsed = start.duration(to: .now)

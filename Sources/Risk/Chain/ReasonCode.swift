@@ -84,6 +84,9 @@ public enum ReasonCode: UInt32, Sendable, CaseIterable, CustomStringConvertible,
     /// The strategy has an order in this symbol whose fate the gateway has not told in time (no
     /// acknowledgement within the timeout): no new risk there until the gateway answers.
     case orderStateUnknown = 37
+    /// An operator paused the strategy (`gatehouse ctl pause`): no new risk for it until resumed;
+    /// its exits still pass.
+    case strategyPaused = 38
 
     /// The SCREAMING_SNAKE name, as printed in logs and passed to plugins.
     public var name: StaticString {
@@ -126,6 +129,7 @@ public enum ReasonCode: UInt32, Sendable, CaseIterable, CustomStringConvertible,
         case .reduceOnlyNothingToReduce: "REDUCE_ONLY_NOTHING_TO_REDUCE"
         case .journalUnavailable: "JOURNAL_UNAVAILABLE"
         case .orderStateUnknown: "ORDER_STATE_UNKNOWN"
+        case .strategyPaused: "STRATEGY_PAUSED"
         }
     }
 
@@ -145,7 +149,8 @@ public enum ReasonCode: UInt32, Sendable, CaseIterable, CustomStringConvertible,
     public var detailKeys: [StaticString] {
         switch self {
         case .none, .invalidIntent, .symbolNotSubscribed, .duplicateClientID, .killSwitchActive,
-             .accountHalted, .accountReducing, .stopLossRequired, .reduceOnlyNothingToReduce, .journalUnavailable:
+             .accountHalted, .accountReducing, .stopLossRequired, .reduceOnlyNothingToReduce, .journalUnavailable,
+             .strategyPaused:
             []
         case .orderStateUnknown: ["unknown_orders"]
         case .noMarketData: []

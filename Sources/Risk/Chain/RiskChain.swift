@@ -23,6 +23,8 @@ public struct RiskChain: Sendable {
     /// Per strategy (index id − 1): closed trades of the decay window, and whether paused.
     public internal(set) var decayWindows: [DecayWindow]
     public internal(set) var decayPaused: [Bool]
+    /// Per strategy (index id − 1): paused by an operator (`STRATEGY_PAUSED`) until resumed.
+    public internal(set) var operatorPaused: [Bool]
     /// What each stage did to the last decided intent (reused buffer).
     public internal(set) var trace: [StageNote] = []
     /// State changes made by the chain since the caller last cleared them.
@@ -55,6 +57,7 @@ public struct RiskChain: Sendable {
             sampleSeconds: limits.correlationSampleSeconds, minSamples: limits.correlationMinSamples)
         decayWindows = Array(repeating: DecayWindow(windowDays: limits.decayWindowDays), count: strategies.count)
         decayPaused = Array(repeating: false, count: strategies.count)
+        operatorPaused = Array(repeating: false, count: strategies.count)
         strategyDailyLossDay = Array(repeating: .min, count: strategies.count)
         unknownOrders = Array(repeating: 0, count: max(1, strategies.count * symbols.count))
         minOrderQuantity = symbols.map { limits.minOrderQuantity[$0] ?? 0 }
@@ -121,6 +124,9 @@ public struct RiskChain: Sendable {
         unknownOrders[index] = max(0, unknownOrders[index] + delta)
     }
 
+    /// The dead man's switch fired (true: HALTED until reset) or was reset (false).
+    public mutating func setDeadmanHalt(_ on: Bool) { controls.deadmanHalt = on ? true : nil }
+
     /// Sets the operator's trading state.
     public mutating func setOperatorState(_ state: TradingState) { controls.operatorState = state }
 
@@ -137,8 +143,15 @@ public struct RiskChain: Sendable {
         return true
     }
 
-    /// Resumes a strategy the decay detector paused.
-    public mutating func resumeStrategy(_ strategy: UInt32) { decayPaused[Int(strategy) - 1] = false }
+    /// Resumes a strategy: clears an operator's pause and the decay detector's.
+    public mutating func resumeStrategy(_ strategy: UInt32) {
+        decayPaused[Int(strategy) - 1] = false
+        operatorPaused[Int(strategy) - 1] = false
+    }
+
+    /// An operator's pause: the strategy's new risk is refused (`STRATEGY_PAUSED`) until
+    /// `resumeStrategy`; its exits still pass.
+    public mutating func pauseStrategy(_ strategy: UInt32) { operatorPaused[Int(strategy) - 1] = true }
 
     mutating func checkDrawdownLatch(at ns: Int64) {
         guard controls.haltLatch == nil else { return }

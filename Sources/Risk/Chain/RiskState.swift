@@ -14,6 +14,8 @@ public struct RiskState: Sendable, Codable, Equatable {
     /// Per strategy (index id − 1): closed trades of the decay window, and whether paused.
     public var decayWindows: [DecayWindow]
     public var decayPaused: [Bool]
+    /// Per strategy: paused by an operator (nil in states saved before operator pauses existed).
+    public var operatorPaused: [Bool]?
     /// UTC day on which the account's daily loss limit was hit (`Int64.min`: never).
     public var accountDailyLossDay: Int64
     /// Per strategy: UTC day on which its daily loss limit was hit.
@@ -31,7 +33,7 @@ extension RiskChain {
     /// The chain's current state (a copy: arrays are shared until either side changes them).
     public var state: RiskState {
         RiskState(book: book, correlations: correlations, controls: controls, decayWindows: decayWindows,
-                  decayPaused: decayPaused, accountDailyLossDay: accountDailyLossDay,
+                  decayPaused: decayPaused, operatorPaused: operatorPaused, accountDailyLossDay: accountDailyLossDay,
                   strategyDailyLossDay: strategyDailyLossDay, unknownOrders: unknownOrders)
     }
 
@@ -73,6 +75,7 @@ extension RiskChain {
         controls = state.controls
         decayWindows = state.decayWindows
         decayPaused = state.decayPaused
+        if let paused = state.operatorPaused, paused.count == operatorPaused.count { operatorPaused = paused }
         accountDailyLossDay = state.accountDailyLossDay
         strategyDailyLossDay = state.strategyDailyLossDay
         unknownOrders = state.unknownOrders.count == unknownOrders.count ? state.unknownOrders : unknownOrders

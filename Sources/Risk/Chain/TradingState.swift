@@ -17,12 +17,15 @@ public struct AccountControls: Sendable, Equatable, Codable {
     /// The audit journal cannot record: new risk is refused (`JOURNAL_UNAVAILABLE`) until it can.
     /// Set and cleared by the host, not latched.
     public var journalUnavailable = false
+    /// The dead man's switch fired: HALTED until an explicit reset (nil: never fired; states saved
+    /// before the switch existed have no such key).
+    public var deadmanHalt: Bool? = nil
 
     public init() {}
 
-    /// The state in force: a latch or an operator halt wins over everything else.
+    /// The state in force: a latch, the dead man's switch or an operator halt wins over everything else.
     public var effectiveState: TradingState {
-        if haltLatch != nil || operatorState == .halted { return .halted }
+        if haltLatch != nil || deadmanHalt == true || operatorState == .halted { return .halted }
         return operatorState
     }
 }

@@ -87,6 +87,10 @@ extension RiskChain {
     /// The strategy's own breakers and counts. True if it blocked.
     mutating func strategyBlocks(_ work: inout Work) -> Bool {
         let id = work.intent.strategyID
+        if operatorPaused[Int(id) - 1] {
+            block(&work, .strategyPaused, stage: .portfolioGuard)
+            return true
+        }
         let entry = book.strategy(id)
         let equity = book.equityUSD(strategy: id)
         let peak = max(entry.peakEquityUSD, equity)

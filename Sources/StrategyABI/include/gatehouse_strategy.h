@@ -163,6 +163,7 @@ typedef struct gh_market_event {
 #define GH_REASON_REDUCE_ONLY_NOTHING_TO_REDUCE 35u
 #define GH_REASON_JOURNAL_UNAVAILABLE 36u
 #define GH_REASON_ORDER_STATE_UNKNOWN 37u /* an order in this symbol awaits the gateway's answer */
+#define GH_REASON_STRATEGY_PAUSED 38u     /* an operator paused this strategy (gatehouse ctl pause) */
 
 /**
  * An order intent: what the strategy would like to trade. Build it with GH_INIT_INTENT.

@@ -1,0 +1,109 @@
+/// The `events` section: the risk event stream (docs/events.md). Without it nothing is published.
+public struct EventsConfig: Decodable, Sendable {
+    /// Which decisions are published.
+    public enum Decisions: String, Decodable, Sendable {
+        /// Every decision.
+        case all
+        /// Only RESHAPE and REJECT decisions (approvals stay in the journal).
+        case notApproved = "not_approved"
+    }
+
+    /// ZeroMQ endpoint the XPUB socket binds, e.g. `tcp://127.0.0.1:7100`.
+    public var endpoint: String = "tcp://127.0.0.1:7100"
+    /// Which decisions are published.
+    public var decisions: Decisions = .all
+    /// Messages queued per subscriber before the publisher drops (and counts) a message, ZMQ_SNDHWM.
+    public var sendHighWaterMark: Int32 = 100_000
+    /// Milliseconds between two heartbeats.
+    public var heartbeatIntervalMs: Int = 1_000
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case endpoint, decisions, sendHighWaterMark = "send_hwm", heartbeatIntervalMs = "heartbeat_interval_ms"
+    }
+
+    public init(endpoint: String) { self.endpoint = endpoint }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        endpoint = try container.decodeIfPresent(String.self, forKey: .endpoint) ?? endpoint
+        decisions = try container.decodeIfPresent(Decisions.self, forKey: .decisions) ?? decisions
+        sendHighWaterMark = try container.decodeIfPresent(Int32.self, forKey: .sendHighWaterMark) ?? sendHighWaterMark
+        heartbeatIntervalMs = try container.decodeIfPresent(Int.self, forKey: .heartbeatIntervalMs) ?? heartbeatIntervalMs
+    }
+}
+
+/// The `control` section: the operator control channel (`gatehouse ctl`, docs/control.md).
+/// Without it the running host takes no operator commands.
+public struct ControlConfig: Decodable, Sendable {
+    /// ZeroMQ endpoint the ROUTER socket binds. Loopback (`tcp://127.0.0.1:…`, `ipc://`) unless
+    /// `curve` is set: the host refuses any other address without it.
+    public var endpoint: String = "ipc:///tmp/gatehouse-control.sock"
+    /// CURVE encryption and client authentication (nil: none, loopback only).
+    public var curve: CurveConfig?
+    /// Milliseconds `gatehouse ctl` waits for an answer.
+    public var timeoutMs: Int = 5_000
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case endpoint, curve, timeoutMs = "timeout_ms"
+    }
+
+    public init(endpoint: String) { self.endpoint = endpoint }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        endpoint = try container.decodeIfPresent(String.self, forKey: .endpoint) ?? endpoint
+        curve = try container.decodeIfPresent(CurveConfig.self, forKey: .curve)
+        timeoutMs = try container.decodeIfPresent(Int.self, forKey: .timeoutMs) ?? timeoutMs
+    }
+}
+
+/// ZeroMQ CURVE on the control channel: the host's key pair and the clients it accepts.
+public struct CurveConfig: Decodable, Sendable {
+    /// File holding the host's key pair (`gatehouse keygen` writes one); relative to the config's
+    /// folder. Keep it readable by the host only.
+    public var serverKeyFile: String
+    /// Z85 public keys (40 characters) of the clients allowed to connect; any other is refused.
+    public var clientPublicKeys: [String]
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case serverKeyFile = "server_key_file", clientPublicKeys = "client_public_keys"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        serverKeyFile = try container.decode(String.self, forKey: .serverKeyFile)
+        clientPublicKeys = try container.decode([String].self, forKey: .clientPublicKeys)
+    }
+}
+
+/// The `deadman` section: the dead man's switch (seed 001, layer 8). An operator must check in
+/// (`gatehouse ctl checkin`) within every period; at 100 % the account is HALTED until an explicit
+/// `reset`. On by default whenever there is a control channel; needs one.
+public struct DeadmanConfig: Decodable, Sendable {
+    /// Whether the switch runs.
+    public var enabled = true
+    /// Longest time between two check-ins, hours.
+    public var periodHours: Double = 24
+    /// Share of the period at which the warning is published, percent.
+    public var warningPct: Double = 83
+    /// Share of the period at which the critical warning is published, percent.
+    public var criticalPct: Double = 96
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case enabled, periodHours = "period_hours", warningPct = "warning_pct", criticalPct = "critical_pct"
+    }
+
+    public init() {}
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        enabled = try container.decodeIfPresent(Bool.self, forKey: .enabled) ?? enabled
+        periodHours = try container.decodeIfPresent(Double.self, forKey: .periodHours) ?? periodHours
+        warningPct = try container.decodeIfPresent(Double.self, forKey: .warningPct) ?? warningPct
+        criticalPct = try container.decodeIfPresent(Double.self, forKey: .criticalPct) ?? criticalPct
+    }
+}

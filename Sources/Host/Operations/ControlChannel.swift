@@ -1,0 +1,125 @@
+import Foundation
+import Logging
+import ZeroMQ
+
+/// The operator control channel (docs/control.md): a ROUTER socket the event loop polls, taking
+/// one JSON request per message and answering each on the same connection. REQ clients
+/// (`gatehouse ctl`) send `[request]` and get `[reply]`.
+///
+/// Security: without CURVE the endpoint must be loopback (the config refuses anything else).
+/// With `control.curve` the socket is a CURVE server, and a ZAP handler on this same loop admits
+/// only the listed client public keys: a client without CURVE, or with an unlisted key, never
+/// completes its handshake and gets nothing.
+final class ControlChannel {
+    let socket: ZMQSocket
+    /// The ZAP handler (CURVE only), bound to libzmq's fixed `inproc://zeromq.zap.01`.
+    let zap: ZMQSocket?
+    let endpoint: String
+    private let authorizedKeys: Set<[UInt8]>
+    private let logger: Logger
+    /// Clients refused by the ZAP handler so far.
+    private(set) var refusedClients: UInt64 = 0
+    /// Requests that could not be read so far.
+    private(set) var badRequests: UInt64 = 0
+
+    /// Largest request taken, bytes.
+    static let maxRequestBytes = 65_536
+
+    init(config: ControlConfig, keyFilePath: String?, context: ZMQContext, logger: Logger) throws {
+        self.logger = logger
+        var zap: ZMQSocket?
+        var keys: Set<[UInt8]> = []
+        let socket = try ZMQSocket(context: context, type: .router)
+        do {
+            try socket.setLinger(milliseconds: 0)
+            try socket.setHandshakeInterval(milliseconds: 5_000)
+            if let curve = config.curve, let keyFilePath {
+                guard CurveKeys.isAvailable else { throw ControlChannelError("this libzmq has no CURVE support (built without libsodium)") }
+                let keyFile = try CurveKeyFile.read(keyFilePath)
+                for key in curve.clientPublicKeys { if let bytes = CurveKeys.decode(key) { keys.insert(bytes) } }
+                // The handler must exist before the first connection's handshake asks it.
+                let handler = try ZMQSocket(context: context, type: .rep)
+                try handler.setLinger(milliseconds: 0)
+                do {
+                    try handler.bind("inproc://zeromq.zap.01")
+                } catch {
+                    handler.close()
+                    throw error
+                }
+                zap = handler
+                try socket.setZAPDomain("gatehouse-control")
+                try socket.makeCurveServer(secretKey: keyFile.secretKey)
+            }
+            try socket.bind(config.endpoint)
+            endpoint = (try? socket.lastEndpoint()) ?? config.endpoint
+        } catch {
+            socket.close()
+            zap?.close()
+            throw error
+        }
+        self.socket = socket
+        self.zap = zap
+        authorizedKeys = keys
+    }
+
+    /// Takes every waiting request, has `handle` answer it, and sends the answer back.
+    func serviceRequests(_ handle: (OperatorRequest) -> OperatorReply) {
+        while let frames = try? socket.receiveMultipart(dontWait: true) {
+            // ROUTER: [client identity, (empty delimiter from REQ), body].
+            guard frames.count >= 2 else { continue }
+            let identity = frames[0]
+            let hasDelimiter = frames.count >= 3 && frames[1].isEmpty
+            let body = frames[frames.count - 1]
+            let reply: OperatorReply
+            if body.count > Self.maxRequestBytes || frames.count > 3 {
+                badRequests &+= 1
+                reply = OperatorReply(outcome: "error", message: "the request must be one JSON object of at most \(Self.maxRequestBytes) bytes", verb: "")
+            } else {
+                do {
+                    reply = handle(try OperatorRequest.decode(body))
+                } catch {
+                    badRequests &+= 1
+                    logger.warning("control request refused", metadata: ["error": "\(error)"])
+                    reply = OperatorReply(outcome: "error", message: error.description, verb: "")
+                }
+            }
+            var answer = [identity]
+            if hasDelimiter { answer.append([]) }
+            answer.append(Array(reply.json.utf8))
+            _ = try? socket.send(multipart: answer, dontWait: true)
+        }
+    }
+
+    /// Answers waiting ZAP requests (RFC 27): admits CURVE clients whose public key is listed.
+    func serviceZAP() {
+        guard let zap else { return }
+        while let frames = try? zap.receiveMultipart(dontWait: true) {
+            // [version, request id, domain, address, identity, mechanism, credentials...]
+            guard frames.count >= 6 else { continue }
+            let mechanism = String(decoding: frames[5], as: UTF8.self)
+            let admitted = mechanism == "CURVE" && frames.count >= 7 && authorizedKeys.contains(frames[6])
+            if !admitted {
+                refusedClients &+= 1
+                logger.warning("control client refused", metadata: [
+                    "address": "\(String(decoding: frames[3], as: UTF8.self))", "mechanism": "\(mechanism)",
+                ])
+            }
+            let reply: [[UInt8]] = [
+                Array("1.0".utf8), frames[1], Array((admitted ? "200" : "400").utf8),
+                Array((admitted ? "OK" : "client key not authorized").utf8), Array((admitted ? "operator" : "").utf8), [],
+            ]
+            _ = try? zap.send(multipart: reply, dontWait: true)
+        }
+    }
+
+    func close() {
+        socket.close()
+        zap?.close()
+    }
+}
+
+/// A control channel that cannot start.
+struct ControlChannelError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import ZeroMQ
+
+/// A CURVE key pair in a file, as `gatehouse keygen` writes it:
+///
+///     # comment
+///     public = <40 Z85 characters>
+///     secret = <40 Z85 characters>
+///
+/// The secret must match the public key; the file should be readable by its owner only.
+public struct CurveKeyFile: Sendable, Equatable {
+    public var publicKey: String
+    public var secretKey: String
+
+    public init(publicKey: String, secretKey: String) {
+        self.publicKey = publicKey
+        self.secretKey = secretKey
+    }
+
+    /// Why a key file cannot be used, naming the file and what is wrong.
+    public struct Invalid: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Reads and checks `path`.
+    public static func read(_ path: String) throws(Invalid) -> CurveKeyFile {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw Invalid(description: "\(path): cannot read the CURVE key file")
+        }
+        var values: [String: String] = [:]
+        for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, ["public", "secret"].contains(parts[0]) else {
+                throw Invalid(description: "\(path):\(number + 1): expected 'public = <key>' or 'secret = <key>'")
+            }
+            values[parts[0]] = parts[1]
+        }
+        guard let secret = values["secret"], CurveKeys.isZ85Key(secret) else {
+            throw Invalid(description: "\(path): no 'secret = <40 Z85 characters>' line")
+        }
+        guard let derived = CurveKeys.publicKey(ofSecret: secret) else {
+            throw Invalid(description: "\(path): the secret key is not a CURVE key")
+        }
+        if let stated = values["public"], stated != derived {
+            throw Invalid(description: "\(path): the public key does not belong to the secret key")
+        }
+        return CurveKeyFile(publicKey: derived, secretKey: secret)
+    }
+
+    /// The file's text.
+    public var text: String {
+        """
+        # Gatehouse CURVE key pair (gatehouse keygen). Keep this file secret: readable by its owner only.
+        public = \(publicKey)
+        secret = \(secretKey)
+
+        """
+    }
+
+    /// Writes a new key pair to `path` (mode 0600; refuses to overwrite an existing file).
+    public static func generate(at path: String) throws -> CurveKeyFile {
+        let keys = try CurveKeys.generate()
+        let file = CurveKeyFile(publicKey: keys.publicKey, secretKey: keys.secretKey)
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else { throw Invalid(description: "\(path): cannot create the key file (\(String(cString: strerror(errno))))") }
+        defer { close(fd) }
+        let bytes = Array(file.text.utf8)
+        guard write(fd, bytes, bytes.count) == bytes.count else { throw Invalid(description: "\(path): cannot write the key file") }
+        return file
+    }
+}

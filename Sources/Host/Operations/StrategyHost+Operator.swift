@@ -1,0 +1,202 @@
+import Journal
+import Risk
+
+/// The answer to one control request: JSON text `{"ok", "verb", "outcome", "message", "status"?}`.
+struct OperatorReply {
+    /// `done`, `refused` (the host would not, and says why) or `error` (the request was unusable).
+    var outcome: String
+    var message: String
+    var verb: String
+    /// `status` only: the status object's JSON text.
+    var status: String?
+
+    var json: String {
+        var object = EventJSON()
+        object.add("ok", outcome == "done")
+        object.add("verb", verb)
+        object.add("outcome", outcome)
+        object.add("message", message)
+        if let status { object.add("status", raw: status) }
+        return object.closed
+    }
+}
+
+extension StrategyHost {
+    /// Carries out an operator's request on the loop thread. Every action (all verbs but
+    /// `status`), done or refused, is journaled as an operator action with who and why and
+    /// published on `risk.operator`; the state changes it makes are journaled and published too.
+    func perform(_ request: OperatorRequest, nowWallNs: Int64) -> OperatorReply {
+        if request.verb == .status {
+            return OperatorReply(outcome: "done", message: "status", verb: "status", status: statusJSON(nowWallNs: nowWallNs))
+        }
+        var changes: [StateChangeRecord] = []
+        var events: [RiskEvent] = []
+        func change(_ kind: String, _ subject: String, _ from: String, _ to: String, value: Double? = nil, limit: Double? = nil) {
+            changes.append(StateChangeRecord(eventTimeNs: clockNs, wallTimeNs: nowWallNs, kind: kind, subject: subject,
+                                             fromState: from, toState: to, reason: "OPERATOR", value: value, limitValue: limit))
+        }
+        let (outcome, message) = apply(request, nowWallNs: nowWallNs, change: change, events: &events)
+        let action = OperatorActionRecord(
+            eventTimeNs: clockNs, wallTimeNs: nowWallNs, action: request.verb.rawValue.uppercased(),
+            subject: request.strategy ?? "account", actor: request.operatorName, reason: request.reason,
+            detail: "outcome=\(outcome) forced=\(request.force) message=\(message)")
+        var data = EventJSON()
+        data.add("verb", request.verb.rawValue)
+        data.add("subject", action.subject)
+        data.add("operator", request.operatorName)
+        data.add("reason", request.reason)
+        data.add("forced", request.force)
+        data.add("outcome", outcome)
+        data.add("detail", message)
+        let published = [RiskEvent(kind: "operator", eventTimeNs: clockNs, data: data.closed)]
+            + changes.compactMap { RiskEvent.from(.stateChange($0), intent: nil, origin: "strategy", mode: "live") } + events
+        audit?.record(.init(records: [.operatorAction(action)] + changes.map { .stateChange($0) }, events: published), at: clockNs)
+        logger.notice("operator action", metadata: [
+            "verb": "\(request.verb.rawValue)", "subject": "\(action.subject)", "operator": "\(request.operatorName)",
+            "reason": "\(request.reason)", "outcome": "\(outcome)", "message": "\(message)",
+        ])
+        flushDecisions()
+        if let audit, audit.pushedSinceSnapshot { audit.recordSnapshot(captureState()) }
+        return OperatorReply(outcome: outcome, message: message, verb: request.verb.rawValue)
+    }
+
+    private func apply(_ request: OperatorRequest, nowWallNs: Int64,
+                       change: (String, String, String, String, Double?, Double?) -> Void,
+                       events: inout [RiskEvent]) -> (String, String) {
+        func strategyID() -> UInt32? {
+            strategyNames.firstIndex(of: request.strategy ?? "").map { UInt32($0 + 1) }
+        }
+        switch request.verb {
+        case .status:
+            return ("done", "status")
+        case .pause:
+            guard let id = strategyID() else { return ("refused", unknownStrategy(request.strategy)) }
+            if risk.operatorPaused[Int(id) - 1] { return ("done", "\(request.strategy!) was already paused") }
+            risk.pauseStrategy(id)
+            change(StateChangeRecord.pause, request.strategy!, "RUNNING", "PAUSED", nil, nil)
+            cancelRiskIncreasingOrders(of: id, because: "paused by an operator", code: .strategyPaused)
+            return ("done", "\(request.strategy!) paused: no new risk until resumed; its exits still pass")
+        case .resume:
+            guard let id = strategyID() else { return ("refused", unknownStrategy(request.strategy)) }
+            let index = Int(id) - 1
+            guard risk.operatorPaused[index] || risk.decayPaused[index] else { return ("done", "\(request.strategy!) was not paused") }
+            let by = risk.operatorPaused[index] ? (risk.decayPaused[index] ? "an operator and the decay detector" : "an operator") : "the decay detector"
+            risk.resumeStrategy(id)
+            change(StateChangeRecord.pause, request.strategy!, "PAUSED", "RUNNING", nil, nil)
+            return ("done", "\(request.strategy!) resumed (it was paused by \(by))")
+        case .kill:
+            if risk.controls.killSwitch { return ("done", "the kill switch was already on") }
+            risk.setKillSwitch(true)
+            change(StateChangeRecord.killSwitch, "account", "OFF", "ON", nil, nil)
+            cancelRiskIncreasingOrders(of: nil, because: "kill switch", code: .killSwitchActive, everything: true)
+            return ("done", "kill switch ON: every intent is refused, exits included, and every resting order was cancelled; `reset` clears it")
+        case .reset:
+            return reset(request, nowWallNs: nowWallNs, change: change, events: &events)
+        case .checkin:
+            guard var switchState = deadman else { return ("refused", "no dead man's switch runs on this host (it needs a control section and deadman.enabled)") }
+            guard switchState.checkIn(at: nowWallNs) else {
+                return ("refused", "the dead man's switch has fired and the account is HALTED; a check-in does not clear it: review the account, then `gatehouse ctl reset`")
+            }
+            deadman = switchState
+            events.append(deadmanEvent("checked_in", nowWallNs: nowWallNs))
+            return ("done", "checked in: the next check-in is due within \(Double(switchState.periodNs) / 3.6e12) h")
+        }
+    }
+
+    /// Clears the kill switch, a latched halt and a fired dead man's switch, all or nothing: while
+    /// a latch's cause is still present it is refused (naming the cause) unless forced.
+    private func reset(_ request: OperatorRequest, nowWallNs: Int64,
+                       change: (String, String, String, String, Double?, Double?) -> Void,
+                       events: inout [RiskEvent]) -> (String, String) {
+        let drawdown = risk.book.drawdownPct
+        let haltPct = risk.limits.drawdownHaltPct
+        if risk.controls.haltLatch != nil && drawdown >= haltPct && !request.force {
+            return ("refused", "the account drawdown (\(drawdown) %) is still at or past the halt (\(haltPct) %): the halt stays latched. `reset --force` accepts the loss and re-bases peak equity to the current equity")
+        }
+        var cleared: [String] = []
+        if risk.controls.killSwitch {
+            risk.setKillSwitch(false)
+            change(StateChangeRecord.killSwitch, "account", "ON", "OFF", nil, nil)
+            cleared.append("kill switch")
+        }
+        if let latch = risk.controls.haltLatch {
+            let forced = drawdown >= haltPct
+            _ = risk.resetHaltLatch(force: request.force)
+            change(StateChangeRecord.latch, "account", "HALTED", "ACTIVE", drawdown, haltPct)
+            cleared.append(forced ? "\(latch) halt (forced; peak equity re-based)" : "\(latch) halt")
+        }
+        if var switchState = deadman {
+            let fired = risk.controls.deadmanHalt == true
+            switchState.reset(at: nowWallNs)
+            deadman = switchState
+            if fired {
+                risk.setDeadmanHalt(false)
+                change("deadman", "account", "FIRED", "OK", nil, nil)
+                cleared.append("dead man's switch")
+            }
+            events.append(deadmanEvent("reset", nowWallNs: nowWallNs))
+        }
+        if cleared.isEmpty { return ("done", "nothing to reset: no kill switch, latch or fired dead man's switch") }
+        return ("done", "cleared: \(cleared.joined(separator: ", ")); trading state now \(risk.controls.effectiveState.rawValue)")
+    }
+
+    private func unknownStrategy(_ name: String?) -> String {
+        "no strategy '\(name ?? "")' on this host (strategies: \(strategyNames.joined(separator: ", ")))"
+    }
+
+    /// Hands the trading state and kill switch to the event stream's heartbeat (two atomic stores).
+    func publishStatus() {
+        guard let publisher else { return }
+        let code: RiskEventPublisher.TradingStateCode = switch risk.controls.effectiveState {
+        case .active: .active
+        case .reducing: .reducing
+        case .halted: .halted
+        }
+        publisher.setStatus(tradingState: code.rawValue, killSwitch: risk.controls.killSwitch)
+    }
+
+    // MARK: Dead man's switch
+
+    /// Moves the dead man's switch to wall time `nowWallNs` (the loop calls it every turn; tests
+    /// pass a manual clock). Publishes each level once; at 100 % the account goes HALTED (exits
+    /// still pass) until an explicit reset.
+    func serviceDeadman(nowWallNs: Int64) {
+        guard var switchState = deadman, let level = switchState.advance(to: nowWallNs) else { return }
+        deadman = switchState
+        var records: [JournalRecord] = [.stateChange(StateChangeRecord(
+            eventTimeNs: clockNs, wallTimeNs: nowWallNs, kind: "deadman", subject: "account", fromState: "CHECKED_IN",
+            toState: level.description.uppercased(), reason: "DEADMAN_SWITCH", value: switchState.elapsedPct(at: nowWallNs), limitValue: 100))]
+        if level == .fired {
+            let before = risk.controls.effectiveState
+            risk.setDeadmanHalt(true)
+            records.append(.stateChange(StateChangeRecord(
+                eventTimeNs: clockNs, wallTimeNs: nowWallNs, kind: StateChangeRecord.tradingState, subject: "account",
+                fromState: before.rawValue, toState: "HALTED", reason: "DEADMAN_SWITCH", value: nil, limitValue: nil)))
+            cancelRiskIncreasingOrders(of: nil, because: "dead man's switch", code: .accountHalted)
+            logger.critical("dead man's switch FIRED: no operator check-in within the period; account HALTED until `gatehouse ctl reset`", metadata: [
+                "period_hours": "\(Double(switchState.periodNs) / 3.6e12)",
+            ])
+        } else {
+            logger.warning("dead man's switch: operator check-in due", metadata: [
+                "level": "\(level)", "elapsed_pct": "\(switchState.elapsedPct(at: nowWallNs))",
+            ])
+        }
+        let published = [deadmanEvent(level.description, nowWallNs: nowWallNs)]
+            + records.compactMap { RiskEvent.from($0, intent: nil, origin: "strategy", mode: "live") }
+        audit?.record(.init(records: records, events: published), at: clockNs)
+        flushDecisions()
+        if let audit, audit.pushedSinceSnapshot { audit.recordSnapshot(captureState()) }
+    }
+
+    private func deadmanEvent(_ level: String, nowWallNs: Int64) -> RiskEvent {
+        let switchState = deadman!
+        var data = EventJSON()
+        data.add("level", level)
+        data.add("period_seconds", Double(switchState.periodNs) / 1e9)
+        data.add("elapsed_seconds", Double(switchState.elapsedNs(at: nowWallNs)) / 1e9)
+        data.add("elapsed_pct", switchState.elapsedPct(at: nowWallNs))
+        data.add("last_checkin_wall_ns", switchState.lastCheckInNs)
+        data.add("deadline_wall_ns", switchState.deadlineNs)
+        return RiskEvent(kind: "deadman", eventTimeNs: clockNs, data: data.closed)
+    }
+}

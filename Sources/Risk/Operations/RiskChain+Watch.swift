@@ -1,0 +1,106 @@
+/// A limit the alerts watch: which rule, on what.
+public struct WatchedLimit: Sendable, Equatable {
+    /// What a limit applies to.
+    public enum Subject: Sendable, Equatable {
+        case account
+        case strategy(UInt32)
+        case symbol(UInt32)
+        case cluster(Int)
+    }
+
+    /// The rule, by its config key under `risk` (e.g. `account.drawdown_halt_pct`).
+    public enum Rule: String, Sendable, CaseIterable {
+        case accountDrawdownHalt = "account.drawdown_halt_pct"
+        case rolling24hDrawdown = "account.rolling_24h_drawdown_pct"
+        case accountDailyLoss = "account.daily_loss_pct"
+        case grossExposure = "account.max_gross_pct_of_equity"
+        case symbolExposure = "account.max_symbol_pct_of_equity"
+        case clusterExposure = "clusters.max_pct_of_equity"
+        case strategyDrawdown = "strategy.drawdown_pct"
+        case strategyDailyLoss = "strategy.daily_loss_pct"
+    }
+
+    public var rule: Rule
+    public var subject: Subject
+
+    public init(rule: Rule, subject: Subject) {
+        self.rule = rule
+        self.subject = subject
+    }
+}
+
+extension RiskChain {
+    /// Every limit the alerts watch, in a fixed order: the account's, then each symbol's, each
+    /// cluster's, and each strategy's.
+    public var watchedLimits: [WatchedLimit] {
+        var limits: [WatchedLimit] = [
+            .init(rule: .accountDrawdownHalt, subject: .account),
+            .init(rule: .rolling24hDrawdown, subject: .account),
+            .init(rule: .accountDailyLoss, subject: .account),
+            .init(rule: .grossExposure, subject: .account),
+        ]
+        for symbol in 0..<book.symbolCount {
+            limits.append(.init(rule: .symbolExposure, subject: .symbol(UInt32(symbol + 1))))
+        }
+        for cluster in clusterMembers.indices { limits.append(.init(rule: .clusterExposure, subject: .cluster(cluster))) }
+        for strategy in 0..<book.strategyCount {
+            limits.append(.init(rule: .strategyDrawdown, subject: .strategy(UInt32(strategy + 1))))
+            limits.append(.init(rule: .strategyDailyLoss, subject: .strategy(UInt32(strategy + 1))))
+        }
+        return limits
+    }
+
+    /// How much of `watched` is used now: the measured value and the limit it is held against, in
+    /// the rule's unit (percent for drawdowns and losses, USD for exposures). Allocates nothing.
+    public func usage(of watched: WatchedLimit) -> (value: Double, limit: Double) {
+        let equity = book.equityUSD
+        switch (watched.rule, watched.subject) {
+        case (.accountDrawdownHalt, _):
+            return (book.drawdownPct, limits.drawdownHaltPct)
+        case (.rolling24hDrawdown, _):
+            return (book.rolling24hDrawdownPct, limits.rolling24hDrawdownPct)
+        case (.accountDailyLoss, _):
+            return (book.dailyLossPct, limits.accountDailyLossPct)
+        case (.grossExposure, _):
+            var cap = limits.maxGrossPctOfEquity / 100 * equity
+            if let absolute = limits.maxGrossUSD { cap = min(cap, absolute) }
+            return (book.liveGrossUSD, cap)
+        case (.symbolExposure, .symbol(let symbol)):
+            return (book.liveGrossUSD(symbol: symbol), limits.maxSymbolPctOfEquity / 100 * equity)
+        case (.clusterExposure, .cluster(let cluster)):
+            var used = 0.0
+            for member in clusterMembers[cluster] { used += book.liveGrossUSD(symbol: member) }
+            return (used, clusterCapsPct[cluster] / 100 * equity)
+        case (.strategyDrawdown, .strategy(let id)):
+            let strategyEquity = book.equityUSD(strategy: id)
+            let peak = max(book.strategy(id).peakEquityUSD, strategyEquity)
+            return (peak > 0 ? max(0, (peak - strategyEquity) / peak * 100) : 0, limits.strategyDrawdownPct)
+        case (.strategyDailyLoss, .strategy(let id)):
+            let entry = book.strategy(id)
+            let loss = max(0, (entry.dayStartEquityUSD - book.equityUSD(strategy: id)) / entry.allocatedCapitalUSD * 100)
+            return (loss, limits.strategyDailyLossPct)
+        default:
+            return (0, 0)
+        }
+    }
+
+    /// The unwind of a portfolio drawdown breach over the live strategies (names by id − 1): the
+    /// cap is `drawdown_halt_pct` of peak equity, the locked loss is the drawdown of the equity
+    /// without open positions. See `UnwindPlan`.
+    public func unwindPlan(strategyNames: [String]) -> UnwindPlan {
+        var candidates: [UnwindPlan.Candidate] = []
+        for index in 0..<book.strategyCount where book.strategies[index].mode == .live {
+            let id = UInt32(index + 1)
+            var gross = 0.0
+            for symbol in book.strategyHeldSymbols[index] {
+                gross += abs(book.position(strategy: id, symbol: symbol)) * book.mark(symbol)
+            }
+            candidates.append(.init(strategyID: id, name: strategyNames[index],
+                                    unrealizedUSD: book.unrealizedUSD(strategy: id), grossUSD: gross))
+        }
+        let peak = book.peakEquityUSD
+        let withoutOpen = book.startingEquityUSD + book.liveRealizedUSD
+        return UnwindPlan(candidates: candidates, capUSD: limits.drawdownHaltPct / 100 * peak,
+                          lockedLossUSD: max(0, peak - withoutOpen))
+    }
+}

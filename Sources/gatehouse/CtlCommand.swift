@@ -1,0 +1,131 @@
+import ArgumentParser
+import Foundation
+import Host
+
+/// `gatehouse ctl <verb> [strategy] --config <file> --reason <text>`: an operator's command to a
+/// running host over its control channel (docs/control.md).
+struct CtlCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ctl",
+        abstract: "Send an operator command to a running host: status, pause, resume, kill, reset, checkin.",
+        discussion: """
+            Connects to the control channel of the host the config describes (control.endpoint) and \
+            prints its answer. Every verb but status is journaled and published with --operator \
+            and --reason. Verbs: status; pause <strategy>; resume <strategy>; kill (the kill \
+            switch: every intent refused, exits included); reset [--force] (clears the kill \
+            switch, a latched halt, a fired dead man's switch; refused while the halt's cause is \
+            present unless forced); checkin (the dead man's switch). Exit status: 0 done, 1 \
+            refused by the host (the reason is printed), 2 unusable command or config, 3 no answer.
+            """)
+
+    @Argument(help: "status, pause, resume, kill, reset or checkin.")
+    var verb: String
+
+    @Argument(help: "The strategy (pause and resume).")
+    var strategy: String?
+
+    @Option(name: .long, help: "The host's config file.")
+    var config: String
+
+    @Option(name: .long, help: "Why (required for every verb but status); journaled with the action.")
+    var reason: String?
+
+    @Option(name: .long, help: "Who is acting (default: $USER).")
+    var `operator`: String?
+
+    @Flag(name: .long, help: "reset: clear a latched halt although its cause is still present (accepts the loss).")
+    var force = false
+
+    @Option(name: .long, help: "CURVE: this client's key file (gatehouse keygen).")
+    var keyFile: String?
+
+    @Option(name: .long, help: "CURVE: the host's public key (default: read from control.curve.server_key_file).")
+    var serverPublicKey: String?
+
+    @Option(name: .long, help: "Milliseconds to wait for the answer (default: control.timeout_ms).")
+    var timeoutMs: Int?
+
+    @Flag(name: .long, help: "Print the host's answer as JSON.")
+    var json = false
+
+    func run() throws {
+        let loaded = try loadConfigOrExit(config)
+        let who = `operator` ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
+        let text: String
+        do {
+            text = try ControlClient.send(
+                verb: verb, strategy: strategy, operatorName: who, reason: reason ?? "", force: force, config: loaded,
+                clientKeyFile: keyFile, serverPublicKey: serverPublicKey, timeoutMs: timeoutMs)
+        } catch {
+            FileHandle.standardError.write(Data("gatehouse ctl: \(error.description)\n".utf8))
+            throw ExitCode(error.timedOut ? 3 : 2)
+        }
+        let reply = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+        let outcome = reply["outcome"] as? String ?? "error"
+        if json {
+            print(text)
+        } else if let status = reply["status"] as? [String: Any] {
+            print(Self.table(status))
+        } else {
+            print("\(outcome): \(reply["message"] as? String ?? text)")
+        }
+        switch outcome {
+        case "done": return
+        case "refused": throw ExitCode(1)
+        default: throw ExitCode(2)
+        }
+    }
+
+    /// The status answer as text for a terminal.
+    static func table(_ status: [String: Any]) -> String {
+        func number(_ value: Any?, _ digits: Int = 2) -> String {
+            guard let value = value as? Double ?? (value as? Int).map(Double.init) else { return "n/a" }
+            return String(format: "%.\(digits)f", value)
+        }
+        let account = status["account"] as? [String: Any] ?? [:]
+        var lines = [
+            "host \(status["host_id"] as? String ?? "?")  trading state \(status["trading_state"] as? String ?? "?")  kill switch \((status["kill_switch"] as? Bool ?? false) ? "ON" : "off")" +
+                ((status["halt_latch"] as? String).map { $0.isEmpty ? "" : "  latched by \($0)" } ?? ""),
+            "equity \(number(account["equity_usd"])) USD  peak \(number(account["peak_equity_usd"]))  drawdown \(number(account["drawdown_pct"])) % of \(number(account["drawdown_halt_pct"])) %  day loss \(number(account["daily_loss_pct"])) % of \(number(account["daily_loss_limit_pct"])) %",
+            "gross exposure \(number(account["gross_exposure_usd"])) USD of \(number(account["gross_cap_usd"])) USD cap",
+        ]
+        if let deadman = status["deadman"] as? [String: Any] {
+            lines.append("dead man's switch \(deadman["level"] as? String ?? "?"): \(number(deadman["elapsed_pct"], 1)) % of the period since the last check-in")
+        }
+        lines.append("")
+        lines.append("strategy             mode    state               exposure USD  gross cap %  alloc %  drawdown %  dd breaker %  day loss %  cooldown  sharpe")
+        for row in status["strategies"] as? [[String: Any]] ?? [] {
+            let use = row["budget_use"] as? [String: Any] ?? [:]
+            let name = (row["name"] as? String ?? "?").padding(toLength: 20, withPad: " ", startingAt: 0)
+            let mode = (row["mode"] as? String ?? "?").padding(toLength: 7, withPad: " ", startingAt: 0)
+            let state = (row["state"] as? String ?? "?").padding(toLength: 19, withPad: " ", startingAt: 0)
+            lines.append("\(name) \(mode) \(state) \(number(row["exposure_usd"]).leftPadded(12))  \(number(use["account_gross_cap_pct"], 1).leftPadded(11))  \(number(use["allocated_capital_pct"], 1).leftPadded(7))  \(number(row["drawdown_pct"]).leftPadded(10))  \(number(use["drawdown_breaker_pct"], 1).leftPadded(12))  \(number(use["daily_loss_limit_pct"], 1).leftPadded(10))  \(number(row["cooldown_factor"], 3).leftPadded(8))  \(number(row["sharpe"]).leftPadded(6))")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+}
+
+/// `gatehouse keygen --out <file>`: a new CURVE key pair for the control channel.
+struct KeygenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keygen",
+        abstract: "Write a new CURVE key pair (for control.curve) and print its public key.",
+        discussion: "The file is created with mode 0600 and never overwritten. List a client's public key in control.curve.client_public_keys; point control.curve.server_key_file at the host's file.")
+
+    @Option(name: .long, help: "The key file to create.")
+    var out: String
+
+    func run() throws {
+        do {
+            let file = try CurveKeyFile.generate(at: out)
+            print(file.publicKey)
+        } catch {
+            FileHandle.standardError.write(Data("gatehouse keygen: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+}
