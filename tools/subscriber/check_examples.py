@@ -16,6 +16,9 @@ import json
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import strict_json  # noqa: E402
+
 PROG = "check_examples"
 KINDS = (
     "decision", "order", "fill", "state", "breach", "alert",
@@ -24,23 +27,6 @@ KINDS = (
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 EXTRA_KEY = "unexpected_key"
 
-
-def _refuse_constant(name):
-    raise ValueError(f"non-finite number {name}")
-
-
-def _unique_keys(pairs):
-    obj = {}
-    for key, value in pairs:
-        if key in obj:
-            raise ValueError(f"duplicate key {key!r}")
-        obj[key] = value
-    return obj
-
-
-def load_json(path):
-    with open(path, encoding="utf-8") as handle:
-        return json.load(handle, parse_constant=_refuse_constant, object_pairs_hook=_unique_keys)
 
 
 def error_text(validator, instance):
@@ -126,7 +112,7 @@ def main(argv=None):
             problems.append(f"schema missing: {schema_path}")
         else:
             try:
-                schema = load_json(schema_path)
+                schema = strict_json.load(schema_path)
                 jsonschema.Draft7Validator.check_schema(schema)
                 validator = jsonschema.Draft7Validator(schema)
                 if schema.get("$schema") != "http://json-schema.org/draft-07/schema#":
@@ -142,7 +128,7 @@ def main(argv=None):
             problems.append(f"example missing: {example_path}")
         elif validator is not None:
             try:
-                example = load_json(example_path)
+                example = strict_json.load(example_path)
             except (OSError, ValueError) as error:
                 problems.append(f"{example_path}: cannot be read as JSON ({error})")
             else:

@@ -24,6 +24,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import strict_json  # noqa: E402
+
 PROG = "gatehouse_subscriber"
 
 KINDS = (
@@ -232,19 +235,6 @@ def expected_topic(event):
     return f"{TOPIC_ROOT}{kind}"
 
 
-def _refuse_constant(name):
-    raise ValueError(f"non-finite number {name} (the stream carries finite numbers only)")
-
-
-def _unique_keys(pairs):
-    obj = {}
-    for key, value in pairs:
-        if key in obj:
-            raise ValueError(f"duplicate key {key!r}")
-        obj[key] = value
-    return obj
-
-
 def parse_payload(raw):
     """The payload as a JSON object; raises ValueError naming what is wrong."""
     try:
@@ -252,7 +242,7 @@ def parse_payload(raw):
     except UnicodeDecodeError as error:
         raise ValueError(f"payload is not UTF-8 ({error})")
     try:
-        value = json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_unique_keys)
+        value = strict_json.loads(text)
     except ValueError as error:
         raise ValueError(f"payload is not valid JSON ({error})")
     if not isinstance(value, dict):

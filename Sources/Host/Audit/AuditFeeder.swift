@@ -129,7 +129,7 @@ final class AuditFeeder: Sendable {
                     group.removeAll(keepingCapacity: true)
                 } else {
                     let rendered = records(for: event)
-                    if publisher != nil { events += Self.events(for: rendered, of: event, decisions: publisher!.decisions) }
+                    if let publisher { events += Self.events(for: rendered, of: event, decisions: publisher.decisions) }
                     group += rendered
                     // Without a journal there are no snapshot markers: each event stands alone.
                     if writer == nil { group.removeAll(keepingCapacity: true); publish(&events) }

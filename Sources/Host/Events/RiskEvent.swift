@@ -21,6 +21,11 @@ struct RiskEvent: Sendable {
         self.data = data
     }
 
+    /// The `state` event of a state change.
+    static func state(_ record: StateChangeRecord) -> RiskEvent {
+        from(.stateChange(record), intent: nil, origin: "strategy", mode: "live")!
+    }
+
     /// The event a journal record is published as, nil for records that are not published
     /// (intents travel inside their decision; snapshots are the journal's own).
     /// `intent` is the decision's intent when `record` is a decision; `origin` says who made it.

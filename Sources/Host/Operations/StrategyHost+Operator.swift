@@ -49,7 +49,7 @@ extension StrategyHost {
         data.add("outcome", outcome)
         data.add("detail", message)
         let published = [RiskEvent(kind: "operator", eventTimeNs: clockNs, data: data.closed)]
-            + changes.compactMap { RiskEvent.from(.stateChange($0), intent: nil, origin: "strategy", mode: "live") } + events
+            + changes.map(RiskEvent.state) + events
         audit?.record(.init(records: [.operatorAction(action)] + changes.map { .stateChange($0) }, events: published), at: clockNs)
         logger.notice("operator action", metadata: [
             "verb": "\(request.verb.rawValue)", "subject": "\(action.subject)", "operator": "\(request.operatorName)",
@@ -182,7 +182,10 @@ extension StrategyHost {
             ])
         }
         let published = [deadmanEvent(level.description, nowWallNs: nowWallNs)]
-            + records.compactMap { RiskEvent.from($0, intent: nil, origin: "strategy", mode: "live") }
+            + records.compactMap { record in
+                guard case .stateChange(let change) = record else { return nil }
+                return RiskEvent.state(change)
+            }
         audit?.record(.init(records: records, events: published), at: clockNs)
         flushDecisions()
         if let audit, audit.pushedSinceSnapshot { audit.recordSnapshot(captureState()) }

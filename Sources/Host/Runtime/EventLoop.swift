@@ -147,7 +147,7 @@ public final class EventLoop {
                 let start = StateChangeRecord(
                     eventTimeNs: host.clockNs, wallTimeNs: AuditSink.wallNs(), kind: "host", subject: hostID,
                     fromState: "STOPPED", toState: "RUNNING", reason: "HOST_START", value: Double(host.nextDecisionID), limitValue: nil)
-                host.audit?.record(.init(records: [], events: [RiskEvent.from(.stateChange(start), intent: nil, origin: "strategy", mode: "live")!]),
+                host.audit?.record(.init(records: [], events: [RiskEvent.state(start)]),
                                    at: host.clockNs)
                 logger.info("risk event stream bound", metadata: ["endpoint": "\(publisher.endpoint)", "publisher_id": "\(publisher.publisherID)"])
             }
