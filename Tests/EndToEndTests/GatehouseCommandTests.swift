@@ -38,6 +38,8 @@ struct GatehouseCommandTests {
         // The event stream and the control channel of this host alone: tests run hosts side by side.
         text = text.replacingOccurrences(of: "endpoint: tcp://127.0.0.1:7100", with: "endpoint: ipc://\(folder.path)/events.sock")
         text = text.replacingOccurrences(of: "endpoint: ipc:///tmp/gatehouse-control.sock", with: "endpoint: ipc://\(folder.path)/control.sock")
+        // Metrics on a free port, named in the log line `metrics served`.
+        text = text.replacingOccurrences(of: "listen: 127.0.0.1:9464", with: "listen: 127.0.0.1:0")
         // A dead man's switch runs on wall time: off, so states compare across runs.
         text = text.replacingOccurrences(of: "deadman:\n", with: "deadman:\n  enabled: false\n")
         let path = folder.appendingPathComponent("gatehouse.yaml").path

@@ -25,6 +25,9 @@ final class AuditFeeder: Sendable {
     let ring: AuditRing<AuditEvent>
     private let writer: JournalWriter?
     let publisher: RiskEventPublisher?
+
+    /// Records waiting in the journal writer's queue (nil: no journal). Any thread.
+    var journalQueueDepth: Int? { writer?.queueDepth }
     private let names: Names
     private let running = Atomic<Bool>(true)
     private let failed = Atomic<Bool>(false)

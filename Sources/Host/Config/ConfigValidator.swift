@@ -164,6 +164,14 @@ extension ConfigValidator {
             }
             if !(deadman.criticalPct < 100) { throw error("deadman.critical_pct", "must be below 100") }
         }
+        if let metrics = config.metrics {
+            if metrics.loopbackAddress == nil {
+                throw error("metrics.listen", "'\(metrics.listen)' is not host:port on a loopback address (127.0.0.1, localhost, [::1]); the metrics endpoint has no authentication")
+            }
+            if !(10...60_000).contains(metrics.sampleIntervalMs) {
+                throw error("metrics.sample_interval_ms", "must be between 10 and 60000 milliseconds")
+            }
+        }
     }
 
     /// Whether `endpoint` only reaches this machine: `ipc://`, `inproc://`, or `tcp://` on a

@@ -23,6 +23,8 @@ public struct GatehouseConfig: Decodable, Sendable {
     public var control: ControlConfig?
     /// The `deadman` section as written (nil: not written).
     public var deadmanSection: DeadmanConfig?
+    /// Prometheus metrics over HTTP (nil: none served).
+    public var metrics: MetricsConfig?
 
     /// The dead man's switch in force: runs when there is a control channel (check-ins come over
     /// it) unless `deadman.enabled` is false; nil when off.
@@ -33,7 +35,7 @@ public struct GatehouseConfig: Decodable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case host, feeds, strategies, risk, execution, journal, promotion, events, control, deadman
+        case host, feeds, strategies, risk, execution, journal, promotion, events, control, deadman, metrics
     }
 
     public init(from decoder: any Decoder) throws {
@@ -49,6 +51,7 @@ public struct GatehouseConfig: Decodable, Sendable {
         events = try container.decodeIfPresent(EventsConfig.self, forKey: .events)
         control = try container.decodeIfPresent(ControlConfig.self, forKey: .control)
         deadmanSection = try container.decodeIfPresent(DeadmanConfig.self, forKey: .deadman)
+        metrics = try container.decodeIfPresent(MetricsConfig.self, forKey: .metrics)
     }
 
     /// Account equity the risk chain starts from: `risk.account.starting_equity_usd`, else the

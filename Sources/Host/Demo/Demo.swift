@@ -57,9 +57,10 @@ public enum Demo {
         if let journalPath = options.journalPath { loaded.config.journal = JournalConfig(path: journalPath) }
         // The demo is a self-contained replay that ends by itself: it binds no fixed sockets for
         // other programs (two demos may run at once). `gatehouse run` serves the event stream and
-        // the control channel the config names.
+        // the control channel and the metrics endpoint the config names.
         loaded.config.events = nil
         loaded.config.control = nil
+        loaded.config.metrics = nil
         let ticks: TickFile
         do { ticks = try TickFile.load(path: options.ticksPath) } catch { throw Failure(description: "\(error)") }
         guard loaded.config.feeds.count == 1 else {

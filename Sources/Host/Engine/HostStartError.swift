@@ -15,6 +15,8 @@ public enum HostStartError: Error, CustomStringConvertible, Sendable {
     case events(endpoint: String, detail: String)
     /// The control channel could not be set up (socket, CURVE key file).
     case control(endpoint: String, detail: String)
+    /// The metrics HTTP endpoint could not listen (address in use, not permitted).
+    case metrics(listen: String, detail: String)
 
     public var description: String {
         switch self {
@@ -25,6 +27,7 @@ public enum HostStartError: Error, CustomStringConvertible, Sendable {
         case .gateway(let endpoint, let detail): "gateway (\(endpoint)): \(detail)"
         case .events(let endpoint, let detail): "event stream (events.endpoint \(endpoint)): \(detail)"
         case .control(let endpoint, let detail): "control channel (control.endpoint \(endpoint)): \(detail)"
+        case .metrics(let listen, let detail): "metrics endpoint (metrics.listen \(listen)): \(detail)"
         }
     }
 }

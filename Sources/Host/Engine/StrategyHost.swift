@@ -76,6 +76,8 @@ final class StrategyHost {
     var unwindDue = false
     /// The next unwind's id (1, 2, … within a run).
     var nextUnwindID: UInt64 = 1
+    /// Prometheus metrics (nil: no `metrics` section).
+    var metrics: HostMetrics?
     /// The event stream, for the heartbeat's state (nil: none).
     var publisher: RiskEventPublisher? { audit?.feeder.publisher }
 
@@ -364,7 +366,7 @@ final class StrategyHost {
         switch IntentValidator.validate(raw, strategy: instance, hasMark: hasMark) {
         case .valid(let valid):
             instance.lastClientID = valid.clientID
-            decision = risk.decide(valid, decisionID: decisionID, at: clockNs)
+            decision = decide(valid, decisionID: decisionID)
             traced = true
             if decision.verdict != .reject {
                 let approved = Order(decision: decision, intent: valid, mode: instance.mode == .live ? .live : .shadow)
@@ -392,6 +394,7 @@ final class StrategyHost {
     private func record(_ decision: Decision, for instance: StrategyInstance) {
         instance.decisionsByVerdict[Int(decision.verdict.rawValue)] &+= 1
         instance.decisionsByReason[Int(decision.reason.rawValue)] &+= 1
+        metrics?.countDecision(strategyIndex: Int(instance.id) - 1, verdict: decision.verdict, reason: decision.reason)
         // Word by word rather than over an array literal, which would allocate per decision.
         mixIntoDigest(UInt64(decision.strategyID))
         mixIntoDigest(decision.clientID)

@@ -90,7 +90,8 @@ extension StrategyHost {
         raw.quantity = quantity
         raw.order_type = OrderType.market.rawValue
         raw.reduce_only = 1
-        let decision = risk.decide(intent, decisionID: decisionID, at: clockNs)
+        let decision = decide(intent, decisionID: decisionID)
+        metrics?.countDecision(strategyIndex: Int(strategy) - 1, verdict: decision.verdict, reason: decision.reason)
         var order: Order?
         if decision.verdict != .reject {
             let approved = Order(decision: decision, intent: intent, mode: instance.mode == .live ? .live : .shadow)

@@ -16,6 +16,8 @@ public final class EventLoop {
     private let hostID: String
     /// The operator control channel (nil: no `control` section).
     private let control: ControlChannel?
+    /// The Prometheus scrape endpoint (nil: no `metrics` section).
+    private let metricsServer: MetricsHTTPServer?
 
     /// Loads every plugin (calling each `create`) and connects every feed. Fails closed: any
     /// error leaves nothing running (strategies already created are destroyed).
@@ -53,9 +55,10 @@ public final class EventLoop {
         }
         // Closes what is open so far when a later part cannot start.
         let openHost = host, openFeeds = feeds
-        func abandon(_ publisher: RiskEventPublisher? = nil, _ control: ControlChannel? = nil) {
+        func abandon(_ publisher: RiskEventPublisher? = nil, _ control: ControlChannel? = nil, _ metrics: MetricsHTTPServer? = nil) {
             publisher?.close()
             control?.close()
+            metrics?.stop()
             for feed in openFeeds { feed.socket.close() }
             openHost.gateway?.close()
             openHost.destroyAll()
@@ -80,6 +83,19 @@ public final class EventLoop {
         } else {
             control = nil
         }
+        if let metricsConfig = config.config.metrics, let address = metricsConfig.loopbackAddress {
+            let metrics = HostMetrics(strategyNames: config.config.strategies.map(\.name), feedNames: feeds.map(\.config.name),
+                                      sampleIntervalMs: metricsConfig.sampleIntervalMs)
+            do {
+                metricsServer = try MetricsHTTPServer(host: address.host, port: address.port, registry: metrics.registry, logger: logger)
+            } catch {
+                abandon(publisher, control)
+                throw .metrics(listen: metricsConfig.listen, detail: error.description)
+            }
+            host.metrics = metrics
+        } else {
+            metricsServer = nil
+        }
         var writer: JournalWriter?
         if let journal = config.config.journal {
             // Last, so a refused journal leaves nothing else open (the strategies already created
@@ -89,7 +105,7 @@ public final class EventLoop {
             do {
                 opened = try JournalWriter(path: path, options: JournalOptions(hostID: config.config.host.id))
             } catch {
-                abandon(publisher, control)
+                abandon(publisher, control, metricsServer)
                 throw .journal(error.description)
             }
             writer = opened
@@ -107,7 +123,7 @@ public final class EventLoop {
                 }
             } catch {
                 try? opened.close()
-                abandon(publisher, control)
+                abandon(publisher, control, metricsServer)
                 throw .journal("cannot rebuild the state from the journal \(path): \(error)")
             }
             _ = opened.append(.stateChange(StateChangeRecord(
@@ -121,7 +137,7 @@ public final class EventLoop {
                         reason: "recovered", state: try state.encoded()))])
                 } catch {
                     try? opened.close()
-                    abandon(publisher, control)
+                    abandon(publisher, control, metricsServer)
                     throw .journal("cannot journal the recovered state: \(error)")
                 }
                 let book = state.risk.book
@@ -152,6 +168,9 @@ public final class EventLoop {
                 logger.info("risk event stream bound", metadata: ["endpoint": "\(publisher.endpoint)", "publisher_id": "\(publisher.publisherID)"])
             }
         }
+        if let metricsServer {
+            logger.notice("metrics served", metadata: ["url": "http://\(metricsServer.address)/metrics"])
+        }
         if let control { logger.info("control channel bound", metadata: ["endpoint": "\(control.endpoint)", "curve": "\(control.zap != nil)"]) }
         host.publishStatus()
     }
@@ -160,6 +179,7 @@ public final class EventLoop {
     /// destroys the strategies and closes the feeds. Returns what happened.
     public func run() throws -> RunSummary {
         let start = ContinuousClock.now
+        metricsServer?.start()
         defer {
             host.destroyAll()
             for feed in feeds { feed.socket.close() }
@@ -179,6 +199,8 @@ public final class EventLoop {
             host.audit?.feeder.stop(final: .stateChange(StateChangeRecord(
                 eventTimeNs: host.clockNs, wallTimeNs: AuditSink.wallNs(), kind: "host", subject: hostID,
                 fromState: "RUNNING", toState: "STOPPED", reason: "HOST_STOP", value: nil, limitValue: nil)))
+            host.metrics?.sample(host: host, feeds: feeds, nowWallNs: AuditSink.wallNs())
+            metricsServer?.stop()
         }
         var poller = ZMQPoller()
         for feed in feeds { try poller.addReadable(feed.socket) }
@@ -200,7 +222,13 @@ public final class EventLoop {
             } else if host.gateway != nil {
                 host.serviceGateway(readable: false)
             }
-            if host.deadman != nil { host.serviceDeadman(nowWallNs: AuditSink.wallNs()) }
+            if host.deadman != nil || host.metrics != nil {
+                let nowWallNs = AuditSink.wallNs()
+                if host.deadman != nil { host.serviceDeadman(nowWallNs: nowWallNs) }
+                if let metrics = host.metrics, metrics.isSampleDue(nowWallNs: nowWallNs) {
+                    metrics.sample(host: host, feeds: feeds, nowWallNs: nowWallNs)
+                }
+            }
             host.publishStatus()
             if options.stopAtEndOfStream, feeds.allSatisfy({ $0.endOfStreamCount > 0 }) { break }
         }
