@@ -7,21 +7,23 @@ import Host
 struct CtlCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ctl",
-        abstract: "Send an operator command to a running host: status, pause, resume, kill, reset, checkin.",
+        abstract: "Send an operator command to a running host: status, pause, resume, kill, reset, checkin, promote.",
         discussion: """
             Connects to the control channel of the host the config describes (control.endpoint) and \
             prints its answer. Every verb but status is journaled and published with --operator \
             and --reason. Verbs: status; pause <strategy>; resume <strategy>; kill (the kill \
             switch: every intent refused, exits included); reset [--force] (clears the kill \
             switch, a latched halt, a fired dead man's switch; refused while the halt's cause is \
-            present unless forced); checkin (the dead man's switch). Exit status: 0 done, 1 \
+            present unless forced); checkin (the dead man's switch); promote <strategy> [--force] \
+            (a flat shadow strategy whose shadow record passes the promotion criteria goes live; \
+            --force promotes past failed criteria, never past an open position). Exit status: 0 done, 1 \
             refused by the host (the reason is printed), 2 unusable command or config, 3 no answer.
             """)
 
-    @Argument(help: "status, pause, resume, kill, reset or checkin.")
+    @Argument(help: "status, pause, resume, kill, reset, checkin or promote.")
     var verb: String
 
-    @Argument(help: "The strategy (pause and resume).")
+    @Argument(help: "The strategy (pause, resume and promote).")
     var strategy: String?
 
     @Option(name: .long, help: "The host's config file.")
@@ -33,7 +35,7 @@ struct CtlCommand: ParsableCommand {
     @Option(name: .long, help: "Who is acting (default: $USER).")
     var `operator`: String?
 
-    @Flag(name: .long, help: "reset: clear a latched halt although its cause is still present (accepts the loss).")
+    @Flag(name: .long, help: "reset: clear a latched halt although its cause is still present (accepts the loss); promote: go live although a criterion fails.")
     var force = false
 
     @Option(name: .long, help: "CURVE: this client's key file (gatehouse keygen).")

@@ -15,7 +15,7 @@ struct PromoteCommand: ParsableCommand {
             each criterion of the config's `promotion` section with pass or fail. Exit 0 when every \
             criterion passes, 1 when one fails (named), 2 on error. Reading is safe while a host is \
             running on the journal. Switching the strategy to live is an operator action for the \
-            running host and needs the control channel; this command only measures.
+            running host: `gatehouse ctl promote <strategy>`, which measures the same criteria; this command only measures.
             """)
 
     @Argument(help: "The strategy's name in the config.")

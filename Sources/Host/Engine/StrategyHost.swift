@@ -40,7 +40,7 @@ final class StrategyHost {
     private(set) var execution = RecordingExecutionAdapter()
     /// The paper venue: shadow strategies always, live strategies when `live_adapter` is `paper`.
     private(set) var paper: PaperVenue
-    private let liveOnPaper: Bool
+    let liveOnPaper: Bool
     /// Live orders go to the order gateway (`execution.live_adapter: gateway`).
     let liveOnGateway: Bool
     /// The gateway adapter, attached by the event loop when `liveOnGateway`.
@@ -76,6 +76,12 @@ final class StrategyHost {
     var unwindDue = false
     /// The next unwind's id (1, 2, … within a run).
     var nextUnwindID: UInt64 = 1
+    /// The strategies' settings, in config order, for promotion's measure of a shadow record.
+    let strategyConfigs: [StrategyConfig]
+    /// What a shadow record must show before `promote` (the `promotion` section).
+    let promotionCriteria: PromotionConfig
+    /// The journal file (nil: none), read by `promote`.
+    let journalPath: String?
     /// Prometheus metrics (nil: no `metrics` section).
     var metrics: HostMetrics?
     /// The event stream, for the heartbeat's state (nil: none).
@@ -90,6 +96,9 @@ final class StrategyHost {
         self.loopThread = pthread_self()
         let config = loaded.config
         hostID = config.host.id
+        strategyConfigs = config.strategies
+        promotionCriteria = config.promotion
+        journalPath = config.journal.map { loaded.resolvePath($0.path) }
         symbols = SymbolTable(config.allSymbols)
         routes = Array(repeating: [], count: symbols.count + 1)
         risk = RiskChain(
@@ -290,6 +299,15 @@ final class StrategyHost {
         }
         guard saved.symbols == symbols.allNames else {
             throw RecoveryError(description: "the journal's state is for symbols \(saved.symbols) and the configuration has \(symbols.allNames)")
+        }
+        for (index, name) in strategyNames.enumerated() {
+            let savedLive = saved.risk.book.strategies[index].mode == .live, configuredLive = strategies[index].mode == .live
+            if savedLive && !configuredLive {
+                throw RecoveryError(description: "strategy '\(name)' is live in the journal's state (it was promoted while the host ran) and shadow in the configuration: set `mode: live` for \(name) (strategies[\(index)]) in the config, then start again")
+            }
+            if !savedLive && configuredLive {
+                throw RecoveryError(description: "strategy '\(name)' is shadow in the journal's state and live in the configuration: a shadow strategy goes live only through `gatehouse ctl promote \(name)` on the running host, which checks that it is flat and that its shadow record passes; set `mode: shadow` for \(name) (strategies[\(index)]) back")
+            }
         }
         do throws(RiskStateMismatch) {
             try risk.restore(saved.risk)

@@ -9,7 +9,8 @@ final class StrategyInstance {
     /// Instance name from the config.
     let name: String
     /// Live or shadow.
-    let mode: StrategyMode
+    /// Shadow or live; a running host changes it only by promotion (`StrategyHost.promote`).
+    var mode: StrategyMode
     /// Capital allocated, USD.
     let allocatedCapitalUSD: Double
     /// The plugin's table.

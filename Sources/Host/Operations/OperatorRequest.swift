@@ -15,9 +15,11 @@ enum OperatorVerb: String, Sendable, CaseIterable {
     case reset
     /// Tells the dead man's switch an operator is present.
     case checkin
+    /// Moves a flat shadow strategy whose shadow record passes the promotion criteria to live.
+    case promote
 
     /// Whether the verb names a strategy.
-    var needsStrategy: Bool { self == .pause || self == .resume }
+    var needsStrategy: Bool { self == .pause || self == .resume || self == .promote }
     /// Whether the verb changes anything (and so is journaled and published).
     var isAction: Bool { self != .status }
 }

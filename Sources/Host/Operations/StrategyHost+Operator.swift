@@ -92,6 +92,8 @@ extension StrategyHost {
             return ("done", "kill switch ON: every intent is refused, exits included, and every resting order was cancelled; `reset` clears it")
         case .reset:
             return reset(request, nowWallNs: nowWallNs, change: change, events: &events)
+        case .promote:
+            return promote(request, change: change, events: &events)
         case .checkin:
             guard var switchState = deadman else { return ("refused", "no dead man's switch runs on this host (it needs a control section and deadman.enabled)") }
             guard switchState.checkIn(at: nowWallNs) else {

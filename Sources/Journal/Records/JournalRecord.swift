@@ -316,10 +316,13 @@ public struct StateChangeRecord: Sendable, Equatable {
     public static let killSwitch = "KILL_SWITCH"
     /// `kind` of a latch set or reset (e.g. the drawdown halt).
     public static let latch = "LATCH"
+    /// `kind` of a strategy's mode changed (SHADOW → LIVE: promoted by an operator).
+    public static let mode = "MODE"
 
     public var eventTimeNs: Int64
     public var wallTimeNs: Int64
-    /// `TRADING_STATE`, `PAUSE`, `KILL_SWITCH` or `LATCH`.
+    /// `TRADING_STATE`, `PAUSE`, `KILL_SWITCH`, `LATCH` or `MODE`, and the host's own kinds
+    /// (`host`, `daily_loss`, `deadman`, `alert`, `unwind`; docs/journal.md).
     public var kind: String
     /// What changed: `account`, or a strategy's name.
     public var subject: String

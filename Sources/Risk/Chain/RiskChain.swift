@@ -153,6 +153,10 @@ public struct RiskChain: Sendable {
     /// `resumeStrategy`; its exits still pass.
     public mutating func pauseStrategy(_ strategy: UInt32) { operatorPaused[Int(strategy) - 1] = true }
 
+    /// Moves a flat shadow strategy into the live book (`PortfolioBook.promoteToLive`): from the
+    /// next intent on its orders count against every account limit.
+    public mutating func promoteToLive(_ strategy: UInt32) { book.promoteToLive(strategy) }
+
     mutating func checkDrawdownLatch(at ns: Int64) {
         guard controls.haltLatch == nil else { return }
         let drawdown = book.drawdownPct
