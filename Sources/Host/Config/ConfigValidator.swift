@@ -159,10 +159,14 @@ extension ConfigValidator {
             if !(deadman.periodHours.isFinite && deadman.periodHours > 0 && deadman.periodHours <= 8_760) {
                 throw error("deadman.period_hours", "must be between 0 and 8760 hours")
             }
-            if !(deadman.warningPct > 0 && deadman.warningPct < deadman.criticalPct) {
-                throw error("deadman.warning_pct", "must be above 0 and below deadman.critical_pct")
+            // The critical level first: a warning "below critical_pct" means nothing while
+            // critical_pct itself is out of range (and the error must name the key that is).
+            if !(deadman.criticalPct > 0 && deadman.criticalPct < 100) {
+                throw error("deadman.critical_pct", "must be above 0 and below 100")
             }
-            if !(deadman.criticalPct < 100) { throw error("deadman.critical_pct", "must be below 100") }
+            if !(deadman.warningPct > 0 && deadman.warningPct < deadman.criticalPct) {
+                throw error("deadman.warning_pct", "must be above 0 and below deadman.critical_pct (\(deadman.criticalPct))")
+            }
         }
         if let metrics = config.metrics {
             if metrics.loopbackAddress == nil {

@@ -1,11 +1,16 @@
 /// The `events` section: the risk event stream (docs/events.md). Without it nothing is published.
 public struct EventsConfig: Decodable, Sendable {
     /// Which decisions are published.
-    public enum Decisions: String, Decodable, Sendable {
+    public enum Decisions: String, Decodable, Sendable, CaseIterable {
         /// Every decision.
         case all
         /// Only RESHAPE and REJECT decisions (approvals stay in the journal).
         case notApproved = "not_approved"
+
+        /// An unknown value is refused naming the values there are.
+        public init(from decoder: any Decoder) throws {
+            self = try decoder.decodeOneOf(Self.self)
+        }
     }
 
     /// ZeroMQ endpoint the XPUB socket binds, e.g. `tcp://127.0.0.1:7100`.

@@ -26,4 +26,16 @@ extension Decoder {
             throw UnknownConfigKey(codingPath: codingPath + [key], allowed: allowed)
         }
     }
+
+    /// Decodes a string that must be one of `Value`'s raw values. Anything else is refused with
+    /// a message that lists them (the generic one names only the Swift type).
+    func decodeOneOf<Value: RawRepresentable & CaseIterable>(_: Value.Type) throws -> Value where Value.RawValue == String {
+        let container = try singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let value = Value(rawValue: text) else {
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "'\(text)' is not one of: \(Value.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return value
+    }
 }

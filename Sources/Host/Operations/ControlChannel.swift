@@ -35,7 +35,12 @@ final class ControlChannel {
             try socket.setHandshakeInterval(milliseconds: 5_000)
             if let curve = config.curve, let keyFilePath {
                 guard CurveKeys.isAvailable else { throw ControlChannelError("this libzmq has no CURVE support (built without libsodium)") }
-                let keyFile = try CurveKeyFile.read(keyFilePath)
+                let keyFile: CurveKeyFile
+                do {
+                    keyFile = try CurveKeyFile.read(keyFilePath)
+                } catch {
+                    throw ControlChannelError("control.curve.server_key_file: \(error.description)")
+                }
                 for key in curve.clientPublicKeys { if let bytes = CurveKeys.decode(key) { keys.insert(bytes) } }
                 // The handler must exist before the first connection's handshake asks it.
                 let handler = try ZMQSocket(context: context, type: .rep)
@@ -63,31 +68,43 @@ final class ControlChannel {
     }
 
     /// Takes every waiting request, has `handle` answer it, and sends the answer back.
+    ///
+    /// A request is one frame: `[request]` from a DEALER, `[empty delimiter, request]` from a
+    /// REQ; the answer goes back in the same envelope. Anything else (more frames, an empty or
+    /// oversized frame, a body that does not decode) is answered with outcome `error` naming
+    /// the problem, logged, and never reaches `handle`: it changes nothing and is not journaled.
     func serviceRequests(_ handle: (OperatorRequest) -> OperatorReply) {
         while let frames = try? socket.receiveMultipart(dontWait: true) {
             // ROUTER: [client identity, (empty delimiter from REQ), body].
             guard frames.count >= 2 else { continue }
             let identity = frames[0]
             let hasDelimiter = frames.count >= 3 && frames[1].isEmpty
-            let body = frames[frames.count - 1]
+            let parts = frames.dropFirst(hasDelimiter ? 2 : 1)
             let reply: OperatorReply
-            if body.count > Self.maxRequestBytes || frames.count > 3 {
+            do {
+                reply = handle(try Self.request(in: parts))
+            } catch {
                 badRequests &+= 1
-                reply = OperatorReply(outcome: "error", message: "the request must be one JSON object of at most \(Self.maxRequestBytes) bytes", verb: "")
-            } else {
-                do {
-                    reply = handle(try OperatorRequest.decode(body))
-                } catch {
-                    badRequests &+= 1
-                    logger.warning("control request refused", metadata: ["error": "\(error)"])
-                    reply = OperatorReply(outcome: "error", message: error.description, verb: "")
-                }
+                logger.warning("control request refused", metadata: ["error": "\(error)"])
+                reply = OperatorReply(outcome: "error", message: error.description, verb: "")
             }
             var answer = [identity]
             if hasDelimiter { answer.append([]) }
             answer.append(Array(reply.json.utf8))
             _ = try? socket.send(multipart: answer, dontWait: true)
         }
+    }
+
+    /// The request in a message's frames after its envelope: exactly one frame of at most
+    /// `maxRequestBytes` holding a valid request.
+    static func request(in parts: ArraySlice<[UInt8]>) throws(OperatorRequest.Invalid) -> OperatorRequest {
+        guard parts.count == 1, let body = parts.first else {
+            throw OperatorRequest.Invalid(description: "the request came in \(parts.count) frames: send one JSON object in one frame")
+        }
+        guard body.count <= maxRequestBytes else {
+            throw OperatorRequest.Invalid(description: "the request is \(body.count) bytes: at most \(maxRequestBytes) are taken")
+        }
+        return try OperatorRequest.decode(body)
     }
 
     /// Answers waiting ZAP requests (RFC 27): admits CURVE clients whose public key is listed.

@@ -22,29 +22,56 @@ public struct CurveKeyFile: Sendable, Equatable {
         public let description: String
     }
 
-    /// Reads and checks `path`.
+    /// Reads and checks `path`. Each refusal names the file and what is wrong with it, and never
+    /// echoes the file's content (it may hold a secret key).
     public static func read(_ path: String) throws(Invalid) -> CurveKeyFile {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw Invalid(description: "\(path): no such CURVE key file")
+        }
+        if isFolder.boolValue { throw Invalid(description: "\(path): is a folder, not a CURVE key file") }
+        if access(path, R_OK) != 0 {
+            throw Invalid(description: "\(path): cannot read the CURVE key file (\(String(cString: strerror(errno))))")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
             throw Invalid(description: "\(path): cannot read the CURVE key file")
         }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw Invalid(description: "\(path): not a CURVE key file: not UTF-8 text")
+        }
+        if text.allSatisfy(\.isWhitespace) {
+            throw Invalid(description: "\(path): the CURVE key file is empty (gatehouse keygen writes one)")
+        }
         var values: [String: String] = [:]
-        for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // Any line end (a "\r\n" is one Character, so splitting on "\n" would keep such a file whole).
+        for (number, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = rawLine.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") { continue }
             let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2, ["public", "secret"].contains(parts[0]) else {
                 throw Invalid(description: "\(path):\(number + 1): expected 'public = <key>' or 'secret = <key>'")
             }
+            guard values[parts[0]] == nil else {
+                throw Invalid(description: "\(path):\(number + 1): a second '\(parts[0])' line")
+            }
             values[parts[0]] = parts[1]
         }
-        guard let secret = values["secret"], CurveKeys.isZ85Key(secret) else {
+        guard let secret = values["secret"] else {
             throw Invalid(description: "\(path): no 'secret = <40 Z85 characters>' line")
+        }
+        guard CurveKeys.isZ85Key(secret) else {
+            throw Invalid(description: "\(path): the secret key is not 40 characters of the Z85 alphabet (it has \(secret.count) characters)")
         }
         guard let derived = CurveKeys.publicKey(ofSecret: secret) else {
             throw Invalid(description: "\(path): the secret key is not a CURVE key")
         }
-        if let stated = values["public"], stated != derived {
-            throw Invalid(description: "\(path): the public key does not belong to the secret key")
+        if let stated = values["public"] {
+            guard CurveKeys.isZ85Key(stated) else {
+                throw Invalid(description: "\(path): the public key is not 40 characters of the Z85 alphabet (it has \(stated.count) characters)")
+            }
+            guard stated == derived else {
+                throw Invalid(description: "\(path): the public key does not belong to the secret key")
+            }
         }
         return CurveKeyFile(publicKey: derived, secretKey: secret)
     }

@@ -43,6 +43,9 @@ struct OperatorRequest: Sendable, Equatable {
     /// Decodes a request: a JSON object `{"verb", "strategy"?, "operator", "reason", "force"?}`.
     /// Names what is wrong; unknown keys are refused like the config's.
     static func decode(_ bytes: [UInt8]) throws(Invalid) -> OperatorRequest {
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+            throw Invalid(description: "the request is empty: one JSON object expected")
+        }
         guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] else {
             throw Invalid(description: "the request is not a JSON object")
         }

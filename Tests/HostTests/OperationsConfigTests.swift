@@ -1,0 +1,226 @@
+import Foundation
+import Testing
+@testable import Host
+
+/// The `events`, `control` and `deadman` sections of the config: good values read back, an
+/// empty or missing section takes the documented defaults, the range limits themselves are
+/// accepted, and every bad setting (wrong type, out of range, unknown value, unknown key inside
+/// the section, a non-loopback control endpoint without CURVE, warning at or above critical) is
+/// refused with an error naming its key path.
+@Suite("Operations config")
+struct OperationsConfigTests {
+    /// Two well-formed Z85 public keys (40 characters of the Z85 alphabet).
+    static let clientKey = "0123456789abcdefghijklmnopqrstuvwxyzABCD"
+    static let otherClientKey = "EFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefgh"
+
+    /// The base config (one feed, one strategy) with `fragment` appended.
+    static func text(_ fragment: String) -> String {
+        ConfigLoaderTests.valid + "\n" + fragment
+    }
+
+    func parse(_ fragment: String) throws -> GatehouseConfig {
+        try ConfigLoader.parse(Self.text(fragment), file: "ops.yaml").config
+    }
+
+    func parseError(_ fragment: String) -> ConfigError? {
+        do {
+            _ = try ConfigLoader.parse(Self.text(fragment), file: "ops.yaml")
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    // MARK: Good values
+
+    @Test func goodEventsSettingsReadBack() throws {
+        let config = try parse("events: {endpoint: \"ipc:///tmp/ev.sock\", decisions: not_approved, send_hwm: 7, heartbeat_interval_ms: 250}\n")
+        let events = try #require(config.events)
+        #expect(events.endpoint == "ipc:///tmp/ev.sock")
+        #expect(events.decisions == .notApproved)
+        #expect(events.sendHighWaterMark == 7)
+        #expect(events.heartbeatIntervalMs == 250)
+    }
+
+    @Test func anEmptyEventsSectionTakesTheDocumentedDefaults() throws {
+        let config = try parse("events: {}\n")
+        let events = try #require(config.events)
+        #expect(events.endpoint == "tcp://127.0.0.1:7100")
+        #expect(events.decisions == .all)
+        #expect(events.sendHighWaterMark == 100_000)
+        #expect(events.heartbeatIntervalMs == 1_000)
+    }
+
+    @Test func withoutOperationsSectionsThereIsNoStreamNoControlAndNoDeadMansSwitch() throws {
+        let config = try parse("")
+        #expect(config.events == nil)
+        #expect(config.control == nil)
+        #expect(config.deadmanSection == nil && config.deadman == nil)
+    }
+
+    @Test func goodControlSettingsReadBack() throws {
+        let config = try parse("control: {endpoint: \"tcp://127.0.0.1:7200\", timeout_ms: 100}\n")
+        let control = try #require(config.control)
+        #expect(control.endpoint == "tcp://127.0.0.1:7200")
+        #expect(control.timeoutMs == 100)
+        #expect(control.curve == nil)
+    }
+
+    @Test func anEmptyControlSectionTakesTheDocumentedDefaults() throws {
+        let control = try #require(try parse("control: {}\n").control)
+        #expect(control.endpoint == "ipc:///tmp/gatehouse-control.sock")
+        #expect(control.timeoutMs == 5_000)
+        #expect(control.curve == nil)
+    }
+
+    @Test func withCurveKeysANonLoopbackControlEndpointIsAccepted() throws {
+        let fragment = """
+            control:
+              endpoint: tcp://0.0.0.0:7200
+              curve:
+                server_key_file: keys/host.key
+                client_public_keys: ["\(Self.clientKey)", "\(Self.otherClientKey)"]
+
+            """
+        let control = try #require(try parse(fragment).control)
+        #expect(control.endpoint == "tcp://0.0.0.0:7200")
+        let curve = try #require(control.curve)
+        #expect(curve.serverKeyFile == "keys/host.key")
+        #expect(curve.clientPublicKeys == [Self.clientKey, Self.otherClientKey])
+    }
+
+    @Test func goodDeadmanSettingsReadBack() throws {
+        let config = try parse("control: {}\ndeadman: {enabled: true, period_hours: 0.5, warning_pct: 50, critical_pct: 90}\n")
+        let deadman = try #require(config.deadman)
+        #expect(deadman.enabled)
+        #expect(deadman.periodHours == 0.5)
+        #expect(deadman.warningPct == 50)
+        #expect(deadman.criticalPct == 90)
+    }
+
+    @Test func theDeadMansSwitchRunsByDefaultWithAControlChannelAndCanBeTurnedOff() throws {
+        let byDefault = try #require(try parse("control: {}\n").deadman)
+        #expect(byDefault.periodHours == 24 && byDefault.warningPct == 83 && byDefault.criticalPct == 96)
+        let off = try parse("control: {}\ndeadman: {enabled: false}\n")
+        #expect(off.deadmanSection?.enabled == false)
+        #expect(off.deadman == nil)
+        // Turned off, it needs no control channel.
+        let alone = try parse("deadman: {enabled: false}\n")
+        #expect(alone.control == nil && alone.deadman == nil)
+    }
+
+    @Test func theLimitsOfEachRangeAreAccepted() throws {
+        let low = try parse("events: {send_hwm: 1, heartbeat_interval_ms: 10}\ncontrol: {timeout_ms: 100}\n")
+        #expect(low.events?.sendHighWaterMark == 1 && low.events?.heartbeatIntervalMs == 10)
+        #expect(low.control?.timeoutMs == 100)
+        let high = try parse("""
+            events: {send_hwm: 10000000, heartbeat_interval_ms: 600000}
+            control: {timeout_ms: 600000}
+            deadman: {period_hours: 8760, warning_pct: 99.9, critical_pct: 99.99}
+
+            """)
+        #expect(high.events?.sendHighWaterMark == 10_000_000 && high.events?.heartbeatIntervalMs == 600_000)
+        #expect(high.control?.timeoutMs == 600_000)
+        #expect(high.deadman?.periodHours == 8_760 && high.deadman?.criticalPct == 99.99)
+    }
+
+    @Test(arguments: [
+        "ipc:///tmp/ctl.sock", "inproc://ctl", "tcp://127.0.0.1:7200", "tcp://127.8.9.10:7200",
+        "tcp://localhost:7200", "tcp://[::1]:7200",
+    ])
+    func aLoopbackControlEndpointNeedsNoCurve(endpoint: String) throws {
+        let control = try #require(try parse("control: {endpoint: \"\(endpoint)\"}\n").control)
+        #expect(control.endpoint == endpoint)
+    }
+
+    // MARK: Bad values
+
+    @Test(arguments: [
+        ("events: {endpoint: \"localhost:7100\"}\n", "events.endpoint", "not a ZeroMQ endpoint"),
+        ("events: {endpoint: \"tcp://\"}\n", "events.endpoint", "not a ZeroMQ endpoint"),
+        ("events: {endpoint: [tcp, x]}\n", "events.endpoint", "wrong type"),
+        ("events: {decisions: approved}\n", "events.decisions", "'approved' is not one of: all, not_approved"),
+        ("events: {decisions: [all]}\n", "events.decisions", "wrong type"),
+        ("events: {send_hwm: 0}\n", "events.send_hwm", "between 1 and 10000000"),
+        ("events: {send_hwm: -5}\n", "events.send_hwm", "between 1 and 10000000"),
+        ("events: {send_hwm: 10000001}\n", "events.send_hwm", "between 1 and 10000000"),
+        ("events: {send_hwm: 3000000000}\n", "events.send_hwm", "integer"),
+        ("events: {send_hwm: lots}\n", "events.send_hwm", "integer"),
+        ("events: {send_hwm: 1.5}\n", "events.send_hwm", "integer"),
+        ("events: {heartbeat_interval_ms: 9}\n", "events.heartbeat_interval_ms", "between 10 and 600000"),
+        ("events: {heartbeat_interval_ms: 600001}\n", "events.heartbeat_interval_ms", "between 10 and 600000"),
+        ("events: {heartbeat_interval_ms: often}\n", "events.heartbeat_interval_ms", "integer"),
+        ("events: {heartbeat_ms: 100}\n", "events.heartbeat_ms", "unknown key"),
+        ("events: {hwm: 1}\n", "events.hwm", "send_hwm"),
+        ("events: [tcp://127.0.0.1:7100]\n", "events", "mapping"),
+    ])
+    func badEventsSettingsAreRefusedNamingTheKey(fragment: String, keyPath: String, message: String) throws {
+        let error = try #require(parseError(fragment), "accepted: \(fragment)")
+        #expect(error.file == "ops.yaml")
+        #expect(error.keyPath == keyPath, "\(error)")
+        #expect(error.message.contains(message), "\(error)")
+    }
+
+    @Test(arguments: [
+        ("control: {endpoint: \"localhost:7200\"}\n", "control.endpoint", "not a ZeroMQ endpoint"),
+        ("control: {endpoint: [ipc]}\n", "control.endpoint", "wrong type"),
+        ("control: {endpoint: \"tcp://0.0.0.0:7200\"}\n", "control.endpoint", "not a loopback address"),
+        ("control: {endpoint: \"tcp://*:7200\"}\n", "control.endpoint", "not a loopback address"),
+        ("control: {endpoint: \"tcp://10.1.2.3:7200\"}\n", "control.endpoint", "not a loopback address"),
+        ("control: {endpoint: \"tcp://localhost.example.com:7200\"}\n", "control.endpoint", "not a loopback address"),
+        ("control: {endpoint: \"tcp://127.0.0.1.example.com:7200\"}\n", "control.endpoint", "not a loopback address"),
+        ("control: {endpoint: \"tcp://127.0.0.256:7200\"}\n", "control.endpoint", "not a loopback address"),
+        ("control: {endpoint: \"tcp://[::]:7200\"}\n", "control.endpoint", "not a loopback address"),
+        ("control: {endpoint: \"tcp://eth0:7200\"}\n", "control.endpoint", "not a loopback address"),
+        ("control: {timeout_ms: 99}\n", "control.timeout_ms", "between 100 and 600000"),
+        ("control: {timeout_ms: 600001}\n", "control.timeout_ms", "between 100 and 600000"),
+        ("control: {timeout_ms: soon}\n", "control.timeout_ms", "integer"),
+        ("control: {timeout: 100}\n", "control.timeout", "unknown key"),
+        ("control: {curve: yes}\n", "control.curve", "mapping"),
+        ("control: {curve: {client_public_keys: [\"\(clientKey)\"]}}\n", "control.curve.server_key_file", "missing"),
+        ("control: {curve: {server_key_file: \"\", client_public_keys: [\"\(clientKey)\"]}}\n", "control.curve.server_key_file", "must not be empty"),
+        ("control: {curve: {server_key_file: [a], client_public_keys: [\"\(clientKey)\"]}}\n", "control.curve.server_key_file", "wrong type"),
+        ("control: {curve: {server_key_file: host.key}}\n", "control.curve.client_public_keys", "missing"),
+        ("control: {curve: {server_key_file: host.key, client_public_keys: []}}\n", "control.curve.client_public_keys", "at least one"),
+        ("control: {curve: {server_key_file: host.key, client_public_keys: \"\(clientKey)\"}}\n", "control.curve.client_public_keys", "wrong type"),
+        ("control: {curve: {server_key_file: host.key, client_public_keys: [short]}}\n", "control.curve.client_public_keys[0]", "not a Z85 CURVE public key"),
+        ("control: {curve: {server_key_file: host.key, client_public_keys: [\"\(clientKey)\", \"\(clientKey)X\"]}}\n", "control.curve.client_public_keys[1]", "not a Z85 CURVE public key"),
+        ("control: {curve: {server_key_file: host.key, client_public_keys: [\"0123456789abcdefghijklmnopqrstuvwxyzAB\\\"C\"]}}\n", "control.curve.client_public_keys[0]", "not a Z85 CURVE public key"),
+        ("control: {curve: {server_key_file: host.key, client_public_keys: [\"\(clientKey)\"], client_keys: []}}\n", "control.curve.client_keys", "unknown key"),
+    ])
+    func badControlSettingsAreRefusedNamingTheKey(fragment: String, keyPath: String, message: String) throws {
+        let error = try #require(parseError(fragment), "accepted: \(fragment)")
+        #expect(error.file == "ops.yaml")
+        #expect(error.keyPath == keyPath, "\(error)")
+        #expect(error.message.contains(message), "\(error)")
+    }
+
+    @Test(arguments: [
+        ("deadman: {period_hours: 24}\n", "deadman", "needs a control section"),
+        ("control: {}\ndeadman: {enabled: maybe}\n", "deadman.enabled", "true or false"),
+        ("control: {}\ndeadman: {period_hours: 0}\n", "deadman.period_hours", "between 0 and 8760"),
+        ("control: {}\ndeadman: {period_hours: -1}\n", "deadman.period_hours", "between 0 and 8760"),
+        ("control: {}\ndeadman: {period_hours: 8761}\n", "deadman.period_hours", "between 0 and 8760"),
+        ("control: {}\ndeadman: {period_hours: .nan}\n", "deadman.period_hours", "between 0 and 8760"),
+        ("control: {}\ndeadman: {period_hours: .inf}\n", "deadman.period_hours", "between 0 and 8760"),
+        ("control: {}\ndeadman: {period_hours: a day}\n", "deadman.period_hours", "number"),
+        ("control: {}\ndeadman: {warning_pct: 0}\n", "deadman.warning_pct", "below deadman.critical_pct"),
+        ("control: {}\ndeadman: {warning_pct: 96}\n", "deadman.warning_pct", "below deadman.critical_pct"),
+        ("control: {}\ndeadman: {warning_pct: 97, critical_pct: 96}\n", "deadman.warning_pct", "below deadman.critical_pct"),
+        ("control: {}\ndeadman: {warning_pct: .nan}\n", "deadman.warning_pct", "below deadman.critical_pct"),
+        ("control: {}\ndeadman: {warning_pct: high}\n", "deadman.warning_pct", "number"),
+        ("control: {}\ndeadman: {critical_pct: 100}\n", "deadman.critical_pct", "below 100"),
+        ("control: {}\ndeadman: {critical_pct: 150}\n", "deadman.critical_pct", "below 100"),
+        ("control: {}\ndeadman: {critical_pct: 0}\n", "deadman.critical_pct", "above 0"),
+        ("control: {}\ndeadman: {critical_pct: -10}\n", "deadman.critical_pct", "above 0"),
+        ("control: {}\ndeadman: {critical_pct: .nan}\n", "deadman.critical_pct", "below 100"),
+        ("control: {}\ndeadman: {period: 24}\n", "deadman.period", "unknown key"),
+        ("control: {}\ndeadman: {enabled: false, period_hours: 0}\n", "deadman.period_hours", "between 0 and 8760"),
+    ])
+    func badDeadmanSettingsAreRefusedNamingTheKey(fragment: String, keyPath: String, message: String) throws {
+        let error = try #require(parseError(fragment), "accepted: \(fragment)")
+        #expect(error.file == "ops.yaml")
+        #expect(error.keyPath == keyPath, "\(error)")
+        #expect(error.message.contains(message), "\(error)")
+    }
+}
