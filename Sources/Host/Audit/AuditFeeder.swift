@@ -261,7 +261,7 @@ final class AuditFeeder: Sendable {
             let subject = onAccount ? "account" : strategy
             let (kind, from, to, detail): (String, String, String, String)
             switch event.stateKind {
-            case 0: (kind, from, to, detail) = ("trading_state", "ACTIVE", "HALTED", "drawdown_pct=\(event.value) halt_pct=\(event.limit) latched=HALTED")
+            case 0: (kind, from, to, detail) = (StateChangeRecord.tradingState, "ACTIVE", "HALTED", "drawdown_pct=\(event.value) halt_pct=\(event.limit) latched=HALTED")
             case 1: (kind, from, to, detail) = ("strategy_pause", "RUNNING", "PAUSED", "sharpe=\(event.value) min_sharpe=\(event.limit) paused_until=operator_resume")
             default: (kind, from, to, detail) = ("daily_loss", "ACTIVE", "NO_NEW_RISK_TODAY", "loss_pct=\(event.value) limit_pct=\(event.limit) until=next_utc_day")
             }

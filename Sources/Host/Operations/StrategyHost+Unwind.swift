@@ -35,6 +35,8 @@ extension StrategyHost {
                 toState: entry.action.rawValue.uppercased(), reason: ReasonCode.accountDrawdownHalt.description,
                 value: c.score, limitValue: nil)))
         }
+        // Recorded before the first order is decided: the journal keeps records in push order.
+        audit?.record(.init(records: rankRecords, events: []), at: clockNs)
         for intent in intents {
             let decision = submitRiskIntent(strategy: intent.strategy, symbol: intent.symbol, side: intent.side, quantity: intent.quantity)
             orders.append((decision, intent.side, intent.strategy))
@@ -63,7 +65,8 @@ extension StrategyHost {
             row.add("quantity", order.decision.requestedQuantity)
             row.add("verdict", order.decision.verdict.description)
         }
-        audit?.record(.init(records: rankRecords, events: [RiskEvent(kind: "unwind", eventTimeNs: clockNs, data: data.closed)]), at: clockNs)
+        // The stream's `unwind` event names the orders' decisions, so it follows them.
+        audit?.record(.init(records: [], events: [RiskEvent(kind: "unwind", eventTimeNs: clockNs, data: data.closed)]), at: clockNs)
         logger.critical("breach unwind", metadata: [
             "unwind_id": "\(unwindID)", "open_loss_usd": "\(plan.openLossUSD)", "room_usd": "\(plan.roomUSD)",
             "ranking": "\(plan.entries.map { "\($0.rank):\($0.candidate.name)=\($0.action.rawValue)" }.joined(separator: ","))",

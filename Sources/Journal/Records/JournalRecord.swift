@@ -308,8 +308,9 @@ public struct FillRecord: Sendable, Equatable {
 /// A change of the account's trading state, a strategy pause, the kill switch or a latch
 /// (table `state_changes`).
 public struct StateChangeRecord: Sendable, Equatable {
-    /// `kind` of a trading state change (ACTIVE / REDUCING / HALTED).
-    public static let tradingState = "TRADING_STATE"
+    /// `kind` of a trading state change (ACTIVE / REDUCING / HALTED), whatever caused it: one
+    /// spelling, so a reader finds the dead man's halt with the drawdown latch's.
+    public static let tradingState = "trading_state"
     /// `kind` of a strategy paused or resumed.
     public static let pause = "PAUSE"
     /// `kind` of the kill switch turned on or off.
@@ -321,8 +322,8 @@ public struct StateChangeRecord: Sendable, Equatable {
 
     public var eventTimeNs: Int64
     public var wallTimeNs: Int64
-    /// `TRADING_STATE`, `PAUSE`, `KILL_SWITCH`, `LATCH` or `MODE`, and the host's own kinds
-    /// (`host`, `daily_loss`, `deadman`, `alert`, `unwind`; docs/journal.md).
+    /// `trading_state`, `PAUSE`, `KILL_SWITCH`, `LATCH`, `MODE`, or what the host itself writes
+    /// (`strategy_pause`, `daily_loss`, `deadman`, `alert`, `unwind`, `host`; docs/journal.md).
     public var kind: String
     /// What changed: `account`, or a strategy's name.
     public var subject: String

@@ -23,6 +23,18 @@
  *   on_order_update traces "order_update <client_id> <status> <remaining_quantity> <reason>";
  *   on_timer is NULL (the host must accept that).
  *
+ * Knobs, optional numbers in the config JSON (read once in create()):
+ *   "quantity"          quantity of each buy (default 1)
+ *   "client_id_step"    added to the client id after each intent (default 1; 0 repeats ids)
+ *   "symbol_id_offset"  added to the event's symbol_id in the intent (default 0; non-zero names
+ *                       a symbol the strategy may not trade)
+ *   "stop_factor"       stop_loss_price = price x this (default 0.98; 0 = no stop)
+ *   "max_intents"       submit at most this many intents in all, buys and exits alike (default 0:
+ *                       no limit); "max_intents": 1 makes a strategy that buys exactly once
+ *   "exit_below"        on a trade below this price, a strategy holding a long position in the
+ *                       symbol (get_position) submits a reduce-only MARKET SELL of all of it, with
+ *                       no stop, instead of the buy (default 0: never)
+ *
  * Variants, one macro each:
  *   -DFIXTURE_BAD_ABI       the table reports abi_version GH_ABI_VERSION + 1
  *   -DFIXTURE_SMALL_TABLE   the table reports struct_size 8
@@ -58,6 +70,9 @@ typedef struct fixture_state {
     uint64_t client_id_step;  /* "client_id_step", default 1 (0 repeats ids) */
     uint32_t symbol_offset;   /* "symbol_id_offset", default 0 (non-zero names a foreign symbol) */
     double stop_factor;       /* "stop_factor", default 0.98: stop = price x this (0 = no stop) */
+    uint64_t max_intents;     /* "max_intents", default 0 (no limit) */
+    uint64_t intents_sent;    /* intents submitted so far, for max_intents */
+    double exit_below;        /* "exit_below", default 0 (never): sell a long position below this price */
 } fixture_state;
 
 /* The number after the key "name" in `json`, or `fallback` if absent. Test fixture only. */
@@ -185,6 +200,8 @@ static void *fixture_create(const gh_host_api *host, const char *config_json) {
     s->client_id_step = (uint64_t)fixture_number(config_json, "client_id_step", 1.0);
     s->symbol_offset = (uint32_t)fixture_number(config_json, "symbol_id_offset", 0.0);
     s->stop_factor = fixture_number(config_json, "stop_factor", 0.98);
+    s->max_intents = (uint64_t)fixture_number(config_json, "max_intents", 0.0);
+    s->exit_below = fixture_number(config_json, "exit_below", 0.0);
     return s;
 }
 
@@ -203,13 +220,16 @@ static void fixture_on_market_data(void *self, const gh_market_event *event) {
                  event->ts_ns, price);
         fixture_trace(s, line);
     }
-    if (event->kind == GH_MD_TRADE && s->host->submit_intent != NULL) {
+    if (event->kind == GH_MD_TRADE && s->host->submit_intent != NULL
+        && (s->max_intents == 0 || s->intents_sent < s->max_intents)) {
         gh_intent intent;
         gh_decision decision;
+        gh_position held;
         GH_INIT_INTENT(intent);
         int32_t rc;
         intent.client_id = s->next_client_id;
         s->next_client_id += s->client_id_step;
+        s->intents_sent++;
         intent.symbol_id = event->symbol_id + s->symbol_offset;
         intent.side = GH_SIDE_BUY;
         intent.quantity = s->quantity;
@@ -217,6 +237,15 @@ static void fixture_on_market_data(void *self, const gh_market_event *event) {
         intent.reduce_only = 0;
         intent.limit_price = 0.0;
         intent.stop_loss_price = event->price * s->stop_factor;
+        GH_INIT_POSITION(held);
+        if (event->price < s->exit_below && s->host->get_position(s->host->host, event->symbol_id, &held) == GH_OK
+            && held.quantity > 0.0) {
+            /* The exit: close the whole long position; a reduce-only order needs no stop. */
+            intent.side = GH_SIDE_SELL;
+            intent.quantity = held.quantity;
+            intent.reduce_only = 1;
+            intent.stop_loss_price = 0.0;
+        }
         GH_INIT_DECISION(decision);
         rc = s->host->submit_intent(s->host->host, &intent, &decision);
         if (s->tracing) {
