@@ -409,7 +409,8 @@ final class StrategyHost {
         return GH_OK
     }
 
-    private func record(_ decision: Decision, for instance: StrategyInstance) {
+    /// Counts a decision (run summary, metrics) and mixes it into the decision digest.
+    func record(_ decision: Decision, for instance: StrategyInstance) {
         instance.decisionsByVerdict[Int(decision.verdict.rawValue)] &+= 1
         instance.decisionsByReason[Int(decision.reason.rawValue)] &+= 1
         metrics?.countDecision(strategyIndex: Int(instance.id) - 1, verdict: decision.verdict, reason: decision.reason)

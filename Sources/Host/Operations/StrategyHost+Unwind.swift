@@ -94,7 +94,8 @@ extension StrategyHost {
         raw.order_type = OrderType.market.rawValue
         raw.reduce_only = 1
         let decision = decide(intent, decisionID: decisionID)
-        metrics?.countDecision(strategyIndex: Int(strategy) - 1, verdict: decision.verdict, reason: decision.reason)
+        // Counted and digested like a plugin's: the run summary and the digest cover every decision.
+        record(decision, for: instance)
         var order: Order?
         if decision.verdict != .reject {
             let approved = Order(decision: decision, intent: intent, mode: instance.mode == .live ? .live : .shadow)
