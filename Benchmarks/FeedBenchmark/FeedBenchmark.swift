@@ -9,7 +9,7 @@ import ZeroMQ
 /// printed beside a raw libzmq baseline measured in the same run. A benchmark, not a test: it
 /// asserts no timings, only that every run delivered every tick.
 ///
-///     gatehouse-bench-feed [--events N] [--transport ipc|tcp] [--config PATH]
+///     gatehouse-bench-feed [--events N] [--transport ipc|tcp] [--config PATH] [--operations on|off]
 ///
 /// Run the release build from the repository root: plugins resolve from the binary's folder.
 @main
@@ -21,13 +21,18 @@ struct FeedBenchmark {
         /// Live runs per measurement (best and median are reported).
         var runs = 3
         var decodeSamples = 200_000
+        /// Event stream, control channel (with its dead man's switch) and metrics as the config
+        /// has them (true), or removed (false, `--operations off`).
+        var operations = true
     }
 
     static let usage = """
-        usage: gatehouse-bench-feed [--events N] [--transport ipc|tcp] [--config PATH]
+        usage: gatehouse-bench-feed [--events N] [--transport ipc|tcp] [--config PATH] [--operations on|off]
           --events N         trades in the synthetic stream (default 1_000_000)
           --transport T      ipc (default) or tcp (loopback)
           --config PATH      host config whose plugins run (default config/gatehouse.yaml)
+          --operations O     on (default): the config's event stream (read by one subscriber),
+                             control channel, dead man's switch and metrics; off: all removed
         """
 
     static func parse(_ arguments: [String]) -> Options {
@@ -53,6 +58,10 @@ struct FeedBenchmark {
                 options.transport = transport
             case "--config":
                 options.configPath = value(argument)
+            case "--operations":
+                let text = value(argument)
+                guard text == "on" || text == "off" else { fail("--operations: '\(text)' is not on or off") }
+                options.operations = text == "on"
             case "-h", "--help":
                 print(usage)
                 exit(0)
@@ -81,7 +90,12 @@ struct FeedBenchmark {
 
     static func run(_ options: Options) throws {
         let configPath = options.configPath ?? ProjectFiles.locate("config/gatehouse.yaml")
-        let config = try ConfigLoader.load(path: configPath)
+        var config = try ConfigLoader.load(path: configPath)
+        if !options.operations {
+            config.config.events = nil
+            config.config.control = nil
+            config.config.metrics = nil
+        }
         guard config.config.feeds.count == 1 else {
             throw BenchmarkFailure("\(configPath): the benchmark drives one feed; the config has \(config.config.feeds.count)")
         }

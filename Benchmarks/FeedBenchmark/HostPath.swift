@@ -18,6 +18,8 @@ struct HostRun {
     /// Drain: `RunSummary.wallSeconds` (the loop started with every frame already queued).
     var endToEndSeconds: Double
     var framesPublished: Int
+    /// Risk events a subscriber read from the host's event stream (nil: no stream configured).
+    var streamMessages: Int?
 
     var ticks: UInt64 { summary.ticks }
     var endToEndTicksPerSecond: Double { Double(summary.ticks) / endToEndSeconds }
@@ -80,6 +82,32 @@ enum HostPath {
         }
         let hostConfig = loaded
 
+        // With an event stream, one subscriber reads everything, as an integrator's would: the
+        // host pays for real sends, not for discarding into an XPUB with nobody connected.
+        let streamStop = StopSignal()
+        let streamCount = Handoff<Int>()
+        if let events = hostConfig.config.events {
+            let endpoint = events.endpoint
+            spawnThread("bench-stream-subscriber") {
+                // Made, used and closed on this thread (sockets are not thread-safe).
+                var received = 0
+                do {
+                    let subscriber = try ZMQSocket(context: context, type: .sub)
+                    defer { subscriber.close() }
+                    try subscriber.subscribe("")
+                    try subscriber.setReceiveTimeout(milliseconds: 100)
+                    try subscriber.connect(endpoint)
+                    while !streamStop.isRequested {
+                        if (try? subscriber.receiveMultipart()) != nil { received += 1 }
+                    }
+                    while (try? subscriber.receiveMultipart(dontWait: true)) != nil { received += 1 }
+                } catch {
+                    note("stream subscriber: \(error)")
+                }
+                streamCount.set(received)
+            }
+        }
+
         spawnThread("bench-event-loop") {
             do {
                 // Built, run and dropped on this one thread, as EventLoop requires.
@@ -119,9 +147,14 @@ enum HostPath {
         // The loop's own clock starts right after `runStart`; it stops when it sees end of stream.
         let endOfStream = runStart &+ UInt64(summary.wallSeconds * 1e9)
         let endToEnd = mode == .live ? seconds(from: publishing.first, to: endOfStream) : summary.wallSeconds
+        var streamMessages: Int?
+        if hostConfig.config.events != nil {
+            streamStop.request()
+            streamMessages = streamCount.wait(timeoutSeconds: 10)
+        }
         return HostRun(
             encoding: encoding, mode: mode, summary: summary,
             publishSeconds: seconds(from: publishing.first, to: publishing.last),
-            endToEndSeconds: endToEnd, framesPublished: publishing.sent)
+            endToEndSeconds: endToEnd, framesPublished: publishing.sent, streamMessages: streamMessages)
     }
 }

@@ -42,6 +42,13 @@ struct Report {
         out.append("| events | \(grouped(Double(n))) trades, 4 symbols, seed \(SyntheticTicks.seed), data digest \(SyntheticTicks.digest(file.events)) |")
         out.append("| transport | \(options.transport.rawValue), one ZMQContext with 1 I/O thread shared by publisher and subscriber |")
         out.append("| config | \(configPath): \(strategies.joined(separator: ", ")) |")
+        let c = config.config
+        let operations = [
+            c.events.map { "event stream \($0.endpoint) (decisions: \($0.decisions.rawValue), one subscriber reading)" },
+            c.control.map { "control channel \($0.endpoint)" }, c.deadman.map { _ in "dead man's switch" },
+            c.metrics.map { "metrics \($0.listen) (sampled every \($0.sampleIntervalMs) ms, not scraped)" },
+        ].compactMap { $0 }
+        out.append("| operations | \(operations.isEmpty ? "off (--operations off): no event stream, control channel or metrics" : operations.joined(separator: "; ")) |")
         out.append("")
 
         // Raw baseline.
@@ -66,13 +73,13 @@ struct Report {
         // Host path.
         out.append("### Host path: ReplayPublisher → EventLoop (decode, route, \(config.config.strategies.count) plugins, risk chain)")
         out.append("")
-        out.append("| encoding | mode | run | ticks/s (RunSummary) | ticks/s (first send → EOS) | ns/tick | publisher msgs/s | ticks | dropped | plugin calls/tick | intents | decision digest |")
-        out.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+        out.append("| encoding | mode | run | ticks/s (RunSummary) | ticks/s (first send → EOS) | ns/tick | publisher msgs/s | ticks | dropped | plugin calls/tick | intents | decision digest | stream msgs |")
+        out.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|")
         for encoding in [PayloadEncoding.binary, .json] {
             for mode in [RunMode.live, .drain] {
                 for (index, run) in hostRuns(encoding, mode).enumerated() {
                     let s = run.summary
-                    out.append("| \(encoding) | \(mode) | \(index + 1) | \(grouped(s.ticksPerSecond)) | \(mode == .live ? grouped(run.endToEndTicksPerSecond) : "—") | \(fixed(1e9 / run.endToEndTicksPerSecond, 1)) | \(grouped(run.publishRate)) | \(grouped(Double(s.ticks))) | \(run.droppedTotal) | \(fixed(Double(s.strategies.reduce(0) { $0 + $1.events }) / Double(max(1, s.ticks)), 2)) | \(s.totalIntents) | \(s.decisionDigest) |")
+                    out.append("| \(encoding) | \(mode) | \(index + 1) | \(grouped(s.ticksPerSecond)) | \(mode == .live ? grouped(run.endToEndTicksPerSecond) : "—") | \(fixed(1e9 / run.endToEndTicksPerSecond, 1)) | \(grouped(run.publishRate)) | \(grouped(Double(s.ticks))) | \(run.droppedTotal) | \(fixed(Double(s.strategies.reduce(0) { $0 + $1.events }) / Double(max(1, s.ticks)), 2)) | \(s.totalIntents) | \(s.decisionDigest) | \(run.streamMessages.map(String.init) ?? "—") |")
                 }
             }
         }
@@ -82,7 +89,7 @@ struct Report {
                 guard runs.count > 1 else { continue }
                 let summaryRates = medianAndBest(runs.map(\.summary.ticksPerSecond))
                 let endToEnd = medianAndBest(runs.map(\.endToEndTicksPerSecond))
-                out.append("| **\(encoding)** | **\(mode)** | median / best | \(grouped(summaryRates.median)) / \(grouped(summaryRates.best)) | \(mode == .live ? "**\(grouped(endToEnd.median))** / \(grouped(endToEnd.best))" : "—") | \(fixed(1e9 / endToEnd.median, 1)) | | | | | | |")
+                out.append("| **\(encoding)** | **\(mode)** | median / best | \(grouped(summaryRates.median)) / \(grouped(summaryRates.best)) | \(mode == .live ? "**\(grouped(endToEnd.median))** / \(grouped(endToEnd.best))" : "—") | \(fixed(1e9 / endToEnd.median, 1)) | | | | | | | |")
             }
         }
         out.append("")
