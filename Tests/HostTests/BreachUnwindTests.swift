@@ -196,6 +196,7 @@ struct BreachUnwindTests {
         let (intentSeq, intent) = try #require(intents.first)
         #expect(intent.strategy == "bot1_btc" && intent.symbol == "BTCUSD" && intent.side == "sell")
         #expect(intent.quantity == 0.05 && intent.orderType == "market" && intent.reduceOnly && intent.stopLossPrice == 0)
+        #expect(intent.origin == IntentRecord.riskUnwindOrigin)
         #expect(intent.eventTimeNs == haltedAt)
         let decision = try #require(entries.lazy.compactMap { entry -> DecisionRecord? in
             guard case .decision(let decision) = entry.record, decision.decisionID == intent.decisionID else { return nil }

@@ -41,7 +41,8 @@ enum JournalTestSupport {
         .intent(IntentRecord(
             eventTimeNs: t0, wallTimeNs: t0 + 17, decisionID: 41, strategy: "ema_majors", strategyID: 1,
             clientID: UInt64.max - 2, symbol: "BTCUSD", symbolID: 3, side: "BUY", quantity: 0.1 + 0.2,
-            orderType: "LIMIT", limitPrice: 60_000.25, stopLossPrice: 58_800.5, reduceOnly: false)),
+            orderType: "LIMIT", limitPrice: 60_000.25, stopLossPrice: 58_800.5, reduceOnly: false,
+            origin: IntentRecord.riskUnwindOrigin)),
         .decision(DecisionRecord(
             eventTimeNs: t0 + 1, wallTimeNs: t0 + 18, decisionID: 41, strategy: "ema_majors", strategyID: 1,
             clientID: UInt64.max - 2, symbol: "BTCUSD", symbolID: 3, verdict: "RESHAPE",

@@ -140,6 +140,41 @@ struct RoundTripTests {
         #expect(try JournalReader(path: path).schemaVersion == JournalSchema.latestVersion)
     }
 
+    @Test func aVersion2JournalIsReadAsItIsAndMigratedKeepingItsIntentsAsTheStrategies() throws {
+        let path = try scratch.journalPath()
+        do {
+            // A file as a version 2 host left it, with one intent (no origin column).
+            let db = try SQLiteConnection(path: path, flags: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+            try db.exec(JournalSchema.version1SQL)
+            try db.exec(JournalSchema.version2SQL)
+            try db.exec("""
+                INSERT INTO meta (key, value) VALUES ('host_id', 'old-host');
+                INSERT INTO intents VALUES (1, 10, 11, 7, 'ema', 1, 3, 'BTCUSD', 1, 'BUY', 0.5, 'MARKET', 0, 95, 0);
+                PRAGMA user_version = 2;
+                """)
+        }
+        // A reader never migrates: it reads the old file with the column's default.
+        let old = try JournalReader(path: path)
+        #expect(old.schemaVersion == 2)
+        let before = try old.records(.intent).map(\.record)
+        old.close()
+        guard case .intent(let intent) = try #require(before.first) else { Issue.record("not an intent"); return }
+        #expect(intent.origin == IntentRecord.strategyOrigin && intent.clientID == 3 && intent.quantity == 0.5)
+
+        // A writer migrates it; the old row keeps its values and reads as a strategy's.
+        let writer = try JournalWriter(path: path, options: JournalTestSupport.options())
+        #expect(writer.openedSchemaVersion == 2)
+        var unwind = intent
+        unwind.clientID = 0
+        unwind.origin = IntentRecord.riskUnwindOrigin
+        #expect(writer.append(.intent(unwind)) == .accepted(seq: 2))
+        try writer.close()
+        let reader = try JournalReader(path: path)
+        defer { reader.close() }
+        #expect(reader.schemaVersion == JournalSchema.latestVersion)
+        #expect(try reader.records(.intent).map(\.record) == [.intent(intent), .intent(unwind)])
+    }
+
     @Test func migrationsAreNumberedWithoutGapsFromOne() {
         let versions = JournalSchema.migrations.map(\.version)
         #expect(versions == Array(1...Int32(versions.count)))

@@ -1,3 +1,4 @@
+import Journal
 import Risk
 
 /// Something the host did that the journal must keep, as plain values: pushing one from the
@@ -70,6 +71,11 @@ struct AuditEvent: BitwiseCopyable {
     var stageNotes: [StageNote] {
         withUnsafeBytes(of: stages) { raw in Array(raw.bindMemory(to: StageNote.self).prefix(Int(stageCount))) }
     }
+}
+
+extension AuditEvent {
+    /// `origin` as the journal and the stream name it (`strategy`, `risk_unwind`).
+    var originName: String { origin == 1 ? IntentRecord.riskUnwindOrigin : IntentRecord.strategyOrigin }
 }
 
 extension StageNote {

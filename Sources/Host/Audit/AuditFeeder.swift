@@ -175,7 +175,7 @@ final class AuditFeeder: Sendable {
         for record in records {
             if case .intent(let r) = record { intent = r; continue }
             if case .decision(let r) = record, decisions == .notApproved, r.verdict == Verdict.approve.description { continue }
-            if let published = RiskEvent.from(record, intent: intent, origin: event.origin == 1 ? "risk_unwind" : "strategy",
+            if let published = RiskEvent.from(record, intent: intent, origin: event.originName,
                                               mode: event.shadow ? "shadow" : "live") {
                 events.append(published)
             }
@@ -226,7 +226,8 @@ final class AuditFeeder: Sendable {
                 eventTimeNs: event.eventTimeNs, wallTimeNs: event.wallTimeNs, decisionID: event.decisionID, strategy: strategy,
                 strategyID: event.strategyID, clientID: event.clientID, symbol: symbol, symbolID: event.symbolID, side: side,
                 quantity: event.requestedQuantity, orderType: orderType, limitPrice: event.limitPrice,
-                stopLossPrice: event.stopLossPrice, reduceOnly: event.reduceOnly)
+                stopLossPrice: event.stopLossPrice, reduceOnly: event.reduceOnly,
+                origin: event.originName)
             let stages = event.stageNotes.map { note in
                 StageRecord(stage: note.stage.description, code: note.code.description, severity: note.code.severity.rawValue,
                             quantityIn: note.quantityIn, quantityOut: note.quantityOut, factor: note.factor,

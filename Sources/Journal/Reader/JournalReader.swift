@@ -90,7 +90,7 @@ public final class JournalReader {
 
     /// The last state snapshot in the journal (highest `seq`), nil when it holds none.
     public func lastSnapshot() throws(JournalError) -> (seq: Int64, record: SnapshotRecord)? {
-        let statement = try prepare("SELECT \(RecordDecoding.columns(.snapshot)) FROM snapshots ORDER BY seq DESC LIMIT 1")
+        let statement = try prepare("SELECT \(RecordDecoding.columns(.snapshot, schemaVersion: schemaVersion)) FROM snapshots ORDER BY seq DESC LIMIT 1")
         do throws(JournalError) {
             guard try statement.step() else { return nil }
         } catch {
@@ -103,7 +103,7 @@ public final class JournalReader {
 
     /// Records of `kind` with `seq > afterSeq`, in `seq` order, at most `limit`.
     public func records(_ kind: JournalRecord.Kind, afterSeq: Int64 = 0, limit: Int = Int.max) throws(JournalError) -> [JournalEntry] {
-        let statement = try prepare(RecordDecoding.select(kind))
+        let statement = try prepare(RecordDecoding.select(kind, schemaVersion: schemaVersion))
         statement.bind(afterSeq, at: 1)
         statement.bind(Int64(limit), at: 2)
         var entries: [JournalEntry] = []

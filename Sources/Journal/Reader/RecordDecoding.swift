@@ -1,19 +1,21 @@
 /// The SELECT of each record table and the mapping of its rows back to records (the inverse of
 /// `WriterConnection`'s inserts). Column 0 is always `seq`.
 enum RecordDecoding {
-    /// Rows of `kind` with `seq > ?1`, in `seq` order, at most `?2`.
-    static func select(_ kind: JournalRecord.Kind) -> String {
-        "SELECT \(columns(kind)) FROM \(kind.table) WHERE seq > ?1 ORDER BY seq LIMIT ?2"
+    /// Rows of `kind` with `seq > ?1`, in `seq` order, at most `?2`, from a file at
+    /// `schemaVersion` (a reader never migrates: older files are read as they are).
+    static func select(_ kind: JournalRecord.Kind, schemaVersion: Int32) -> String {
+        "SELECT \(columns(kind, schemaVersion: schemaVersion)) FROM \(kind.table) WHERE seq > ?1 ORDER BY seq LIMIT ?2"
     }
 
-    /// The columns of `kind`'s table, in the order `decode` reads them.
-    static func columns(_ kind: JournalRecord.Kind) -> String {
+    /// The columns of `kind`'s table, in the order `decode` reads them. Columns added by a later
+    /// schema version read as their default in an older file.
+    static func columns(_ kind: JournalRecord.Kind, schemaVersion: Int32) -> String {
         let columns: String
         switch kind {
         case .intent:
             columns = """
                 seq, event_ts_ns, wall_ts_ns, decision_id, strategy, strategy_id, client_id, symbol, symbol_id, side,
-                quantity, order_type, limit_price, stop_loss_price, reduce_only
+                quantity, order_type, limit_price, stop_loss_price, reduce_only, \(schemaVersion >= 3 ? "origin" : "'strategy'")
                 """
         case .decision:
             columns = """
@@ -52,7 +54,8 @@ enum RecordDecoding {
                 eventTimeNs: event, wallTimeNs: wall, decisionID: s.uint64(3), strategy: s.text(4),
                 strategyID: UInt32(truncatingIfNeeded: s.int64(5)), clientID: s.uint64(6), symbol: s.text(7),
                 symbolID: UInt32(truncatingIfNeeded: s.int64(8)), side: s.text(9), quantity: s.double(10),
-                orderType: s.text(11), limitPrice: s.double(12), stopLossPrice: s.double(13), reduceOnly: s.bool(14)))
+                orderType: s.text(11), limitPrice: s.double(12), stopLossPrice: s.double(13), reduceOnly: s.bool(14),
+                origin: s.text(15)))
         case .decision:
             record = .decision(DecisionRecord(
                 eventTimeNs: event, wallTimeNs: wall, decisionID: s.uint64(3), strategy: s.text(4),

@@ -118,10 +118,19 @@ public struct IntentRecord: Sendable, Equatable {
     /// USD per unit; 0 when none was given.
     public var stopLossPrice: Double
     public var reduceOnly: Bool
+    /// Who made it: `strategy` (the strategy's plugin) or `risk_unwind` (the host, flattening
+    /// after a drawdown breach; client id 0).
+    public var origin: String
+
+    /// `origin` of an intent a strategy's plugin submitted.
+    public static let strategyOrigin = "strategy"
+    /// `origin` of an intent the host made during a breach unwind.
+    public static let riskUnwindOrigin = "risk_unwind"
 
     public init(eventTimeNs: Int64, wallTimeNs: Int64, decisionID: UInt64, strategy: String, strategyID: UInt32,
                 clientID: UInt64, symbol: String, symbolID: UInt32, side: String, quantity: Double, orderType: String,
-                limitPrice: Double, stopLossPrice: Double, reduceOnly: Bool) {
+                limitPrice: Double, stopLossPrice: Double, reduceOnly: Bool, origin: String = IntentRecord.strategyOrigin) {
+        self.origin = origin
         self.eventTimeNs = eventTimeNs
         self.wallTimeNs = wallTimeNs
         self.decisionID = decisionID

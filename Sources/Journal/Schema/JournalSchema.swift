@@ -40,6 +40,7 @@ package enum JournalSchema {
                       try insert.run()
                   }),
         Migration(version: 2, summary: "state snapshots for recovery", sql: version2SQL, seed: nil),
+        Migration(version: 3, summary: "who made an intent: intents.origin", sql: version3SQL, seed: nil),
     ]
 
     /// The record tables, in the order of `JournalRecord.Kind.allCases`.
@@ -217,5 +218,11 @@ package enum JournalSchema {
         UNION ALL SELECT seq, 'operator_action', event_ts_ns, wall_ts_ns, subject  FROM operator_actions
         UNION ALL SELECT seq, 'breach',          event_ts_ns, wall_ts_ns, subject  FROM breaches
         UNION ALL SELECT seq, 'snapshot',        event_ts_ns, wall_ts_ns, reason   FROM snapshots;
+        """
+
+    /// Version 3: `intents.origin`, who made the intent: `strategy` (its plugin; every intent
+    /// journaled before version 3) or `risk_unwind` (the host, flattening after a drawdown breach).
+    package static let version3SQL = """
+        ALTER TABLE intents ADD COLUMN origin TEXT NOT NULL DEFAULT 'strategy';
         """
 }

@@ -33,8 +33,8 @@ final class WriterConnection: @unchecked Sendable {
             rollback: try connection.prepare("ROLLBACK"),
             intent: try connection.prepare("""
                 INSERT INTO intents (seq, event_ts_ns, wall_ts_ns, decision_id, strategy, strategy_id, client_id,
-                    symbol, symbol_id, side, quantity, order_type, limit_price, stop_loss_price, reduce_only)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                    symbol, symbol_id, side, quantity, order_type, limit_price, stop_loss_price, reduce_only, origin)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
                 """),
             decision: try connection.prepare("""
                 INSERT INTO decisions (seq, event_ts_ns, wall_ts_ns, decision_id, strategy, strategy_id, client_id,
@@ -116,6 +116,7 @@ final class WriterConnection: @unchecked Sendable {
             st.bind(r.clientID, at: 7); st.bind(r.symbol, at: 8); st.bind(Int64(r.symbolID), at: 9)
             st.bind(r.side, at: 10); st.bind(r.quantity, at: 11); st.bind(r.orderType, at: 12)
             st.bind(r.limitPrice, at: 13); st.bind(r.stopLossPrice, at: 14); st.bind(r.reduceOnly, at: 15)
+            st.bind(r.origin, at: 16)
             try st.run()
         case .decision(let r):
             let st = s.decision
