@@ -57,9 +57,19 @@ struct MetricsEndToEndTests {
         #expect(try HTTPProbe.send(Array("not http at all\r\n\r\n".utf8), port: port).status == 400)
         #expect(try HTTPProbe.send([0xff, 0xfe, 13, 10, 13, 10], port: port).status == 400)
         #expect(try HTTPProbe.send(Array(("GET /metrics HTTP/1.1\r\nX: " + String(repeating: "a", count: 20_000)).utf8), port: port).status == 431)
-        let after = try HTTPProbe.get("/metrics", port: port)
+        // An unusable control request (no reason) is counted.
+        let unusable = try OperationsEndToEndTests.ctl(["kill", "--operator", "alice"], config: config)
+        #expect(unusable.0 == 2, "\(unusable.1)")
+        var after = try HTTPProbe.get("/metrics", port: port)
+        let sampled = Date().addingTimeInterval(30)
+        while HTTPProbe.samples(after.body)["gatehouse_control_requests_unusable_total"] != 1 && Date() < sampled {
+            usleep(20_000)
+            after = try HTTPProbe.get("/metrics", port: port)
+        }
         #expect(after.status == 200)
         let last = HTTPProbe.samples(after.body)
+        #expect(last["gatehouse_control_requests_unusable_total"] == 1)
+        #expect(last["gatehouse_control_clients_refused_total"] == 0)
 
         let stop = kill(host.processID, SIGTERM)
         #expect(stop == 0)

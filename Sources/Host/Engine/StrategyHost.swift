@@ -69,9 +69,8 @@ final class StrategyHost {
     let hostID: String
     /// The dead man's switch (nil: none configured).
     var deadman: DeadMansSwitch?
-    /// The limits the alerts watch, and their levels.
-    let watched: [WatchedLimit]
-    var alerts: LimitAlerts
+    /// Alert levels changed by the current event, reused.
+    var alertCrossings: [AlertCrossing] = []
     /// A drawdown halt latched during this event: the unwind runs at its end.
     var unwindDue = false
     /// The next unwind's id (1, 2, … within a run).
@@ -105,8 +104,7 @@ final class StrategyHost {
             limits: config.risk.limits, symbols: symbols.allNames,
             strategies: config.strategies.map { (mode: $0.mode == .live ? BookMode.live : .shadow, allocatedCapitalUSD: $0.allocatedCapitalUSD) },
             startingEquityUSD: config.startingEquityUSD)
-        watched = risk.watchedLimits
-        alerts = LimitAlerts(slots: watched.count)
+        alertCrossings.reserveCapacity(16)
         if let settings = config.deadman {
             // A fresh host starts the period now; a restored one takes the journal's (`restore`).
             deadman = DeadMansSwitch(periodNs: Int64(settings.periodHours * 3_600_000_000_000), warningPct: settings.warningPct,

@@ -51,6 +51,10 @@ final class HostMetrics {
     private let tradingState: CoreMetrics.Gauge
     private let killSwitch: CoreMetrics.Gauge
     private let strategyExposure: [CoreMetrics.Gauge]
+    private let controlUnusable: CoreMetrics.Counter
+    private let controlClientsRefused: CoreMetrics.Counter
+    private var controlUnusableSeen: UInt64 = 0
+    private var controlClientsRefusedSeen: UInt64 = 0
     private let strategyUnrealized: [CoreMetrics.Gauge]
 
     /// Makes every handle but the lazily made decision and drop counters.
@@ -83,6 +87,8 @@ final class HostMetrics {
         killSwitch = gauge(MetricsCatalog.killSwitch)
         strategyExposure = strategyNames.map { gauge(MetricsCatalog.strategyExposure, [("strategy", $0)]) }
         strategyUnrealized = strategyNames.map { gauge(MetricsCatalog.strategyUnrealized, [("strategy", $0)]) }
+        controlUnusable = CoreMetrics.Counter(label: MetricsCatalog.controlUnusable.name, factory: factory)
+        controlClientsRefused = CoreMetrics.Counter(label: MetricsCatalog.controlClientsRefused.name, factory: factory)
     }
 
     // MARK: Per event (loop thread)
@@ -114,8 +120,12 @@ final class HostMetrics {
 
     /// Copies the account, exposure, queue, feed and stream figures into their metrics.
     /// Counters kept elsewhere as running totals advance by what was added since the last sample.
-    func sample(host: StrategyHost, feeds: [FeedSubscriber], nowWallNs: Int64) {
+    func sample(host: StrategyHost, feeds: [FeedSubscriber], control: ControlChannel?, nowWallNs: Int64) {
         nextSampleWallNs = nowWallNs + sampleIntervalNs
+        if let control {
+            advance(controlUnusable, total: control.badRequests, seen: &controlUnusableSeen)
+            advance(controlClientsRefused, total: control.refusedClients, seen: &controlClientsRefusedSeen)
+        }
         for (index, feed) in feeds.enumerated() {
             advance(feedTicks[index], total: feed.eventsReceived, seen: &feedTicksSeen[index])
             for reason in FrameDropReason.allCases {

@@ -35,10 +35,15 @@ enum MetricsCatalog {
     static let tradingState = Family(name: "gatehouse_trading_state",
                                      help: "Account trading state: 0 ACTIVE, 1 REDUCING, 2 HALTED.")
     static let killSwitch = Family(name: "gatehouse_kill_switch", help: "1 while the kill switch is engaged, else 0.")
+    static let controlUnusable = Family(name: "gatehouse_control_requests_unusable_total",
+                                        help: "Control requests refused as unusable (malformed, unknown verb, no reason); nothing was done or journaled.")
+    static let controlClientsRefused = Family(name: "gatehouse_control_clients_refused_total",
+                                              help: "Control clients refused by CURVE authentication (key not listed).")
 
     static let all: [Family] = [
         decisions, chainLatency, feedTicks, feedDrops, auditQueueDepth, journalQueueDepth, eventsPublished, eventsDropped,
         equity, peakEquity, drawdown, grossExposure, strategyExposure, strategyUnrealized, tradingState, killSwitch,
+        controlUnusable, controlClientsRefused,
     ]
 
     /// Buckets of the chain latency histogram: a decision takes microseconds, so the library's

@@ -2,17 +2,15 @@ import Journal
 import Risk
 
 extension StrategyHost {
-    /// After each event: feeds every watched limit's usage to the alert levels and journals and
-    /// publishes each crossing (seed 002: yellow at 50 %, orange at 75 %, red at 100 %, with
-    /// hysteresis so a value wobbling at a threshold gives one alert, not one per tick).
-    /// O(watched limits); allocates only when a level changes.
+    /// After each event: updates every watched limit's alert level and journals and publishes
+    /// each crossing (`RiskChain.updateAlertLevels`). Allocates only when a level changes.
     func evaluateAlerts() {
         guard audit != nil else { return }
-        for slot in watched.indices {
-            let (value, limit) = risk.usage(of: watched[slot])
-            let usage = limit > 0 ? value / limit * 100 : 0
-            guard let (from, to) = alerts.update(slot: slot, usagePct: usage) else { continue }
-            publishAlert(watched[slot], from: from, to: to, usagePct: usage, value: value, limit: limit)
+        alertCrossings.removeAll(keepingCapacity: true)
+        risk.updateAlertLevels(into: &alertCrossings)
+        for crossing in alertCrossings {
+            publishAlert(risk.watchedLimits[crossing.slot], from: crossing.from, to: crossing.to, usagePct: crossing.usagePct,
+                         value: crossing.value, limit: crossing.limit)
         }
     }
 

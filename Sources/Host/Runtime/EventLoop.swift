@@ -199,7 +199,7 @@ public final class EventLoop {
             host.audit?.feeder.stop(final: .stateChange(StateChangeRecord(
                 eventTimeNs: host.clockNs, wallTimeNs: AuditSink.wallNs(), kind: "host", subject: hostID,
                 fromState: "RUNNING", toState: "STOPPED", reason: "HOST_STOP", value: nil, limitValue: nil)))
-            host.metrics?.sample(host: host, feeds: feeds, nowWallNs: AuditSink.wallNs())
+            host.metrics?.sample(host: host, feeds: feeds, control: control, nowWallNs: AuditSink.wallNs())
             metricsServer?.stop()
         }
         var poller = ZMQPoller()
@@ -226,7 +226,7 @@ public final class EventLoop {
                 let nowWallNs = AuditSink.wallNs()
                 if host.deadman != nil { host.serviceDeadman(nowWallNs: nowWallNs) }
                 if let metrics = host.metrics, metrics.isSampleDue(nowWallNs: nowWallNs) {
-                    metrics.sample(host: host, feeds: feeds, nowWallNs: nowWallNs)
+                    metrics.sample(host: host, feeds: feeds, control: control, nowWallNs: nowWallNs)
                 }
             }
             host.publishStatus()

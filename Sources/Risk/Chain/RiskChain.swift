@@ -37,6 +37,12 @@ public struct RiskChain: Sendable {
     /// not told in time. New risk there is refused while > 0 (`ORDER_STATE_UNKNOWN`).
     public internal(set) var unknownOrders: [Int32]
 
+    /// Every limit the alerts watch, in a fixed order (slot = index).
+    public let watchedLimits: [WatchedLimit]
+    /// The alert level of each watched limit (`updateAlertLevels`). Not part of `RiskState`: a
+    /// restarted host starts green and alerts again on what is still high.
+    public internal(set) var alertLevels: LimitAlerts
+
     /// Symbol names by id − 1, as given.
     public let symbolNames: [String]
     let minOrderQuantity: [Double]        // per symbol, 0 = use the notional minimum
@@ -75,6 +81,8 @@ public struct RiskChain: Sendable {
         clusterMembers = members
         clusterCapsPct = caps
         symbolClusters = bySymbol
+        watchedLimits = Self.watchedLimits(book: book, clusterCount: members.count)
+        alertLevels = LimitAlerts(slots: watchedLimits.count)
         trace.reserveCapacity(16)
         stateChanges.reserveCapacity(16)
     }
