@@ -70,6 +70,8 @@ extension RiskChain {
     /// One call walks every limit with the chain borrowed once. Reading the usages one
     /// `usage(of:)` call at a time through the host's stored chain made Swift copy the whole
     /// chain per call (every array retained and released): 60 % of the feed path's time.
+    /// `usage(of:)` is inlined here for the same reason (measured with perf and
+    /// `gatehouse-bench-feed`, BENCHMARKS.md).
     public mutating func updateAlertLevels(into crossings: inout [AlertCrossing]) {
         for slot in watchedLimits.indices {
             let (value, limit) = usage(of: watchedLimits[slot])
@@ -81,6 +83,7 @@ extension RiskChain {
 
     /// How much of `watched` is used now: the measured value and the limit it is held against, in
     /// the rule's unit (percent for drawdowns and losses, USD for exposures). Allocates nothing.
+    @inline(__always)  // inlined into updateAlertLevels: a call per limit copied the chain (see there)
     public func usage(of watched: WatchedLimit) -> (value: Double, limit: Double) {
         let equity = book.equityUSD
         switch (watched.rule, watched.subject) {
