@@ -22,13 +22,21 @@ struct OperationsConfigTests {
         try ConfigLoader.parse(Self.text(fragment), file: "ops.yaml").config
     }
 
-    func parseError(_ fragment: String) -> ConfigError? {
+    /// Checks that the base config with `fragment` is refused in ops.yaml at `keyPath`, with a
+    /// message containing `message`.
+    static func expectRefused(_ fragment: String, keyPath: String, message: String,
+                              sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let refusal: ConfigError?
         do {
-            _ = try ConfigLoader.parse(Self.text(fragment), file: "ops.yaml")
-            return nil
+            _ = try ConfigLoader.parse(text(fragment), file: "ops.yaml")
+            refusal = nil
         } catch {
-            return error
+            refusal = error
         }
+        let error = try #require(refusal, "accepted: \(fragment)", sourceLocation: sourceLocation)
+        #expect(error.file == "ops.yaml", sourceLocation: sourceLocation)
+        #expect(error.keyPath == keyPath, "\(error)", sourceLocation: sourceLocation)
+        #expect(error.message.contains(message), "\(error)", sourceLocation: sourceLocation)
     }
 
     // MARK: Good values
@@ -155,10 +163,7 @@ struct OperationsConfigTests {
         ("events: [tcp://127.0.0.1:7100]\n", "events", "mapping"),
     ])
     func badEventsSettingsAreRefusedNamingTheKey(fragment: String, keyPath: String, message: String) throws {
-        let error = try #require(parseError(fragment), "accepted: \(fragment)")
-        #expect(error.file == "ops.yaml")
-        #expect(error.keyPath == keyPath, "\(error)")
-        #expect(error.message.contains(message), "\(error)")
+        try Self.expectRefused(fragment, keyPath: keyPath, message: message)
     }
 
     @Test(arguments: [
@@ -189,10 +194,7 @@ struct OperationsConfigTests {
         ("control: {curve: {server_key_file: host.key, client_public_keys: [\"\(clientKey)\"], client_keys: []}}\n", "control.curve.client_keys", "unknown key"),
     ])
     func badControlSettingsAreRefusedNamingTheKey(fragment: String, keyPath: String, message: String) throws {
-        let error = try #require(parseError(fragment), "accepted: \(fragment)")
-        #expect(error.file == "ops.yaml")
-        #expect(error.keyPath == keyPath, "\(error)")
-        #expect(error.message.contains(message), "\(error)")
+        try Self.expectRefused(fragment, keyPath: keyPath, message: message)
     }
 
     @Test(arguments: [
@@ -218,9 +220,6 @@ struct OperationsConfigTests {
         ("control: {}\ndeadman: {enabled: false, period_hours: 0}\n", "deadman.period_hours", "between 0 and 8760"),
     ])
     func badDeadmanSettingsAreRefusedNamingTheKey(fragment: String, keyPath: String, message: String) throws {
-        let error = try #require(parseError(fragment), "accepted: \(fragment)")
-        #expect(error.file == "ops.yaml")
-        #expect(error.keyPath == keyPath, "\(error)")
-        #expect(error.message.contains(message), "\(error)")
+        try Self.expectRefused(fragment, keyPath: keyPath, message: message)
     }
 }

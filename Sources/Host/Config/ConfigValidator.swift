@@ -185,13 +185,16 @@ extension ConfigValidator {
         guard endpoint.hasPrefix("tcp://") else { return false }
         let address = endpoint.dropFirst("tcp://".count)
         // tcp://[interface;]host:port: a source interface before ';' is not what is bound.
-        let host: Substring
         if address.hasPrefix("[") {
             guard let close = address.firstIndex(of: "]") else { return false }
-            host = address[address.index(after: address.startIndex)..<close]
-            return host == "::1"
+            return address[address.index(after: address.startIndex)..<close] == "::1"
         }
-        host = address.split(separator: ":", maxSplits: 1).first ?? ""
+        return isLoopbackHost(address.split(separator: ":", maxSplits: 1).first ?? "")
+    }
+
+    /// Whether an IPv4 `host` (no port) names only this machine: `localhost` or 127.0.0.0/8 in
+    /// dotted decimal. (A bracketed IPv6 host is loopback when it is `::1`.)
+    static func isLoopbackHost(_ host: Substring) -> Bool {
         if host == "localhost" { return true }
         let octets = host.split(separator: ".", omittingEmptySubsequences: false)
         return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }

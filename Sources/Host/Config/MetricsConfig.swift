@@ -36,13 +36,10 @@ public struct MetricsConfig: Decodable, Sendable {
             guard host == "::1" else { return nil }
         } else {
             let parts = listen.split(separator: ":", omittingEmptySubsequences: false)
-            guard parts.count == 2 else { return nil }
-            host = parts[0] == "localhost" ? "127.0.0.1" : parts[0]
-            port = parts[1]
-            let octets = host.split(separator: ".", omittingEmptySubsequences: false)
-            guard octets.count == 4, octets[0] == "127", octets.allSatisfy({ UInt8($0) != nil }) else { return nil }
+            guard parts.count == 2, ConfigValidator.isLoopbackHost(parts[0]) else { return nil }
+            (host, port) = (parts[0], parts[1])
         }
         guard !port.isEmpty, port.allSatisfy({ $0.isASCII && $0.isNumber }), let number = UInt16(port) else { return nil }
-        return (String(host), number)
+        return (host == "localhost" ? "127.0.0.1" : String(host), number)
     }
 }

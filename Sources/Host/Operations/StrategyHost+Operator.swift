@@ -142,7 +142,8 @@ extension StrategyHost {
         return ("done", "cleared: \(cleared.joined(separator: ", ")); trading state now \(risk.controls.effectiveState.rawValue)")
     }
 
-    private func unknownStrategy(_ name: String?) -> String {
+    /// The refusal of a request naming no strategy of this host.
+    func unknownStrategy(_ name: String?) -> String {
         "no strategy '\(name ?? "")' on this host (strategies: \(strategyNames.joined(separator: ", ")))"
     }
 

@@ -22,7 +22,7 @@ extension StrategyHost {
     func promote(_ request: OperatorRequest, change: (String, String, String, String, Double?, Double?) -> Void,
                  events: inout [RiskEvent]) -> (String, String) {
         guard let name = request.strategy, let index = strategyNames.firstIndex(of: name) else {
-            return ("refused", "no strategy '\(request.strategy ?? "")' on this host (strategies: \(strategyNames.joined(separator: ", ")))")
+            return ("refused", unknownStrategy(request.strategy))
         }
         let id = UInt32(index + 1)
         let instance = strategies[index]
