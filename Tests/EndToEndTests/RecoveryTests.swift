@@ -9,22 +9,36 @@ import Testing
 struct RecoveryTests {
     static let ticks = ProcessDriver.repositoryRoot.appendingPathComponent("tools/data/sample_ticks.csv").path
 
-    /// The default config fed from `endpoint`, journaling to `journal`.
-    static func config(endpoint: String, journal: String, in folder: URL, name: String) throws -> String {
+    /// The default config fed from `endpoint`, journaling to `journal` with a snapshot every
+    /// `snapshotEvery` journaled events (and none by wall time, so runs compare exactly).
+    static func config(endpoint: String, journal: String, in folder: URL, name: String, snapshotEvery: Int = 10_000) throws -> String {
         let base = try GatehouseCommandTests.config(feedEndpoint: endpoint, in: folder)
-        let text = try String(contentsOfFile: base, encoding: .utf8) + "\njournal:\n  path: \(journal)\n"
+        let text = try String(contentsOfFile: base, encoding: .utf8)
+            + "\njournal:\n  path: \(journal)\n  snapshot_every_events: \(snapshotEvery)\n  snapshot_interval_seconds: 0\n"
         let path = folder.appendingPathComponent(name).path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
 
-    /// Every snapshot of a journal, by sequence number.
-    static func snapshots(_ reader: JournalReader) throws -> [Int64: SnapshotRecord] {
-        var result: [Int64: SnapshotRecord] = [:]
-        for entry in try reader.records(.snapshot) {
-            if case .snapshot(let snapshot) = entry.record { result[entry.seq] = snapshot }
+    /// The state after each whole group of records, keyed by the number of records before it
+    /// that are not snapshots: the coordinate two runs of the same ticks share whatever their
+    /// snapshot cadence (snapshot rows take sequence numbers too).
+    static func statesByRecordCount(_ reader: JournalReader) throws -> [Int: SnapshotRecord] {
+        var result: [Int: SnapshotRecord] = [:]
+        var records = 0
+        for entry in try reader.allRecords() {
+            if case .snapshot(let snapshot) = entry.record { result[records] = snapshot } else { records += 1 }
         }
         return result
+    }
+
+    /// The number of records that are not snapshots through `seq`, and after the last snapshot.
+    static func recordCounts(_ reader: JournalReader, through seq: Int64) throws -> (all: Int, afterLastSnapshot: Int) {
+        var all = 0, tail = 0
+        for entry in try reader.allRecords() where entry.seq <= seq {
+            if case .snapshot = entry.record { tail = 0 } else { all += 1; tail += 1 }
+        }
+        return (all, tail)
     }
 
     /// The last committed sequence number of a journal another process is writing; nil while it
@@ -47,40 +61,45 @@ struct RecoveryTests {
         return path
     }
 
-    /// Decision records as (id, strategy, verdict, reason, final quantity): what must be equal
-    /// between two runs of the same ticks.
-    static func decisions(_ reader: JournalReader, through seq: Int64) throws -> [String] {
+    /// Decision records as (id, strategy, verdict, reason, final quantity), in journal order: what
+    /// must be equal between two runs of the same ticks.
+    static func decisions(_ reader: JournalReader, through seq: Int64 = .max) throws -> [String] {
         try reader.records(.decision).filter { $0.seq <= seq }.compactMap { entry in
             guard case .decision(let d) = entry.record else { return nil }
-            return "\(entry.seq) \(d.decisionID) \(d.strategy) \(d.verdict) \(d.reason) \(d.finalQuantity)"
+            return "\(d.decisionID) \(d.strategy) \(d.verdict) \(d.reason) \(d.finalQuantity)"
         }
     }
 
-    @Test(arguments: [0.2, 0.5, 0.8])
-    func aHostKilledMidRunRestartsFromExactlyItsLastCommittedStateAndSendsNoOrderTwice(fraction: Double) throws {
+    /// `snapshotEvery`: the crashed host's cadence. 1,000 is more events than the run makes, so
+    /// its only snapshot is the one it starts from and recovery re-applies everything after it.
+    @Test(arguments: [(0.2, 1_000), (0.5, 20), (0.8, 7)])
+    func aHostKilledMidRunRestartsFromExactlyItsLastCommittedStateAndSendsNoOrderTwice(fraction: Double, snapshotEvery: Int) throws {
         let folder = try ProcessDriver.temporaryFolder()
 
-        // The uninterrupted run of the same ticks and config.
+        // The uninterrupted run of the same ticks and config, with the state after every group.
         let referencePath = folder.appendingPathComponent("reference.sqlite").path
+        let referenceConfig = try Self.config(endpoint: "tcp://127.0.0.1:5556", journal: referencePath, in: folder,
+                                              name: "reference.yaml", snapshotEvery: 1)
         let (status, _, stderr) = try ProcessDriver.run(
-            "gatehouse", ["replay", "--config", "config/gatehouse.yaml", "--ticks", Self.ticks, "--journal", referencePath])
+            "gatehouse", ["replay", "--config", referenceConfig, "--ticks", Self.ticks])
         try #require(status == 0, "reference replay failed: \(stderr)")
         let reference = try JournalReader(path: referencePath)
         defer { reference.close() }
-        let referenceSnapshots = try Self.snapshots(reference)
+        let referenceStates = try Self.statesByRecordCount(reference)
         let referenceLast = try reference.lastSeq()
-        try #require(referenceSnapshots.count > 10, "the reference run wrote too few snapshots to crash between")
+        try #require(referenceStates.count > 10, "the reference run wrote too few states to crash between")
 
         // The same ticks, paced, into a host that is killed once a share of the records is in.
         let journal = folder.appendingPathComponent("crashed.sqlite").path
         let endpoint = "ipc://\(folder.path)/md.sock"
-        let config = try Self.config(endpoint: endpoint, journal: journal, in: folder, name: "crashed.yaml")
+        let config = try Self.config(endpoint: endpoint, journal: journal, in: folder, name: "crashed.yaml", snapshotEvery: snapshotEvery)
         let replayer = try ProcessDriver("gatehouse-replay", ["--ticks", Self.ticks, "--bind", endpoint, "--quiet", "--speed", "1500"])
         try #require(replayer.waitForStandardError(containing: "waiting for"), "replayer did not start: \(replayer.standardError)")
         let host = try ProcessDriver("gatehouse", ["run", "--config", config, "--until-end-of-stream"])
         // Read the journal only once the host has created it (a reader must not race its creation).
         try #require(host.waitForStandardError(containing: "gatehouse ready"), "never ready: \(host.standardError)")
-        let threshold = Int64(Double(referenceLast) * fraction)
+        // The reference has more snapshot rows than the crashed run: aim at a share of its seqs.
+        let threshold = Int64(Double(referenceLast) * fraction * 0.8)
         let deadline = Date().addingTimeInterval(120)
         while (Self.lastSeq(journal) ?? 0) < threshold && Date() < deadline { usleep(2_000) }
         #expect(kill(host.processID, SIGKILL) == 0)
@@ -91,33 +110,37 @@ struct RecoveryTests {
         let crashed = try JournalReader(path: journal)
         defer { crashed.close() }
         let lastSeq = try crashed.lastSeq()
-        try #require(lastSeq >= threshold && lastSeq < referenceLast, "killed at \(lastSeq) of \(referenceLast)")
-        // Atomic events: the last committed record is the state after the last whole event.
-        let last = try #require(try crashed.lastSnapshot(), "no state was committed before the crash")
-        #expect(last.seq == lastSeq, "records of an unfinished event were committed after the last state")
-        // Up to there, the crashed run journaled what the uninterrupted run did, and its state is
-        // the uninterrupted run's state at that record.
-        #expect(try Self.decisions(crashed, through: lastSeq) == (try Self.decisions(reference, through: lastSeq)))
-        let expected = try #require(referenceSnapshots[last.seq], "the uninterrupted run has no state at seq \(last.seq)")
-        #expect(last.record.state == expected.state)
+        try #require(lastSeq >= threshold, "killed at \(lastSeq) of \(referenceLast)")
+        // Up to there, the crashed run journaled what the uninterrupted run did.
+        let crashedDecisions = try Self.decisions(crashed)
+        #expect(crashedDecisions == Array(try Self.decisions(reference).prefix(crashedDecisions.count)))
+        // Atomic events: the last committed record closes a whole group of the uninterrupted run.
+        let counts = try Self.recordCounts(crashed, through: lastSeq)
+        let expected = try #require(referenceStates[counts.all], "the uninterrupted run has no whole group ending after record \(counts.all)")
+        if snapshotEvery == 1_000 { #expect(counts.afterLastSnapshot > 0, "nothing after the start snapshot to re-apply") }
 
         // Restart on the same journal with the ticks the crashed host had not seen.
-        let state = try JSONSerialization.jsonObject(with: Data(last.record.state.utf8)) as? [String: Any]
+        let state = try JSONSerialization.jsonObject(with: Data(expected.state.utf8)) as? [String: Any]
         let book = (state?["risk"] as? [String: Any])?["book"] as? [String: Any]
         let clockNs = try #require((book?["clockNs"] as? NSNumber)?.int64Value, "no event clock in the state")
         let rest = try Self.ticks(after: clockNs, in: folder)
         let endpoint2 = "ipc://\(folder.path)/md2.sock"
-        let config2 = try Self.config(endpoint: endpoint2, journal: journal, in: folder, name: "restarted.yaml")
+        let config2 = try Self.config(endpoint: endpoint2, journal: journal, in: folder, name: "restarted.yaml", snapshotEvery: snapshotEvery)
         let replayer2 = try ProcessDriver("gatehouse-replay", ["--ticks", rest, "--bind", endpoint2, "--quiet"])
         try #require(replayer2.waitForStandardError(containing: "waiting for"), "replayer did not start: \(replayer2.standardError)")
         let restarted = try ProcessDriver.run("gatehouse", ["run", "--config", config2, "--until-end-of-stream"])
         try #require(restarted.0 == 0, "the restarted host failed: \(restarted.2)")
         #expect(try replayer2.waitForExit() == 0)
+        #expect(restarted.2.contains("state recovered from the journal"), "\(restarted.2)")
 
-        // The restarted host rebuilt exactly that state before taking any event.
-        let recovered = try Self.snapshots(crashed).filter { $0.key > lastSeq && $0.value.reason == "recovered" }
+        // The restarted host rebuilt exactly the uninterrupted run's state at that record (its
+        // last snapshot and the records after it, re-applied) before taking any event.
+        let recovered = try crashed.records(.snapshot, afterSeq: lastSeq).compactMap { entry -> SnapshotRecord? in
+            guard case .snapshot(let snapshot) = entry.record, snapshot.reason == "recovered" else { return nil }
+            return snapshot
+        }
         #expect(recovered.count == 1)
-        #expect(recovered.first?.value.state == last.record.state, "the rebuilt state differs from the last committed one")
+        #expect(recovered.first?.state == expected.state, "the rebuilt state differs from the uninterrupted run's")
 
         // No order twice: every client order id is submitted once, and no order fills twice.
         var submitted: [String: Int] = [:]

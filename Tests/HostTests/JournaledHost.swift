@@ -100,7 +100,7 @@ final class JournaledHost {
     func finish() throws -> [StreamEvent] {
         finished = true
         host.destroyAll()
-        host.audit?.recordSnapshot(host.captureState(), atStop: true)
+        host.audit?.recordStop(host.captureState())
         feeder.stop(final: .stateChange(StateChangeRecord(
             eventTimeNs: host.clockNs, wallTimeNs: AuditSink.wallNs(), kind: "host", subject: "test-host",
             fromState: "RUNNING", toState: "STOPPED", reason: "HOST_STOP", value: nil, limitValue: nil)))

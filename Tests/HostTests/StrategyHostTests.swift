@@ -219,8 +219,33 @@ struct StrategyHostTests {
         let reader = try JournalReader(path: folder.appendingPathComponent("slow.sqlite").path)
         defer { reader.close() }
         #expect(try reader.count(.decision) == trades + 1)
-        // Each event's records were committed with the state after it.
-        #expect(try reader.count(.snapshot) == trades + 1)
+        // Each event's records were committed after the block of ticks that led to them; no
+        // snapshot was due (the cadence is 10,000 events and this run made far fewer).
+        #expect(try reader.count(.marketTicks) == trades + 1)
+        #expect(try reader.count(.snapshot) == 0)
+    }
+
+    @Test func aReplayWaitsForASlowJournalInsteadOfRefusingRisk() throws {
+        let h = try harness([("a", ["BTCUSD"], "")], extra: "risk: {strategy: {max_trades_per_day: 1000}}")
+        let folder = try TestSupport.temporaryFolder()
+        let path = folder.appendingPathComponent("slow.sqlite").path
+        let writer = try JournalWriter(path: path, options: JournalOptions(hostID: "test", queueCapacity: 1))
+        writer.pauseForTesting()
+        let feeder = AuditFeeder(ring: AuditRing(capacity: 256), writer: writer, names: .init(strategies: ["a"], symbols: ["BTCUSD"]))
+        h.host.audit = AuditSink(feeder: feeder, logger: TestSupport.logger, backpressure: .wait)
+        // About five ring entries per trade (tick, decision, order, end of event, the fill): past
+        // three quarters of the ring, where a live host would refuse new risk, but short of full.
+        let trades = 50
+        for trade in 1...trades { h.trade("BTCUSD", price: 100, at: Int64(1_000 * trade)) }
+        #expect(feeder.ring.count > 192, "the ring never got past three quarters (\(feeder.ring.count))")
+        let submits = h.lines("a").filter { $0.hasPrefix("submit") }
+        #expect(submits.count == trades)
+        #expect(!submits.contains { $0.contains("JOURNAL_UNAVAILABLE") }, "\(submits)")
+        writer.resumeForTesting()
+        feeder.stop()
+        let reader = try JournalReader(path: path)
+        defer { reader.close() }
+        #expect(try reader.count(.decision) == trades)
     }
 
     @Test func cancellingAnOpenOrderReleasesItsPendingExposure() throws {

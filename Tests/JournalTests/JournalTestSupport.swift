@@ -76,7 +76,18 @@ enum JournalTestSupport {
         .breach(BreachRecord(
             eventTimeNs: t0 + 7, wallTimeNs: t0 + 24, rule: "ACCOUNT_DAILY_LOSS", subject: "account", value: 5.01,
             limitValue: 5, detail: "loss_pct=5.01 limit_pct=5")),
+        .marketTicks(tickBlock),
     ]
+
+    /// Three ticks of two symbols, one of them back in time, encoded as the host writes them.
+    static let tickBlock: MarketTicksRecord = {
+        var codec = MarketTickCodec()
+        codec.append(symbolID: 1, timeNs: t0 + 8, price: 60_000.125)
+        codec.append(symbolID: 300, timeNs: t0 + 1_008, price: 0.1 + 0.2)
+        codec.append(symbolID: 1, timeNs: t0 + 9, price: -0.0)
+        return MarketTicksRecord(eventTimeNs: codec.lastTimeNs, wallTimeNs: t0 + 25, firstTimeNs: codec.firstTimeNs,
+                                 count: codec.count, format: MarketTickCodec.format, ticks: codec.bytes)
+    }()
 
     /// Fill number `i`: fields follow from `i`, so a test can check any record it reads back.
     static func fill(_ i: Int) -> JournalRecord {

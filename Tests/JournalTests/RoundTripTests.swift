@@ -73,10 +73,10 @@ struct RoundTripTests {
         #expect(try db.scalarInt64("PRAGMA application_id") == Int64(JournalSchema.applicationID))
         #expect(try db.column0Texts("PRAGMA journal_mode") == ["wal"])
         let strict = try db.column0Texts("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND strict = 1 ORDER BY name")
-        #expect(strict == ["breaches", "decision_stages", "decisions", "fills", "intents", "meta", "operator_actions", "orders", "snapshots", "state_changes"])
+        #expect(strict == ["breaches", "decision_stages", "decisions", "fills", "intents", "market_ticks", "meta", "operator_actions", "orders", "snapshots", "state_changes"])
 
         // Every record table starts with seq, event_ts_ns, wall_ts_ns, all INTEGER; seq is the rowid.
-        for table in JournalSchema.recordTables {
+        for table in JournalSchema.recordTables(at: JournalSchema.latestVersion) {
             let columns = try db.prepare("SELECT name, type, pk FROM pragma_table_info('\(table)') ORDER BY cid LIMIT 3")
             var rows: [String] = []
             while try columns.step() { rows.append("\(columns.text(0)) \(columns.text(1)) \(columns.int64(2))") }
@@ -109,7 +109,7 @@ struct RoundTripTests {
 
         // The records view lists every record in seq order, one row each.
         #expect(try db.column0Texts("SELECT kind FROM records ORDER BY seq")
-                == ["intent", "decision", "order", "fill", "state_change", "state_change", "operator_action", "breach"])
+                == ["intent", "decision", "order", "fill", "state_change", "state_change", "operator_action", "breach", "market_ticks"])
     }
 
     @Test func anEmptyFileIsMigratedToTheLatestVersion() throws {
@@ -173,6 +173,42 @@ struct RoundTripTests {
         defer { reader.close() }
         #expect(reader.schemaVersion == JournalSchema.latestVersion)
         #expect(try reader.records(.intent).map(\.record) == [.intent(intent), .intent(unwind)])
+    }
+
+    @Test func aVersion3JournalIsMigratedKeepingItsRecordsAndGainsTheTickTable() throws {
+        let path = try scratch.journalPath()
+        do {
+            // A file as a version 3 host left it: one intent and one snapshot, no market_ticks.
+            let db = try SQLiteConnection(path: path, flags: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+            try db.exec(JournalSchema.version1SQL)
+            try db.exec(JournalSchema.version2SQL)
+            try db.exec(JournalSchema.version3SQL)
+            try db.exec("""
+                INSERT INTO meta (key, value) VALUES ('host_id', 'old-host');
+                INSERT INTO intents VALUES (1, 10, 11, 7, 'ema', 1, 3, 'BTCUSD', 1, 'buy', 0.5, 'market', 0, 95, 0, 'strategy');
+                INSERT INTO snapshots VALUES (2, 10, 12, 'gatehouse-state-v1+json', 'event', '{}');
+                PRAGMA user_version = 3;
+                """)
+        }
+        // A reader reads it as it is: no tick blocks, and the last seq of the tables it has.
+        let old = try JournalReader(path: path)
+        #expect(old.schemaVersion == 3)
+        #expect(try old.count(.marketTicks) == 0)
+        #expect(try old.records(.marketTicks).isEmpty)
+        #expect(try old.lastSeq() == 2)
+        #expect(try old.allRecords().map(\.seq) == [1, 2])
+        old.close()
+
+        let writer = try JournalWriter(path: path, options: JournalTestSupport.options())
+        #expect(writer.openedSchemaVersion == 3)
+        #expect(writer.append(.marketTicks(JournalTestSupport.tickBlock)) == .accepted(seq: 3))
+        try writer.close()
+        let reader = try JournalReader(path: path)
+        defer { reader.close() }
+        #expect(reader.schemaVersion == JournalSchema.latestVersion)
+        #expect(try reader.records(.intent).count == 1)
+        #expect(try reader.lastSnapshot()?.seq == 2)
+        #expect(try reader.records(.marketTicks).map(\.record) == [.marketTicks(JournalTestSupport.tickBlock)])
     }
 
     @Test func migrationsAreNumberedWithoutGapsFromOne() {

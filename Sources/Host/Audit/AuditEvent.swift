@@ -5,9 +5,37 @@ import Risk
 /// decision path allocates nothing. `AuditFeeder` turns it into journal rows on its own thread.
 struct AuditEvent: BitwiseCopyable {
     enum Kind: UInt8 {
-        case decision, order, fill, cancel, stateChange, snapshot
+        case decision, order, fill, cancel, stateChange
+        /// The end of an event that wrote records: its records (and the ticks before them) are
+        /// committed as one transaction, with the state after it when `snapshot` says so.
+        case endOfEvent
         /// Marks the place of records the loop built itself (`AuditFeeder.Outbound`).
         case outbound
+        /// A market event the host applied: `symbolID`, `price` (its reference price), `eventTimeNs`.
+        case tick
+    }
+
+    /// Whether an `.endOfEvent` carries the state after the event, and why (`snapshots.reason`).
+    enum SnapshotReason: UInt8 {
+        /// No state: the event's records are journaled alone (recovery re-applies them).
+        case none
+        /// The cadence came due (`journal.snapshot_every_events` or `snapshot_interval_seconds`).
+        case periodic
+        /// The event wrote records that recovery does not re-apply (an operator action, the dead
+        /// man's switch, an alert, an unwind, a gateway order or answer): the state is kept at once.
+        case event
+        /// The state the run ends in.
+        case stop
+
+        /// The name written in `snapshots.reason`.
+        var name: String {
+            switch self {
+            case .none: "none"
+            case .periodic: "periodic"
+            case .event: "event"
+            case .stop: "stop"
+            }
+        }
     }
 
     var kind: Kind
@@ -40,11 +68,12 @@ struct AuditEvent: BitwiseCopyable {
     var feeUSD = 0.0
     /// State change: what changed (0 account halted, 1 strategy paused, 2 account daily loss limit
     /// hit, 3 strategy daily loss limit hit), measured value and limit.
-    /// Snapshot marker: 0 after an event, 1 at the stop of the run.
     /// Order: 0 submitted, 1 acknowledged by the gateway, 2 rejected, 3 unknown (answer overdue),
     /// 4 reconciled (an answer for an unknown order).
     var orderStatus: UInt8 = 0
     var stateKind: UInt8 = 0
+    /// End of event: whether the state after it is journaled with it.
+    var snapshot = SnapshotReason.none
     var value = 0.0
     var limit = 0.0
     /// Decision: the chain's trace, `stageCount` of the eight slots used.

@@ -9,9 +9,10 @@ import Synchronization
 /// the ring, renders them into journal records (names, codes as text, the stage trace with its
 /// `key=value` details) and appends them to the `JournalWriter`, in order.
 ///
-/// One market event's records are held until the event's `.snapshot` marker, then appended with
-/// the state after the event (encoded here) as one group, which the writer commits in a single
-/// transaction: a crash keeps a whole event or none of it (docs/journal.md, "Recovery").
+/// One market event's records are held until the event's `.endOfEvent` marker, then appended as
+/// one group, which the writer commits in a single transaction: the block of ticks applied since
+/// the last group, the event's records, and the state after the event (encoded here) when the
+/// marker carries one. A crash keeps a whole event or none of it (docs/journal.md, "Recovery").
 ///
 /// It never drops a record: when the writer's own queue is full it keeps the group and tries
 /// again, so the ring fills up and the host refuses new risk (see `AuditSink`). If the journal
@@ -99,7 +100,7 @@ final class AuditFeeder: Sendable {
         outbound.withLock { $0.append(item) }
     }
 
-    /// Queues the state that the next `.snapshot` marker in the ring stands for.
+    /// Queues the state that the next `.endOfEvent` marker carrying a snapshot stands for.
     func enqueue(_ state: HostState) {
         snapshots.withLock { $0.append(state) }
     }
@@ -110,44 +111,65 @@ final class AuditFeeder: Sendable {
         // happens here, on this thread, and not on the event loop.
         var group: [JournalRecord] = []
         var events: [RiskEvent] = []
+        var ticks = MarketTickCodec(reservingTicks: AuditSink.ticksPerQuietBlock)
+        /// The ticks since the last block, as the record that goes first in the next group.
+        func takeTicks() -> JournalRecord? {
+            guard ticks.count > 0 else { return nil }
+            defer { ticks.reset() }
+            return .marketTicks(MarketTicksRecord(
+                eventTimeNs: ticks.lastTimeNs, wallTimeNs: AuditSink.wallNs(), firstTimeNs: ticks.firstTimeNs,
+                count: ticks.count, format: MarketTickCodec.format, ticks: ticks.bytes))
+        }
         while true {
             if let event = ring.pop() {
-                if event.kind == .outbound {
+                switch event.kind {
+                case .tick:
+                    ticks.append(symbolID: event.symbolID, timeNs: event.eventTimeNs, price: event.price)
+                case .outbound:
                     guard let item = outbound.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) else { continue }
                     group += item.records
                     if publisher != nil { events += item.events }
-                } else if event.kind == .snapshot {
-                    guard let state = snapshots.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) else { continue }
-                    do {
-                        group.append(.snapshot(SnapshotRecord(
-                            eventTimeNs: event.eventTimeNs, wallTimeNs: event.wallTimeNs, format: HostState.format,
-                            reason: event.stateKind == 1 ? "stop" : "event", state: try state.encoded())))
-                    } catch {
-                        logger.error("state snapshot could not be encoded; the event's records are journaled without it",
-                                     metadata: ["error": "\(error)"])
+                    if writer == nil { publish(&events) }
+                case .endOfEvent:
+                    // The ticks before the event's records, the records, and the state after it
+                    // when one is due: one transaction.
+                    var whole: [JournalRecord] = []
+                    whole.reserveCapacity(group.count + 2)
+                    if let block = takeTicks() { whole.append(block) }
+                    whole += group
+                    if event.snapshot != .none {
+                        guard let state = snapshots.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) else { continue }
+                        do {
+                            whole.append(.snapshot(SnapshotRecord(
+                                eventTimeNs: event.eventTimeNs, wallTimeNs: event.wallTimeNs, format: HostState.format,
+                                reason: event.snapshot.name, state: try state.encoded())))
+                        } catch {
+                            logger.error("state snapshot could not be encoded; the event's records are journaled without it",
+                                         metadata: ["error": "\(error)"])
+                        }
                     }
-                    // The event's records and the state after it: one transaction.
-                    if !commit(group) { return }
+                    if !commit(whole) { return }
                     publish(&events)
                     group.removeAll(keepingCapacity: true)
-                } else {
+                default:
                     let rendered = records(for: event)
                     if let publisher { events += Self.events(for: rendered, of: event, decisions: publisher.decisions) }
-                    group += rendered
-                    // Without a journal there are no snapshot markers: each event stands alone.
-                    if writer == nil { group.removeAll(keepingCapacity: true); publish(&events) }
+                    if writer == nil {
+                        // Without a journal there are no end-of-event markers: each event stands alone.
+                        publish(&events)
+                    } else {
+                        group += rendered
+                    }
                 }
                 continue
             }
             if !running.load(ordering: .acquiring) && ring.count == 0 {
                 // Records of an event that had not ended when the host stopped.
+                if let block = takeTicks() { group.insert(block, at: 0) }
                 if commit(group) { publish(&events) }
                 return
             }
-            if writer == nil, !group.isEmpty || !events.isEmpty {
-                group.removeAll(keepingCapacity: true)
-                publish(&events)
-            }
+            if writer == nil, !events.isEmpty { publish(&events) }
             publisher?.service(eventTimeNs: lastEventTimeNs.load(ordering: .relaxed), wallTimeNs: AuditSink.wallNs())
             usleep(200)
         }
@@ -274,7 +296,7 @@ final class AuditFeeder: Sendable {
                     eventTimeNs: event.eventTimeNs, wallTimeNs: event.wallTimeNs, rule: rule, subject: subject,
                     value: event.value, limitValue: event.limit, detail: detail)),
             ]
-        case .snapshot, .outbound:
+        case .endOfEvent, .outbound, .tick:
             return []
         }
     }

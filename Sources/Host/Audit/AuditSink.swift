@@ -8,30 +8,52 @@ import Glibc
 /// The event loop's end of the audit path. `record` pushes an event into the ring without
 /// allocating; the feeder thread journals it.
 ///
-/// Fail closed, never drop: once the ring is three quarters full (the journal is not keeping up,
-/// or its writer queue is full) `refusesNewRisk` turns on, and the host refuses new risk
-/// (`JOURNAL_UNAVAILABLE`) until the ring is back under half. If the ring is completely full, the
-/// loop waits for the feeder rather than drop a record. If the journal failed, nothing more can be
-/// recorded: new risk stays refused and each record is written to the log instead, at error level.
+/// Two policies for a journal that falls behind (`JournalBackpressure`). `failClosed` (a live
+/// host): once the ring is three quarters full, `refusesNewRisk` turns on and the host refuses new
+/// risk (`JOURNAL_UNAVAILABLE`) until the ring is back under half. `wait` (replays and the demo,
+/// whose input is finite and lossless): new risk is never refused for the journal's sake; the loop
+/// waits for room instead, so a replay decides the same with and without a journal. Either way, if
+/// the ring is completely full the loop waits for the feeder rather than drop a record, and once
+/// the journal has failed nothing more can be recorded: new risk stays refused and each record is
+/// written to the log instead, at error level.
+///
+/// Snapshots: the journal is the event log, and the state is journaled only now and then
+/// (`SnapshotCadence`): every so many events, every so many seconds of wall time, after an
+/// event whose records recovery does not re-apply, and at the stop of the run. Recovery is the
+/// last snapshot plus the records after it (docs/journal.md, "Recovery").
 final class AuditSink {
     let ring: AuditRing<AuditEvent>
     let feeder: AuditFeeder
     private let logger: Logger
     private let highWater: Int
     private let lowWater: Int
+    private let backpressure: JournalBackpressure
+    private let cadence: SnapshotCadence
     /// Whether new risk is refused for the journal's sake.
     private(set) var refusesNewRisk = false
     /// Events that could only be logged because the journal had failed.
     private(set) var loggedOnly: UInt64 = 0
-    /// Whether events were recorded since the last state snapshot.
-    private(set) var pushedSinceSnapshot = false
+    /// Whether records were pushed since the last end of event.
+    private(set) var pushedSinceEndOfEvent = false
+    /// Journaled events since the last snapshot.
+    private(set) var eventsSinceSnapshot = 0
+    /// Wall time of the last snapshot, ns.
+    private var lastSnapshotWallNs: Int64
+    /// The current event wrote records recovery does not re-apply: its end keeps the state.
+    private var snapshotRequired = false
+    /// Snapshots handed to the feeder, for tests and the run summary.
+    private(set) var snapshotsTaken: UInt64 = 0
 
-    init(feeder: AuditFeeder, logger: Logger) {
+    init(feeder: AuditFeeder, logger: Logger, backpressure: JournalBackpressure = .failClosed,
+         cadence: SnapshotCadence = SnapshotCadence()) {
         self.ring = feeder.ring
         self.feeder = feeder
         self.logger = logger
+        self.backpressure = backpressure
+        self.cadence = cadence
         highWater = max(1, ring.capacity * 3 / 4)
         lowWater = ring.capacity / 2
+        lastSnapshotWallNs = Self.wallNs()
     }
 
     /// Wall-clock time, ns since the Unix epoch.
@@ -44,7 +66,8 @@ final class AuditSink {
     /// Re-evaluates `refusesNewRisk`; returns true when it changed.
     func updateAvailability() -> Bool {
         let depth = ring.count
-        let refuse = feeder.hasFailed || (refusesNewRisk ? depth >= lowWater : depth >= highWater)
+        let behind = backpressure == .failClosed && (refusesNewRisk ? depth >= lowWater : depth >= highWater)
+        let refuse = feeder.hasFailed || behind
         guard refuse != refusesNewRisk else { return false }
         refusesNewRisk = refuse
         if refuse {
@@ -59,9 +82,37 @@ final class AuditSink {
 
     /// Queues `event` for the journal; waits while the ring is full. Allocates nothing.
     func record(_ event: AuditEvent) {
-        pushedSinceSnapshot = true
+        pushedSinceEndOfEvent = true
+        eventsSinceSnapshot &+= 1
         // Once the journal has failed nothing more reaches it: the log is the record of last resort.
         if !push(event) { logInstead(event) }
+    }
+
+    /// Ticks after which a stretch of market data that wrote no records is closed as a group of
+    /// its own (one `market_ticks` row, and a snapshot when the cadence is due).
+    static let ticksPerQuietBlock = 4_096
+    /// Ticks pushed since the last end of a group.
+    private var ticksSinceEnd = 0
+
+    /// Queues the market event the host is about to apply (its reference price), for the
+    /// journal's `market_ticks`: recovery re-applies the ticks after the last snapshot. Called
+    /// before the host applies it, so `state()` is the state after the ticks before it: after
+    /// `ticksPerQuietBlock` ticks without records, those ticks are closed as a group (which
+    /// counts as one journaled event for the cadence). Nothing without a journal. Allocates
+    /// nothing (but for a snapshot).
+    @inline(__always)
+    func recordTick(symbolID: UInt32, price: Double, at eventTimeNs: Int64, state: () -> HostState) {
+        guard feeder.keepsSnapshots else { return }
+        if ticksSinceEnd >= Self.ticksPerQuietBlock && !pushedSinceEndOfEvent {
+            eventsSinceSnapshot &+= 1
+            pushedSinceEndOfEvent = true
+            endEvent(state: state)
+        }
+        ticksSinceEnd &+= 1
+        var event = AuditEvent(kind: .tick, eventTimeNs: eventTimeNs, wallTimeNs: 0)
+        event.symbolID = symbolID
+        event.price = price
+        _ = push(event)
     }
 
     /// Pushes `event`, waiting while the ring is full; false (not pushed) once the journal failed.
@@ -73,24 +124,61 @@ final class AuditSink {
         return false
     }
 
-    /// Ends the current event: `state` (the host right after it) is journaled in one transaction
-    /// with the event's records. Handing the state over allocates (a queue entry; the arrays it
-    /// shares are copied when the loop next changes them): once per event that wrote records.
-    /// `atStop`: the state the run ends in, written once the loop has stopped (reason `stop`), so
-    /// a clean restart also keeps the marks of the last ticks.
-    func recordSnapshot(_ state: HostState, atStop: Bool = false) {
-        pushedSinceSnapshot = false
+    /// The current event wrote records that recovery does not re-apply (gateway orders and
+    /// answers, unwinds): its end journals the state.
+    func requireSnapshot() { snapshotRequired = true }
+
+    /// Ends the current event, if it wrote records: they are journaled in one transaction, with
+    /// the state after the event (`state()`, called only then) when a snapshot is due. Taking a
+    /// snapshot allocates (a queue entry; the arrays it shares are copied when the loop next
+    /// changes them): once per snapshot, not per event.
+    func endEvent(state: () -> HostState) {
+        guard pushedSinceEndOfEvent else { return }
+        pushedSinceEndOfEvent = false
+        var reason = AuditEvent.SnapshotReason.none
+        if snapshotRequired {
+            reason = .event
+        } else if eventsSinceSnapshot >= cadence.everyEvents {
+            reason = .periodic
+        } else if cadence.intervalNs > 0 {
+            let now = Self.wallNs()
+            if now - lastSnapshotWallNs >= cadence.intervalNs { reason = .periodic }
+        }
+        pushEnd(reason, state: reason == .none ? nil : state())
+    }
+
+    /// The state the run ends in, written once the loop has stopped (reason `stop`), so a clean
+    /// restart resumes from it with nothing to re-apply, marks of the last ticks included.
+    func recordStop(_ state: HostState) {
+        pushedSinceEndOfEvent = false
+        pushEnd(.stop, state: state)
+    }
+
+    private func pushEnd(_ reason: AuditEvent.SnapshotReason, state: HostState?) {
         if feeder.hasFailed || !feeder.keepsSnapshots { return }
-        feeder.enqueue(state)
-        var marker = AuditEvent(kind: .snapshot, eventTimeNs: state.risk.book.clockNs, wallTimeNs: Self.wallNs())
-        marker.stateKind = atStop ? 1 : 0
+        ticksSinceEnd = 0
+        var marker = AuditEvent(kind: .endOfEvent, eventTimeNs: state?.risk.book.clockNs ?? 0, wallTimeNs: Self.wallNs())
+        marker.snapshot = reason
+        if let state {
+            feeder.enqueue(state)
+            snapshotRequired = false
+            eventsSinceSnapshot = 0
+            lastSnapshotWallNs = marker.wallTimeNs
+            snapshotsTaken &+= 1
+        }
         _ = push(marker)
     }
 
     /// Queues records and stream events the loop built itself (operator actions, alerts, the dead
-    /// man's switch, unwinds), in order with everything else. Allocates: for rare events only.
-    func record(_ item: AuditFeeder.Outbound, at eventTimeNs: Int64) {
-        pushedSinceSnapshot = pushedSinceSnapshot || !item.records.isEmpty
+    /// man's switch, unwinds), in order with everything else. Recovery does not re-apply them, so
+    /// the end of an event that journaled any keeps the state, unless `changesState` is false (an
+    /// alert: a publication of levels that are not part of the state). Allocates: for rare events
+    /// only.
+    func record(_ item: AuditFeeder.Outbound, at eventTimeNs: Int64, changesState: Bool = true) {
+        if !item.records.isEmpty {
+            pushedSinceEndOfEvent = true
+            if changesState { snapshotRequired = true }
+        }
         if feeder.hasFailed {
             for record in item.records {
                 logger.error("audit record not journaled (journal failed)", metadata: ["record": "\(record)"])
@@ -109,5 +197,30 @@ final class AuditSink {
             "requested_quantity": "\(event.requestedQuantity)", "final_quantity": "\(event.finalQuantity)",
             "verdict": "\(event.verdict)", "reason": "\(event.reason)", "price": "\(event.price)", "event_ts_ns": "\(event.eventTimeNs)",
         ])
+    }
+}
+
+/// What the host does when the journal falls behind (`AuditSink`).
+public enum JournalBackpressure: Sendable {
+    /// Refuse new risk (`JOURNAL_UNAVAILABLE`) while the journal is behind: a live host must not
+    /// take risk it cannot record, and must not stop reading its feeds.
+    case failClosed
+    /// Wait for the journal: the loop slows to the journal's pace and decides exactly as it would
+    /// without one. For finite, lossless input (replays, the demo).
+    case wait
+}
+
+/// When the state is journaled (the `journal` section's `snapshot_every_events` and
+/// `snapshot_interval_seconds`); also after an event recovery does not re-apply, and at stop.
+public struct SnapshotCadence: Sendable, Equatable {
+    /// Journaled events (decisions, orders, fills, cancels, state changes) between snapshots, >= 1.
+    public var everyEvents: Int
+    /// Wall time between snapshots, ns (0: events only). Checked at the end of an event that wrote
+    /// records, so a quiet host takes none.
+    public var intervalNs: Int64
+
+    public init(everyEvents: Int = 10_000, intervalSeconds: Double = 60) {
+        self.everyEvents = max(1, everyEvents)
+        self.intervalNs = Int64(max(0, intervalSeconds) * 1e9)
     }
 }

@@ -64,6 +64,13 @@ struct ConfigValidator {
             if !(journal.queueCapacity >= 16 && journal.queueCapacity <= 1_048_576) {
                 throw error("journal.queue_capacity", "must be between 16 and 1048576 events")
             }
+            if !(journal.snapshotEveryEvents >= 1 && journal.snapshotEveryEvents <= 10_000_000) {
+                throw error("journal.snapshot_every_events", "must be between 1 and 10000000 events")
+            }
+            if !(journal.snapshotIntervalSeconds.isFinite && journal.snapshotIntervalSeconds >= 0
+                 && journal.snapshotIntervalSeconds <= 86_400) {
+                throw error("journal.snapshot_interval_seconds", "must be between 0 (events only) and 86400 seconds")
+            }
         }
         for (key, value) in [("execution.paper.slippage_bps", config.execution.paperSlippageBps),
                              ("execution.paper.fee_bps", config.execution.paperFeeBps)]

@@ -54,7 +54,12 @@ public enum Demo {
     public static func run(_ options: Options, logger: Logger) async throws -> Report {
         var loaded = try ConfigLoader.load(path: options.configPath)
         if options.forceShadow { loaded = loaded.forcingShadow() }
-        if let journalPath = options.journalPath { loaded.config.journal = JournalConfig(path: journalPath) }
+        if let journalPath = options.journalPath {
+            // Another file, the config's other journal settings (queue, snapshot cadence) kept.
+            var journal = loaded.config.journal ?? JournalConfig(path: journalPath)
+            journal.path = journalPath
+            loaded.config.journal = journal
+        }
         // The demo is a self-contained replay that ends by itself: it binds no fixed sockets for
         // other programs (two demos may run at once). `gatehouse run` serves the event stream and
         // the control channel and the metrics endpoint the config names.
@@ -74,7 +79,7 @@ public enum Demo {
         loaded.config.feeds[0].endpoint = endpoint
         loaded.config.feeds[0].topics = ["md.\(venue)."]
 
-        let service = HostService(config: loaded, options: RunOptions(stopAtEndOfStream: true), context: context, logger: logger)
+        let service = HostService(config: loaded, options: RunOptions(stopAtEndOfStream: true, journalBackpressure: .wait), context: context, logger: logger)
         let summary: RunSummary
         do {
             summary = try await service.runToCompletion()

@@ -37,9 +37,9 @@ final class StrategyHost {
     var risk: RiskChain
     /// The execution stage for live strategies when `execution.live_adapter` is `record`:
     /// approved orders are recorded and nothing fills.
-    private(set) var execution = RecordingExecutionAdapter()
+    var execution = RecordingExecutionAdapter()
     /// The paper venue: shadow strategies always, live strategies when `live_adapter` is `paper`.
-    private(set) var paper: PaperVenue
+    var paper: PaperVenue
     let liveOnPaper: Bool
     /// Live orders go to the order gateway (`execution.live_adapter: gateway`).
     let liveOnGateway: Bool
@@ -182,6 +182,9 @@ final class StrategyHost {
     func deliver(_ marketEvent: MarketEvent) {
         guard phase == .running else { return }
         let symbol = Int(marketEvent.symbolID)
+        // The journal keeps what the book is given, so recovery re-applies exactly this mark.
+        audit?.recordTick(symbolID: marketEvent.symbolID, price: marketEvent.referencePrice, at: marketEvent.timestampNs,
+                          state: captureState)
         risk.updateMark(symbol: marketEvent.symbolID, price: marketEvent.referencePrice, at: marketEvent.timestampNs)
         // A halt this mark caused cancels resting risk before it can fill at this very event.
         if !risk.stateChanges.isEmpty { reportStateChanges() }
@@ -204,12 +207,13 @@ final class StrategyHost {
         endEvent()
     }
 
-    /// After a whole event: the breach unwind if one is due, the alerts, then the state after the
-    /// event goes to the journal with the event's records.
+    /// After a whole event: the breach unwind if one is due, the alerts, then the event's records
+    /// are closed as one group in the journal (with the state after the event when a snapshot is
+    /// due, `SnapshotCadence`).
     func endEvent() {
         if unwindDue { runUnwind() }
         evaluateAlerts()
-        if let audit, audit.pushedSinceSnapshot { audit.recordSnapshot(captureState()) }
+        audit?.endEvent(state: captureState)
     }
 
     // MARK: Gateway
@@ -230,6 +234,8 @@ final class StrategyHost {
         }
         gateway.tick(nowWallNs: now, into: &gatewayEvents)
         guard !gatewayEvents.isEmpty else { return }
+        // Recovery does not re-apply gateway answers: the state after them is journaled at once.
+        audit?.requireSnapshot()
         for event in gatewayEvents { apply(event) }
         if !risk.stateChanges.isEmpty { reportStateChanges() }
         flushDecisions()
@@ -350,6 +356,8 @@ final class StrategyHost {
         if approved.mode == .shadow || liveOnPaper {
             paper.submit(approved)
         } else if let gateway {
+            // A gateway order is part of the state recovery cannot re-derive: keep it at once.
+            audit?.requireSnapshot()
             gateway.send(approved, clientOrderID: "\(instance.name)-\(approved.orderID)",
                          symbol: symbols.allNames[Int(approved.symbolID) - 1], eventTimeNs: clockNs, nowWallNs: AuditSink.wallNs())
         } else {

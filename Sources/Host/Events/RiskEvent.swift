@@ -101,7 +101,7 @@ struct RiskEvent: Sendable {
             data.add("limit", r.limitValue)
             data.add("detail", r.detail)
             return RiskEvent(kind: "breach", eventTimeNs: r.eventTimeNs, data: data.closed)
-        case .intent, .snapshot, .operatorAction:
+        case .intent, .snapshot, .operatorAction, .marketTicks:
             // Operator actions are published by the control channel with their outcome.
             return nil
         }

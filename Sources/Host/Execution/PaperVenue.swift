@@ -94,6 +94,14 @@ struct PaperVenue: ExecutionAdapter {
         return nil
     }
 
+    /// Removes and returns the open order with `orderID` in `symbol`, if there is one (recovery
+    /// re-applying a journaled fill or cancel).
+    mutating func remove(orderID: UInt64, symbol: UInt32) -> Order? {
+        guard Int(symbol) < openOrders.count,
+              let index = openOrders[Int(symbol)].firstIndex(where: { $0.orderID == orderID }) else { return nil }
+        return openOrders[Int(symbol)].remove(at: index)
+    }
+
     /// Removes and returns every open order `shouldCancel` picks (in acceptance order per symbol).
     mutating func cancelAll(where shouldCancel: (Order) -> Bool) -> [Order] {
         var cancelled: [Order] = []

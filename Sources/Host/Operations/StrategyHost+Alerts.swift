@@ -39,8 +39,10 @@ extension StrategyHost {
             eventTimeNs: clockNs, wallTimeNs: AuditSink.wallNs(), kind: "alert", subject: "\(limit.rule.rawValue) \(subject)",
             fromState: from.description.uppercased(), toState: to.description.uppercased(), reason: limit.rule.rawValue,
             value: usagePct, limitValue: 100)
+        // Alert levels are not part of the recoverable state (a restarted host starts green), so
+        // the record needs no snapshot after it and recovery passes over it.
         audit?.record(.init(records: [.stateChange(record)], events: [RiskEvent(kind: "alert", eventTimeNs: clockNs, data: data.closed)]),
-                      at: clockNs)
+                      at: clockNs, changesState: false)
         if to > from {
             logger.warning("limit alert", metadata: [
                 "limit": "\(limit.rule.rawValue)", "subject": "\(subject)", "level": "\(to)", "usage_pct": "\(usagePct)",

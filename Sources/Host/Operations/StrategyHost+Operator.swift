@@ -56,7 +56,7 @@ extension StrategyHost {
             "reason": "\(request.reason)", "outcome": "\(outcome)", "message": "\(message)",
         ])
         flushDecisions()
-        if let audit, audit.pushedSinceSnapshot { audit.recordSnapshot(captureState()) }
+        audit?.endEvent(state: captureState)
         return OperatorReply(outcome: outcome, message: message, verb: request.verb.rawValue)
     }
 
@@ -191,7 +191,7 @@ extension StrategyHost {
             }
         audit?.record(.init(records: records, events: published), at: clockNs)
         flushDecisions()
-        if let audit, audit.pushedSinceSnapshot { audit.recordSnapshot(captureState()) }
+        audit?.endEvent(state: captureState)
     }
 
     private func deadmanEvent(_ level: String, nowWallNs: Int64) -> RiskEvent {

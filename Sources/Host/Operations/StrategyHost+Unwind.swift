@@ -11,6 +11,8 @@ extension StrategyHost {
     /// journaled and published with `origin: risk_unwind`, after the ranking that chose them.
     func runUnwind() {
         unwindDue = false
+        // Recovery does not re-apply an unwind: the state after it is journaled with it.
+        audit?.requireSnapshot()
         let plan = risk.unwindPlan(strategyNames: strategyNames)
         let unwindID = nextUnwindID
         nextUnwindID += 1

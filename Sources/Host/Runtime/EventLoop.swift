@@ -109,17 +109,20 @@ public final class EventLoop {
                 throw .journal(error.description)
             }
             writer = opened
-            // Ids continue after the journal's; the state is rebuilt from its last snapshot; the
-            // run's start is itself a record, followed by the state the run starts from.
-            var recoveredFrom: Int64?
+            // Ids continue after the journal's; the state is rebuilt from its last snapshot and
+            // the records after it (the tail, re-applied); the run's start is itself a record,
+            // followed by the state the run starts from, which anchors the run's own tail.
+            var recoveredFrom: (seq: Int64, tail: [String: Int])?
             do {
                 let reader = try JournalReader(path: path)
                 defer { reader.close() }
                 let highest = try reader.highestIDs()
                 host.continueIDs(afterDecision: highest.decision, afterFill: highest.fill)
                 if let last = try reader.lastSnapshot() {
-                    try host.restore(HostState.decode(format: last.record.format, text: last.record.state))
-                    recoveredFrom = last.seq
+                    let saved = try HostState.decode(format: last.record.format, text: last.record.state)
+                    try host.restore(saved)
+                    let tail = try reader.allRecords(afterSeq: last.seq)
+                    recoveredFrom = (last.seq, try host.replayTail(tail, after: saved))
                 }
             } catch {
                 try? opened.close()
@@ -129,20 +132,24 @@ public final class EventLoop {
             _ = opened.append(.stateChange(StateChangeRecord(
                 eventTimeNs: host.clockNs, wallTimeNs: AuditSink.wallNs(), kind: "host", subject: config.config.host.id,
                 fromState: "STOPPED", toState: "RUNNING", reason: "HOST_START", value: Double(host.nextDecisionID), limitValue: nil)))
+            let state = host.captureState()
+            do {
+                _ = opened.append(group: [.snapshot(SnapshotRecord(
+                    eventTimeNs: host.clockNs, wallTimeNs: AuditSink.wallNs(), format: HostState.format,
+                    reason: recoveredFrom == nil ? "start" : "recovered", state: try state.encoded()))])
+            } catch {
+                try? opened.close()
+                abandon(publisher, control, metricsServer)
+                throw .journal("cannot journal the state the run starts from: \(error)")
+            }
             if let recoveredFrom {
-                let state = host.captureState()
-                do {
-                    _ = opened.append(group: [.snapshot(SnapshotRecord(
-                        eventTimeNs: host.clockNs, wallTimeNs: AuditSink.wallNs(), format: HostState.format,
-                        reason: "recovered", state: try state.encoded()))])
-                } catch {
-                    try? opened.close()
-                    abandon(publisher, control, metricsServer)
-                    throw .journal("cannot journal the recovered state: \(error)")
-                }
                 let book = state.risk.book
                 logger.notice("state recovered from the journal", metadata: [
-                    "snapshot_seq": "\(recoveredFrom)", "event_time_ns": "\(book.clockNs)",
+                    "snapshot_seq": "\(recoveredFrom.seq)",
+                    "tail_records": "\(recoveredFrom.tail.values.reduce(0, +))",
+                    "tail_ticks_blocks": "\(recoveredFrom.tail["market_ticks"] ?? 0)",
+                    "tail_decisions": "\(recoveredFrom.tail["decisions"] ?? 0)",
+                    "event_time_ns": "\(book.clockNs)",
                     "equity_usd": "\(book.equityUSD)", "peak_equity_usd": "\(book.peakEquityUSD)",
                     "open_positions": "\(book.strategies.reduce(0) { $0 + $1.openPositions })",
                     "resting_paper_orders": "\(state.paper.openOrders.reduce(0) { $0 + $1.count })",
@@ -157,7 +164,8 @@ public final class EventLoop {
             let feeder = AuditFeeder(
                 ring: AuditRing(capacity: config.config.journal?.queueCapacity ?? 16_384), writer: writer, publisher: publisher,
                 names: .init(strategies: config.config.strategies.map(\.name), symbols: host.symbols.allNames), logger: logger)
-            host.audit = AuditSink(feeder: feeder, logger: logger)
+            host.audit = AuditSink(feeder: feeder, logger: logger, backpressure: options.journalBackpressure,
+                                   cadence: config.config.journal?.cadence ?? SnapshotCadence())
             if let publisher {
                 // The run's start on the stream (the journal has it already).
                 let start = StateChangeRecord(
@@ -194,7 +202,7 @@ public final class EventLoop {
                 gateway.close()
             }
             // The state the run ends in, marks of the last ticks included, for a clean restart.
-            host.audit?.recordSnapshot(host.captureState(), atStop: true)
+            host.audit?.recordStop(host.captureState())
             // Everything recorded so far reaches the file before the run returns, then the run's end.
             host.audit?.feeder.stop(final: .stateChange(StateChangeRecord(
                 eventTimeNs: host.clockNs, wallTimeNs: AuditSink.wallNs(), kind: "host", subject: hostID,

@@ -7,11 +7,17 @@ public struct RunOptions: Sendable {
     public var pollTimeoutMilliseconds: Int
     /// Most messages read from one feed before the loop looks at the others.
     public var drainBudget: Int
+    /// What the host does when the journal falls behind: a live host refuses new risk
+    /// (`failClosed`); a replay or the demo waits for it (`wait`), so its decisions do not depend
+    /// on how fast the disk is.
+    public var journalBackpressure: JournalBackpressure
 
     /// Options for a run; the defaults suit a live host.
-    public init(stopAtEndOfStream: Bool = false, pollTimeoutMilliseconds: Int = 50, drainBudget: Int = 4096) {
+    public init(stopAtEndOfStream: Bool = false, pollTimeoutMilliseconds: Int = 50, drainBudget: Int = 4096,
+                journalBackpressure: JournalBackpressure = .failClosed) {
         self.stopAtEndOfStream = stopAtEndOfStream
         self.pollTimeoutMilliseconds = pollTimeoutMilliseconds
         self.drainBudget = drainBudget
+        self.journalBackpressure = journalBackpressure
     }
 }

@@ -63,7 +63,8 @@ public final class JournalReader {
 
     /// The number of records of `kind`.
     public func count(_ kind: JournalRecord.Kind) throws(JournalError) -> Int {
-        Int(try scalar("SELECT count(*) FROM \(kind.table)"))
+        guard kind.sinceVersion <= schemaVersion else { return 0 }
+        return Int(try scalar("SELECT count(*) FROM \(kind.table)"))
     }
 
     /// The number of rows in `decision_stages` (all decisions' traces together).
@@ -82,7 +83,7 @@ public final class JournalReader {
     /// The highest sequence number in the journal, 0 when it holds no record.
     public func lastSeq() throws(JournalError) -> Int64 {
         do throws(JournalError) {
-            return try JournalFile.lastSeq(connection)
+            return try JournalFile.lastSeq(connection, version: schemaVersion)
         } catch {
             throw JournalFile.classify(error)
         }
@@ -90,6 +91,7 @@ public final class JournalReader {
 
     /// The last state snapshot in the journal (highest `seq`), nil when it holds none.
     public func lastSnapshot() throws(JournalError) -> (seq: Int64, record: SnapshotRecord)? {
+        guard JournalRecord.Kind.snapshot.sinceVersion <= schemaVersion else { return nil }
         let statement = try prepare("SELECT \(RecordDecoding.columns(.snapshot, schemaVersion: schemaVersion)) FROM snapshots ORDER BY seq DESC LIMIT 1")
         do throws(JournalError) {
             guard try statement.step() else { return nil }
@@ -103,6 +105,7 @@ public final class JournalReader {
 
     /// Records of `kind` with `seq > afterSeq`, in `seq` order, at most `limit`.
     public func records(_ kind: JournalRecord.Kind, afterSeq: Int64 = 0, limit: Int = Int.max) throws(JournalError) -> [JournalEntry] {
+        guard kind.sinceVersion <= schemaVersion else { return [] }
         let statement = try prepare(RecordDecoding.select(kind, schemaVersion: schemaVersion))
         statement.bind(afterSeq, at: 1)
         statement.bind(Int64(limit), at: 2)

@@ -40,6 +40,8 @@ enum RecordDecoding {
             columns = "seq, event_ts_ns, wall_ts_ns, rule, subject, value, limit_value, detail"
         case .snapshot:
             columns = "seq, event_ts_ns, wall_ts_ns, format, reason, state"
+        case .marketTicks:
+            columns = "seq, event_ts_ns, wall_ts_ns, first_ts_ns, tick_count, format, ticks"
         }
         return columns
     }
@@ -90,6 +92,10 @@ enum RecordDecoding {
         case .snapshot:
             record = .snapshot(SnapshotRecord(
                 eventTimeNs: event, wallTimeNs: wall, format: s.text(3), reason: s.text(4), state: s.text(5)))
+        case .marketTicks:
+            record = .marketTicks(MarketTicksRecord(
+                eventTimeNs: event, wallTimeNs: wall, firstTimeNs: s.int64(3), count: Int(s.int64(4)), format: s.text(5),
+                ticks: s.blob(6)))
         }
         return JournalEntry(seq: seq, record: record)
     }

@@ -18,10 +18,12 @@ public enum JournalRecord: Sendable, Equatable {
     case breach(BreachRecord)
     /// The host's recoverable state after an event (table `snapshots`).
     case snapshot(SnapshotRecord)
+    /// The ticks the host applied since the previous block (table `market_ticks`, schema 4).
+    case marketTicks(MarketTicksRecord)
 
     /// The kinds of record, one table each.
     public enum Kind: String, Sendable, CaseIterable {
-        case intent, decision, order, fill, stateChange, operatorAction, breach, snapshot
+        case intent, decision, order, fill, stateChange, operatorAction, breach, snapshot, marketTicks
 
         /// The table holding this kind.
         public var table: String {
@@ -34,6 +36,17 @@ public enum JournalRecord: Sendable, Equatable {
             case .operatorAction: "operator_actions"
             case .breach: "breaches"
             case .snapshot: "snapshots"
+            case .marketTicks: "market_ticks"
+            }
+        }
+
+        /// The schema version that created this kind's table: a file of an older version has no
+        /// such table, and readers treat it as empty.
+        public var sinceVersion: Int32 {
+            switch self {
+            case .snapshot: 2
+            case .marketTicks: 4
+            default: 1
             }
         }
     }
@@ -49,6 +62,7 @@ public enum JournalRecord: Sendable, Equatable {
         case .operatorAction: .operatorAction
         case .breach: .breach
         case .snapshot: .snapshot
+        case .marketTicks: .marketTicks
         }
     }
 
@@ -63,6 +77,7 @@ public enum JournalRecord: Sendable, Equatable {
         case .operatorAction(let r): r.eventTimeNs
         case .breach(let r): r.eventTimeNs
         case .snapshot(let r): r.eventTimeNs
+        case .marketTicks(let r): r.eventTimeNs
         }
     }
 
@@ -77,6 +92,7 @@ public enum JournalRecord: Sendable, Equatable {
         case .operatorAction(let r): r.wallTimeNs
         case .breach(let r): r.wallTimeNs
         case .snapshot(let r): r.wallTimeNs
+        case .marketTicks(let r): r.wallTimeNs
         }
     }
 }

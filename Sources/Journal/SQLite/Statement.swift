@@ -53,6 +53,15 @@ final class Statement {
         }
     }
 
+    /// Binds a blob; SQLite copies it before returning (`SQLITE_TRANSIENT`). An empty blob stays
+    /// an empty blob, never NULL.
+    func bind(_ value: [UInt8], at index: Int32) {
+        value.withUnsafeBytes { bytes in
+            _ = sqlite3_bind_blob(statement, index, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(bytes.count),
+                                  gatehouse_sqlite_transient())
+        }
+    }
+
     /// Binds text, or NULL for nil.
     func bind(_ value: String?, at index: Int32) {
         if let value { bind(value, at: index) } else { sqlite3_bind_null(statement, index) }
@@ -110,5 +119,12 @@ final class Statement {
         guard let bytes = sqlite3_column_text(statement, column) else { return nil }
         let count = Int(sqlite3_column_bytes(statement, column))
         return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
+    }
+
+    /// A blob column's bytes (empty for NULL or an empty blob).
+    func blob(_ column: Int32) -> [UInt8] {
+        let count = Int(sqlite3_column_bytes(statement, column))
+        guard count > 0, let bytes = sqlite3_column_blob(statement, column) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: bytes, count: count))
     }
 }

@@ -141,11 +141,11 @@ enum JournalFile {
         }
     }
 
-    /// The highest `seq` in any record table, 0 for an empty journal.
-    static func lastSeq(_ connection: SQLiteConnection) throws(JournalError) -> Int64 {
+    /// The highest `seq` in any record table of a file at `version`, 0 for an empty journal.
+    static func lastSeq(_ connection: SQLiteConnection, version: Int32 = JournalSchema.latestVersion) throws(JournalError) -> Int64 {
         // max(seq) of a rowid table is one B-tree descent, so this is cheap on any size.
         // (The multi-argument max() is NULL if any argument is, hence the coalesce.)
-        let parts = JournalSchema.recordTables.map { "coalesce((SELECT max(seq) FROM \($0)), 0)" }.joined(separator: ", ")
+        let parts = JournalSchema.recordTables(at: version).map { "coalesce((SELECT max(seq) FROM \($0)), 0)" }.joined(separator: ", ")
         return try connection.scalarInt64("SELECT max(\(parts))") ?? 0
     }
 }

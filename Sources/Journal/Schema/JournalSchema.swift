@@ -41,10 +41,13 @@ package enum JournalSchema {
                   }),
         Migration(version: 2, summary: "state snapshots for recovery", sql: version2SQL, seed: nil),
         Migration(version: 3, summary: "who made an intent: intents.origin", sql: version3SQL, seed: nil),
+        Migration(version: 4, summary: "the applied market data: market_ticks", sql: version4SQL, seed: nil),
     ]
 
-    /// The record tables, in the order of `JournalRecord.Kind.allCases`.
-    static var recordTables: [String] { JournalRecord.Kind.allCases.map(\.table) }
+    /// The record tables of a file at `version`, in the order of `JournalRecord.Kind.allCases`.
+    static func recordTables(at version: Int32) -> [String] {
+        JournalRecord.Kind.allCases.filter { $0.sinceVersion <= version }.map(\.table)
+    }
 
     /// Version 1. Every record table starts with the same three columns: `seq` (journal-wide,
     /// gap-free, assigned by the writer), `event_ts_ns` and `wall_ts_ns` (ns since the Unix epoch).
@@ -224,5 +227,31 @@ package enum JournalSchema {
     /// journaled before version 3) or `risk_unwind` (the host, flattening after a drawdown breach).
     package static let version3SQL = """
         ALTER TABLE intents ADD COLUMN origin TEXT NOT NULL DEFAULT 'strategy';
+        """
+
+    /// Version 4: `market_ticks`, the market data the host applied, in blocks (the input recovery
+    /// re-applies after the last snapshot), and the `records` view over it.
+    package static let version4SQL = """
+        CREATE TABLE market_ticks (
+            seq         INTEGER PRIMARY KEY,
+            event_ts_ns INTEGER NOT NULL,
+            wall_ts_ns  INTEGER NOT NULL,
+            first_ts_ns INTEGER NOT NULL,
+            tick_count  INTEGER NOT NULL CHECK (tick_count >= 0),
+            format      TEXT    NOT NULL,
+            ticks       BLOB    NOT NULL
+        ) STRICT;
+
+        DROP VIEW records;
+        CREATE VIEW records (seq, kind, event_ts_ns, wall_ts_ns, subject) AS
+                  SELECT seq, 'intent',          event_ts_ns, wall_ts_ns, strategy FROM intents
+        UNION ALL SELECT seq, 'decision',        event_ts_ns, wall_ts_ns, strategy FROM decisions
+        UNION ALL SELECT seq, 'order',           event_ts_ns, wall_ts_ns, strategy FROM orders
+        UNION ALL SELECT seq, 'fill',            event_ts_ns, wall_ts_ns, strategy FROM fills
+        UNION ALL SELECT seq, 'state_change',    event_ts_ns, wall_ts_ns, subject  FROM state_changes
+        UNION ALL SELECT seq, 'operator_action', event_ts_ns, wall_ts_ns, subject  FROM operator_actions
+        UNION ALL SELECT seq, 'breach',          event_ts_ns, wall_ts_ns, subject  FROM breaches
+        UNION ALL SELECT seq, 'snapshot',        event_ts_ns, wall_ts_ns, reason   FROM snapshots
+        UNION ALL SELECT seq, 'market_ticks',    event_ts_ns, wall_ts_ns, format   FROM market_ticks;
         """
 }

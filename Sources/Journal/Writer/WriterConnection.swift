@@ -17,7 +17,7 @@ import Darwin
 final class WriterConnection: @unchecked Sendable {
     private struct Statements {
         let begin, commit, rollback: Statement
-        let intent, decision, stage, order, fill, stateChange, operatorAction, breach, snapshot: Statement
+        let intent, decision, stage, order, fill, stateChange, operatorAction, breach, snapshot, marketTicks: Statement
     }
 
     let path: String
@@ -73,6 +73,10 @@ final class WriterConnection: @unchecked Sendable {
             snapshot: try connection.prepare("""
                 INSERT INTO snapshots (seq, event_ts_ns, wall_ts_ns, format, reason, state)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                """),
+            marketTicks: try connection.prepare("""
+                INSERT INTO market_ticks (seq, event_ts_ns, wall_ts_ns, first_ts_ns, tick_count, format, ticks)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                 """))
     }
 
@@ -173,6 +177,12 @@ final class WriterConnection: @unchecked Sendable {
             let st = s.snapshot
             st.bind(seq, at: 1); st.bind(r.eventTimeNs, at: 2); st.bind(r.wallTimeNs, at: 3)
             st.bind(r.format, at: 4); st.bind(r.reason, at: 5); st.bind(r.state, at: 6)
+            try st.run()
+        case .marketTicks(let r):
+            let st = s.marketTicks
+            st.bind(seq, at: 1); st.bind(r.eventTimeNs, at: 2); st.bind(r.wallTimeNs, at: 3)
+            st.bind(r.firstTimeNs, at: 4); st.bind(Int64(r.count), at: 5); st.bind(r.format, at: 6)
+            st.bind(r.ticks, at: 7)
             try st.run()
         }
     }
