@@ -111,11 +111,12 @@ let package = Package(
             path: "tools/gateway"
         ),
 
-        // Benchmarks/: feed-path throughput and latency beside a raw libzmq baseline (BENCHMARKS.md).
+        // Benchmarks/: feed-path throughput and latency beside a raw libzmq baseline, and the book
+        // workload (`gatehouse replay` of 8 strategies, journal off and on, beside raw SQLite).
         .executableTarget(
             name: "FeedBenchmark",
             dependencies: [
-                "Host", "ZeroMQ", "MarketData", "FeedReplay", "StrategyABI",
+                "Host", "ZeroMQ", "MarketData", "FeedReplay", "StrategyABI", "Journal", "CSQLite",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/FeedBenchmark"

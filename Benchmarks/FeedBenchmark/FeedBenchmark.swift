@@ -24,11 +24,19 @@ struct FeedBenchmark {
         /// Event stream, control channel (with its dead man's switch) and metrics as the config
         /// has them (true), or removed (false, `--operations off`).
         var operations = true
+        /// `feed` (the default): the feed path against raw libzmq. `book`: `BookWorkload`.
+        var workload = "feed"
+        var eventsGiven = false
+        var runsGiven = false
     }
 
     static let usage = """
-        usage: gatehouse-bench-feed [--events N] [--transport ipc|tcp] [--config PATH] [--operations on|off]
+        usage: gatehouse-bench-feed [--workload feed|book] [--events N] [--runs N] [--transport ipc|tcp]
+                                    [--config PATH] [--operations on|off]
+          --workload W       feed (default): the feed path beside raw libzmq; book: 8 EMA strategies
+                             on 8 symbols through `gatehouse replay`, journal off and on, beside raw SQLite
           --events N         trades in the synthetic stream (default 1_000_000)
+          --runs N           runs per measurement (default 3 for feed, 1 for book)
           --transport T      ipc (default) or tcp (loopback)
           --config PATH      host config whose plugins run (default config/gatehouse.yaml)
           --operations O     on (default): the config's event stream (read by one subscriber),
@@ -58,6 +66,15 @@ struct FeedBenchmark {
                 options.transport = transport
             case "--config":
                 options.configPath = value(argument)
+            case "--workload":
+                let text = value(argument)
+                guard text == "feed" || text == "book" else { fail("--workload: '\(text)' is not feed or book") }
+                options.workload = text
+            case "--runs":
+                let text = value(argument)
+                guard let runs = Int(text), runs >= 1 else { fail("--runs: '\(text)' is not an integer >= 1") }
+                options.runs = runs
+                options.runsGiven = true
             case "--operations":
                 let text = value(argument)
                 guard text == "on" || text == "off" else { fail("--operations: '\(text)' is not on or off") }
@@ -89,6 +106,10 @@ struct FeedBenchmark {
     }
 
     static func run(_ options: Options) throws {
+        if options.workload == "book" {
+            print(try BookWorkload.run(events: options.events, runs: options.runsGiven ? options.runs : 1))
+            return
+        }
         let configPath = options.configPath ?? ProjectFiles.locate("config/gatehouse.yaml")
         var config = try ConfigLoader.load(path: configPath)
         if !options.operations {

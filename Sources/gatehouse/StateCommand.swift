@@ -9,8 +9,9 @@ struct StateCommand: ParsableCommand {
         commandName: "state",
         abstract: "Show the state a host restarted on a journal would resume from.",
         discussion: """
-            Reads the journal's last state snapshot (written after every event that wrote \
-            records) and prints the account (equity, peak, day start, drawdown, trading state, \
+            Reads the journal's last state snapshot (written at each run's start, on the \
+            journal's snapshot cadence, after operator actions and gateway traffic, and at a \
+            clean stop; a restart also re-applies the records after it) and prints the account (equity, peak, day start, drawdown, trading state, \
             kill switch, halt latch), each strategy (realized and unrealized PnL, open positions, \
             trades today, losing streak, decay pause), every open position with its pending \
             quantity, and the resting paper orders. Reading is safe while a host is running on the \

@@ -103,8 +103,7 @@ struct GatehouseCommandTests {
         let intents = summary.strategies.reduce(0) { $0 + Int($1.intents) }
         #expect(try reader.count(.decision) == intents)
         #expect(try reader.count(.fill) == summary.strategies.reduce(0) { $0 + Int($1.fills) })
-        // Every event that wrote records ends with the state after it; the last is the state the
-        // run ended in.
+        // The run started from a `start` state and ended with the state it stopped in.
         let firstRunLast = try #require(try reader.lastSnapshot())
         #expect(firstRunLast.record.reason == "stop")  // the state the run ended in, written at its stop
         #expect(try reader.count(.snapshot) > 0)
@@ -131,6 +130,48 @@ struct GatehouseCommandTests {
             return nil
         }
         #expect(runs == ["HOST_START", "HOST_STOP", "HOST_START", "HOST_STOP"])
+    }
+
+    @Test func aReplayDecidesTheSameWithAndWithoutAJournalThatFallsBehind() throws {
+        let folder = try ProcessDriver.temporaryFolder()
+        // A busier book than the default (5 s bars, EMA 3/8, no daily trade cap to speak of), and
+        // a journal ring of 16 slots: every tick is journaled, so the journal is behind all the time.
+        var text = try String(contentsOf: ProcessDriver.repositoryRoot.appendingPathComponent("config/gatehouse.yaml"), encoding: .utf8)
+        for (from, to) in [("fast_period: 5", "fast_period: 3"), ("slow_period: 15", "slow_period: 8"), ("bar_seconds: 60", "bar_seconds: 5"),
+                           ("max_trades_per_day: 20", "max_trades_per_day: 5000"),
+                           ("plugin_dirs: []", "plugin_dirs: [\"\(ProcessDriver.buildFolder.path)\"]")] {
+            #expect(text.contains(from), "the bundled config no longer has '\(from)'")
+            text = text.replacingOccurrences(of: from, with: to)
+        }
+        let plain = folder.appendingPathComponent("busy.yaml").path
+        try text.write(toFile: plain, atomically: true, encoding: .utf8)
+        let journal = folder.appendingPathComponent("busy.sqlite").path
+        let journaled = folder.appendingPathComponent("busy-journal.yaml").path
+        try (text + "\njournal:\n  path: \(journal)\n  queue_capacity: 16\n").write(toFile: journaled, atomically: true, encoding: .utf8)
+
+        let without = try ProcessDriver.run("gatehouse", ["replay", "--config", plain, "--ticks", "tools/data/sample_ticks.csv"])
+        try #require(without.0 == 0, "replay without a journal failed: \(without.2)")
+        let with = try ProcessDriver.run("gatehouse", ["replay", "--config", journaled, "--ticks", "tools/data/sample_ticks.csv"])
+        try #require(with.0 == 0, "replay with a journal failed: \(with.2)")
+        let a = try Self.decode(without.1), b = try Self.decode(with.1)
+        let intents = a.strategies.reduce(0) { $0 + $1.intents }
+        #expect(intents > 100, "too few intents (\(intents)) to load the journal")
+        #expect(a.decisionDigest == b.decisionDigest)
+        #expect(b.strategies.map(\.intents) == a.strategies.map(\.intents))
+        let reader = try JournalReader(path: journal)
+        defer { reader.close() }
+        #expect(try reader.count(.decision) == Int(intents))
+        let refused = try reader.records(.decision).filter { entry in
+            if case .decision(let d) = entry.record { return d.reason == "JOURNAL_UNAVAILABLE" }
+            return false
+        }
+        #expect(refused.isEmpty, "\(refused.count) intents refused for the journal's sake")
+        // Every tick the host applied is in the journal, in blocks.
+        let ticks = try reader.records(.marketTicks).reduce(0) { sum, entry in
+            guard case .marketTicks(let block) = entry.record else { return sum }
+            return sum + block.count
+        }
+        #expect(UInt64(ticks) == b.ticks)
     }
 
     @Test func replayInShadowModeSendsNothingAndLeavesLiveEquityAlone() throws {

@@ -29,6 +29,11 @@ final class AuditFeeder: Sendable {
 
     /// Records waiting in the journal writer's queue (nil: no journal). Any thread.
     var journalQueueDepth: Int? { writer?.queueDepth }
+    /// How many end-of-event markers (counted from 1 in ring order) have their group committed to
+    /// the journal: everything the loop recorded before the n-th marker survives a crash once this
+    /// is >= n. The loop holds a gateway order until its event's group is committed. Any thread.
+    var committedEnds: UInt64 { committedEndCount.load(ordering: .acquiring) }
+    private let committedEndCount = Atomic<UInt64>(0)
     private let names: Names
     private let running = Atomic<Bool>(true)
     private let failed = Atomic<Bool>(false)
@@ -112,6 +117,24 @@ final class AuditFeeder: Sendable {
         var group: [JournalRecord] = []
         var events: [RiskEvent] = []
         var ticks = MarketTickCodec(reservingTicks: AuditSink.ticksPerQuietBlock)
+        // End markers appended to the writer and not yet known committed: (marker number, the
+        // group's last seq), oldest first.
+        var ends = 0 as UInt64
+        var uncommitted: [(end: UInt64, seq: Int64)] = []
+        var firstUncommitted = 0
+        /// Moves `committedEnds` up to what the writer has committed.
+        func advanceCommitted() {
+            guard let writer, firstUncommitted < uncommitted.count else { return }
+            let committed = writer.committedSeq
+            while firstUncommitted < uncommitted.count && uncommitted[firstUncommitted].seq <= committed {
+                committedEndCount.store(uncommitted[firstUncommitted].end, ordering: .releasing)
+                firstUncommitted += 1
+            }
+            if firstUncommitted == uncommitted.count {
+                uncommitted.removeAll(keepingCapacity: true)
+                firstUncommitted = 0
+            }
+        }
         /// The ticks since the last block, as the record that goes first in the next group.
         func takeTicks() -> JournalRecord? {
             guard ticks.count > 0 else { return nil }
@@ -148,7 +171,16 @@ final class AuditFeeder: Sendable {
                                          metadata: ["error": "\(error)"])
                         }
                     }
-                    if !commit(whole) { return }
+                    ends += 1
+                    guard let seq = commit(whole) else { return }
+                    if seq > 0 {
+                        uncommitted.append((ends, seq))
+                    } else if firstUncommitted == uncommitted.count {
+                        committedEndCount.store(ends, ordering: .releasing)   // nothing to wait for
+                    } else {
+                        uncommitted.append((ends, uncommitted[uncommitted.count - 1].seq))
+                    }
+                    advanceCommitted()
                     publish(&events)
                     group.removeAll(keepingCapacity: true)
                 default:
@@ -166,10 +198,11 @@ final class AuditFeeder: Sendable {
             if !running.load(ordering: .acquiring) && ring.count == 0 {
                 // Records of an event that had not ended when the host stopped.
                 if let block = takeTicks() { group.insert(block, at: 0) }
-                if commit(group) { publish(&events) }
+                if commit(group) != nil { publish(&events) }
                 return
             }
             if writer == nil, !events.isEmpty { publish(&events) }
+            advanceCommitted()
             publisher?.service(eventTimeNs: lastEventTimeNs.load(ordering: .relaxed), wallTimeNs: AuditSink.wallNs())
             usleep(200)
         }
@@ -206,13 +239,14 @@ final class AuditFeeder: Sendable {
     }
 
     /// Appends `group` as one group, waiting while the writer's queue is full (the ring behind
-    /// fills meanwhile and the host refuses new risk). False when the journal failed.
-    private func commit(_ group: [JournalRecord]) -> Bool {
-        guard !group.isEmpty, let writer else { return true }
+    /// fills meanwhile and the host refuses new risk). The group's last seq (0 for an empty group
+    /// or without a journal); nil when the journal failed.
+    private func commit(_ group: [JournalRecord]) -> Int64? {
+        guard !group.isEmpty, let writer else { return 0 }
         while true {
             switch writer.append(group: group) {
-            case .accepted:
-                return true
+            case .accepted(let seq):
+                return seq
             case .full:
                 usleep(200)
             case .failed(let error):
@@ -228,7 +262,7 @@ final class AuditFeeder: Sendable {
                 for record in group {
                     logger.error("audit record not journaled (journal failed)", metadata: ["record": "\(record)"])
                 }
-                return false
+                return nil
             }
         }
     }

@@ -43,6 +43,15 @@ final class AuditSink {
     private var snapshotRequired = false
     /// Snapshots handed to the feeder, for tests and the run summary.
     private(set) var snapshotsTaken: UInt64 = 0
+    /// End-of-event markers pushed (the feeder numbers them the same way, from 1).
+    private(set) var endsPushed: UInt64 = 0
+
+    /// The number of the end-of-event marker that will close the current event: once
+    /// `isCommitted(ticket)`, everything recorded so far in this event is in the journal file.
+    var currentEventTicket: UInt64 { endsPushed + 1 }
+
+    /// Whether the group closed by end marker `ticket` is committed (survives a process crash).
+    func isCommitted(_ ticket: UInt64) -> Bool { feeder.committedEnds >= ticket }
 
     init(feeder: AuditFeeder, logger: Logger, backpressure: JournalBackpressure = .failClosed,
          cadence: SnapshotCadence = SnapshotCadence()) {
@@ -166,7 +175,7 @@ final class AuditSink {
             lastSnapshotWallNs = marker.wallTimeNs
             snapshotsTaken &+= 1
         }
-        _ = push(marker)
+        if push(marker) { endsPushed &+= 1 }
     }
 
     /// Queues records and stream events the loop built itself (operator actions, alerts, the dead

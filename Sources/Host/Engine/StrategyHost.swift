@@ -224,6 +224,7 @@ final class StrategyHost {
     func serviceGateway(readable: Bool) {
         guard phase == .running, let gateway else { return }
         let now = AuditSink.wallNs()
+        if gateway.hasHeld, let audit { gateway.releaseHeld(nowWallNs: now, isCommitted: audit.isCommitted) }
         gatewayEvents.removeAll(keepingCapacity: true)
         if readable {
             do {
@@ -358,8 +359,11 @@ final class StrategyHost {
         } else if let gateway {
             // A gateway order is part of the state recovery cannot re-derive: keep it at once.
             audit?.requireSnapshot()
+            // With a journal the order leaves once the event that made it is committed, so no
+            // restart can send its client order id again (`serviceGateway` releases it).
             gateway.send(approved, clientOrderID: "\(instance.name)-\(approved.orderID)",
-                         symbol: symbols.allNames[Int(approved.symbolID) - 1], eventTimeNs: clockNs, nowWallNs: AuditSink.wallNs())
+                         symbol: symbols.allNames[Int(approved.symbolID) - 1], eventTimeNs: clockNs, nowWallNs: AuditSink.wallNs(),
+                         afterCommitOf: audit.flatMap { $0.feeder.keepsSnapshots ? $0.currentEventTicket : nil })
         } else {
             execution.submit(approved)
         }

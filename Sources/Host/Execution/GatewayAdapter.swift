@@ -9,6 +9,7 @@ struct GatewayOrder: Codable, Equatable {
     /// `<strategy>-<decision id>`: unique for ever within a journal, never sent twice.
     var clientOrderID: String
     /// Wall clock when it was sent (or restored), ns: the acknowledgement timeout runs from it.
+    /// 0 while the order waits for its journal commit before it leaves (`GatewayAdapter.held`).
     var sentWallNs: Int64
     var acked: Bool
     /// No answer within the timeout: new risk on its (strategy, symbol) is refused until one comes.
@@ -51,6 +52,12 @@ final class GatewayAdapter {
     private(set) var messagesReceived: UInt64 = 0
     private var lastHeartbeatNs: Int64 = 0
     private(set) var lastHeardWallNs: Int64 = 0
+    /// New orders (and cancels queued behind them) waiting for the journal to commit the event
+    /// that made them, oldest first: `ticket` is that event's end marker (`AuditSink`). An order
+    /// leaves only once it is in the journal, so no restart can send its client order id again.
+    private var held: [(ticket: UInt64, clientOrderID: String, message: GatewayMessage)] = []
+    /// Whether messages wait for a journal commit (the loop then polls more often).
+    var hasHeld: Bool { !held.isEmpty }
 
     init(endpoint: String, context: ZMQContext, identity: String, ackTimeoutMs: Int, heartbeatIntervalMs: Int, logger: Logger) throws {
         self.endpoint = endpoint
@@ -68,20 +75,49 @@ final class GatewayAdapter {
     /// Every order in flight, oldest first (for the state snapshot).
     var state: [GatewayOrder] { orders.values.sorted { $0.order.orderID < $1.order.orderID } }
 
-    /// Sends a new order. A failed send leaves the order unacknowledged, so it turns unknown at
-    /// its timeout like any order whose answer does not come.
-    func send(_ order: Order, clientOrderID: String, symbol: String, eventTimeNs: Int64, nowWallNs: Int64) {
-        orders[clientOrderID] = GatewayOrder(
-            order: order, clientOrderID: clientOrderID, sentWallNs: nowWallNs, acked: false, unknown: false,
-            filledQuantity: 0, statusRequestedWallNs: 0)
-        transmit(.newOrder(GatewayMessage.NewOrder(
+    /// Sends a new order: at once without a journal (`afterCommitOf` nil), else once the journal
+    /// has committed the event whose end marker is `afterCommitOf` (`releaseHeld`). A failed send
+    /// leaves the order unacknowledged, so it turns unknown at its timeout like any order whose
+    /// answer does not come.
+    func send(_ order: Order, clientOrderID: String, symbol: String, eventTimeNs: Int64, nowWallNs: Int64,
+              afterCommitOf ticket: UInt64? = nil) {
+        let message = GatewayMessage.newOrder(GatewayMessage.NewOrder(
             clientOrderID: clientOrderID, symbol: symbol, side: order.side == .buy ? "buy" : "sell", quantity: order.quantity,
-            orderType: order.orderType == .limit ? "limit" : "market", limitPrice: order.limitPrice, tsNs: eventTimeNs)))
+            orderType: order.orderType == .limit ? "limit" : "market", limitPrice: order.limitPrice, tsNs: eventTimeNs))
+        orders[clientOrderID] = GatewayOrder(
+            order: order, clientOrderID: clientOrderID, sentWallNs: ticket == nil ? nowWallNs : 0, acked: false, unknown: false,
+            filledQuantity: 0, statusRequestedWallNs: 0)
+        if let ticket {
+            held.append((ticket, clientOrderID, message))
+        } else {
+            transmit(message)
+        }
+    }
+
+    /// Sends the held messages whose event the journal has committed (`isCommitted(ticket)`), in
+    /// order; a new order's acknowledgement timeout starts now.
+    func releaseHeld(nowWallNs: Int64, isCommitted: (UInt64) -> Bool) {
+        var released = 0
+        while released < held.count, isCommitted(held[released].ticket) {
+            let entry = held[released]
+            released += 1
+            if case .newOrder = entry.message, var order = orders[entry.clientOrderID], order.sentWallNs == 0 {
+                order.sentWallNs = nowWallNs
+                orders[entry.clientOrderID] = order
+            }
+            transmit(entry.message)
+        }
+        if released > 0 { held.removeFirst(released) }
     }
 
     /// Asks the gateway to cancel what is left of an order; the `cancelled` answer finishes it.
+    /// Behind any held message, so a cancel never overtakes the order it cancels.
     func cancel(clientOrderID: String) {
-        transmit(.cancel(clientOrderID: clientOrderID))
+        if let last = held.last {
+            held.append((last.ticket, clientOrderID, .cancel(clientOrderID: clientOrderID)))
+        } else {
+            transmit(.cancel(clientOrderID: clientOrderID))
+        }
     }
 
     /// The order of `strategy` with the strategy's own `clientID`, sent in this run.
@@ -183,6 +219,8 @@ final class GatewayAdapter {
     /// the heartbeat when it is due.
     func tick(nowWallNs: Int64, into events: inout [Event]) {
         for (id, entry) in orders {
+            // Held for its journal commit: not sent, so not overdue.
+            if entry.sentWallNs == 0 && !entry.unknown { continue }
             if !entry.acked && !entry.unknown && nowWallNs - entry.sentWallNs >= ackTimeoutNs {
                 var changed = entry
                 changed.unknown = true

@@ -3,11 +3,13 @@ import Risk
 
 /// The host's recoverable state: what a host restarted on the same journal rebuilds itself from.
 ///
-/// The host journals it as a snapshot after every event that wrote records, in the same
-/// transaction as those records, so the last committed snapshot always describes the host right
-/// after a whole event (see docs/journal.md, "Recovery"). Run counters (ticks, decisions by reason)
-/// and each strategy's own memory are not part of it: a restarted strategy starts afresh and
-/// numbers its intents from the start again.
+/// The host journals it as a snapshot now and then (`SnapshotCadence`: every so many events or
+/// seconds, after an event whose records recovery does not re-apply, at each run's start and at a
+/// clean stop), in the same transaction as the records of the event it follows; a restarted host
+/// restores the last one and re-applies the records after it (`StrategyHost.replayTail`; see
+/// docs/journal.md, "Recovery"). Run counters (ticks, decisions by reason) and each strategy's own
+/// memory are not part of it: a restarted strategy starts afresh and numbers its intents from the
+/// start again.
 struct HostState: Codable, Equatable {
     /// The encoding written in `snapshots.format`.
     static let format = "gatehouse-state-v1+json"

@@ -218,7 +218,9 @@ public final class EventLoop {
         let zapIndex = try control?.zap.map { try poller.addReadable($0) }
         logger.info("event loop running", metadata: ["feeds": "\(feeds.count)", "strategies": "\(host.strategies.count)"])
         while !stop.isRequested {
-            if try poller.poll(timeoutMilliseconds: options.pollTimeoutMilliseconds) > 0 {
+            // Orders waiting for their journal commit leave within a millisecond of it.
+            let timeout = host.gateway?.hasHeld == true ? 1 : options.pollTimeoutMilliseconds
+            if try poller.poll(timeoutMilliseconds: timeout) > 0 {
                 for (index, feed) in feeds.enumerated() where poller.isReadable(index) {
                     _ = try feed.drain(budget: options.drainBudget) { host.deliver($0) }
                 }
