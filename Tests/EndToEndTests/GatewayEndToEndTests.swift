@@ -221,3 +221,75 @@ struct GatewayRecoveryTests {
         #expect(!flyingOrderIDs.intersection(filledOrders).isEmpty, "no order in flight at the crash filled after the restart")
     }
 }
+
+/// A host killed right as its orders reach the gateway, again and again: an order leaves only
+/// once the journal holds it, so no restart ever sends a client order id the gateway has seen.
+@Suite("Order gateway: killed between send and commit")
+struct GatewayCommitBeforeSendTests {
+    /// Client order ids in the gateway's `--received-log`, in arrival order.
+    static func received(_ path: String) -> [String] {
+        ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+    }
+
+    /// The latest event time the journal holds (0 while it cannot be read).
+    static func lastEventTime(_ path: String) throws -> Int64 {
+        let reader = try JournalReader(path: path)
+        defer { reader.close() }
+        return try reader.allRecords(afterSeq: max(0, try reader.lastSeq() - 64)).map(\.record.eventTimeNs).max() ?? 0
+    }
+
+    @Test func everyOrderTheGatewayReceivedIsInTheJournalAndNoneArrivesTwice() throws {
+        let folder = try ProcessDriver.temporaryFolder()
+        let feed = "ipc://\(folder.path)/md.sock", gatewayEndpoint = "ipc://\(folder.path)/gw.sock"
+        let journal = folder.appendingPathComponent("journal.sqlite").path
+        let log = folder.appendingPathComponent("received.log").path
+        let config = try GatewayEndToEndTests.config(feed: feed, gateway: gatewayEndpoint, ackTimeoutMs: 2_000, journal: journal, in: folder)
+        let gateway = try ProcessDriver("gatehouse-gateway", [
+            "--bind", gatewayEndpoint, "--feed", feed, "--symbols", "BTCUSD,ETHUSD,SOLUSD,XAUUSD", "--received-log", log,
+        ])
+        try #require(gateway.waitForStandardError(containing: "listening on"), "gateway did not start: \(gateway.standardError)")
+
+        var ticks = RecoveryTests.ticks
+        var kills = 0
+        for round in 0..<4 {
+            let replayer = try ProcessDriver("gatehouse-replay", ["--ticks", ticks, "--bind", feed, "--quiet", "--subscribers", "2", "--speed", "2000"])
+            try #require(replayer.waitForStandardError(containing: "waiting for"), "replayer did not start: \(replayer.standardError)")
+            if round == 3 {
+                // The last run goes to the end of the data and stops cleanly.
+                let last = try ProcessDriver.run("gatehouse", ["run", "--config", config, "--until-end-of-stream"])
+                #expect(last.0 == 0, "the last run failed: \(last.2)")
+                _ = try replayer.waitForExit(seconds: 60)
+                break
+            }
+            let host = try ProcessDriver("gatehouse", ["run", "--config", config, "--until-end-of-stream"])
+            try #require(host.waitForStandardError(containing: "gatehouse ready"), "never ready: \(host.standardError)")
+            // Kill it the moment the gateway has a new order: as close behind the send as a test
+            // can get, which is where an order sent before its commit would be lost.
+            let before = Self.received(log).count
+            let deadline = Date().addingTimeInterval(60)
+            while Self.received(log).count == before && host.isRunning && Date() < deadline { usleep(200) }
+            if host.isRunning {
+                #expect(kill(host.processID, SIGKILL) == 0)
+                kills += 1
+            }
+            _ = try host.waitForExit(seconds: 30)
+            kill(replayer.processID, SIGKILL)
+            _ = try replayer.waitForExit(seconds: 30)
+            ticks = try RecoveryTests.ticks(after: try Self.lastEventTime(journal), in: folder)
+        }
+        kill(gateway.processID, SIGTERM)
+        #expect(try gateway.waitForExit(seconds: 30) == 0, "\(gateway.standardError)")
+        let counts = try #require(try JSONSerialization.jsonObject(with: Data(gateway.standardOutput.utf8)) as? [String: Int],
+                                  "no summary from the gateway: \(gateway.standardOutput)")
+
+        #expect(kills >= 2, "the host was killed only \(kills) times")
+        let arrived = Self.received(log)
+        #expect(Set(arrived).count == arrived.count, "a client order id reached the gateway twice")
+        #expect(counts["rejects"] == 0, "the gateway rejected an order (a repeated client order id)")
+        let reader = try JournalReader(path: journal)
+        defer { reader.close() }
+        let journaled = Set(try GatewayEndToEndTests.liveOrderRows(reader).filter { $0.1 == "submitted" }.map(\.0))
+        #expect(!arrived.isEmpty)
+        #expect(Set(arrived).isSubset(of: journaled), "orders that reached the gateway but not the journal: \(Set(arrived).subtracting(journaled))")
+    }
+}

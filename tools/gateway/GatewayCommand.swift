@@ -48,6 +48,9 @@ struct GatewayCommand: ParsableCommand {
     @Flag(name: .long, help: "Exit after the feed's end-of-stream frame.")
     var untilEndOfStream = false
 
+    @Option(name: .long, help: "Append the client order id of every new order received to this file, one per line, as it arrives.")
+    var receivedLog: String?
+
     func validate() throws {
         guard feeBps >= 0, feeBps.isFinite else { throw ValidationError("--fee-bps must be a finite number >= 0") }
         guard maxQuantity > 0 else { throw ValidationError("--max-quantity must be > 0") }
@@ -72,6 +75,14 @@ struct GatewayCommand: ParsableCommand {
             router.close()
             subscriber.close()
         }
+        let receivedFile: UnsafeMutablePointer<FILE>?
+        if let receivedLog {
+            guard let file = fopen(receivedLog, "a") else { throw ValidationError("--received-log: cannot open \(receivedLog)") }
+            receivedFile = file
+        } else {
+            receivedFile = nil
+        }
+        defer { if let receivedFile { fclose(receivedFile) } }
         let stop = StopFlag.install()
         log("listening on \(try router.lastEndpoint()), feed \(feed), symbols \(table.allNames.joined(separator: ","))")
         let decoder = FeedFrameDecoder(symbols: table)
@@ -88,7 +99,13 @@ struct GatewayCommand: ParsableCommand {
                         log("dropped a message of \(frames.count) frames (expected identity and one payload)")
                         continue
                     }
-                    for (message, identity) in venue.handle(frames[1], from: frames[0]) {
+                    let answers = venue.handle(frames[1], from: frames[0])
+                    // Logged before any answer leaves: a reader of the log never lags the host.
+                    for id in venue.received {
+                        if let receivedFile { fputs(id + "\n", receivedFile); fflush(receivedFile) }
+                    }
+                    venue.received.removeAll(keepingCapacity: true)
+                    for (message, identity) in answers {
                         _ = try router.send(multipart: [identity, message.encoded()])
                     }
                 }

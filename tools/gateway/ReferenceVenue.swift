@@ -21,6 +21,8 @@ struct ReferenceVenue {
     /// Final states of orders no longer working, for status requests.
     private var finished: [String: (GatewayMessage.OrderState, Double)] = [:]
     private var nextFillID = 1
+    /// Client order ids of the new orders received since the command last took them, in order.
+    var received: [String] = []
     // Counters for the summary.
     var orders = 0, acks = 0, rejects = 0, fills = 0, cancels = 0, statusRequests = 0, heartbeats = 0, malformed = 0
 
@@ -43,6 +45,7 @@ struct ReferenceVenue {
         switch message {
         case .newOrder(let order):
             orders += 1
+            received.append(order.clientOrderID)
             if working[order.clientOrderID] != nil || finished[order.clientOrderID] != nil {
                 rejects += 1
                 return [(.reject(clientOrderID: order.clientOrderID, reason: "duplicate client_order_id"), identity)]
