@@ -188,10 +188,13 @@ enum BookWorkload {
     }
 
     /// The whole workload: ticks, the two configs, journal off then on, the raw SQLite baseline.
-    static func run(events: Int, runs: Int) throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-bench-book-\(getpid())")
+    /// `keep`: write the ticks, configs and journals there and leave them (for profiling);
+    /// otherwise a temporary folder, removed at the end.
+    static func run(events: Int, runs: Int, keep: String? = nil) throws -> String {
+        let folder = keep.map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-bench-book-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        defer { if keep == nil { try? FileManager.default.removeItem(at: folder) } }
         let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
         let gatehouse = binaries + "/gatehouse"
         guard FileManager.default.isExecutableFile(atPath: gatehouse) else {

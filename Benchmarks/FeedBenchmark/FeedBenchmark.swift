@@ -26,8 +26,9 @@ struct FeedBenchmark {
         var operations = true
         /// `feed` (the default): the feed path against raw libzmq. `book`: `BookWorkload`.
         var workload = "feed"
-        var eventsGiven = false
         var runsGiven = false
+        /// `--keep DIR` (book): leave the workload's files there.
+        var keep: String?
     }
 
     static let usage = """
@@ -37,6 +38,7 @@ struct FeedBenchmark {
                              on 8 symbols through `gatehouse replay`, journal off and on, beside raw SQLite
           --events N         trades in the synthetic stream (default 1_000_000)
           --runs N           runs per measurement (default 3 for feed, 1 for book)
+          --keep DIR         book: write the ticks, configs and journals to DIR and leave them
           --transport T      ipc (default) or tcp (loopback)
           --config PATH      host config whose plugins run (default config/gatehouse.yaml)
           --operations O     on (default): the config's event stream (read by one subscriber),
@@ -70,6 +72,8 @@ struct FeedBenchmark {
                 let text = value(argument)
                 guard text == "feed" || text == "book" else { fail("--workload: '\(text)' is not feed or book") }
                 options.workload = text
+            case "--keep":
+                options.keep = value(argument)
             case "--runs":
                 let text = value(argument)
                 guard let runs = Int(text), runs >= 1 else { fail("--runs: '\(text)' is not an integer >= 1") }
@@ -107,7 +111,7 @@ struct FeedBenchmark {
 
     static func run(_ options: Options) throws {
         if options.workload == "book" {
-            print(try BookWorkload.run(events: options.events, runs: options.runsGiven ? options.runs : 1))
+            print(try BookWorkload.run(events: options.events, runs: options.runsGiven ? options.runs : 1, keep: options.keep))
             return
         }
         let configPath = options.configPath ?? ProjectFiles.locate("config/gatehouse.yaml")

@@ -212,6 +212,81 @@ struct RecoveryRefusalTests {
         #expect(stderr.contains("the journal's state is for strategies [\"ema_majors\", \"breakout_all\"]"), "\(stderr)")
     }
 
+    /// A journal written by a replay of the bundled ticks whose only snapshot left is its start:
+    /// every record of the run is its tail. Returns it with the state the run stopped in.
+    static func journalWithWholeRunAsTail(in folder: URL) throws -> (path: String, records: Int64, stopState: String) {
+        let (journal, records) = try recordedJournal(in: folder)
+        let reader = try JournalReader(path: journal)
+        let stop = try #require(try reader.lastSnapshot(), "the replay wrote no snapshot")
+        #expect(stop.record.reason == "stop")
+        reader.close()
+        try execute("DELETE FROM snapshots WHERE reason != 'start'", on: journal)
+        return (journal, records, stop.record.state)
+    }
+
+    /// Runs `sql` on the journal file, as someone with the sqlite3 shell would.
+    static func execute(_ sql: String, on journal: String) throws {
+        var db: OpaquePointer?
+        try #require(sqlite3_open(journal, &db) == SQLITE_OK)
+        defer { sqlite3_close(db) }
+        #expect(sqlite3_exec(db, sql, nil, nil, nil) == SQLITE_OK, "\(sql): \(String(cString: sqlite3_errmsg(db)))")
+    }
+
+    @Test func aJournalWhoseOnlySnapshotIsItsStartRebuildsTheStateTheRunEndedInFromItsRecords() throws {
+        let folder = try ProcessDriver.temporaryFolder()
+        let (journal, records, stopState) = try Self.journalWithWholeRunAsTail(in: folder)
+        // An empty ticks file: the restarted host rebuilds itself, then stops at once.
+        let empty = folder.appendingPathComponent("empty.csv").path
+        try "# no ticks\n".write(toFile: empty, atomically: true, encoding: .utf8)
+        let config = folder.appendingPathComponent("changed.yaml").path
+        let text = try String(contentsOf: ProcessDriver.repositoryRoot.appendingPathComponent("config/gatehouse.yaml"), encoding: .utf8)
+        try text.replacingOccurrences(of: "plugin_dirs: []", with: "plugin_dirs: [\"\(ProcessDriver.buildFolder.path)\"]")
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let (status, _, stderr) = try ProcessDriver.run("gatehouse", ["replay", "--config", config, "--ticks", empty, "--journal", journal])
+        try #require(status == 0, "the restart failed: \(stderr)")
+        let reader = try JournalReader(path: journal)
+        defer { reader.close() }
+        let recovered = try reader.records(.snapshot, afterSeq: records).compactMap { entry -> SnapshotRecord? in
+            guard case .snapshot(let snapshot) = entry.record, snapshot.reason == "recovered" else { return nil }
+            return snapshot
+        }
+        #expect(recovered.count == 1)
+        #expect(recovered.first?.state == stopState, "re-applying the whole run did not give the state it stopped in")
+    }
+
+    @Test(arguments: [
+        ("a decision the chain would not make again",
+         "UPDATE decisions SET final_quantity = final_quantity * 2 WHERE seq = (SELECT min(seq) FROM decisions WHERE verdict != 'REJECT')",
+         "(decisions) does not fit the snapshot it follows: decision"),
+        ("a tick block that does not decode",
+         "UPDATE market_ticks SET ticks = X'00' WHERE seq = (SELECT min(seq) FROM market_ticks)",
+         "(market_ticks) does not fit the snapshot it follows: its"),
+        ("a tick block in a format this build does not read",
+         "UPDATE market_ticks SET format = 'gatehouse-ticks-v9' WHERE seq = (SELECT max(seq) FROM market_ticks)",
+         "in format 'gatehouse-ticks-v9' do not decode"),
+        ("an operator action, which a snapshot always follows",
+         "INSERT INTO operator_actions VALUES ((SELECT max(seq) FROM records) + 1, 1, 1, 'KILL', 'account', 'mallory', 'x', '')",
+         "(operator_actions) does not fit the snapshot it follows: a row of operator_actions is never re-applied"),
+        ("a fill of an order that is not resting",
+         "UPDATE fills SET order_id = 999999 WHERE seq = (SELECT min(seq) FROM fills)",
+         "no resting paper order has that id"),
+    ])
+    func aTailThatDoesNotFitItsSnapshotIsRefusedNamingTheRowAndLeftAsItIs(damage: String, sql: String, expected: String) throws {
+        let folder = try ProcessDriver.temporaryFolder()
+        let (journal, _, _) = try Self.journalWithWholeRunAsTail(in: folder)
+        try Self.execute(sql, on: journal)
+        let before = try JournalReader(path: journal)
+        let records = try before.lastSeq()
+        before.close()
+        let (status, stderr) = try Self.replay(on: journal, in: folder)
+        #expect(status != 0, "\(damage): the start was not refused")
+        #expect(stderr.contains("cannot rebuild the state from the journal \(journal): the journal's record seq"), "\(damage): \(stderr)")
+        #expect(stderr.contains(expected), "\(damage): \(stderr)")
+        let reader = try JournalReader(path: journal)
+        defer { reader.close() }
+        #expect(try reader.lastSeq() == records, "\(damage): a refused start wrote to the journal")
+    }
+
     @Test func anUndecodableStateIsRefusedAndLeftAsItIs() throws {
         let folder = try ProcessDriver.temporaryFolder()
         let (journal, records) = try Self.recordedJournal(in: folder)

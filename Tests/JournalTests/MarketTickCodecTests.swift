@@ -1,3 +1,4 @@
+import Foundation
 import Journal
 import Testing
 
@@ -14,8 +15,53 @@ struct MarketTickCodecTests {
         ])
         #expect(ticks[2].price.sign == .minus)
         #expect(block.firstTimeNs == t0 + 8 && block.eventTimeNs == t0 + 9)
-        // Symbol 1 and 300 take one and two bytes, the small time steps one or two, prices eight.
-        #expect(block.ticks.count == (1 + 1 + 8) + (2 + 2 + 8) + (1 + 2 + 8))
+        // Symbol 1 and 300 take one and two bytes, the small time steps one or two; 60000.125 is
+        // 60000125 / 10^3 (a five-byte word: the first of its symbol in the block), 0.1 + 0.2 has
+        // no short decimal and −0 is not +0:
+        // both go raw (a marker byte and eight).
+        #expect(block.ticks.count == (1 + 1 + 5) + (2 + 2 + 1 + 8) + (1 + 2 + 1 + 8))
+    }
+
+    @Test func decimalPricesOfAFeedTakeOneOrTwoBytesAndComeBackBitForBit() throws {
+        var rng = SystemRandomNumberGenerator()
+        var codec = MarketTickCodec()
+        var expected: [MarketTick] = []
+        var mantissas: [Int64] = [6_000_012, 300_015, 15_000, 23_000_000]
+        let scales = [2, 3, 2, 4]
+        var time: Int64 = 1_772_460_000_000_000_000
+        for _ in 0..<5_000 {
+            let symbol = Int.random(in: 0..<4, using: &rng)
+            mantissas[symbol] += Int64.random(in: -40...40, using: &rng)
+            time += Int64.random(in: 1...2_000_000, using: &rng)
+            // As a feed handler parses it from text.
+            let price = Double("\(Double(mantissas[symbol]) / pow(10, Double(scales[symbol])))")!
+            codec.append(symbolID: UInt32(symbol + 1), timeNs: time, price: price)
+            expected.append(MarketTick(symbolID: UInt32(symbol + 1), timeNs: time, price: price))
+        }
+        let decoded = try #require(MarketTickCodec.decode(codec.bytes, count: codec.count, firstTimeNs: codec.firstTimeNs))
+        #expect(decoded.map(\.price.bitPattern) == expected.map(\.price.bitPattern))
+        #expect(decoded == expected)
+        // Symbol (1) + time step (up to 3) + price word (mostly 1–2) bytes.
+        #expect(Double(codec.bytes.count) / Double(codec.count) < 6.5, "\(codec.bytes.count) bytes for \(codec.count) ticks")
+    }
+
+    @Test(arguments: [Double.nan, .infinity, -.infinity, -0.0, .leastNonzeroMagnitude, .greatestFiniteMagnitude, 1e-10,
+                      123_456_789.123_456_789, 9_007_199_254_740_993, -42.5, 0.1 + 0.2, 1 / 3])
+    func anyDoubleComesBackBitForBit(price: Double) throws {
+        var codec = MarketTickCodec()
+        codec.append(symbolID: 7, timeNs: 5, price: 100.25)
+        codec.append(symbolID: 7, timeNs: 6, price: price)
+        codec.append(symbolID: 7, timeNs: 7, price: 100.5)
+        let decoded = try #require(MarketTickCodec.decode(codec.bytes, count: 3, firstTimeNs: 5))
+        #expect(decoded.map(\.price.bitPattern) == [100.25, price, 100.5].map(\.bitPattern))
+    }
+
+    @Test func eachBlockDecodesOnItsOwnAfterAReset() throws {
+        var codec = MarketTickCodec()
+        codec.append(symbolID: 2, timeNs: 10, price: 60_000.5)
+        codec.reset()
+        codec.append(symbolID: 2, timeNs: 20, price: 60_000.75)
+        #expect(MarketTickCodec.decode(codec.bytes, count: 1, firstTimeNs: codec.firstTimeNs) == [MarketTick(symbolID: 2, timeNs: 20, price: 60_000.75)])
     }
 
     @Test func aResetCodecStartsANewBlockFromItsNextTick() {

@@ -175,6 +175,41 @@ struct RoundTripTests {
         #expect(try reader.records(.intent).map(\.record) == [.intent(intent), .intent(unwind)])
     }
 
+    @Test func aVersion1JournalIsMigratedThroughEveryStepKeepingItsRecords() throws {
+        let path = try scratch.journalPath()
+        do {
+            // A file as a version 1 host left it: a decision with one stage row and a fill, no
+            // snapshots, no origin, no tick blocks.
+            let db = try SQLiteConnection(path: path, flags: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+            try db.exec(JournalSchema.version1SQL)
+            try db.exec("""
+                INSERT INTO meta (key, value) VALUES ('host_id', 'first-host');
+                INSERT INTO decisions VALUES (1, 10, 11, 7, 'ema', 1, 3, 'BTCUSD', 1, 'APPROVE', 'NONE', 0.5, 0.5);
+                INSERT INTO decision_stages VALUES (1, 0, 'PortfolioGuard', 'NONE', 'INFO', 0.5, 0.5, 1, '');
+                INSERT INTO fills VALUES (2, 12, 13, 1, 7, 'ema', 1, 'BTCUSD', 1, 'buy', 0.5, 60000, 0.3, NULL, 'live');
+                PRAGMA user_version = 1;
+                """)
+        }
+        let old = try JournalReader(path: path)
+        #expect(old.schemaVersion == 1)
+        #expect(try old.lastSnapshot() == nil)
+        #expect(try old.count(.snapshot) == 0 && old.count(.marketTicks) == 0)
+        #expect(try old.allRecords().map(\.seq) == [1, 2])
+        let before = try old.allRecords()
+        old.close()
+
+        let writer = try JournalWriter(path: path, options: JournalTestSupport.options())
+        #expect(writer.openedSchemaVersion == 1)
+        #expect(writer.append(.marketTicks(JournalTestSupport.tickBlock)) == .accepted(seq: 3))
+        try writer.close()
+        let reader = try JournalReader(path: path)
+        defer { reader.close() }
+        #expect(reader.schemaVersion == JournalSchema.latestVersion)
+        #expect(try reader.meta()["host_id"] == "first-host")
+        #expect(Array(try reader.allRecords().prefix(2)) == before)
+        #expect(try reader.count(.marketTicks) == 1)
+    }
+
     @Test func aVersion3JournalIsMigratedKeepingItsRecordsAndGainsTheTickTable() throws {
         let path = try scratch.journalPath()
         do {

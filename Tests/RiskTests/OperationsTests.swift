@@ -147,4 +147,38 @@ struct OperationsTests {
         #expect(AlertLevel.next(after: .red, usagePct: 10, hysteresisPct: 5) == .green)
         #expect(AlertLevel.next(after: .orange, usagePct: .nan, hysteresisPct: 5) == .orange)
     }
+
+    @Test func theAlertWalkGivesEveryWatchedLimitTheUsageItsOwnRuleMeasures() {
+        // Random books: after each step, every slot's level is what feeding `usage(of:)` to a
+        // fresh set of levels, step by step, gives (the walk computes the same values in bulk).
+        var limits = Fixture.looseLimits()
+        limits.maxGrossPctOfEquity = 60
+        limits.maxSymbolPctOfEquity = 30
+        limits.clusters = [RiskLimits.Cluster(name: "ab", symbols: ["AAA", "BBB"], maxPctOfEquity: 40)]
+        var chain = Fixture.chain(limits: limits, strategies: [(.live, 40_000), (.live, 30_000), (.shadow, 20_000)])
+        var reference = LimitAlerts(slots: chain.watchedLimits.count)
+        var rng = SplitMix64(seed: 2_026)
+        var crossings: [AlertCrossing] = []
+        var walked = 0, referenced = 0
+        for step in 0..<3_000 {
+            let symbol = UInt32(1 + rng.next() % 4), strategy = UInt32(1 + rng.next() % 3)
+            let at = Fixture.at(seconds: Double(step) * 7)
+            if rng.next() % 3 == 0 {
+                Fixture.hold(&chain, strategy: strategy, symbol: symbol, quantity: rng.uniform(-8...8), price: chain.book.mark(symbol), at: at)
+            } else {
+                chain.updateMark(symbol: symbol, price: chain.book.mark(symbol) * (1 + rng.uniform(-0.02...0.02)), at: at)
+            }
+            crossings.removeAll()
+            chain.updateAlertLevels(into: &crossings)
+            walked += crossings.count
+            for (slot, watched) in chain.watchedLimits.enumerated() {
+                let (value, limit) = chain.usage(of: watched)
+                if reference.update(slot: slot, usagePct: limit > 0 ? value / limit * 100 : 0) != nil { referenced += 1 }
+            }
+            #expect(chain.alertLevels.levels == reference.levels, "step \(step)")
+            if chain.alertLevels.levels != reference.levels { break }
+        }
+        #expect(walked == referenced)
+        #expect(walked > 20, "too few crossings (\(walked)) to test anything")
+    }
 }

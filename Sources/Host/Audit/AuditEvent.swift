@@ -11,8 +11,9 @@ struct AuditEvent: BitwiseCopyable {
         case endOfEvent
         /// Marks the place of records the loop built itself (`AuditFeeder.Outbound`).
         case outbound
-        /// A market event the host applied: `symbolID`, `price` (its reference price), `eventTimeNs`.
-        case tick
+        /// Market events the host applied, in order: up to `ticksPerEvent` of them, kept in the
+        /// trace slots (`appendTick`, `ticks`), so the ring carries one event per batch of ticks.
+        case ticks
     }
 
     /// Whether an `.endOfEvent` carries the state after the event, and why (`snapshots.reason`).
@@ -99,6 +100,38 @@ struct AuditEvent: BitwiseCopyable {
     /// The recorded notes.
     var stageNotes: [StageNote] {
         withUnsafeBytes(of: stages) { raw in Array(raw.bindMemory(to: StageNote.self).prefix(Int(stageCount))) }
+    }
+
+    /// One applied tick as a `.ticks` event holds it.
+    struct Tick: BitwiseCopyable {
+        var symbolID: UInt32
+        var price: Double
+        var timeNs: Int64
+    }
+
+    /// Ticks a `.ticks` event holds (in the room of the eight trace slots).
+    static let ticksPerEvent = MemoryLayout<(StageNote, StageNote, StageNote, StageNote, StageNote, StageNote, StageNote, StageNote)>.size
+        / MemoryLayout<Tick>.stride
+
+    /// Adds a tick to a `.ticks` event (`stageCount` counts them); false when it is full.
+    @inline(__always)
+    mutating func appendTick(symbolID: UInt32, price: Double, at timeNs: Int64) -> Bool {
+        let index = Int(stageCount)
+        guard index < Self.ticksPerEvent else { return false }
+        withUnsafeMutableBytes(of: &stages) { raw in
+            raw.storeBytes(of: Tick(symbolID: symbolID, price: price, timeNs: timeNs), toByteOffset: index * MemoryLayout<Tick>.stride, as: Tick.self)
+        }
+        stageCount += 1
+        return true
+    }
+
+    /// The ticks of a `.ticks` event, in order.
+    func forEachTick(_ body: (Tick) -> Void) {
+        withUnsafeBytes(of: stages) { raw in
+            for index in 0..<Int(stageCount) {
+                body(raw.load(fromByteOffset: index * MemoryLayout<Tick>.stride, as: Tick.self))
+            }
+        }
     }
 }
 

@@ -146,8 +146,8 @@ final class AuditFeeder: Sendable {
         while true {
             if let event = ring.pop() {
                 switch event.kind {
-                case .tick:
-                    ticks.append(symbolID: event.symbolID, timeNs: event.eventTimeNs, price: event.price)
+                case .ticks:
+                    event.forEachTick { ticks.append(symbolID: $0.symbolID, timeNs: $0.timeNs, price: $0.price) }
                 case .outbound:
                     guard let item = outbound.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) else { continue }
                     group += item.records
@@ -330,7 +330,7 @@ final class AuditFeeder: Sendable {
                     eventTimeNs: event.eventTimeNs, wallTimeNs: event.wallTimeNs, rule: rule, subject: subject,
                     value: event.value, limitValue: event.limit, detail: detail)),
             ]
-        case .endOfEvent, .outbound, .tick:
+        case .endOfEvent, .outbound, .ticks:
             return []
         }
     }

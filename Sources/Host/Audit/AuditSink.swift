@@ -93,6 +93,7 @@ final class AuditSink {
     func record(_ event: AuditEvent) {
         pushedSinceEndOfEvent = true
         eventsSinceSnapshot &+= 1
+        flushTicks()
         // Once the journal has failed nothing more reaches it: the log is the record of last resort.
         if !push(event) { logInstead(event) }
     }
@@ -100,8 +101,11 @@ final class AuditSink {
     /// Ticks after which a stretch of market data that wrote no records is closed as a group of
     /// its own (one `market_ticks` row, and a snapshot when the cadence is due).
     static let ticksPerQuietBlock = 4_096
-    /// Ticks pushed since the last end of a group.
+    /// Ticks recorded since the last end of a group.
     private var ticksSinceEnd = 0
+    /// Ticks not pushed yet: they go into the ring as one `.ticks` event when it is full, and
+    /// before anything else is pushed, so the ring keeps the loop's order.
+    private var pendingTicks = AuditEvent(kind: .ticks, eventTimeNs: 0, wallTimeNs: 0)
 
     /// Queues the market event the host is about to apply (its reference price), for the
     /// journal's `market_ticks`: recovery re-applies the ticks after the last snapshot. Called
@@ -118,10 +122,18 @@ final class AuditSink {
             endEvent(state: state)
         }
         ticksSinceEnd &+= 1
-        var event = AuditEvent(kind: .tick, eventTimeNs: eventTimeNs, wallTimeNs: 0)
-        event.symbolID = symbolID
-        event.price = price
-        _ = push(event)
+        if !pendingTicks.appendTick(symbolID: symbolID, price: price, at: eventTimeNs) {
+            flushTicks()
+            _ = pendingTicks.appendTick(symbolID: symbolID, price: price, at: eventTimeNs)
+        }
+    }
+
+    /// Pushes the pending ticks, if any, as one `.ticks` event.
+    @inline(__always)
+    private func flushTicks() {
+        guard pendingTicks.stageCount > 0 else { return }
+        _ = push(pendingTicks)
+        pendingTicks.stageCount = 0
     }
 
     /// Pushes `event`, waiting while the ring is full; false (not pushed) once the journal failed.
@@ -165,6 +177,7 @@ final class AuditSink {
 
     private func pushEnd(_ reason: AuditEvent.SnapshotReason, state: HostState?) {
         if feeder.hasFailed || !feeder.keepsSnapshots { return }
+        flushTicks()
         ticksSinceEnd = 0
         var marker = AuditEvent(kind: .endOfEvent, eventTimeNs: state?.risk.book.clockNs ?? 0, wallTimeNs: Self.wallNs())
         marker.snapshot = reason
@@ -195,6 +208,7 @@ final class AuditSink {
             return
         }
         feeder.enqueue(item)
+        flushTicks()
         _ = push(AuditEvent(kind: .outbound, eventTimeNs: eventTimeNs, wallTimeNs: Self.wallNs()))
     }
 

@@ -84,12 +84,12 @@ struct TailReplay {
             // alerts (levels are not state) change nothing.
             let derived = [StateChangeRecord.tradingState, "strategy_pause", "daily_loss", "host", "alert"]
             guard derived.contains(record.kind), record.reason != "OPERATOR" else {
-                throw Refusal(reason: "a '\(record.kind)' state change (\(record.reason)) is never re-applied: a snapshot should have followed it")
+                throw Refusal(reason: "a '\(record.kind)' state change (\(record.reason)) is never re-applied: the host writes a snapshot after one")
             }
         case .breach:
             break
         case .operatorAction, .snapshot:
-            throw Refusal(reason: "a \(entry.record.kind.rawValue) record is never re-applied: a snapshot should have followed it")
+            throw Refusal(reason: "a row of \(entry.record.kind.table) is never re-applied: the host writes a snapshot after one")
         }
     }
 

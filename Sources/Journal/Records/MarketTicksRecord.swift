@@ -51,10 +51,19 @@ public struct MarketTick: Sendable, Equatable {
     }
 }
 
-/// The `gatehouse-ticks-v1` encoding of a tick block: per tick, the symbol id as an unsigned
-/// LEB128 varint, the event time's difference from the previous tick's (the first tick's from the
-/// block's `first_ts_ns`) as a zig-zag LEB128 varint, and the price's IEEE-754 bit pattern as 8
-/// bytes little-endian. Event times are usually milliseconds apart, so a tick takes 12–14 bytes.
+/// The `gatehouse-ticks-v1` encoding of a tick block. Per tick, in order:
+/// - the symbol id, an unsigned LEB128 varint;
+/// - the event time's difference from the previous tick's (the first tick's from the block's
+///   `first_ts_ns`), a zig-zag LEB128 varint;
+/// - the price word, an unsigned LEB128 varint `(zigzag(Δm) << 4) | k`: the price is `m / 10^k`
+///   exactly (IEEE-754 division of two exact doubles, `k` in 0…9, `|m|` < 2^53), and `Δm` is `m`
+///   less the symbol's previous `m` in the block at the same `k` (0 before one). When no such
+///   decimal gives the price's exact bit pattern (NaN, infinities, −0, more than 9 decimals), the
+///   word is 15 and the 8 bytes of the price's bit pattern follow, little-endian.
+///
+/// Prices of a feed come as decimals on a tick grid and move by a few ticks, so the price word is
+/// one or two bytes: a tick takes about 6–8 bytes. Decoding needs only the block: the per-symbol
+/// state starts empty in each block.
 public struct MarketTickCodec: Sendable {
     /// The format name written in `market_ticks.format`.
     public static let format = "gatehouse-ticks-v1"
@@ -66,22 +75,46 @@ public struct MarketTickCodec: Sendable {
     /// Event times of the first and the last tick encoded (0 when none).
     public private(set) var firstTimeNs: Int64 = 0
     public private(set) var lastTimeNs: Int64 = 0
+    /// Per symbol id: the last decimal `(k, m)` written in this block (`block` tells which block).
+    private var previous: [PriceState] = []
+    private var block: UInt32 = 1
 
-    public init(reservingTicks capacity: Int = 0) {
-        bytes.reserveCapacity(capacity * 14)
+    /// The raw-price marker in the low four bits of a price word.
+    static let rawPrice: UInt64 = 15
+    /// 10^0 … 10^9, exact doubles.
+    static let powersOfTen: [Double] = (0...9).map { Double(UInt64(pow10: $0)) }
+
+    struct PriceState {
+        var block: UInt32 = 0
+        var scale: UInt8 = 0
+        var mantissa: Int64 = 0
     }
 
-    /// Appends one tick. Allocates only when the block outgrows its capacity.
+    public init(reservingTicks capacity: Int = 0) {
+        bytes.reserveCapacity(capacity * 8)
+    }
+
+    /// Appends one tick. Allocates only when the block outgrows its capacity or a symbol id is
+    /// higher than any seen before.
     public mutating func append(symbolID: UInt32, timeNs: Int64, price: Double) {
         if count == 0 {
             firstTimeNs = timeNs
             lastTimeNs = timeNs
         }
         Self.putVarint(UInt64(symbolID), into: &bytes)
-        let delta = timeNs &- lastTimeNs
-        Self.putVarint(UInt64(bitPattern: (delta << 1) ^ (delta >> 63)), into: &bytes)
-        var bits = price.bitPattern.littleEndian
-        withUnsafeBytes(of: &bits) { bytes.append(contentsOf: $0) }
+        Self.putVarint(Self.zigzag(timeNs &- lastTimeNs), into: &bytes)
+        let slot = Int(symbolID)
+        if slot >= previous.count { previous += Array(repeating: PriceState(), count: slot + 1 - previous.count) }
+        let last = previous[slot].block == block ? previous[slot] : PriceState()
+        if let (scale, mantissa) = Self.decimal(price, preferring: last.block == block ? Int(last.scale) : 0) {
+            let base = last.block == block && Int(last.scale) == scale ? last.mantissa : 0
+            Self.putVarint(Self.zigzag(mantissa &- base) << 4 | UInt64(scale), into: &bytes)
+            previous[slot] = PriceState(block: block, scale: UInt8(scale), mantissa: mantissa)
+        } else {
+            Self.putVarint(Self.rawPrice, into: &bytes)
+            var bits = price.bitPattern.littleEndian
+            withUnsafeBytes(of: &bits) { bytes.append(contentsOf: $0) }
+        }
         lastTimeNs = timeNs
         count += 1
     }
@@ -92,6 +125,28 @@ public struct MarketTickCodec: Sendable {
         count = 0
         firstTimeNs = 0
         lastTimeNs = 0
+        block &+= 1
+        if block == 0 {
+            // Wrapped after 2^32 blocks: forget every symbol's state for real.
+            for index in previous.indices { previous[index].block = 0 }
+            block = 1
+        }
+    }
+
+    /// `(k, m)` with `m / 10^k` bit for bit `price`: `preferred` (the symbol's last scale, so its
+    /// mantissas stay comparable) when it fits, else the smallest of 0…9 that does; nil when none.
+    /// Any `k` that fits decodes to exactly `price`: the decoder does the same division.
+    static func decimal(_ price: Double, preferring preferred: Int) -> (Int, Int64)? {
+        func fits(_ k: Int) -> Int64? {
+            let scaled = (price * powersOfTen[k]).rounded()
+            guard scaled.magnitude < 9_007_199_254_740_992 else { return nil }   // 2^53
+            let mantissa = Int64(scaled)
+            return (Double(mantissa) / powersOfTen[k]).bitPattern == price.bitPattern ? mantissa : nil
+        }
+        guard price.isFinite else { return nil }
+        if let m = fits(preferred) { return (preferred, m) }
+        for k in 0...9 where k != preferred { if let m = fits(k) { return (k, m) } }
+        return nil
     }
 
     /// The block's ticks; nil when `bytes` does not hold exactly `count` whole ticks.
@@ -99,20 +154,37 @@ public struct MarketTickCodec: Sendable {
         guard count >= 0 else { return nil }
         var ticks: [MarketTick] = []
         ticks.reserveCapacity(count)
+        var previous: [UInt32: (scale: UInt64, mantissa: Int64)] = [:]
         var offset = 0
         var time = firstTimeNs
         for _ in 0..<count {
             guard let symbol = readVarint(bytes, &offset), symbol > 0, symbol <= UInt64(UInt32.max),
-                  let zigzag = readVarint(bytes, &offset), offset + 8 <= bytes.count else { return nil }
-            let delta = Int64(bitPattern: zigzag >> 1) ^ -Int64(bitPattern: zigzag & 1)
-            time = time &+ delta
-            var bits: UInt64 = 0
-            for index in 0..<8 { bits |= UInt64(bytes[offset + index]) << (8 * UInt64(index)) }
-            offset += 8
-            ticks.append(MarketTick(symbolID: UInt32(symbol), timeNs: time, price: Double(bitPattern: bits)))
+                  let delta = readVarint(bytes, &offset), let word = readVarint(bytes, &offset) else { return nil }
+            time = time &+ unzigzag(delta)
+            let id = UInt32(symbol)
+            let price: Double
+            let scale = word & 15
+            if scale == rawPrice {
+                guard word == rawPrice, offset + 8 <= bytes.count else { return nil }
+                var bits: UInt64 = 0
+                for index in 0..<8 { bits |= UInt64(bytes[offset + index]) << (8 * UInt64(index)) }
+                offset += 8
+                price = Double(bitPattern: bits)
+            } else {
+                guard scale <= 9 else { return nil }
+                let base = previous[id].flatMap { $0.scale == scale ? $0.mantissa : nil } ?? 0
+                let mantissa = base &+ unzigzag(word >> 4)
+                guard mantissa.magnitude < 9_007_199_254_740_992 else { return nil }
+                previous[id] = (scale, mantissa)
+                price = Double(mantissa) / powersOfTen[Int(scale)]
+            }
+            ticks.append(MarketTick(symbolID: id, timeNs: time, price: price))
         }
         return offset == bytes.count ? ticks : nil
     }
+
+    @inline(__always) static func zigzag(_ value: Int64) -> UInt64 { UInt64(bitPattern: (value << 1) ^ (value >> 63)) }
+    @inline(__always) static func unzigzag(_ value: UInt64) -> Int64 { Int64(bitPattern: value >> 1) ^ -Int64(bitPattern: value & 1) }
 
     static func putVarint(_ value: UInt64, into bytes: inout [UInt8]) {
         var value = value
@@ -134,5 +206,14 @@ public struct MarketTickCodec: Sendable {
             shift += 7
         }
         return nil
+    }
+}
+
+extension UInt64 {
+    /// 10^exponent (exponent 0…19).
+    init(pow10 exponent: Int) {
+        var value: UInt64 = 1
+        for _ in 0..<exponent { value *= 10 }
+        self = value
     }
 }

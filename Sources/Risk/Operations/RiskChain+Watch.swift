@@ -67,23 +67,52 @@ extension RiskChain {
     /// to `crossings` (seed 002: yellow 50 %, orange 75 %, red 100 %, with hysteresis). Run after
     /// every event; allocates nothing unless a level changes.
     ///
-    /// One call walks every limit with the chain borrowed once. Reading the usages one
+    /// One call walks every limit with the chain borrowed once, in slot order, with the same
+    /// arithmetic as `usage(of:)` (the tests hold the two equal). Reading the usages one
     /// `usage(of:)` call at a time through the host's stored chain made Swift copy the whole
-    /// chain per call (every array retained and released): 60 % of the feed path's time.
-    /// `usage(of:)` is inlined here for the same reason (measured with perf and
-    /// `gatehouse-bench-feed`, BENCHMARKS.md).
+    /// chain per call (60 % of the feed path's time); a switch per slot, and each strategy's
+    /// equity computed twice, still took a fifth of the event loop's time with a journal on
+    /// (perf, book workload; BENCHMARKS.md).
     public mutating func updateAlertLevels(into crossings: inout [AlertCrossing]) {
-        for slot in watchedLimits.indices {
-            let (value, limit) = usage(of: watchedLimits[slot])
+        // The slots in `watchedLimits` order (account 4, symbols, clusters, strategies × 2),
+        // each value computed as `usage(of:)` does, the account's equity and each strategy's once.
+        let equity = book.equityUSD
+        var slot = 0
+        @inline(__always) func feed(_ value: Double, _ limit: Double) {
             let usagePct = limit > 0 ? value / limit * 100 : 0
-            guard let (from, to) = alertLevels.update(slot: slot, usagePct: usagePct) else { continue }
-            crossings.append(AlertCrossing(slot: slot, from: from, to: to, usagePct: usagePct, value: value, limit: limit))
+            if let (from, to) = alertLevels.update(slot: slot, usagePct: usagePct) {
+                crossings.append(AlertCrossing(slot: slot, from: from, to: to, usagePct: usagePct, value: value, limit: limit))
+            }
+            slot += 1
         }
+        feed(book.drawdownPct, limits.drawdownHaltPct)
+        feed(book.rolling24hDrawdownPct, limits.rolling24hDrawdownPct)
+        feed(book.dailyLossPct, limits.accountDailyLossPct)
+        var grossCap = limits.maxGrossPctOfEquity / 100 * equity
+        if let absolute = limits.maxGrossUSD { grossCap = min(grossCap, absolute) }
+        feed(book.liveGrossUSD, grossCap)
+        let symbolCap = limits.maxSymbolPctOfEquity / 100 * equity
+        for symbol in 1...max(1, book.symbolCount) where book.symbolCount > 0 {
+            feed(book.liveGrossUSD(symbol: UInt32(symbol)), symbolCap)
+        }
+        for cluster in clusterMembers.indices {
+            var used = 0.0
+            for member in clusterMembers[cluster] { used += book.liveGrossUSD(symbol: member) }
+            feed(used, clusterCapsPct[cluster] / 100 * equity)
+        }
+        for index in 0..<book.strategyCount {
+            let id = UInt32(index + 1)
+            let strategyEquity = book.equityUSD(strategy: id)
+            let peak = max(book.strategies[index].peakEquityUSD, strategyEquity)
+            feed(peak > 0 ? max(0, (peak - strategyEquity) / peak * 100) : 0, limits.strategyDrawdownPct)
+            let loss = max(0, (book.strategies[index].dayStartEquityUSD - strategyEquity) / book.strategies[index].allocatedCapitalUSD * 100)
+            feed(loss, limits.strategyDailyLossPct)
+        }
+        assert(slot == watchedLimits.count, "updateAlertLevels walked \(slot) slots of \(watchedLimits.count)")
     }
 
     /// How much of `watched` is used now: the measured value and the limit it is held against, in
     /// the rule's unit (percent for drawdowns and losses, USD for exposures). Allocates nothing.
-    @inline(__always)  // inlined into updateAlertLevels: a call per limit copied the chain (see there)
     public func usage(of watched: WatchedLimit) -> (value: Double, limit: Double) {
         let equity = book.equityUSD
         switch (watched.rule, watched.subject) {
