@@ -101,6 +101,8 @@ enum BookWorkload {
         var wallSeconds: Double
         var ticks: Double
         var ticksPerSecond: Double
+        /// The event loop's own CPU time, seconds.
+        var loopCPUSeconds: Double
         var intents: Double
         var decisions: Double
         var journalRefusals: Double
@@ -166,6 +168,7 @@ enum BookWorkload {
         }
         return Run(label: label, wallSeconds: wall, ticks: (summary["ticks"] as? NSNumber)?.doubleValue ?? 0,
                    ticksPerSecond: (summary["ticksPerSecond"] as? NSNumber)?.doubleValue ?? 0,
+                   loopCPUSeconds: (summary["loopCPUSeconds"] as? NSNumber)?.doubleValue ?? 0,
                    intents: total("intents"), decisions: decisions, journalRefusals: refusals,
                    digest: summary["decisionDigest"] as? String ?? "?", peakRSSMB: Double(usage.ru_maxrss) / 1024,
                    journal: figures, verdicts: verdicts, reasons: reasons)
@@ -229,24 +232,26 @@ enum BookWorkload {
             return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
         }
         var lines = ["", "## Book workload: 8 EMA strategies × 8 symbols, \(events) ticks, `gatehouse replay` (release)", ""]
-        lines.append("| | runs | wall s (median) | loop ticks/s (median) | intents / 1k ticks | JOURNAL_UNAVAILABLE | digest | peak RSS MB |")
-        lines.append("|---|---:|---:|---:|---:|---:|---|---:|")
+        lines.append("| | runs | wall s (median) | loop ticks/s (median) | loop CPU ns/tick (median) | intents / 1k ticks | JOURNAL_UNAVAILABLE | digest | peak RSS MB |")
+        lines.append("|---|---:|---:|---:|---:|---:|---:|---|---:|")
         for label in ["journal off", "journal on"] {
             let group = results.filter { $0.label == label }
             guard let first = group.first else { continue }
             let digests = Set(group.map(\.digest)).sorted().joined(separator: ", ")
-            lines.append(String(format: "| %@ | %d | %.2f | %.0f | %.1f | %.0f | %@ | %.0f |", label, group.count,
+            lines.append(String(format: "| %@ | %d | %.2f | %.0f | %.0f | %.1f | %.0f | %@ | %.0f |", label, group.count,
                                 median(group.map(\.wallSeconds)), median(group.map(\.ticksPerSecond)),
+                                median(group.map { $0.loopCPUSeconds / max(1, $0.ticks) * 1e9 }),
                                 first.intents / max(1, first.ticks) * 1000, group.map(\.journalRefusals).max() ?? 0,
                                 digests, group.map(\.peakRSSMB).max() ?? 0))
         }
         let off = results.filter { $0.label == "journal off" }, on = results.filter { $0.label == "journal on" }
         if !off.isEmpty && !on.isEmpty {
             let ratio = median(on.map(\.ticksPerSecond)) / max(1, median(off.map(\.ticksPerSecond)))
+            let cpuRatio = median(off.map(\.loopCPUSeconds)) / max(1e-9, median(on.map(\.loopCPUSeconds)))
             let same = Set((off + on).map(\.digest)).count == 1
             lines.append("")
-            lines.append(String(format: "journal on / off, loop ticks/s: %.0f %%; whole command: %.0f k ticks/s with the journal; decisions %@ with and without it",
-                                ratio * 100, Double(events) / max(1e-9, median(on.map(\.wallSeconds))) / 1000,
+            lines.append(String(format: "journal on / off: loop ticks/s (wall) %.0f %%, loop's own CPU per tick %.0f %% of the rate; whole command: %.0f k ticks/s with the journal; decisions %@ with and without it",
+                                ratio * 100, cpuRatio * 100, Double(events) / max(1e-9, median(on.map(\.wallSeconds))) / 1000,
                                 same ? "identical (one digest)" : "DIFFERENT"))
         }
         if let run = off.first {

@@ -187,6 +187,7 @@ public final class EventLoop {
     /// destroys the strategies and closes the feeds. Returns what happened.
     public func run() throws -> RunSummary {
         let start = ContinuousClock.now
+        let startCPU = Self.threadCPUSeconds()
         metricsServer?.start()
         defer {
             host.destroyAll()
@@ -244,10 +245,17 @@ public final class EventLoop {
         }
         let elapsed = start.duration(to: .now)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return summary(wallSeconds: seconds)
+        return summary(wallSeconds: seconds, loopCPUSeconds: Self.threadCPUSeconds() - startCPU)
     }
 
-    func summary(wallSeconds: Double) -> RunSummary {
+    /// CPU time of the calling thread, seconds.
+    static func threadCPUSeconds() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    }
+
+    func summary(wallSeconds: Double, loopCPUSeconds: Double = 0) -> RunSummary {
         let feedSummaries = feeds.map { feed in
             var dropped: [String: UInt64] = [:]
             for reason in FrameDropReason.allCases where feed.drops[reason.rawValue] > 0 {
@@ -276,6 +284,7 @@ public final class EventLoop {
             equityUSD: host.risk.book.equityUSD, liveGrossUSD: host.risk.book.liveGrossUSD,
             decisionDigest: String(repeating: "0", count: 16 - digest.count) + digest,
             wallSeconds: wallSeconds,
-            ticksPerSecond: wallSeconds > 0 ? Double(host.eventsRouted) / wallSeconds : 0)
+            ticksPerSecond: wallSeconds > 0 ? Double(host.eventsRouted) / wallSeconds : 0,
+            loopCPUSeconds: loopCPUSeconds)
     }
 }

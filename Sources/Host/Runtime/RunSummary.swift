@@ -44,6 +44,9 @@ public struct RunSummary: Codable, Sendable, Equatable {
     public var wallSeconds: Double
     /// `ticks / wallSeconds`.
     public var ticksPerSecond: Double
+    /// CPU time the event-loop thread itself used, seconds (`CLOCK_THREAD_CPUTIME_ID`): its own
+    /// work, apart from the time other threads (the journal's, the replayer's) took the CPU from it.
+    public var loopCPUSeconds: Double
 
     /// Total intents of all strategies.
     public var totalIntents: UInt64 { strategies.reduce(0) { $0 + $1.intents } }

@@ -35,10 +35,12 @@ public enum AlertLevel: UInt8, Sendable, Codable, Comparable, CaseIterable, Cust
     /// a level is entered when usage reaches its threshold, and left downwards only once usage is
     /// `hysteresisPct` points below that threshold. So a value wobbling around a threshold gives
     /// one alert per real crossing, not one per tick.
+    /// Runs for every watched limit after every event: comparisons only (no walk over
+    /// `allCases`, whose iterator retained the array each time).
+    @inline(__always)
     public static func next(after current: AlertLevel, usagePct: Double, hysteresisPct: Double) -> AlertLevel {
         guard usagePct.isFinite else { return current }
-        var rising = AlertLevel.green
-        for level in AlertLevel.allCases where usagePct >= level.thresholdPct { rising = level }
+        let rising: AlertLevel = usagePct >= 100 ? .red : (usagePct >= 75 ? .orange : (usagePct >= 50 ? .yellow : .green))
         if rising >= current { return rising }
         // Falling: stay on each level until usage is clearly below its threshold.
         var level = current
@@ -65,6 +67,7 @@ public struct LimitAlerts: Sendable, Equatable, Codable {
 
     /// Feeds slot `slot` its usage (percent of its limit). Returns `(from, to)` when its level
     /// changed, nil otherwise.
+    @inline(__always)
     public mutating func update(slot: Int, usagePct: Double) -> (from: AlertLevel, to: AlertLevel)? {
         let from = levels[slot]
         let to = AlertLevel.next(after: from, usagePct: usagePct, hysteresisPct: hysteresisPct)
