@@ -50,7 +50,7 @@ enum BookWorkload {
     /// Sharpe floor: it still keeps every window and checks every closed trade, but at −100, so
     /// strategies on a random walk are not all paused within the hour and the book keeps trading.
     /// `journal`: its section.
-    static func writeConfig(to path: String, pluginDir: String, journal: String?) throws {
+    static func writeConfig(to path: String, pluginDir: String, journal: String?, snapshotEveryEvents: Int? = nil) throws {
         var text = """
             host:
               id: bench-book
@@ -91,7 +91,10 @@ enum BookWorkload {
               live_adapter: paper
 
             """
-        if let journal { text += "journal:\n  path: \(journal)\n" }
+        if let journal {
+            text += "journal:\n  path: \(journal)\n"
+            if let snapshotEveryEvents { text += "  snapshot_every_events: \(snapshotEveryEvents)\n  snapshot_interval_seconds: 0\n" }
+        }
         try text.write(toFile: path, atomically: true, encoding: .utf8)
     }
 
@@ -272,6 +275,107 @@ enum BookWorkload {
             let journalRowsPerSecond = Double(figures.totalRows) / max(1e-9, median(on.map(\.wallSeconds)))
             lines.append(String(format: "raw SQLite baseline (same run): %.0f rows/s (%d rows, 1,000 per transaction, WAL, synchronous=NORMAL); the journal wrote %.0f rows/s of wall time, %.0f %% of it",
                                 raw.rowsPerSecond, raw.rows, journalRowsPerSecond, journalRowsPerSecond / max(1, raw.rowsPerSecond) * 100))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    // MARK: Recovery time
+
+    /// `--workload recovery`: how long a restart takes to re-apply a tail of `tails` records.
+    /// One journaled replay of the book with no snapshot but its start and stop; for each tail
+    /// length, a copy of the journal cut after that many records past the start snapshot (at the
+    /// end of a group, with the stop snapshot gone), restarted with `gatehouse replay` of an empty
+    /// ticks file: the whole command's wall time beside the same restart on the uncut journal,
+    /// which resumes from its stop snapshot with nothing to re-apply.
+    static func recovery(events: Int, tails: [Int], runs: Int, keep: String?) throws -> String {
+        let folder = keep.map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-bench-recovery-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { if keep == nil { try? FileManager.default.removeItem(at: folder) } }
+        let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
+        let gatehouse = binaries + "/gatehouse"
+        let ticks = folder.appendingPathComponent("book.csv").path
+        note("recovery: writing \(events) ticks")
+        try writeTicks(count: events, to: ticks)
+        let journal = folder.appendingPathComponent("full.sqlite").path
+        let config = folder.appendingPathComponent("recovery.yaml").path
+        try writeConfig(to: config, pluginDir: binaries, journal: journal, snapshotEveryEvents: 10_000_000)
+        note("recovery: journaled replay")
+        _ = try replay(label: "journaled", gatehouse: gatehouse, config: config, ticks: ticks, journal: nil)
+        let empty = folder.appendingPathComponent("empty.csv").path
+        try "# no ticks\n".write(toFile: empty, atomically: true, encoding: .utf8)
+
+        var db: OpaquePointer?
+        guard sqlite3_open_v2(journal, &db, SQLITE_OPEN_READONLY, nil) == SQLITE_OK, let db else { throw BenchmarkFailure("cannot read \(journal)") }
+        func scalar(_ sql: String) -> Int64 {
+            var statement: OpaquePointer?
+            guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK, let statement else { return -1 }
+            defer { sqlite3_finalize(statement) }
+            return sqlite3_step(statement) == SQLITE_ROW ? sqlite3_column_int64(statement, 0) : -1
+        }
+        let start = scalar("SELECT seq FROM snapshots WHERE reason = 'start' ORDER BY seq LIMIT 1")
+        let available = scalar("SELECT count(*) FROM records WHERE seq > \(start) AND kind != 'snapshot'")
+        sqlite3_close(db)
+
+        /// Wall times of restarts on copies of `path` (medians of `runs`), seconds: the first
+        /// restart re-applies the tail; the second, on the same copy, resumes from the stop
+        /// snapshot the first one wrote, with nothing to re-apply (the same file, so the same
+        /// open and integrity check).
+        func restart(_ path: String) throws -> (withTail: Double, without: Double) {
+            var first: [Double] = [], second: [Double] = []
+            for _ in 1...runs {
+                let copy = path + ".run"
+                try? FileManager.default.removeItem(atPath: copy)
+                try FileManager.default.copyItem(atPath: path, toPath: copy)
+                let copyConfig = folder.appendingPathComponent("restart.yaml").path
+                try writeConfig(to: copyConfig, pluginDir: binaries, journal: copy, snapshotEveryEvents: 10_000_000)
+                first.append(try replay(label: "restart", gatehouse: gatehouse, config: copyConfig, ticks: empty, journal: nil).wallSeconds)
+                second.append(try replay(label: "restart", gatehouse: gatehouse, config: copyConfig, ticks: empty, journal: nil).wallSeconds)
+                for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: copy + suffix) }
+            }
+            return (first.sorted()[first.count / 2], second.sorted()[second.count / 2])
+        }
+        var lines = ["", "## Recovery time: restart after a crash, by tail length (book workload, \(events) ticks journaled)", "",
+                     "| tail records | of which tick blocks | decisions | restart s, tail re-applied | restart s, same file from its stop snapshot | the tail's share, s | records/s |",
+                     "|---:|---:|---:|---:|---:|---:|---:|"]
+        for tail in tails {
+            guard Int64(tail) <= available else {
+                lines.append("| \(tail) | the run journaled only \(available) records after its start snapshot | | | | | |")
+                continue
+            }
+            let cut = folder.appendingPathComponent("tail-\(tail).sqlite").path
+            try? FileManager.default.removeItem(atPath: cut)
+            try FileManager.default.copyItem(atPath: journal, toPath: cut)
+            var cutDB: OpaquePointer?
+            guard sqlite3_open(cut, &cutDB) == SQLITE_OK, let cutDB else { throw BenchmarkFailure("cannot open \(cut)") }
+            func execute(_ sql: String) throws {
+                guard sqlite3_exec(cutDB, sql, nil, nil, nil) == SQLITE_OK else {
+                    throw BenchmarkFailure("\(sql): \(String(cString: sqlite3_errmsg(cutDB)))")
+                }
+            }
+            func count(_ sql: String) -> Int64 {
+                var statement: OpaquePointer?
+                guard sqlite3_prepare_v2(cutDB, sql, -1, &statement, nil) == SQLITE_OK, let statement else { return -1 }
+                defer { sqlite3_finalize(statement) }
+                return sqlite3_step(statement) == SQLITE_ROW ? sqlite3_column_int64(statement, 0) : -1
+            }
+            // The `tail`-th record after the start snapshot, moved on to the end of its group: the
+            // record before the next tick block.
+            let target = count("SELECT seq FROM records WHERE seq > \(start) AND kind != 'snapshot' ORDER BY seq LIMIT 1 OFFSET \(tail - 1)")
+            let next = count("SELECT coalesce(min(seq), 0) FROM market_ticks WHERE seq > \(target)")
+            let end = next > 0 ? next - 1 : target
+            for table in JournalRecord.Kind.allCases.map(\.table) { try execute("DELETE FROM \(table) WHERE seq > \(end)") }
+            try execute("DELETE FROM decision_stages WHERE decision_seq > \(end)")
+            try execute("DELETE FROM snapshots WHERE reason != 'start'")
+            let records = count("SELECT count(*) FROM records WHERE seq > \(start)")
+            let blocks = count("SELECT count(*) FROM market_ticks WHERE seq > \(start)")
+            let decisions = count("SELECT count(*) FROM decisions WHERE seq > \(start)")
+            sqlite3_close(cutDB)
+            note("recovery: restart with a tail of \(records) records")
+            let (time, baseline) = try restart(cut)
+            lines.append(String(format: "| %lld | %lld | %lld | %.3f | %.3f | %.3f | %.0f |", records, blocks, decisions, time, baseline,
+                                time - baseline, Double(records) / max(1e-9, time - baseline)))
+            for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: cut + suffix) }
         }
         return lines.joined(separator: "\n")
     }

@@ -35,7 +35,8 @@ struct FeedBenchmark {
         usage: gatehouse-bench-feed [--workload feed|book] [--events N] [--runs N] [--transport ipc|tcp]
                                     [--config PATH] [--operations on|off]
           --workload W       feed (default): the feed path beside raw libzmq; book: 8 EMA strategies
-                             on 8 symbols through `gatehouse replay`, journal off and on, beside raw SQLite
+                             on 8 symbols through `gatehouse replay`, journal off and on, beside raw SQLite;
+                             recovery: restart time after a crash with tails of 10k, 100k and 1M records
           --events N         trades in the synthetic stream (default 1_000_000)
           --runs N           runs per measurement (default 3 for feed, 1 for book)
           --keep DIR         book: write the ticks, configs and journals to DIR and leave them
@@ -70,7 +71,7 @@ struct FeedBenchmark {
                 options.configPath = value(argument)
             case "--workload":
                 let text = value(argument)
-                guard text == "feed" || text == "book" else { fail("--workload: '\(text)' is not feed or book") }
+                guard ["feed", "book", "recovery"].contains(text) else { fail("--workload: '\(text)' is not feed, book or recovery") }
                 options.workload = text
             case "--keep":
                 options.keep = value(argument)
@@ -110,6 +111,11 @@ struct FeedBenchmark {
     }
 
     static func run(_ options: Options) throws {
+        if options.workload == "recovery" {
+            print(try BookWorkload.recovery(events: options.events, tails: [10_000, 100_000, 1_000_000],
+                                            runs: options.runsGiven ? options.runs : 3, keep: options.keep))
+            return
+        }
         if options.workload == "book" {
             print(try BookWorkload.run(events: options.events, runs: options.runsGiven ? options.runs : 1, keep: options.keep))
             return

@@ -246,6 +246,39 @@ struct RoundTripTests {
         #expect(try reader.records(.marketTicks).map(\.record) == [.marketTicks(JournalTestSupport.tickBlock)])
     }
 
+    @Test func aStrategysRecordIsReadThroughItsIndicesAlone() throws {
+        let path = try scratch.journalPath()
+        var other = JournalTestSupport.everyKind
+        other = other.map { record in
+            switch record {
+            case .decision(var d): d.strategy = "breakout"; return .decision(d)
+            case .fill(var f): f.strategy = "breakout"; return .fill(f)
+            default: return record
+            }
+        }
+        try JournalTestSupport.makeJournal(at: path, JournalTestSupport.everyKind + other)
+        let reader = try JournalReader(path: path)
+        defer { reader.close() }
+        let record = try reader.record(ofStrategy: "ema_majors")
+        guard case .decision(var expected) = JournalTestSupport.everyKind[1], case .fill(let fill) = JournalTestSupport.everyKind[3] else {
+            Issue.record("the fixture changed")
+            return
+        }
+        expected.stages = []
+        #expect(record.decisions == [expected])
+        #expect(record.fills == [fill])
+        #expect(try reader.record(ofStrategy: "ema_majors", fillMode: "LIVE").fills.isEmpty)
+        #expect(try reader.record(ofStrategy: "nobody").decisions.isEmpty)
+        // Both reads use the per-strategy indices, not a scan of the tables.
+        let db = try SQLiteConnection(path: path, flags: SQLITE_OPEN_READONLY)
+        for (table, index) in [("decisions", "decisions_by_strategy"), ("fills", "fills_by_strategy")] {
+            let detail = try db.prepare("EXPLAIN QUERY PLAN SELECT * FROM \(table) WHERE strategy = 'x' ORDER BY seq")
+            var text = ""
+            while try detail.step() { text += detail.text(3) }
+            #expect(text.contains(index), "\(table): \(text)")
+        }
+    }
+
     @Test func migrationsAreNumberedWithoutGapsFromOne() {
         let versions = JournalSchema.migrations.map(\.version)
         #expect(versions == Array(1...Int32(versions.count)))

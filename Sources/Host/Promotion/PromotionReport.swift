@@ -57,14 +57,8 @@ public struct PromotionReport: Codable, Sendable {
         let decisions: [DecisionRecord]
         let fills: [FillRecord]
         do {
-            decisions = try reader.records(.decision).compactMap {
-                if case .decision(let record) = $0.record, record.strategy == strategy.name { return record }
-                return nil
-            }
-            fills = try reader.records(.fill).compactMap {
-                if case .fill(let record) = $0.record, record.strategy == strategy.name, record.mode == "shadow" { return record }
-                return nil
-            }
+            // Only this strategy's rows, through the journal's per-strategy indices.
+            (decisions, fills) = try reader.record(ofStrategy: strategy.name, fillMode: "shadow")
         } catch {
             throw Failure(description: "\(path): \(error)")
         }

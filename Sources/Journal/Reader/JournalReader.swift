@@ -117,6 +117,32 @@ public final class JournalReader {
         return entries
     }
 
+    /// The decisions (without their stages) and fills of one strategy, in `seq` order, read through
+    /// the `decisions_by_strategy` and `fills_by_strategy` indices: what a strategy's record
+    /// needs (promotion), without reading the rest of the journal. `fillMode`: only fills of that
+    /// mode (`live` or `shadow`), or all when nil.
+    public func record(ofStrategy strategy: String, fillMode: String? = nil) throws(JournalError) -> (decisions: [DecisionRecord], fills: [FillRecord]) {
+        var decisions: [DecisionRecord] = []
+        var fills: [FillRecord] = []
+        for kind in [JournalRecord.Kind.decision, .fill] {
+            let statement = try prepare(
+                "SELECT \(RecordDecoding.columns(kind, schemaVersion: schemaVersion)) FROM \(kind.table) WHERE strategy = ?1 ORDER BY seq")
+            statement.bind(strategy, at: 1)
+            do throws(JournalError) {
+                while try statement.step() {
+                    switch RecordDecoding.decode(kind, statement).record {
+                    case .decision(let decision): decisions.append(decision)
+                    case .fill(let fill) where fillMode == nil || fill.mode == fillMode: fills.append(fill)
+                    default: break
+                    }
+                }
+            } catch {
+                throw JournalFile.classify(error)
+            }
+        }
+        return (decisions, fills)
+    }
+
     /// Records of every kind with `seq > afterSeq`, merged in `seq` order, at most `limit`: the
     /// journal as it was appended (for recovery and audits).
     public func allRecords(afterSeq: Int64 = 0, limit: Int = Int.max) throws(JournalError) -> [JournalEntry] {
