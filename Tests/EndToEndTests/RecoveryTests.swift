@@ -177,9 +177,15 @@ struct RecoveryRefusalTests {
         return (path, try reader.lastSeq())
     }
 
-    /// Runs a replay on `journal` with the bundled config changed by `edit`.
-    static func replay(on journal: String, in folder: URL, edit: (String) -> String = { $0 }) throws -> (Int32, String) {
-        let text = try String(contentsOf: ProcessDriver.repositoryRoot.appendingPathComponent("config/gatehouse.yaml"), encoding: .utf8)
+    /// Runs a replay on `journal` with the bundled config changed by `edit`, and
+    /// `extraStrategies` (YAML entries) after its strategies.
+    static func replay(on journal: String, in folder: URL, edit: (String) -> String = { $0 },
+                       extraStrategies: String = "") throws -> (Int32, String) {
+        var text = try String(contentsOf: ProcessDriver.repositoryRoot.appendingPathComponent("config/gatehouse.yaml"), encoding: .utf8)
+        if !extraStrategies.isEmpty {
+            let risk = try #require(text.range(of: "\n# Risk limits"), "the bundled config changed")
+            text.insert(contentsOf: "\n" + extraStrategies, at: risk.lowerBound)
+        }
         let config = folder.appendingPathComponent("changed.yaml").path
         try edit(text.replacingOccurrences(of: "plugin_dirs: []", with: "plugin_dirs: [\"\(ProcessDriver.buildFolder.path)\"]"))
             .write(toFile: config, atomically: true, encoding: .utf8)
@@ -188,28 +194,100 @@ struct RecoveryRefusalTests {
         return (status, stderr)
     }
 
-    @Test func aStateForAnotherAllocationIsRefusedNamingTheDifference() throws {
-        let folder = try ProcessDriver.temporaryFolder()
-        let (journal, records) = try Self.recordedJournal(in: folder)
-        let (status, stderr) = try Self.replay(on: journal, in: folder) {
-            $0.replacingOccurrences(of: "allocated_capital_usd: 20000", with: "allocated_capital_usd: 25000")
-        }
-        #expect(status != 0)
-        #expect(stderr.contains("cannot rebuild the state from the journal \(journal)"), "\(stderr)")
-        #expect(stderr.contains("the allocated capital (USD) of strategy 1 is 20000.0 in the saved state and 25000.0 in the configuration"), "\(stderr)")
+    /// The bundled config's strategies, plus `extra` YAML strategy entries.
+    static let idleGold = """
+          - name: idle_gold
+            plugin: libEMACrossover.so
+            symbols: [XAUUSD]
+            mode: live
+            allocated_capital_usd: 5000
+            params: {fast_period: 999, slow_period: 5000}
+
+        """
+
+    /// The state of `journal`'s last snapshot of `reason`, as JSON.
+    static func state(_ journal: String, reason: String) throws -> [String: Any] {
         let reader = try JournalReader(path: journal)
         defer { reader.close() }
-        #expect(try reader.lastSeq() == records, "a refused start wrote to the journal")
+        let snapshot = try #require(try reader.records(.snapshot).compactMap { entry -> SnapshotRecord? in
+            guard case .snapshot(let snapshot) = entry.record, snapshot.reason == reason else { return nil }
+            return snapshot
+        }.last, "no \(reason) snapshot")
+        return try #require(try JSONSerialization.jsonObject(with: Data(snapshot.state.utf8)) as? [String: Any])
     }
 
-    @Test func aStateForOtherStrategiesIsRefused() throws {
+    /// The state changes of `kind`s written at the last run's start, as "kind subject from->to".
+    static func startChanges(_ journal: String) throws -> [String] {
+        let reader = try JournalReader(path: journal)
+        defer { reader.close() }
+        let changes = try reader.records(.stateChange).compactMap { entry -> StateChangeRecord? in
+            guard case .stateChange(let change) = entry.record else { return nil }
+            return change
+        }
+        guard let start = changes.lastIndex(where: { $0.kind == "host" && $0.reason == "HOST_START" }) else { return [] }
+        return changes[(start + 1)...].filter { $0.reason == "CONFIG_CHANGE" }.map { "\($0.kind) \($0.subject) \($0.fromState)->\($0.toState)" }
+    }
+
+    @Test func strategiesAddedRemovedAndReallocatedBetweenRunsApplyFromTheRestartAndAreJournaled() throws {
         let folder = try ProcessDriver.temporaryFolder()
-        let (journal, _) = try Self.recordedJournal(in: folder)
+        let journal = folder.appendingPathComponent("journal.sqlite").path
+        // Run 1: the bundled book and a strategy that never trades (too few bars for its EMA).
+        // (Symbols are interned in the order strategies name them: idle_gold goes last, so the
+        // symbol list is the same in both runs.)
+        let (first, firstErr) = try Self.replay(on: journal, in: folder, extraStrategies: Self.idleGold)
+        try #require(first == 0, "the first run failed: \(firstErr)")
+        let before = try Self.state(journal, reason: "stop")
+        let beforeBook = try #require(before["risk"] as? [String: Any])["book"] as? [String: Any]
+        let beforeStrategies = try #require(beforeBook?["strategies"] as? [[String: Any]])
+        #expect((before["strategies"] as? [String]) == ["ema_majors", "breakout_all", "idle_gold"])
+
+        // Run 2: idle_gold removed (it is flat), ema_extra added, ema_majors given 5,000 USD more.
+        let emaExtra = """
+              - name: ema_extra
+                plugin: libEMACrossover.so
+                symbols: [ETHUSD]
+                mode: live
+                allocated_capital_usd: 5000
+
+            """
+        let (second, secondErr) = try Self.replay(
+            on: journal, in: folder,
+            edit: { $0.replacingOccurrences(of: "allocated_capital_usd: 20000", with: "allocated_capital_usd: 25000") },
+            extraStrategies: emaExtra)
+        try #require(second == 0, "the restart with another book failed: \(secondErr.suffix(1500))")
+        #expect(try Self.startChanges(journal) == [
+            // Removed ones first, then the configured ones in config order.
+            "strategy idle_gold CONFIGURED->REMOVED", "allocation ema_majors 20000->25000", "strategy ema_extra ABSENT->ADDED",
+        ])
+        let recovered = try Self.state(journal, reason: "recovered")
+        #expect((recovered["strategies"] as? [String]) == ["ema_majors", "breakout_all", "ema_extra"])
+        let book = try #require((recovered["risk"] as? [String: Any])?["book"] as? [String: Any])
+        let strategies = try #require(book["strategies"] as? [[String: Any]])
+        func number(_ entry: [String: Any], _ key: String) -> Double { (entry[key] as? NSNumber)?.doubleValue ?? .nan }
+        // ema_majors: its positions and PnL carried, its peak moved with its capital.
+        #expect(number(strategies[0], "allocatedCapitalUSD") == 25_000)
+        #expect(number(strategies[0], "openPositions") == number(beforeStrategies[0], "openPositions"))
+        #expect(number(strategies[0], "openPositions") > 0)
+        #expect(number(strategies[0], "realizedUSD") == number(beforeStrategies[0], "realizedUSD"))
+        #expect(number(strategies[0], "peakEquityUSD") == number(beforeStrategies[0], "peakEquityUSD") + 5_000)
+        #expect(number(strategies[1], "openPositions") == number(beforeStrategies[1], "openPositions"))
+        // ema_extra takes idle_gold's place (strategy 3), flat at its own capital.
+        #expect(number(strategies[2], "openPositions") == 0 && number(strategies[2], "peakEquityUSD") == 5_000)
+        // The account is the journal's.
+        #expect(number(book, "peakEquityUSD") == number(beforeBook ?? [:], "peakEquityUSD"))
+    }
+
+    @Test func aStrategyLeftOutOfTheConfigurationWhileItHoldsPositionsIsRefusedNamingIt() throws {
+        let folder = try ProcessDriver.temporaryFolder()
+        let (journal, records) = try Self.recordedJournal(in: folder)
         let (status, stderr) = try Self.replay(on: journal, in: folder) {
             $0.replacingOccurrences(of: "name: breakout_all", with: "name: breakout_renamed")
         }
         #expect(status != 0)
-        #expect(stderr.contains("the journal's state is for strategies [\"ema_majors\", \"breakout_all\"]"), "\(stderr)")
+        #expect(stderr.contains("strategy 'breakout_all' is in the journal's state and not in the configuration, and it still holds a position or an order in 4 symbols"), "\(stderr)")
+        let reader = try JournalReader(path: journal)
+        defer { reader.close() }
+        #expect(try reader.lastSeq() == records, "a refused start wrote to the journal")
     }
 
     /// A journal written by a replay of the bundled ticks whose only snapshot left is its start:

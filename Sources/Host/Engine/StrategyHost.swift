@@ -1,3 +1,4 @@
+import Journal
 import Logging
 import MarketData
 import Risk
@@ -296,22 +297,65 @@ final class StrategyHost {
     }
 
     /// Rebuilds the host from a journaled state, before any event. The state must have been made
-    /// for the same strategies (names, order, modes, capital) and symbols, and the same
-    /// correlation grid and decay window.
-    func restore(_ saved: HostState) throws(RecoveryError) {
-        guard saved.strategies == strategyNames else {
-            throw RecoveryError(description: "the journal's state is for strategies \(saved.strategies) and the configuration has \(strategyNames)")
+    /// for the same symbols (in order), and the same correlation grid and decay window. Strategies
+    /// are matched by name: one the configuration adds starts flat; one it leaves out must be flat,
+    /// with no resting order and nothing at the gateway (else the start is refused, naming it);
+    /// one whose allocation changed takes the new allocation, its drawdown and daily loss kept.
+    /// A strategy may not change mode across a restart (promotion is an operator action). Returns
+    /// what changed, for the journal.
+    @discardableResult
+    func restore(_ journaled: HostState) throws(RecoveryError) -> [StateChangeRecord] {
+        guard journaled.symbols == symbols.allNames else {
+            throw RecoveryError(description: "the journal's state is for symbols \(journaled.symbols) and the configuration has \(symbols.allNames): symbols cannot change across a restart on the same journal (stop cleanly, then start the new book on a new journal)")
         }
-        guard saved.symbols == symbols.allNames else {
-            throw RecoveryError(description: "the journal's state is for symbols \(saved.symbols) and the configuration has \(symbols.allNames)")
+        var saved = journaled
+        var changes: [StateChangeRecord] = []
+        func change(_ kind: String, _ subject: String, _ from: String, _ to: String, value: Double? = nil) {
+            changes.append(StateChangeRecord(eventTimeNs: saved.risk.book.clockNs, wallTimeNs: AuditSink.wallNs(), kind: kind,
+                                             subject: subject, fromState: from, toState: to, reason: "CONFIG_CHANGE",
+                                             value: value, limitValue: nil))
         }
+        // Strategies the configuration leaves out must hold nothing.
+        for (index, name) in saved.strategies.enumerated() where !strategyNames.contains(name) {
+            let id = UInt32(index + 1)
+            let open = saved.risk.book.strategies[index].openPositions
+            let resting = saved.paper.openOrders.reduce(0) { $0 + $1.filter { $0.strategyID == id }.count }
+            let inFlight = saved.gateway?.filter { $0.order.strategyID == id }.count ?? 0
+            guard open == 0 && resting == 0 && inFlight == 0 else {
+                throw RecoveryError(description: "strategy '\(name)' is in the journal's state and not in the configuration, and it still holds a position or an order in \(open) symbol\(open == 1 ? "" : "s") (\(resting) resting paper order\(resting == 1 ? "" : "s"), \(inFlight) at the order gateway): keep it in the config until it is flat (pause it and let its exits fill, or flatten it), then remove it")
+            }
+            change("strategy", name, "CONFIGURED", "REMOVED")
+        }
+        let sources = strategyNames.map { saved.strategies.firstIndex(of: $0) }
         for (index, name) in strategyNames.enumerated() {
-            let savedLive = saved.risk.book.strategies[index].mode == .live, configuredLive = strategies[index].mode == .live
+            guard let source = sources[index] else {
+                change("strategy", name, "ABSENT", "ADDED", value: strategyConfigs[index].allocatedCapitalUSD)
+                continue
+            }
+            let savedLive = saved.risk.book.strategies[source].mode == .live, configuredLive = strategies[index].mode == .live
             if savedLive && !configuredLive {
                 throw RecoveryError(description: "strategy '\(name)' is live in the journal's state (it was promoted while the host ran) and shadow in the configuration: set `mode: live` for \(name) (strategies[\(index)]) in the config, then start again")
             }
             if !savedLive && configuredLive {
                 throw RecoveryError(description: "strategy '\(name)' is shadow in the journal's state and live in the configuration: a shadow strategy goes live only through `gatehouse ctl promote \(name)` on the running host, which checks that it is flat and that its shadow record passes; set `mode: shadow` for \(name) (strategies[\(index)]) back")
+            }
+            let was = saved.risk.book.strategies[source].allocatedCapitalUSD, now = strategyConfigs[index].allocatedCapitalUSD
+            if was != now { change("allocation", name, Self.usd(was), Self.usd(now), value: now) }
+        }
+        if !changes.isEmpty || sources != saved.strategies.indices.map(Optional.some) {
+            // Carry every strategy over to its place in this configuration (ids follow the config).
+            var newID = Array(repeating: UInt32(0), count: saved.strategies.count)
+            for (index, source) in sources.enumerated() { if let source { newID[source] = UInt32(index + 1) } }
+            saved.risk = risk.reshaping(saved.risk, from: sources)
+            saved.paper.openOrders = saved.paper.openOrders.map { orders in
+                orders.map { var order = $0; order.strategyID = newID[Int(order.strategyID) - 1]; return order }
+            }
+            saved.gateway = saved.gateway?.map { var entry = $0; entry.order.strategyID = newID[Int(entry.order.strategyID) - 1]; return entry }
+            saved.strategies = strategyNames
+            for record in changes {
+                logger.notice("strategy set changed since the journal's state", metadata: [
+                    "kind": "\(record.kind)", "strategy": "\(record.subject)", "from": "\(record.fromState)", "to": "\(record.toState)",
+                ])
             }
         }
         do throws(RiskStateMismatch) {
@@ -335,6 +379,12 @@ final class StrategyHost {
             }
             gateway.restore(inFlight, nowWallNs: AuditSink.wallNs())
         }
+        return changes
+    }
+
+    /// A USD amount as a state change names it (`20000`, `12500.5`).
+    static func usd(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
 
     private func fill(_ target: UnsafeMutablePointer<gh_market_event>, from source: MarketEvent) {

@@ -113,6 +113,7 @@ public final class EventLoop {
             // the records after it (the tail, re-applied); the run's start is itself a record,
             // followed by the state the run starts from, which anchors the run's own tail.
             var recoveredFrom: (seq: Int64, tail: [String: Int])?
+            var configChanges: [StateChangeRecord] = []
             do {
                 let reader = try JournalReader(path: path)
                 defer { reader.close() }
@@ -120,7 +121,7 @@ public final class EventLoop {
                 host.continueIDs(afterDecision: highest.decision, afterFill: highest.fill)
                 if let last = try reader.lastSnapshot() {
                     let saved = try HostState.decode(format: last.record.format, text: last.record.state)
-                    try host.restore(saved)
+                    configChanges = try host.restore(saved)
                     let tail = try reader.allRecords(afterSeq: last.seq)
                     recoveredFrom = (last.seq, try host.replayTail(tail, after: saved))
                 }
@@ -132,6 +133,9 @@ public final class EventLoop {
             _ = opened.append(.stateChange(StateChangeRecord(
                 eventTimeNs: host.clockNs, wallTimeNs: AuditSink.wallNs(), kind: "host", subject: config.config.host.id,
                 fromState: "STOPPED", toState: "RUNNING", reason: "HOST_START", value: Double(host.nextDecisionID), limitValue: nil)))
+            // Strategies added, removed or re-allocated since the journal's state, before the
+            // state the run starts from (so a tail never holds them).
+            for change in configChanges { _ = opened.append(.stateChange(change)) }
             let state = host.captureState()
             do {
                 _ = opened.append(group: [.snapshot(SnapshotRecord(

@@ -27,7 +27,7 @@ public struct ClosedTrade: Sendable, Equatable {
 /// in a symbol is `max(|q|, |q + pending buys|, |q − pending sells|)`, the largest position any
 /// subset of its pending orders could leave.
 public struct PortfolioBook: Sendable, Codable, Equatable {
-    public let strategyCount: Int
+    public internal(set) var strategyCount: Int
     public let symbolCount: Int
 
     /// Per (strategy, symbol), index `(strategy - 1) * symbolCount + (symbol - 1)`.
@@ -71,7 +71,7 @@ public struct PortfolioBook: Sendable, Codable, Equatable {
     var positions: [Position]
     public internal(set) var strategies: [Strategy]
     /// Per strategy, the symbols it has a position or pending order in (for O(held) scans).
-    public private(set) var strategyHeldSymbols: [[UInt32]]
+    public internal(set) var strategyHeldSymbols: [[UInt32]]
 
     /// Per symbol, index `symbol - 1`.
     public private(set) var marks: [Double]
