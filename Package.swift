@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "gatehouse-bench-feed", targets: ["FeedBenchmark"]),
         .executable(name: "gatehouse-bench-risk", targets: ["RiskBenchmark"]),
         .executable(name: "gatehouse-bench-journal", targets: ["JournalBenchmark"]),
+        .executable(name: "gatehouse-bench-ticks", targets: ["TickFileBenchmark"]),
         // Example strategies, built as the shared libraries the host loads with dlopen.
         .library(name: "EMACrossover", type: .dynamic, targets: ["EMACrossover"]),
         .library(name: "Breakout", type: .dynamic, targets: ["Breakout"]),
@@ -127,6 +128,9 @@ let package = Package(
 
         // Benchmarks/: journal writer throughput beside a raw SQLite insert loop, append latency.
         .executableTarget(name: "JournalBenchmark", dependencies: ["Journal", "CSQLite"], path: "Benchmarks/JournalBenchmark"),
+
+        // Benchmarks/: ticks-file parsing, streamed and whole, beside a read-only baseline; peak memory.
+        .executableTarget(name: "TickFileBenchmark", dependencies: ["FeedReplay", "MarketData"], path: "Benchmarks/TickFileBenchmark"),
 
         // Example strategies (Plugins/). Each only sees the C contract.
         .target(name: "EMACrossover", dependencies: ["StrategyABI"], path: "Plugins/EMACrossover"),
