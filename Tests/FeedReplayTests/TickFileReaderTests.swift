@@ -176,6 +176,12 @@ struct TickFileReaderTests {
                 #expect(outcome.events.count == badLine - 1, "the events before the bad line came out")
             }
         }
+        // A reader stopped by a bad line stays stopped on it.
+        var stopped = TickFileReader(data: Data("1,A,1,1\n2,A,x,1\n3,A,1,1\n".utf8), name: "t.csv", chunkSize: 4)
+        _ = try stopped.next()
+        for _ in 0..<3 {
+            #expect(throws: TickFile.ParseError(file: "t.csv", line: 2, message: "field 3 'x' is not a number")) { _ = try stopped.next() }
+        }
         lines[249] = "999,BTCUSD,1,1"
         let error = try #require(ReadOutcome.streaming(Array(lines.joined(separator: "\r\n").utf8), chunkSize: 5).error)
         #expect(error.line == 250)
