@@ -55,6 +55,8 @@ public struct TickFileReader: ~Copyable {
     private var failure: TickFile.ParseError?
     /// Where each of the line's first six fields ends (the comma after it, or the line's end).
     private let fieldEnds: UnsafeMutablePointer<Int>
+    /// `SymbolCache.slotCount` slots in front of `symbols` (see `symbolID(_:count:)`).
+    private let symbolCache: UnsafeMutablePointer<SymbolCache.Slot>
 
     /// Opens the file at `path`. Throws `cannot read file` (line 0) if it cannot be opened or
     /// is a directory; nothing is read yet.
@@ -89,12 +91,15 @@ public struct TickFileReader: ~Copyable {
         capacity = max(1, min(chunkSize, totalBytes.map { $0 + 1 } ?? chunkSize))
         buffer = .allocate(capacity: capacity)
         fieldEnds = .allocate(capacity: 6)
+        symbolCache = .allocate(capacity: SymbolCache.slotCount)
+        symbolCache.initialize(repeating: SymbolCache.Slot(), count: SymbolCache.slotCount)
     }
 
     deinit {
         if case .file(let descriptor) = source { close(descriptor) }
         buffer.deallocate()
         fieldEnds.deallocate()
+        symbolCache.deallocate()
     }
 
     /// The next event in file order, or `nil` at the end of the file.
@@ -251,8 +256,7 @@ extension TickFileReader {
         guard event.validationFailure() == nil else { return nil }
         lastTimestamp = timestamp
         var interned = event
-        interned.symbolID = symbols.lookup(UnsafeRawBufferPointer(start: line + symbolStart, count: symbolCount))
-            ?? symbols.intern(Field(start: line + symbolStart, count: symbolCount).text)
+        interned.symbolID = symbolID(line + symbolStart, count: symbolCount)
         return interned
     }
 
@@ -292,11 +296,28 @@ extension TickFileReader {
             v2 = try number(4, of: line)
             v3 = try number(5, of: line)
         }
-        let symbolID = symbols.lookup(UnsafeRawBufferPointer(start: symbolField.start, count: symbolField.count))
-            ?? symbols.intern(symbolField.text)
+        let id = symbolID(symbolField.start, count: symbolField.count)
         return try validated(fields == 4
-            ? .trade(symbolID: symbolID, timestampNs: timestamp, price: v0, size: v1)
-            : .quote(symbolID: symbolID, timestampNs: timestamp, bid: v0, bidSize: v1, ask: v2, askSize: v3))
+            ? .trade(symbolID: id, timestampNs: timestamp, price: v0, size: v1)
+            : .quote(symbolID: id, timestampNs: timestamp, bid: v0, bidSize: v1, ask: v2, askSize: v3))
+    }
+
+    /// The id of the valid symbol spelled by `bytes` (1-32 of them), interned if new.
+    ///
+    /// A direct-mapped cache of the symbol's bytes answers first: `SymbolTable` is a class, so
+    /// each of its array reads is checked for exclusivity at run time, a sixth of the parse when
+    /// every line went through it; the cache is memory the reader owns.
+    @inline(__always)
+    private func symbolID(_ bytes: UnsafePointer<UInt8>, count: Int) -> UInt32 {
+        var key = SymbolCache.Slot()
+        withUnsafeMutableBytes(of: &key.words) { $0.baseAddress!.copyMemory(from: bytes, byteCount: count) }
+        key.count = count
+        let slot = symbolCache + key.slotIndex
+        if slot.pointee.matches(key) { return slot.pointee.id }
+        key.id = symbols.lookup(UnsafeRawBufferPointer(start: bytes, count: count))
+            ?? symbols.intern(String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self))
+        slot.pointee = key
+        return key.id
     }
 
     /// Field `index` of an ASCII line, spaces and tabs around it trimmed.
@@ -377,6 +398,37 @@ extension TickFileReader {
 
     private func failure(_ message: String) -> TickFile.ParseError {
         TickFile.ParseError(file: name, line: linesRead, message: message)
+    }
+}
+
+/// The reader's cache of symbol ids by spelling. Symbols are at most 32 bytes, so a slot holds
+/// the whole spelling in four words and a hit is four compares.
+enum SymbolCache {
+    /// A power of two; far more than the symbols of a usual ticks file, so they rarely collide
+    /// (a collision only costs a `SymbolTable` lookup).
+    static let slotCount = 256
+
+    struct Slot {
+        /// The spelling, zero-padded to 32 bytes.
+        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        /// Bytes in the spelling; 0: an empty slot (no symbol is empty).
+        var count = 0
+        var id: UInt32 = 0
+
+        @inline(__always)
+        func matches(_ other: Slot) -> Bool {
+            count == other.count && words.0 == other.words.0 && words.1 == other.words.1
+                && words.2 == other.words.2 && words.3 == other.words.3
+        }
+
+        /// Where the spelling goes: a multiplicative hash of its words and length.
+        @inline(__always)
+        var slotIndex: Int {
+            var hash = words.0 &* 0x9E37_79B9_7F4A_7C15
+            hash = (hash ^ words.1) &* 0xBF58_476D_1CE4_E5B9
+            hash = (hash ^ words.2 ^ (words.3 << 1) ^ UInt64(count)) &* 0x94D0_49BB_1331_11EB
+            return Int(truncatingIfNeeded: hash >> 56) & (SymbolCache.slotCount - 1)
+        }
     }
 }
 

@@ -35,7 +35,10 @@ struct ReadOutcome: Equatable, CustomStringConvertible {
         }
     }
 
-    var description: String { "\(events.count) events, symbols \(symbols), error \(error.map { "\($0)" } ?? "none")" }
+    var description: String {
+        let shown = symbols.count > 10 ? "\(symbols.prefix(10)) and \(symbols.count - 10) more" : "\(symbols)"
+        return "\(events.count) events, symbols \(shown), error \(error.map { "\($0)" } ?? "none")"
+    }
 
     /// Streams `reader` to its end or first error.
     static func streaming(_ reader: inout TickFileReader) -> ReadOutcome {
@@ -212,6 +215,34 @@ struct TickFileReaderTests {
             "expected 4 fields (ts_ns,symbol,price,size) or 6 (ts_ns,symbol,bid,bid_size,ask,ask_size), found 3")) {
             _ = try TickFileReader.check(path: bad.path)
         }
+    }
+
+    /// Thousands of symbols, in groups alike in all their bytes but one eight-byte stretch, in a
+    /// random order: every line gets the id the first parser gives it (the reader's symbol
+    /// cache collides and evicts within each group, and must never answer with another
+    /// symbol's id).
+    @Test func manySimilarSymbolsKeepTheirOwnIds() {
+        var random = SeededRandom(seed: 0x7379_6d73)
+        var names: [String] = []
+        for word in 0..<4 {
+            for index in 0..<600 {
+                let varying = String(repeating: "0", count: 8 - String(index, radix: 36).count) + String(index, radix: 36)
+                let name = String(repeating: "S", count: 8 * word) + varying + String(repeating: "T", count: 24 - 8 * word)
+                names.append(String(name.prefix(8 * (word + 1) + (word == 3 ? 0 : 3))))
+            }
+        }
+        for length in 1...32 { names.append(String(repeating: "Q", count: length)) }
+        var text = ""
+        for line in 1...20_000 {
+            let name = names[Int.random(in: 0..<names.count, using: &random)]
+            text += "\(line),\(name),\(line % 97 + 1).25,1\n"
+        }
+        let bytes = Array(text.utf8)
+        let expected = ReadOutcome.reference(bytes)
+        #expect(expected.error == nil)
+        #expect(expected.symbols.count > 2_000)
+        #expect(ReadOutcome.streaming(bytes, chunkSize: 1 << 20) == expected)
+        #expect(ReadOutcome.streaming(bytes, chunkSize: 13) == expected)
     }
 
     @Test func symbolsAreInternedAsTheyAppear() throws {
