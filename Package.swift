@@ -16,13 +16,14 @@ let package = Package(
         .executable(name: "gatehouse-bench-feed", targets: ["FeedBenchmark"]),
         .executable(name: "gatehouse-bench-risk", targets: ["RiskBenchmark"]),
         .executable(name: "gatehouse-bench-journal", targets: ["JournalBenchmark"]),
+        .executable(name: "gatehouse-bench-ticks", targets: ["TickFileBenchmark"]),
         // Example strategies, built as the shared libraries the host loads with dlopen.
         .library(name: "EMACrossover", type: .dynamic, targets: ["EMACrossover"]),
         .library(name: "Breakout", type: .dynamic, targets: ["Breakout"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.11.0"), // 1.11: LogHandler.log(event:)
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
@@ -84,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "gatehouse",
             dependencies: [
-                "Host",
+                "Host", "FeedReplay",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -127,6 +128,9 @@ let package = Package(
 
         // Benchmarks/: journal writer throughput beside a raw SQLite insert loop, append latency.
         .executableTarget(name: "JournalBenchmark", dependencies: ["Journal", "CSQLite"], path: "Benchmarks/JournalBenchmark"),
+
+        // Benchmarks/: ticks-file parsing, streamed and whole, beside a read-only baseline; peak memory.
+        .executableTarget(name: "TickFileBenchmark", dependencies: ["FeedReplay", "MarketData"], path: "Benchmarks/TickFileBenchmark"),
 
         // Example strategies (Plugins/). Each only sees the C contract.
         .target(name: "EMACrossover", dependencies: ["StrategyABI"], path: "Plugins/EMACrossover"),

@@ -10,7 +10,7 @@ public enum ReplaySpeed: Sendable, Equatable {
     case realTime(multiple: Double)
 }
 
-/// Publishes a `TickFile` on an XPUB socket in the feed wire format: `[md.<venue>.<symbol>, payload]`
+/// Publishes a ticks file (streamed from a `TickFileReader`, or a loaded `TickFile`) on an XPUB socket in the feed wire format: `[md.<venue>.<symbol>, payload]`
 /// per event, then an end-of-stream frame on `md.<venue>._eos` announcing how many were sent.
 ///
 /// Lossless by design: `ZMQ_XPUB_NODROP` makes a full subscriber queue slow the publisher down
@@ -73,35 +73,83 @@ public final class ReplayPublisher {
         _ file: TickFile, speed: ReplaySpeed = .asFastAsPossible,
         progress: ((Int, Int) -> Void)? = nil, shouldStop: () -> Bool = { false }
     ) throws -> Int {
-        let topics: [[UInt8]] = file.symbols.allNames.map { Array(FeedTopic.topic(venue: venue, symbol: $0).utf8) }
+        var index = 0
+        let events = file.events
+        return try publishEvents(
+            symbols: file.symbols, speed: speed, progressInterval: .seconds(1),
+            next: {
+                guard index < events.count else { return nil }
+                defer { index += 1 }
+                return events[index]
+            },
+            reportsProgress: progress != nil, progress: { sent in progress?(sent, events.count) },
+            shouldStop: shouldStop)
+    }
+
+    /// Streams the events `reader` has left, reading each just before it is sent (constant
+    /// memory whatever the file's length), then sends the end-of-stream frame announcing how
+    /// many data frames were sent. Returns that number.
+    ///
+    /// `shouldStop` is checked between frames; a stopped replay still ends with the end-of-stream
+    /// frame. A bad line throws its `TickFile.ParseError` with no end-of-stream frame: the stream
+    /// did not end, it broke, and a host must not take it for a complete replay.
+    /// - Parameter progress: called about every `progressInterval` and once at the end.
+    @discardableResult
+    public func publish(
+        _ reader: inout TickFileReader, speed: ReplaySpeed = .asFastAsPossible,
+        progressInterval: Duration = .seconds(1), progress: ((ReplayProgress) -> Void)? = nil,
+        shouldStop: () -> Bool = { false }
+    ) throws -> Int {
+        try publishEvents(
+            symbols: reader.symbols, speed: speed, progressInterval: progressInterval,
+            next: { try reader.next() },
+            reportsProgress: progress != nil,
+            progress: { sent in progress?(ReplayProgress(framesSent: sent, bytesRead: reader.bytesRead, totalBytes: reader.totalBytes)) },
+            shouldStop: shouldStop)
+    }
+
+    /// The replay loop of both `publish` methods. Topics are made as symbols appear (a stream's
+    /// symbol table grows as it is read; ids are dense, so each new id is the next index).
+    private func publishEvents(
+        symbols: SymbolTable, speed: ReplaySpeed, progressInterval: Duration,
+        next: () throws -> MarketEvent?, reportsProgress: Bool, progress: (Int) -> Void, shouldStop: () -> Bool
+    ) throws -> Int {
+        var topics: [[UInt8]] = []
         var payload = [UInt8]()
         let start = ContinuousClock.now
-        var nextProgress = start + .seconds(1)
-        let firstTimestamp = file.events.first?.timestampNs ?? 0
+        var nextProgress = start + progressInterval
+        var firstTimestamp: Int64?
+        var lastTimestamp: Int64 = 0
         var sent = 0
-        for event in file.events {
-            if shouldStop() { break }
+        while !shouldStop(), let event = try next() {
             if case .realTime(let multiple) = speed {
-                let offset = Double(event.timestampNs - firstTimestamp) / 1e9 / multiple
+                let first = firstTimestamp ?? event.timestampNs
+                firstTimestamp = first
+                let offset = Double(event.timestampNs - first) / 1e9 / multiple
                 let wait = (start + .nanoseconds(Int64(offset * 1e9))) - .now
                 if wait > .zero {
                     Thread.sleep(forTimeInterval: Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18)
                 }
             }
+            let symbolIndex = Int(event.symbolID) - 1
+            while topics.count <= symbolIndex {
+                topics.append(Array(FeedTopic.topic(venue: venue, symbol: symbols.name(of: UInt32(topics.count + 1))).utf8))
+            }
             switch encoding {
             case .binary: FeedFrameEncoder.encodeBinary(event, into: &payload)
             case .json: payload = Array(FeedFrameEncoder.encodeJSON(event).utf8)
             }
-            guard try socket.send(topics[Int(event.symbolID) - 1], more: true) else { throw StallError(framesSent: sent) }
+            guard try socket.send(topics[symbolIndex], more: true) else { throw StallError(framesSent: sent) }
             try socket.send(payload)
             sent += 1
-            if let progress, sent % 1024 == 0, ContinuousClock.now >= nextProgress {
-                progress(sent, file.events.count)
-                nextProgress = .now + .seconds(1)
+            lastTimestamp = event.timestampNs
+            if reportsProgress, sent % 1024 == 0, ContinuousClock.now >= nextProgress {
+                progress(sent)
+                nextProgress = .now + progressInterval
             }
         }
-        try sendEndOfStream(framesSent: UInt64(sent), timestampNs: file.events.last?.timestampNs ?? 0)
-        progress?(sent, file.events.count)
+        try sendEndOfStream(framesSent: UInt64(sent), timestampNs: lastTimestamp)
+        if reportsProgress { progress(sent) }
         return sent
     }
 
@@ -122,5 +170,27 @@ public final class ReplayPublisher {
     public func close(flushSeconds: Double = 5) {
         try? socket.setLinger(milliseconds: Int32(flushSeconds * 1000))
         socket.close()
+    }
+}
+
+/// Where a streamed replay is: frames sent and how far into the file.
+public struct ReplayProgress: Sendable, Equatable {
+    /// Data frames sent so far.
+    public var framesSent: Int
+    /// Bytes of the file read so far.
+    public var bytesRead: Int
+    /// The file's size in bytes, if known.
+    public var totalBytes: Int?
+
+    /// Progress at the given counts.
+    public init(framesSent: Int, bytesRead: Int, totalBytes: Int?) {
+        self.framesSent = framesSent
+        self.bytesRead = bytesRead
+        self.totalBytes = totalBytes
+    }
+
+    /// The share of the file read, 0…1, if its size is known (an empty file counts as done).
+    public var fractionRead: Double? {
+        totalBytes.map { $0 > 0 ? min(1, Double(bytesRead) / Double($0)) : 1 }
     }
 }

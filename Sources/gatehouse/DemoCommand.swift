@@ -1,4 +1,5 @@
 import ArgumentParser
+import FeedReplay
 import Foundation
 import Host
 import Logging
@@ -32,12 +33,15 @@ struct DemoCommand: AsyncParsableCommand {
             throw ValidationError("--encoding must be binary or json, not '\(encoding)'")
         }
         let loaded = try loadConfigOrExit(configPath)
-        let logger = bootstrapLogging(level: json ? "warning" : "notice", hostID: loaded.config.host.id)
+        // On a terminal, a progress line; log lines go out above it.
+        let terminal = TerminalProgress.onStandardError()
+        let logger = bootstrapLogging(level: json ? "warning" : "notice", hostID: loaded.config.host.id, progress: terminal)
         let report: Demo.Report
         do {
             report = try await Demo.run(
                 Demo.Options(configPath: configPath, ticksPath: ticksPath, encoding: payloadEncoding,
-                             journalPath: absolutePath(journal ?? Self.freshJournalPath())), logger: logger)
+                             journalPath: absolutePath(journal ?? Self.freshJournalPath()), progress: terminal.map(replayProgress(on:))),
+                logger: logger)
         } catch {
             FileHandle.standardError.write(Data("gatehouse demo: \(describe(error))\n".utf8))
             throw ExitCode(1)

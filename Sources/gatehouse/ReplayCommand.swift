@@ -1,4 +1,5 @@
 import ArgumentParser
+import FeedReplay
 import Foundation
 import Host
 import MarketData
@@ -15,8 +16,9 @@ struct ReplayCommand: AsyncParsableCommand {
             host's subscription and never drops), runs the configured strategies, the risk chain \
             and the execution adapters on them, and prints: ticks, intents, decisions by verdict \
             and reason, fills, PnL and equity per book, ticks/s and the decision digest. The same \
-            ticks and config give the same digest. Exit 0, 1 if the host could not start, 2 for a \
-            config error.
+            ticks and config give the same digest. On a terminal, standard error shows a progress \
+            line (ticks taken by the host, rate, time left) on runs longer than a second. Exit 0, \
+            1 if the host could not start or the ticks file is bad, 2 for a config error.
             """)
 
     @Option(name: .long, help: "The config file.")
@@ -39,11 +41,14 @@ struct ReplayCommand: AsyncParsableCommand {
             throw ValidationError("--encoding must be binary or json, not '\(encoding)'")
         }
         let loaded = try loadConfigOrExit(config)
-        let logger = bootstrapLogging(level: "warning", hostID: loaded.config.host.id)
+        // On a terminal, a progress line; log lines go out above it.
+        let terminal = TerminalProgress.onStandardError()
+        let logger = bootstrapLogging(level: "warning", hostID: loaded.config.host.id, progress: terminal)
         do {
             let report = try await Demo.run(
                 Demo.Options(configPath: config, ticksPath: ticks, encoding: payloadEncoding, forceShadow: shadow,
-                             journalPath: journal.map(absolutePath)), logger: logger)
+                             journalPath: journal.map(absolutePath), progress: terminal.map(replayProgress(on:))),
+                logger: logger)
             print(try encodeJSON(report.summary))
         } catch {
             FileHandle.standardError.write(Data("gatehouse replay: \(describe(error))\n".utf8))

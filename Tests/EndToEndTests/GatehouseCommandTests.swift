@@ -91,6 +91,25 @@ struct GatehouseCommandTests {
         #expect(a.strategies.allSatisfy { $0.fills > 0 }, "the paper venue filled nothing")
     }
 
+    @Test func replayRefusesATicksFileWithABadLastLineBeforeAnythingRuns() throws {
+        let folder = try ProcessDriver.temporaryFolder()
+        let ticks = folder.appendingPathComponent("late-bad.csv").path
+        var text = try String(contentsOf: ProcessDriver.repositoryRoot.appendingPathComponent("tools/data/sample_ticks.csv"), encoding: .utf8)
+        if !text.hasSuffix("\n") { text += "\n" }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count // the last piece is empty
+        text += "1772470800000000000,BTCUSD,60000,-1\n"
+        try text.write(toFile: ticks, atomically: true, encoding: .utf8)
+        let journal = folder.appendingPathComponent("audit.sqlite").path
+        let (status, stdout, stderr) = try ProcessDriver.run(
+            "gatehouse", ["replay", "--config", "config/gatehouse.yaml", "--ticks", ticks, "--journal", journal])
+        #expect(status == 1)
+        #expect(stdout.isEmpty)
+        #expect(stderr.contains("gatehouse replay: \(ticks):\(lines): invalid trade: invalid_size"), "stderr: \(stderr)")
+        // Checked before the host started: no journal, no strategy created, no tick sent.
+        #expect(!FileManager.default.fileExists(atPath: journal))
+        #expect(!stderr.contains("\r"), "no progress line when standard error is not a terminal")
+    }
+
     @Test func replayWritesAnAuditJournalOfEveryDecisionAndFill() throws {
         let folder = try ProcessDriver.temporaryFolder()
         let journal = folder.appendingPathComponent("audit.sqlite").path

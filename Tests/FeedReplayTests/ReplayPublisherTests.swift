@@ -19,6 +19,11 @@ enum ReplayTransport: String, CaseIterable, Sendable, CustomTestStringConvertibl
 
 /// A small deterministic ticks file: trades and quotes over three symbols.
 func smallTickFile(events: Int = 250) throws -> TickFile {
+    try TickFile.parse(Data(smallTickText(events: events).utf8), name: "small.csv")
+}
+
+/// The text of `smallTickFile`: a comment line, then one event per line, no trailing newline.
+func smallTickText(events: Int = 250) -> String {
     var lines = ["# ts_ns,symbol,price,size | ts_ns,symbol,bid,bid_size,ask,ask_size"]
     let symbols = ["BTCUSD", "ETHUSD", "SOLUSD"]
     for index in 0..<events {
@@ -31,7 +36,7 @@ func smallTickFile(events: Int = 250) throws -> TickFile {
             lines.append("\(timestamp),\(symbol),\(price),0.\(index + 1)")
         }
     }
-    return try TickFile.parse(Data(lines.joined(separator: "\n").utf8), name: "small.csv")
+    return lines.joined(separator: "\n")
 }
 
 @Suite("ReplayPublisher")
@@ -41,6 +46,27 @@ struct ReplayPublisherTests {
         _ file: TickFile, transport: ReplayTransport, encoding: PayloadEncoding,
         shouldStopAfter stopAfter: Int? = nil
     ) throws -> (sent: Int, frames: [DecodedFrame], topics: [String], progress: [(Int, Int)]) {
+        var progress: [(Int, Int)] = []
+        var calls = 0
+        let result = try replay(transport: transport, encoding: encoding) { publisher in
+            let sent = try publisher.publish(
+                file, progress: { progress.append(($0, $1)) },
+                shouldStop: {
+                    calls += 1
+                    return stopAfter.map { calls > $0 } ?? false
+                })
+            return (sent, file.symbols)
+        }
+        return (result.sent, result.frames, result.topics, progress)
+    }
+
+    /// Connects a subscriber, runs `publish` (which returns the frames it sent and the symbols
+    /// to decode them with), and returns what the subscriber decoded up to the first
+    /// end-of-stream frame, and the topics seen.
+    func replay(
+        transport: ReplayTransport, encoding: PayloadEncoding,
+        publish: (ReplayPublisher) throws -> (sent: Int, symbols: SymbolTable)
+    ) throws -> (sent: Int, frames: [DecodedFrame], topics: [String]) {
         let context = try ZMQContext()
         let publisher = try ReplayPublisher(
             context: context, bind: transport.bindEndpoint(), venue: "sim", encoding: encoding,
@@ -62,16 +88,9 @@ struct ReplayPublisherTests {
         try subscriber.subscribe("md.sim.")
         try #require(try publisher.waitForSubscribers(1, timeoutSeconds: 60), "the subscription never arrived")
 
-        var progress: [(Int, Int)] = []
-        var calls = 0
-        let sent = try publisher.publish(
-            file, progress: { progress.append(($0, $1)) },
-            shouldStop: {
-                calls += 1
-                return stopAfter.map { calls > $0 } ?? false
-            })
+        let (sent, symbols) = try publish(publisher)
 
-        let decoder = FeedFrameDecoder(symbols: file.symbols)
+        let decoder = FeedFrameDecoder(symbols: symbols)
         var frames: [DecodedFrame] = []
         var topics: [String] = []
         while true {
@@ -85,7 +104,7 @@ struct ReplayPublisherTests {
             if case .event = frame { continue }
             break
         }
-        return (sent, frames, topics, progress)
+        return (sent, frames, topics)
     }
 
     @Test(arguments: ReplayTransport.allCases, PayloadEncoding.allCases)
@@ -125,6 +144,53 @@ struct ReplayPublisherTests {
         #expect(result.sent == 0)
         #expect(result.frames == [.endOfStream(framesSent: 0)])
         #expect(result.topics == ["md.sim._eos"])
+    }
+
+    @Test(arguments: ReplayTransport.allCases, PayloadEncoding.allCases)
+    func aStreamedFileArrivesWholeInOrderAndTheEndOfStreamCountsIt(transport: ReplayTransport, encoding: PayloadEncoding) throws {
+        let text = smallTickText(events: 3_000)
+        let expected = try TickFile.parse(Data(text.utf8), name: "small.csv")
+        var progress: [ReplayProgress] = []
+        let result = try replay(transport: transport, encoding: encoding) { publisher in
+            // Small chunks: lines cross chunk ends many times during the replay.
+            var reader = TickFileReader(data: Data(text.utf8), name: "small.csv", chunkSize: 97)
+            let sent = try publisher.publish(&reader, progressInterval: .zero, progress: { progress.append($0) })
+            return (sent, reader.symbols)
+        }
+        #expect(result.sent == expected.events.count)
+        #expect(result.frames.dropLast() == expected.events.map { DecodedFrame.event($0) })
+        #expect(result.frames.last == .endOfStream(framesSent: UInt64(expected.events.count)))
+        #expect(result.topics == expected.events.map { "md.sim." + expected.symbols.name(of: $0.symbolID) } + ["md.sim._eos"])
+        // Every 1024 frames with a zero interval, then once at the end with the whole file read.
+        #expect(progress.map(\.framesSent) == [1024, 2048, 3000])
+        #expect(progress.last == ReplayProgress(framesSent: 3_000, bytesRead: text.utf8.count, totalBytes: text.utf8.count))
+        #expect(progress.last?.fractionRead == 1)
+        #expect(zip(progress, progress.dropFirst()).allSatisfy { $0.bytesRead < $1.bytesRead })
+    }
+
+    @Test(arguments: PayloadEncoding.allCases)
+    func aBadLineStopsAStreamWithItsErrorAndNoEndOfStream(encoding: PayloadEncoding) throws {
+        var lines = smallTickText(events: 40).split(separator: "\n").map(String.init)
+        lines[30] = "1772460000000000000,BTCUSD,1,1" // earlier than the line before; line 31 of the file
+        let text = lines.joined(separator: "\n")
+        var thrown: TickFile.ParseError?
+        let result = try replay(transport: .tcp, encoding: encoding) { publisher in
+            var reader = TickFileReader(data: Data(text.utf8), name: "bad.csv", chunkSize: 16)
+            do {
+                try publisher.publish(&reader)
+                Issue.record("a bad line was published")
+            } catch let error as TickFile.ParseError {
+                thrown = error
+            }
+            // A marker of the test's own: the first end-of-stream frame the subscriber sees must
+            // be this one, so the failed replay sent none.
+            try publisher.sendEndOfStream(framesSent: 999, timestampNs: 1)
+            return (29, reader.symbols)
+        }
+        #expect(thrown?.line == 31)
+        #expect(thrown?.file == "bad.csv")
+        #expect(result.frames.count == 30, "the 29 events before the bad line (line 1 is a comment), then the marker")
+        #expect(result.frames.last == .endOfStream(framesSent: 999))
     }
 
     @Test func waitForSubscribersReturnsFalseOnTimeoutWithoutASubscriber() throws {

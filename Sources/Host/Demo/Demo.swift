@@ -12,6 +12,11 @@ import ZeroMQ
 /// loopback port; the host's event loop connects to it as its feed. The replayer waits for the
 /// host's subscription before sending (no slow-joiner loss) and ends with an end-of-stream frame,
 /// at which the host stops.
+///
+/// The ticks file streams: it is read once through to check every line before anything starts
+/// (a bad line anywhere fails the run before a tick is sent or journaled) and to count its
+/// events, then again, chunk by chunk, as the replayer publishes it. Memory stays constant
+/// whatever the file's length.
 public enum Demo {
     /// Settings of a demo run.
     public struct Options: Sendable {
@@ -23,15 +28,38 @@ public enum Demo {
         public var forceShadow: Bool
         /// Journal to this file (absolute path) instead of what the config says.
         public var journalPath: String?
+        /// Told where the run is about five times a second (while the file is checked, then while
+        /// it is replayed) and once with `.finished` at the end: for a progress line. `nil`: nothing.
+        public var progress: (@Sendable (Progress) -> Void)?
         public init(configPath: String, ticksPath: String, encoding: PayloadEncoding = .binary,
-                    endpoint: String = "tcp://127.0.0.1:*", forceShadow: Bool = false, journalPath: String? = nil) {
+                    endpoint: String = "tcp://127.0.0.1:*", forceShadow: Bool = false, journalPath: String? = nil,
+                    progress: (@Sendable (Progress) -> Void)? = nil) {
             self.configPath = configPath
             self.ticksPath = ticksPath
             self.encoding = encoding
             self.endpoint = endpoint
             self.forceShadow = forceShadow
             self.journalPath = journalPath
+            self.progress = progress
         }
+    }
+
+    /// Where a run is, for a progress line.
+    public struct Progress: Sendable, Equatable {
+        public enum Phase: Sendable, Equatable {
+            /// Reading the file through to check it: `done` bytes of `total` (the file's size, if known).
+            case checking
+            /// Replaying: `done` feed messages taken by the host of `total` events in the file.
+            case replaying
+            /// Over (successfully or not): clear the line.
+            case finished
+        }
+
+        public var phase: Phase
+        public var done: Int
+        public var total: Int?
+        /// Seconds since this phase began.
+        public var elapsedSeconds: Double
     }
 
     /// Why a demo could not run.
@@ -66,41 +94,82 @@ public enum Demo {
         loaded.config.events = nil
         loaded.config.control = nil
         loaded.config.metrics = nil
-        let ticks: TickFile
-        do { ticks = try TickFile.load(path: options.ticksPath) } catch { throw Failure(description: "\(error)") }
         guard loaded.config.feeds.count == 1 else {
             throw Failure(description: "\(options.configPath): the demo replays one feed; the config has \(loaded.config.feeds.count)")
         }
+        let progress = options.progress ?? { _ in }
+        defer { progress(Progress(phase: .finished, done: 0, total: nil, elapsedSeconds: 0)) }
+        let checkStart = ContinuousClock.now
+        let checked: TickFileSummary
+        do {
+            checked = try TickFileReader.check(path: options.ticksPath) { bytes, size in
+                progress(Progress(phase: .checking, done: bytes, total: size, elapsedSeconds: seconds(since: checkStart)))
+            }
+        } catch {
+            throw Failure(description: "\(error)")
+        }
+
         let venue = "sim"
         let context = try ZMQContext()
-        let publisherLogger = logger
-        let replay = ReplayThread(context: context, endpoint: options.endpoint, venue: venue, encoding: options.encoding, ticks: ticks, logger: publisherLogger)
+        let hostStop = StopSignal()
+        let replay = ReplayThread(
+            context: context, endpoint: options.endpoint, venue: venue, encoding: options.encoding,
+            ticksPath: options.ticksPath, hostStop: hostStop, logger: logger)
         let endpoint = try replay.start()
         loaded.config.feeds[0].endpoint = endpoint
         loaded.config.feeds[0].topics = ["md.\(venue)."]
 
-        let service = HostService(config: loaded, options: RunOptions(stopAtEndOfStream: true, journalBackpressure: .wait), context: context, logger: logger)
+        let messagesRead = MessageCounter()
+        let service = HostService(
+            config: loaded,
+            options: RunOptions(stopAtEndOfStream: true, journalBackpressure: .wait, messagesRead: messagesRead),
+            context: context, logger: logger)
+        let replayStart = ContinuousClock.now
+        let reporter = options.progress == nil ? nil : Task {
+            while !Task.isCancelled {
+                do { try await Task.sleep(for: .milliseconds(200)) } catch { break }
+                progress(Progress(phase: .replaying, done: min(messagesRead.count, checked.events), total: checked.events,
+                                  elapsedSeconds: seconds(since: replayStart)))
+            }
+        }
         let summary: RunSummary
         do {
-            summary = try await service.runToCompletion()
+            summary = try await service.runToCompletion(stop: hostStop)
         } catch {
+            reporter?.cancel()
             replay.cancel()
             _ = try? await replay.finish()
             throw error
         }
-        let published = try await replay.finish()
+        reporter?.cancel()
+        await reporter?.value
+        // A replay that failed part-way (the file changed since the check, a stalled socket)
+        // stopped the host; its error is the run's.
+        let published: Int
+        do { published = try await replay.finish() } catch let error as TickFile.ParseError {
+            throw Failure(description: "\(error)")
+        }
         return Report(summary: summary, framesPublished: published, endpoint: endpoint, encoding: options.encoding,
                       ticksPath: options.ticksPath, journalPath: options.journalPath)
     }
+
+    private static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
 }
 
-/// The replayer side of the demo, on its own thread with its own socket.
+/// The replayer side of the demo, on its own thread with its own socket: streams the ticks
+/// file, reading each event just before it is sent.
 final class ReplayThread: Sendable {
     private let context: ZMQContext
     private let endpoint: String
     private let venue: String
     private let encoding: PayloadEncoding
-    private let ticks: TickFile
+    private let ticksPath: String
+    /// Requested when the replay fails: the host would otherwise wait for an end of stream that
+    /// never comes.
+    private let hostStop: StopSignal
     private let logger: Logger
     private let cancelled = Atomic<Bool>(false)
     private let state = Mutex<State>(State())
@@ -111,12 +180,14 @@ final class ReplayThread: Sendable {
         var waiters: [CheckedContinuation<Int, any Error>] = []
     }
 
-    init(context: ZMQContext, endpoint: String, venue: String, encoding: PayloadEncoding, ticks: TickFile, logger: Logger) {
+    init(context: ZMQContext, endpoint: String, venue: String, encoding: PayloadEncoding, ticksPath: String,
+         hostStop: StopSignal, logger: Logger) {
         self.context = context
         self.endpoint = endpoint
         self.venue = venue
         self.encoding = encoding
-        self.ticks = ticks
+        self.ticksPath = ticksPath
+        self.hostStop = hostStop
         self.logger = logger
     }
 
@@ -129,6 +200,7 @@ final class ReplayThread: Sendable {
                 state.withLock { $0.boundEndpoint = .success(publisher.endpoint) }
                 bound.signal()
                 defer { publisher.close() }
+                var reader = try TickFileReader(path: ticksPath)
                 var waited = 0.0
                 while try !publisher.waitForSubscribers(1, timeoutSeconds: 0.25) {
                     waited += 0.25
@@ -136,13 +208,14 @@ final class ReplayThread: Sendable {
                         throw Demo.Failure(description: "no subscriber connected to \(publisher.endpoint) within 30 s")
                     }
                 }
-                let sent = try publisher.publish(ticks, shouldStop: { cancelled.load(ordering: .relaxed) })
+                let sent = try publisher.publish(&reader, shouldStop: { cancelled.load(ordering: .relaxed) })
                 complete(.success(sent))
             } catch {
                 if state.withLock({ $0.boundEndpoint == nil }) {
                     state.withLock { $0.boundEndpoint = .failure(error) }
                     bound.signal()
                 }
+                hostStop.request()
                 complete(.failure(error))
             }
         }

@@ -227,7 +227,8 @@ public final class EventLoop {
             let timeout = host.gateway?.hasHeld == true ? 1 : options.pollTimeoutMilliseconds
             if try poller.poll(timeoutMilliseconds: timeout) > 0 {
                 for (index, feed) in feeds.enumerated() where poller.isReadable(index) {
-                    _ = try feed.drain(budget: options.drainBudget) { host.deliver($0) }
+                    let read = try feed.drain(budget: options.drainBudget) { host.deliver($0) }
+                    options.messagesRead?.add(read)
                 }
                 if host.gateway != nil { host.serviceGateway(readable: poller.isReadable(gatewayIndex)) }
                 if let zapIndex, poller.isReadable(zapIndex) { control?.serviceZAP() }

@@ -27,9 +27,10 @@ public final class HostService: Service {
         self.onStarted = onStarted
     }
 
-    /// Runs until graceful shutdown (or end of stream with `stopAtEndOfStream`); returns the summary.
-    public func runToCompletion() async throws -> RunSummary {
-        let stop = StopSignal()
+    /// Runs until graceful shutdown (or end of stream with `stopAtEndOfStream`, or until `stop`
+    /// is requested: a replay whose publisher failed part-way stops the host that way); returns
+    /// the summary.
+    public func runToCompletion(stop: StopSignal = StopSignal()) async throws -> RunSummary {
         return try await withGracefulShutdownHandler {
             try await Self.runOnLoopThread(
                 config: config, options: options, context: context, stop: stop, logger: logger, onStarted: onStarted)

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// How a host run ends and how often it wakes.
 public struct RunOptions: Sendable {
     /// Stop once every feed has delivered an end-of-stream marker (replays and the demo).
@@ -11,13 +13,38 @@ public struct RunOptions: Sendable {
     /// (`failClosed`); a replay or the demo waits for it (`wait`), so its decisions do not depend
     /// on how fast the disk is.
     public var journalBackpressure: JournalBackpressure
+    /// Where the loop counts the feed messages it reads, for a replay's progress line; `nil`
+    /// (a live host): not counted.
+    public var messagesRead: MessageCounter?
 
     /// Options for a run; the defaults suit a live host.
     public init(stopAtEndOfStream: Bool = false, pollTimeoutMilliseconds: Int = 50, drainBudget: Int = 4096,
-                journalBackpressure: JournalBackpressure = .failClosed) {
+                journalBackpressure: JournalBackpressure = .failClosed, messagesRead: MessageCounter? = nil) {
         self.stopAtEndOfStream = stopAtEndOfStream
         self.pollTimeoutMilliseconds = pollTimeoutMilliseconds
         self.drainBudget = drainBudget
         self.journalBackpressure = journalBackpressure
+        self.messagesRead = messagesRead
+    }
+}
+
+/// A count kept by one thread and read by others: the feed messages (events, end-of-stream
+/// markers and dropped frames alike) an event loop has taken off its sockets.
+///
+/// A replay's progress line shows this rather than the frames the publisher sent: a publisher
+/// runs ahead of the host by up to its send and the host's receive high-water marks (100,000
+/// messages each by default), which on a slow, journaling host is tens of seconds of work.
+public final class MessageCounter: Sendable {
+    private let value = Atomic<Int>(0)
+
+    /// A count at zero.
+    public init() {}
+
+    /// The count so far.
+    public var count: Int { value.load(ordering: .relaxed) }
+
+    /// Adds `amount`; the event loop calls this once per drained batch, not per message.
+    func add(_ amount: Int) {
+        if amount > 0 { value.add(amount, ordering: .relaxed) }
     }
 }
