@@ -379,4 +379,67 @@ enum BookWorkload {
         }
         return lines.joined(separator: "\n")
     }
+
+    // MARK: Memory over a long run
+
+    /// `--workload rss`: the host's resident memory along a long journaled replay of the book.
+    /// Every 250 ms the child's `VmRSS` (/proc/<pid>/status) is read beside the ticks the journal
+    /// holds by then (`sum(tick_count)` of `market_ticks`, read-only beside the writer); a row is
+    /// printed as each million ticks is passed. Flat after warm-up means nothing grows per tick.
+    static func rss(events: Int, keep: String?) throws -> String {
+        let folder = keep.map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-bench-rss-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { if keep == nil { try? FileManager.default.removeItem(at: folder) } }
+        let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
+        let ticks = folder.appendingPathComponent("book.csv").path
+        note("rss: writing \(events) ticks")
+        try writeTicks(count: events, to: ticks)
+        let journal = folder.appendingPathComponent("rss.sqlite").path
+        let config = folder.appendingPathComponent("rss.yaml").path
+        try writeConfig(to: config, pluginDir: binaries, journal: journal)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binaries + "/gatehouse")
+        process.arguments = ["replay", "--config", config, "--ticks", ticks]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        note("rss: gatehouse replay of \(events) ticks, journal on")
+        let start = monotonicNanos()
+        try process.run()
+        func residentMB() -> Double? {
+            guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
+                  let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+                  let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
+            return kb / 1024
+        }
+        func journaledTicks() -> Int64 {
+            var db: OpaquePointer?
+            guard sqlite3_open_v2(journal, &db, SQLITE_OPEN_READONLY, nil) == SQLITE_OK, let db else { return 0 }
+            defer { sqlite3_close(db) }
+            var statement: OpaquePointer?
+            guard sqlite3_prepare_v2(db, "SELECT coalesce(sum(tick_count), 0) FROM market_ticks", -1, &statement, nil) == SQLITE_OK,
+                  let statement else { return 0 }
+            defer { sqlite3_finalize(statement) }
+            return sqlite3_step(statement) == SQLITE_ROW ? sqlite3_column_int64(statement, 0) : 0
+        }
+        var lines = ["", "## Resident memory along a \(events)-tick journaled replay of the book (`gatehouse replay`, release)", "",
+                     "| ticks journaled | seconds | RSS MB |", "|---:|---:|---:|"]
+        var nextMillion: Int64 = 1_000_000
+        var peak = 0.0
+        while process.isRunning {
+            usleep(250_000)
+            guard let rss = residentMB() else { continue }
+            peak = max(peak, rss)
+            let done = journaledTicks()
+            if done >= nextMillion {
+                lines.append(String(format: "| %lld | %.1f | %.0f |", done, seconds(from: start, to: monotonicNanos()), rss))
+                while nextMillion <= done { nextMillion += 1_000_000 }
+            }
+        }
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw BenchmarkFailure("rss: gatehouse replay exited \(process.terminationStatus)") }
+        lines.append("")
+        lines.append(String(format: "peak RSS sampled: %.0f MB; whole command %.1f s", peak, seconds(from: start, to: monotonicNanos())))
+        return lines.joined(separator: "\n")
+    }
 }

@@ -36,7 +36,8 @@ struct FeedBenchmark {
                                     [--config PATH] [--operations on|off]
           --workload W       feed (default): the feed path beside raw libzmq; book: 8 EMA strategies
                              on 8 symbols through `gatehouse replay`, journal off and on, beside raw SQLite;
-                             recovery: restart time after a crash with tails of 10k, 100k and 1M records
+                             recovery: restart time after a crash with tails of 10k, 100k and 1M records;
+                             rss: resident memory of the host every million ticks of a long book replay
           --events N         trades in the synthetic stream (default 1_000_000)
           --runs N           runs per measurement (default 3 for feed, 1 for book)
           --keep DIR         book: write the ticks, configs and journals to DIR and leave them
@@ -71,7 +72,7 @@ struct FeedBenchmark {
                 options.configPath = value(argument)
             case "--workload":
                 let text = value(argument)
-                guard ["feed", "book", "recovery"].contains(text) else { fail("--workload: '\(text)' is not feed, book or recovery") }
+                guard ["feed", "book", "recovery", "rss"].contains(text) else { fail("--workload: '\(text)' is not feed, book, recovery or rss") }
                 options.workload = text
             case "--keep":
                 options.keep = value(argument)
@@ -111,6 +112,10 @@ struct FeedBenchmark {
     }
 
     static func run(_ options: Options) throws {
+        if options.workload == "rss" {
+            print(try BookWorkload.rss(events: options.events, keep: options.keep))
+            return
+        }
         if options.workload == "recovery" {
             print(try BookWorkload.recovery(events: options.events, tails: [10_000, 100_000, 1_000_000],
                                             runs: options.runsGiven ? options.runs : 3, keep: options.keep))

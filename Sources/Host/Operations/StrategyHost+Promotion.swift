@@ -16,8 +16,9 @@ extension StrategyHost {
     /// it is refused with the same words. Every request, promoted or not, is published on
     /// `risk.promotion` with the criteria measured.
     ///
-    /// Measuring reads the journal on the loop thread (a few milliseconds for a day of trading;
-    /// the feeds queue meanwhile): promotion is a rare, deliberate act, and a verdict measured on
+    /// Measuring reads the strategy's own decisions and shadow fills, through the journal's
+    /// per-strategy indices, on the loop thread (a few milliseconds for a day of trading; the
+    /// feeds queue meanwhile): promotion is a rare, deliberate act, and a verdict measured on
     /// the host is one no client can fake.
     func promote(_ request: OperatorRequest, change: (String, String, String, String, Double?, Double?) -> Void,
                  events: inout [RiskEvent]) -> (String, String) {
