@@ -177,6 +177,24 @@ enum BookWorkload {
                    journal: figures, verdicts: verdicts, reasons: reasons)
     }
 
+    /// The folder a workload writes into (`keep`, or a new temporary one the caller removes) and
+    /// the folder of this binary, where the release `gatehouse` and the plugins are.
+    static func workspace(_ name: String, keep: String?) throws -> (folder: URL, binaries: String) {
+        let folder = keep.map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-bench-\(name)-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
+        return (folder, binaries)
+    }
+
+    /// The first column of the first row of `sql` on `db`, -1 when there is none.
+    static func scalar(_ db: OpaquePointer, _ sql: String) -> Int64 {
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK, let statement else { return -1 }
+        defer { sqlite3_finalize(statement) }
+        return sqlite3_step(statement) == SQLITE_ROW ? sqlite3_column_int64(statement, 0) : -1
+    }
+
     /// Bytes per table and index of the SQLite file at `path` (`dbstat`), largest first.
     static func diskUse(_ path: String) -> [(name: String, bytes: Int)] {
         var db: OpaquePointer?
@@ -197,11 +215,8 @@ enum BookWorkload {
     /// `keep`: write the ticks, configs and journals there and leave them (for profiling);
     /// otherwise a temporary folder, removed at the end.
     static func run(events: Int, runs: Int, keep: String? = nil) throws -> String {
-        let folder = keep.map { URL(fileURLWithPath: $0) }
-            ?? FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-bench-book-\(getpid())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let (folder, binaries) = try workspace("book", keep: keep)
         defer { if keep == nil { try? FileManager.default.removeItem(at: folder) } }
-        let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
         let gatehouse = binaries + "/gatehouse"
         guard FileManager.default.isExecutableFile(atPath: gatehouse) else {
             throw BenchmarkFailure("\(gatehouse) not found: build every product first (swift build -c release)")
@@ -288,11 +303,8 @@ enum BookWorkload {
     /// ticks file: the whole command's wall time beside the same restart on the uncut journal,
     /// which resumes from its stop snapshot with nothing to re-apply.
     static func recovery(events: Int, tails: [Int], runs: Int, keep: String?) throws -> String {
-        let folder = keep.map { URL(fileURLWithPath: $0) }
-            ?? FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-bench-recovery-\(getpid())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let (folder, binaries) = try workspace("recovery", keep: keep)
         defer { if keep == nil { try? FileManager.default.removeItem(at: folder) } }
-        let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
         let gatehouse = binaries + "/gatehouse"
         let ticks = folder.appendingPathComponent("book.csv").path
         note("recovery: writing \(events) ticks")
@@ -307,14 +319,8 @@ enum BookWorkload {
 
         var db: OpaquePointer?
         guard sqlite3_open_v2(journal, &db, SQLITE_OPEN_READONLY, nil) == SQLITE_OK, let db else { throw BenchmarkFailure("cannot read \(journal)") }
-        func scalar(_ sql: String) -> Int64 {
-            var statement: OpaquePointer?
-            guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK, let statement else { return -1 }
-            defer { sqlite3_finalize(statement) }
-            return sqlite3_step(statement) == SQLITE_ROW ? sqlite3_column_int64(statement, 0) : -1
-        }
-        let start = scalar("SELECT seq FROM snapshots WHERE reason = 'start' ORDER BY seq LIMIT 1")
-        let available = scalar("SELECT count(*) FROM records WHERE seq > \(start) AND kind != 'snapshot'")
+        let start = scalar(db, "SELECT seq FROM snapshots WHERE reason = 'start' ORDER BY seq LIMIT 1")
+        let available = scalar(db, "SELECT count(*) FROM records WHERE seq > \(start) AND kind != 'snapshot'")
         sqlite3_close(db)
 
         /// Wall times of restarts on copies of `path` (medians of `runs`), seconds: the first
@@ -353,12 +359,7 @@ enum BookWorkload {
                     throw BenchmarkFailure("\(sql): \(String(cString: sqlite3_errmsg(cutDB)))")
                 }
             }
-            func count(_ sql: String) -> Int64 {
-                var statement: OpaquePointer?
-                guard sqlite3_prepare_v2(cutDB, sql, -1, &statement, nil) == SQLITE_OK, let statement else { return -1 }
-                defer { sqlite3_finalize(statement) }
-                return sqlite3_step(statement) == SQLITE_ROW ? sqlite3_column_int64(statement, 0) : -1
-            }
+            func count(_ sql: String) -> Int64 { scalar(cutDB, sql) }
             // The `tail`-th record after the start snapshot, moved on to the end of its group: the
             // record before the next tick block.
             let target = count("SELECT seq FROM records WHERE seq > \(start) AND kind != 'snapshot' ORDER BY seq LIMIT 1 OFFSET \(tail - 1)")
@@ -387,11 +388,8 @@ enum BookWorkload {
     /// holds by then (`sum(tick_count)` of `market_ticks`, read-only beside the writer); a row is
     /// printed as each million ticks is passed. Flat after warm-up means nothing grows per tick.
     static func rss(events: Int, keep: String?) throws -> String {
-        let folder = keep.map { URL(fileURLWithPath: $0) }
-            ?? FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-bench-rss-\(getpid())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let (folder, binaries) = try workspace("rss", keep: keep)
         defer { if keep == nil { try? FileManager.default.removeItem(at: folder) } }
-        let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
         let ticks = folder.appendingPathComponent("book.csv").path
         note("rss: writing \(events) ticks")
         try writeTicks(count: events, to: ticks)
@@ -416,11 +414,7 @@ enum BookWorkload {
             var db: OpaquePointer?
             guard sqlite3_open_v2(journal, &db, SQLITE_OPEN_READONLY, nil) == SQLITE_OK, let db else { return 0 }
             defer { sqlite3_close(db) }
-            var statement: OpaquePointer?
-            guard sqlite3_prepare_v2(db, "SELECT coalesce(sum(tick_count), 0) FROM market_ticks", -1, &statement, nil) == SQLITE_OK,
-                  let statement else { return 0 }
-            defer { sqlite3_finalize(statement) }
-            return sqlite3_step(statement) == SQLITE_ROW ? sqlite3_column_int64(statement, 0) : 0
+            return max(0, scalar(db, "SELECT coalesce(sum(tick_count), 0) FROM market_ticks"))
         }
         var lines = ["", "## Resident memory along a \(events)-tick journaled replay of the book (`gatehouse replay`, release)", "",
                      "| ticks journaled | seconds | RSS MB |", "|---:|---:|---:|"]
