@@ -84,6 +84,8 @@ final class StrategyHost {
     let journalPath: String?
     /// Prometheus metrics (nil: no `metrics` section).
     var metrics: HostMetrics?
+    /// A `promote` request whose record is being measured off the loop (nil: none).
+    var pendingPromotion: PromotionMeasurement?
     /// The event stream, for the heartbeat's state (nil: none).
     var publisher: RiskEventPublisher? { audit?.feeder.publisher }
 

@@ -67,32 +67,47 @@ final class ControlChannel {
         authorizedKeys = keys
     }
 
-    /// Takes every waiting request, has `handle` answer it, and sends the answer back.
+    /// Where an answer goes: the client's envelope (its ROUTER identity, and the empty delimiter a
+    /// REQ client expects). Kept by the host when it answers later (`reply(_:to:)`).
+    struct ReplyAddress: Sendable {
+        let identity: [UInt8]
+        let hasDelimiter: Bool
+    }
+
+    /// Takes every waiting request, has `handle` answer it, and sends the answer back; when
+    /// `handle` returns nil it answers later through `reply(_:to:)` (a promotion measured off the
+    /// event loop).
     ///
     /// A request is one frame: `[request]` from a DEALER, `[empty delimiter, request]` from a
     /// REQ; the answer goes back in the same envelope. Anything else (more frames, an empty or
     /// oversized frame, a body that does not decode) is answered with outcome `error` naming
     /// the problem, logged, and never reaches `handle`: it changes nothing and is not journaled.
-    func serviceRequests(_ handle: (OperatorRequest) -> OperatorReply) {
+    func serviceRequests(_ handle: (OperatorRequest, ReplyAddress) -> OperatorReply?) {
         while let frames = try? socket.receiveMultipart(dontWait: true) {
             // ROUTER: [client identity, (empty delimiter from REQ), body].
             guard frames.count >= 2 else { continue }
-            let identity = frames[0]
             let hasDelimiter = frames.count >= 3 && frames[1].isEmpty
+            let address = ReplyAddress(identity: frames[0], hasDelimiter: hasDelimiter)
             let parts = frames.dropFirst(hasDelimiter ? 2 : 1)
             let reply: OperatorReply
             do {
-                reply = handle(try Self.request(in: parts))
+                guard let answer = handle(try Self.request(in: parts), address) else { continue }
+                reply = answer
             } catch {
                 badRequests &+= 1
                 logger.warning("control request refused", metadata: ["error": "\(error)"])
                 reply = OperatorReply(outcome: "error", message: error.description, verb: "")
             }
-            var answer = [identity]
-            if hasDelimiter { answer.append([]) }
-            answer.append(Array(reply.json.utf8))
-            _ = try? socket.send(multipart: answer, dontWait: true)
+            self.reply(reply, to: address)
         }
+    }
+
+    /// Sends `reply` to the client at `address`.
+    func reply(_ reply: OperatorReply, to address: ReplyAddress) {
+        var answer = [address.identity]
+        if address.hasDelimiter { answer.append([]) }
+        answer.append(Array(reply.json.utf8))
+        _ = try? socket.send(multipart: answer, dontWait: true)
     }
 
     /// The request in a message's frames after its envelope: exactly one frame of at most

@@ -25,7 +25,32 @@ extension StrategyHost {
     /// Carries out an operator's request on the loop thread. Every action (all verbs but
     /// `status`), done or refused, is journaled as an operator action with who and why and
     /// published on `risk.operator`; the state changes it makes are journaled and published too.
-    func perform(_ request: OperatorRequest, nowWallNs: Int64) -> OperatorReply {
+    ///
+    /// `promote` with a journal is measured off the event loop (`PromotionMeasurement`): nil is
+    /// returned, and `finishPromotion` answers once the measurement is in (`address` is where).
+    func perform(_ request: OperatorRequest, nowWallNs: Int64, replyTo address: ControlChannel.ReplyAddress) -> OperatorReply? {
+        if request.verb == .promote, let journalPath, pendingPromotion == nil,
+           let index = strategyNames.firstIndex(of: request.strategy ?? "") {
+            // Read the journal on its own thread; the loop keeps deciding meanwhile. The checks
+            // that need the loop's state (mode, flat) are made when the answer is given.
+            pendingPromotion = PromotionMeasurement(request: request, address: address, strategy: strategyConfigs[index],
+                                                    journal: journalPath, criteria: promotionCriteria)
+            return nil
+        }
+        return perform(request, nowWallNs: nowWallNs)
+    }
+
+    /// The answer to the pending promotion once its measurement is in (nil while it is not, or
+    /// none is pending): the promotion is carried out now, on the loop, with the measured record.
+    func finishPromotion(nowWallNs: Int64) -> (ControlChannel.ReplyAddress, OperatorReply)? {
+        guard let pending = pendingPromotion, let measured = pending.result else { return nil }
+        pendingPromotion = nil
+        return (pending.address, perform(pending.request, nowWallNs: nowWallNs, measured: measured))
+    }
+
+    /// Carries out `request` on the loop thread and journals it. `measured`: a promotion's record,
+    /// measured off the loop (nil: measured here when needed).
+    func perform(_ request: OperatorRequest, nowWallNs: Int64, measured: PromotionMeasurement.Outcome? = nil) -> OperatorReply {
         if request.verb == .status {
             return OperatorReply(outcome: "done", message: "status", verb: "status", status: statusJSON(nowWallNs: nowWallNs))
         }
@@ -35,7 +60,7 @@ extension StrategyHost {
             changes.append(StateChangeRecord(eventTimeNs: clockNs, wallTimeNs: nowWallNs, kind: kind, subject: subject,
                                              fromState: from, toState: to, reason: "OPERATOR", value: value, limitValue: limit))
         }
-        let (outcome, message) = apply(request, nowWallNs: nowWallNs, change: change, events: &events)
+        let (outcome, message) = apply(request, nowWallNs: nowWallNs, measured: measured, change: change, events: &events)
         let action = OperatorActionRecord(
             eventTimeNs: clockNs, wallTimeNs: nowWallNs, action: request.verb.rawValue.uppercased(),
             subject: request.strategy ?? "account", actor: request.operatorName, reason: request.reason,
@@ -60,7 +85,7 @@ extension StrategyHost {
         return OperatorReply(outcome: outcome, message: message, verb: request.verb.rawValue)
     }
 
-    private func apply(_ request: OperatorRequest, nowWallNs: Int64,
+    private func apply(_ request: OperatorRequest, nowWallNs: Int64, measured: PromotionMeasurement.Outcome?,
                        change: (String, String, String, String, Double?, Double?) -> Void,
                        events: inout [RiskEvent]) -> (String, String) {
         func strategyID() -> UInt32? {
@@ -93,7 +118,10 @@ extension StrategyHost {
         case .reset:
             return reset(request, nowWallNs: nowWallNs, change: change, events: &events)
         case .promote:
-            return promote(request, change: change, events: &events)
+            if pendingPromotion != nil {
+                return ("refused", "a promotion of \(pendingPromotion!.request.strategy ?? "?") is being measured; ask again once it is answered")
+            }
+            return promote(request, measured: measured, change: change, events: &events)
         case .checkin:
             guard var switchState = deadman else { return ("refused", "no dead man's switch runs on this host (it needs a control section and deadman.enabled)") }
             guard switchState.checkIn(at: nowWallNs) else {

@@ -17,10 +17,11 @@ extension StrategyHost {
     /// `risk.promotion` with the criteria measured.
     ///
     /// Measuring reads the strategy's own decisions and shadow fills, through the journal's
-    /// per-strategy indices, on the loop thread (a few milliseconds for a day of trading; the
-    /// feeds queue meanwhile): promotion is a rare, deliberate act, and a verdict measured on
-    /// the host is one no client can fake.
-    func promote(_ request: OperatorRequest, change: (String, String, String, String, Double?, Double?) -> Void,
+    /// per-strategy indices, on a thread of its own (`PromotionMeasurement`, `record`): the
+    /// loop keeps deciding meanwhile, and a verdict measured on the host is one no client can
+    /// fake. Without `record` (a direct call) it is read here.
+    func promote(_ request: OperatorRequest, measured record: PromotionMeasurement.Outcome? = nil,
+                 change: (String, String, String, String, Double?, Double?) -> Void,
                  events: inout [RiskEvent]) -> (String, String) {
         guard let name = request.strategy, let index = strategyNames.firstIndex(of: name) else {
             return ("refused", unknownStrategy(request.strategy))
@@ -43,7 +44,8 @@ extension StrategyHost {
         var measured = "not measured (forced)"
         if let journalPath {
             do {
-                let report = try PromotionReport.make(strategy: strategyConfigs[index], journal: journalPath, criteria: promotionCriteria)
+                let report = try (record ?? PromotionMeasurement.measure(
+                    strategy: strategyConfigs[index], journal: journalPath, criteria: promotionCriteria)).get()
                 criteria = report.criteria
                 let failed = report.criteria.filter { !$0.passed }
                 if !failed.isEmpty && !request.force {

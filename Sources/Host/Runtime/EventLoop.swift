@@ -223,8 +223,9 @@ public final class EventLoop {
         let zapIndex = try control?.zap.map { try poller.addReadable($0) }
         logger.info("event loop running", metadata: ["feeds": "\(feeds.count)", "strategies": "\(host.strategies.count)"])
         while !stop.isRequested {
-            // Orders waiting for their journal commit leave within a millisecond of it.
-            let timeout = host.gateway?.hasHeld == true ? 1 : options.pollTimeoutMilliseconds
+            // Orders waiting for their journal commit leave within a millisecond of it, and a
+            // measured promotion is answered as soon.
+            let timeout = host.gateway?.hasHeld == true || host.pendingPromotion != nil ? 1 : options.pollTimeoutMilliseconds
             if try poller.poll(timeoutMilliseconds: timeout) > 0 {
                 for (index, feed) in feeds.enumerated() where poller.isReadable(index) {
                     let read = try feed.drain(budget: options.drainBudget) { host.deliver($0) }
@@ -233,7 +234,7 @@ public final class EventLoop {
                 if host.gateway != nil { host.serviceGateway(readable: poller.isReadable(gatewayIndex)) }
                 if let zapIndex, poller.isReadable(zapIndex) { control?.serviceZAP() }
                 if let controlIndex, poller.isReadable(controlIndex) {
-                    control?.serviceRequests { host.perform($0, nowWallNs: AuditSink.wallNs()) }
+                    control?.serviceRequests { host.perform($0, nowWallNs: AuditSink.wallNs(), replyTo: $1) }
                 }
             } else if host.gateway != nil {
                 host.serviceGateway(readable: false)
@@ -245,8 +246,17 @@ public final class EventLoop {
                     metrics.sample(host: host, feeds: feeds, control: control, nowWallNs: nowWallNs)
                 }
             }
+            if host.pendingPromotion != nil, let (address, reply) = host.finishPromotion(nowWallNs: AuditSink.wallNs()) {
+                control?.reply(reply, to: address)
+            }
             host.publishStatus()
             if options.stopAtEndOfStream, feeds.allSatisfy({ $0.endOfStreamCount > 0 }) { break }
+        }
+        if let pending = host.pendingPromotion {
+            // Stopping before the measurement came back: say so rather than leave the client waiting.
+            host.pendingPromotion = nil
+            control?.reply(OperatorReply(outcome: "refused", message: "the host is stopping: \(pending.request.strategy ?? "?") was not promoted",
+                                         verb: pending.request.verb.rawValue), to: pending.address)
         }
         let elapsed = start.duration(to: .now)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
