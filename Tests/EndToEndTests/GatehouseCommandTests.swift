@@ -47,8 +47,14 @@ struct GatehouseCommandTests {
         return path
     }
 
+    /// A journal path in a folder of the test's own, so a demo leaves nothing in the system's
+    /// temporary folder.
+    static func demoJournal() throws -> String {
+        try ProcessDriver.temporaryFolder().appendingPathComponent("demo.sqlite").path
+    }
+
     @Test func theDemoReplaysTheBundledDataIntoBothStrategiesThroughRealSockets() throws {
-        let (status, stdout, stderr) = try ProcessDriver.run("gatehouse", ["demo", "--json"])
+        let (status, stdout, stderr) = try ProcessDriver.run("gatehouse", ["demo", "--json", "--journal", try Self.demoJournal()])
         try #require(status == 0, "demo failed: \(stderr)")
         let summary = try Self.decode(stdout)
         let rows = try Self.rowCount(ProcessDriver.repositoryRoot.appendingPathComponent("tools/data/sample_ticks.csv").path)
@@ -68,11 +74,17 @@ struct GatehouseCommandTests {
         for label in ["ticks", "intents", "wall time", "ticks/s", "ema_majors", "breakout_all", "APPROVE"] {
             #expect(stdout.contains(label), "summary lacks \(label)")
         }
+        // Without --journal the demo writes a new journal in the temporary folder and names it;
+        // it is there, and this test removes it (with its lock file) so nothing is left behind.
+        let row = try #require(stdout.split(separator: "\n").first { $0.contains("audit journal") }, "no journal row: \(stdout)")
+        let path = try #require(row.split(separator: " ").last.map(String.init))
+        #expect(FileManager.default.fileExists(atPath: path), "\(path)")
+        for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
     @Test func jsonAndBinaryPayloadsGiveTheSameDecisions() throws {
-        let (status1, binary, _) = try ProcessDriver.run("gatehouse", ["demo", "--json", "--encoding", "binary"])
-        let (status2, json, _) = try ProcessDriver.run("gatehouse", ["demo", "--json", "--encoding", "json"])
+        let (status1, binary, _) = try ProcessDriver.run("gatehouse", ["demo", "--json", "--encoding", "binary", "--journal", try Self.demoJournal()])
+        let (status2, json, _) = try ProcessDriver.run("gatehouse", ["demo", "--json", "--encoding", "json", "--journal", try Self.demoJournal()])
         try #require(status1 == 0 && status2 == 0)
         let a = try Self.decode(binary), b = try Self.decode(json)
         #expect(a.decisionDigest == b.decisionDigest)

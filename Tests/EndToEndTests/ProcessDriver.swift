@@ -50,8 +50,7 @@ final class ProcessDriver: Sendable {
 
     /// A fresh temporary folder.
     static func temporaryFolder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-e2e-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        // Removed, with everything in it, when the test process exits.
+        try TemporaryFolders.make(prefix: "gatehouse-e2e")
     }
 }

@@ -19,9 +19,8 @@ enum TestSupport {
 
     /// A fresh temporary folder.
     static func temporaryFolder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        // Removed, with everything in it, when the test process exits.
+        try TemporaryFolders.make(prefix: "gatehouse-tests")
     }
 
     /// Compiles `Fixtures/fixture_plugin.c` with gcc against the contract header alone, with the
@@ -102,6 +101,7 @@ final class FixtureCache: Sendable {
 
     private init() {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-fixtures-\(UUID().uuidString)")
+        TemporaryFolders.register(folder)
     }
 
     /// The path of the fixture compiled with `-D<variant>` (or none), compiling it on first use.
