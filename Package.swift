@@ -4,8 +4,8 @@ import PackageDescription
 /// Gatehouse: a trading runtime that loads strategy plugins with dlopen, feeds them ZeroMQ market
 /// data and puts every order intent through one in-process risk chain.
 ///
-/// Modules depend only downward: StrategyABI (C contract) ← MarketData ← Host ← gatehouse.
-/// Risk knows nothing of ZeroMQ, SQLite or plugins.
+/// Modules depend only downward: StrategyABI (C contract) ← MarketData ← Engine ← Host ← gatehouse,
+/// and Risk ← Engine. Risk and Engine know nothing of ZeroMQ, SQLite or plugins.
 let package = Package(
     name: "Gatehouse",
     platforms: [.macOS(.v15)],
@@ -67,11 +67,16 @@ let package = Package(
             dependencies: ["MarketData", "ZeroMQ", "StrategyABI"]
         ),
 
+        // What the engine establishes, as typed values (EngineEvent), the ring that carries them
+        // off the event loop, its recoverable state and the venues inside it. No sockets, no
+        // SQLite, no dlopen.
+        .target(name: "Engine", dependencies: ["Risk", "MarketData"]),
+
         // The host: config, plugin loader, feed subscriber, event loop, services.
         .target(
             name: "Host",
             dependencies: [
-                "StrategyABI", "ZeroMQ", "MarketData", "Risk", "FeedReplay", "Journal", "Gateway",
+                "StrategyABI", "ZeroMQ", "MarketData", "Risk", "Engine", "FeedReplay", "Journal", "Gateway",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -151,7 +156,7 @@ let package = Package(
         .testTarget(name: "FeedReplayTests", dependencies: ["FeedReplay", "MarketData", "ZeroMQ"]),
         .testTarget(
             name: "HostTests",
-            dependencies: ["Host", "Risk", "Journal", "StrategyABI", "ZeroMQ", "MarketData", "FeedReplay", "CSQLite", "TestKit"],
+            dependencies: ["Host", "Engine", "Risk", "Journal", "StrategyABI", "ZeroMQ", "MarketData", "FeedReplay", "CSQLite", "TestKit"],
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["ZeroMQ", "MarketData", "Journal", "TestKit", "CSQLite", "Gateway"]),

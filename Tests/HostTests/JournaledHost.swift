@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import Journal
 import Testing
@@ -20,7 +21,7 @@ final class JournaledHost {
     let host: StrategyHost
     let journalPath: String
     private let traces: [String: String]
-    private let feeder: AuditFeeder
+    private let sink: EventSink
     private let context: ZMQContext?
     private let subscriber: ZMQSocket?
     private var finished = false
@@ -61,10 +62,12 @@ final class JournaledHost {
             context = nil
             subscriber = nil
         }
-        feeder = AuditFeeder(ring: AuditRing(capacity: 4_096), writer: writer, publisher: publisher,
-                             names: .init(strategies: strategies.map(\.name), symbols: host.symbols.allNames),
-                             logger: TestSupport.logger)
-        host.audit = AuditSink(feeder: feeder, logger: TestSupport.logger)
+        let names = host.eventNames
+        sink = EventSink(
+            journal: JournalFeeder(ring: EventRing(capacity: 4_096), writer: writer, names: names, logger: TestSupport.logger),
+            stream: publisher.map { StreamFeeder(ring: EventRing(capacity: StreamFeeder.ringCapacity), publisher: $0, names: names) },
+            logger: TestSupport.logger)
+        host.sink = sink
         if stream {
             // Whatever is published before the subscription reaches the publisher is lost to this
             // subscriber (ZeroMQ's slow joiner): wait for a heartbeat before driving the host.
@@ -80,7 +83,7 @@ final class JournaledHost {
     deinit {
         host.destroyAll()
         // A test that stopped early (a failed #require) must not leave the audit thread running.
-        if !finished { feeder.stop() }
+        if !finished { sink.stop() }
         subscriber?.close()
     }
 
@@ -100,10 +103,9 @@ final class JournaledHost {
     func finish() throws -> [StreamEvent] {
         finished = true
         host.destroyAll()
-        host.audit?.recordStop(host.captureState())
-        feeder.stop(final: .stateChange(StateChangeRecord(
-            eventTimeNs: host.clockNs, wallTimeNs: AuditSink.wallNs(), kind: "host", subject: "test-host",
-            fromState: "RUNNING", toState: "STOPPED", reason: "HOST_STOP", value: nil, limitValue: nil)))
+        sink.recordStop(host.captureState())
+        sink.stop(final: TransitionFact(kind: .host, subject: "test-host", from: "RUNNING", to: "STOPPED", reason: "HOST_STOP",
+                                        eventTimeNs: host.clockNs, wallTimeNs: EventSink.wallNs()))
         guard subscriber != nil else { return [] }
         var events: [StreamEvent] = []
         let deadline = Date().addingTimeInterval(30)

@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import Journal
 import MarketData
@@ -193,8 +194,8 @@ struct StrategyHostTests {
         let writer = try JournalWriter(path: folder.appendingPathComponent("slow.sqlite").path,
                                        options: JournalOptions(hostID: "test", queueCapacity: 1))
         writer.pauseForTesting()
-        let feeder = AuditFeeder(ring: AuditRing(capacity: 128), writer: writer, names: .init(strategies: ["a"], symbols: ["BTCUSD"]))
-        h.host.audit = AuditSink(feeder: feeder, logger: TestSupport.logger)
+        let feeder = JournalFeeder(ring: EventRing(capacity: 128), writer: writer, names: .init(strategies: ["a"], symbols: ["BTCUSD"]))
+        h.host.sink = EventSink(journal: feeder, stream: nil, logger: TestSupport.logger)
         // Each event queues its records and the state after it, which the paused journal cannot
         // take: the ring fills until the host refuses new risk at three quarters (96 of 128),
         // well before it is full (at which point the loop would wait for the journal).
@@ -231,8 +232,8 @@ struct StrategyHostTests {
         let path = folder.appendingPathComponent("slow.sqlite").path
         let writer = try JournalWriter(path: path, options: JournalOptions(hostID: "test", queueCapacity: 1))
         writer.pauseForTesting()
-        let feeder = AuditFeeder(ring: AuditRing(capacity: 256), writer: writer, names: .init(strategies: ["a"], symbols: ["BTCUSD"]))
-        h.host.audit = AuditSink(feeder: feeder, logger: TestSupport.logger, backpressure: .wait)
+        let feeder = JournalFeeder(ring: EventRing(capacity: 256), writer: writer, names: .init(strategies: ["a"], symbols: ["BTCUSD"]))
+        h.host.sink = EventSink(journal: feeder, stream: nil, logger: TestSupport.logger, backpressure: .wait)
         // About five ring entries per trade (tick, decision, order, end of event, the fill): past
         // three quarters of the ring, where a live host would refuse new risk, but short of full.
         let trades = 50
@@ -321,11 +322,11 @@ struct AuditRecordTests {
         raw.stop_loss_price = -.nan
         let decision = Decision(decisionID: 1, strategyID: 1, clientID: 1, symbolID: 1, verdict: .reject, reason: .invalidIntent,
                                 requestedQuantity: .nan, finalQuantity: 0, timestampNs: 1_000)
-        let event = StrategyHost.auditEvent(decision: decision, intent: raw, traced: nil)
+        let event = EngineEvent.decision(StrategyHost.decisionFact(decision, intent: raw, traced: nil, origin: .strategy, mode: .live))
         let folder = try TestSupport.temporaryFolder()
         let path = folder.appendingPathComponent("nan.sqlite").path
         let writer = try JournalWriter(path: path, options: JournalOptions(hostID: "test"))
-        let feeder = AuditFeeder(ring: AuditRing(capacity: 16), writer: writer, names: .init(strategies: ["a"], symbols: ["BTCUSD"]))
+        let feeder = JournalFeeder(ring: EventRing(capacity: 16), writer: writer, names: .init(strategies: ["a"], symbols: ["BTCUSD"]))
         #expect(feeder.ring.push(event))
         feeder.stop()
         #expect(!feeder.hasFailed)
@@ -336,25 +337,17 @@ struct AuditRecordTests {
     }
 
     @Test func aLatchTheChainSetIsJournaledAsAStateChangeAndABreach() throws {
-        var halt = AuditEvent(kind: .stateChange, eventTimeNs: 5_000, wallTimeNs: 6_000)
-        halt.reason = ReasonCode.accountDrawdownHalt.rawValue
-        halt.value = 15.2
-        halt.limit = 15
-        var pause = AuditEvent(kind: .stateChange, eventTimeNs: 7_000, wallTimeNs: 8_000)
-        pause.stateKind = 1
-        pause.strategyID = 1
-        pause.reason = ReasonCode.decayPaused.rawValue
-        pause.value = -0.25
-        pause.limit = 0.5
+        let halt = EngineEvent.latch(LatchFact(
+            change: StateChange(kind: .accountHalted, reason: .accountDrawdownHalt, atNs: 5_000, value: 15.2, limit: 15), wallTimeNs: 6_000))
+        let pause = EngineEvent.latch(LatchFact(
+            change: StateChange(kind: .strategyPaused(strategyID: 1), reason: .decayPaused, atNs: 7_000, value: -0.25, limit: 0.5),
+            wallTimeNs: 8_000))
+        let dailyLoss = EngineEvent.latch(LatchFact(
+            change: StateChange(kind: .accountDailyLossHit, reason: .accountDailyLoss, atNs: 9_000, value: 3.5, limit: 3), wallTimeNs: 10_000))
         let folder = try TestSupport.temporaryFolder()
         let path = folder.appendingPathComponent("latch.sqlite").path
         let writer = try JournalWriter(path: path, options: JournalOptions(hostID: "test"))
-        let feeder = AuditFeeder(ring: AuditRing(capacity: 16), writer: writer, names: .init(strategies: ["a"], symbols: ["BTCUSD"]))
-        var dailyLoss = AuditEvent(kind: .stateChange, eventTimeNs: 9_000, wallTimeNs: 10_000)
-        dailyLoss.stateKind = 2
-        dailyLoss.reason = ReasonCode.accountDailyLoss.rawValue
-        dailyLoss.value = 3.5
-        dailyLoss.limit = 3
+        let feeder = JournalFeeder(ring: EventRing(capacity: 16), writer: writer, names: .init(strategies: ["a"], symbols: ["BTCUSD"]))
         #expect(feeder.ring.push(halt))
         #expect(feeder.ring.push(pause))
         #expect(feeder.ring.push(dailyLoss))

@@ -1,4 +1,4 @@
-import Journal
+import Engine
 import Logging
 import MarketData
 import Risk
@@ -50,8 +50,9 @@ final class StrategyHost {
     private var gatewayEvents: [GatewayAdapter.Event] = []
     /// Fills of the current event, reused.
     private var fills: [PaperFill] = []
-    /// The audit journal's end on this thread (nil: no journal configured).
-    var audit: AuditSink?
+    /// Where the engine's events leave the loop for the journal and the stream (nil: neither is
+    /// configured).
+    var sink: EventSink?
     /// The fill struct handed to `on_fill`, reused.
     private let fillEvent: UnsafeMutablePointer<gh_fill>
     /// `routes[symbolID]`: indices into `strategies` of the subscribers, in config order.
@@ -87,7 +88,7 @@ final class StrategyHost {
     /// A `promote` request whose record is being measured off the loop (nil: none).
     var pendingPromotion: PromotionMeasurement?
     /// The event stream, for the heartbeat's state (nil: none).
-    var publisher: RiskEventPublisher? { audit?.feeder.publisher }
+    var publisher: RiskEventPublisher? { sink?.stream?.publisher }
 
     enum Phase { case creating, running, destroying, stopped }
 
@@ -111,7 +112,7 @@ final class StrategyHost {
         if let settings = config.deadman {
             // A fresh host starts the period now; a restored one takes the journal's (`restore`).
             deadman = DeadMansSwitch(periodNs: Int64(settings.periodHours * 3_600_000_000_000), warningPct: settings.warningPct,
-                                     criticalPct: settings.criticalPct, startedAtNs: AuditSink.wallNs())
+                                     criticalPct: settings.criticalPct, startedAtNs: EventSink.wallNs())
         }
         event = .allocate(capacity: 1)
         event.initialize(to: gh_market_event())
@@ -175,6 +176,11 @@ final class StrategyHost {
         paper.continueFillIDs(after: fill)
     }
 
+    /// The names the journal and the stream render this run's ids with.
+    var eventNames: EventNames {
+        EventNames(strategies: strategyNames, symbols: symbols.allNames, clusters: risk.limits.clusters.map(\.name))
+    }
+
     /// Whether the caller is on the event-loop thread.
     var isOnLoopThread: Bool { pthread_equal(pthread_self(), loopThread) != 0 }
 
@@ -186,7 +192,7 @@ final class StrategyHost {
         guard phase == .running else { return }
         let symbol = Int(marketEvent.symbolID)
         // The journal keeps what the book is given, so recovery re-applies exactly this mark.
-        audit?.recordTick(symbolID: marketEvent.symbolID, price: marketEvent.referencePrice, at: marketEvent.timestampNs,
+        sink?.recordTick(symbolID: marketEvent.symbolID, price: marketEvent.referencePrice, at: marketEvent.timestampNs,
                           state: captureState)
         risk.updateMark(symbol: marketEvent.symbolID, price: marketEvent.referencePrice, at: marketEvent.timestampNs)
         // A halt this mark caused cancels resting risk before it can fill at this very event.
@@ -216,7 +222,7 @@ final class StrategyHost {
     func endEvent() {
         if unwindDue { runUnwind() }
         evaluateAlerts()
-        audit?.endEvent(state: captureState)
+        sink?.endEvent(state: captureState)
     }
 
     // MARK: Gateway
@@ -226,8 +232,8 @@ final class StrategyHost {
     /// through `on_order_update`, overdue orders blocking new risk on their (strategy, symbol).
     func serviceGateway(readable: Bool) {
         guard phase == .running, let gateway else { return }
-        let now = AuditSink.wallNs()
-        if gateway.hasHeld, let audit { gateway.releaseHeld(nowWallNs: now, isCommitted: audit.isCommitted) }
+        let now = EventSink.wallNs()
+        if gateway.hasHeld, let sink { gateway.releaseHeld(nowWallNs: now, isCommitted: sink.isCommitted) }
         gatewayEvents.removeAll(keepingCapacity: true)
         if readable {
             do {
@@ -239,7 +245,7 @@ final class StrategyHost {
         gateway.tick(nowWallNs: now, into: &gatewayEvents)
         guard !gatewayEvents.isEmpty else { return }
         // Recovery does not re-apply gateway answers: the state after them is journaled at once.
-        audit?.requireSnapshot()
+        sink?.requireSnapshot()
         for event in gatewayEvents { apply(event) }
         if !risk.stateChanges.isEmpty { reportStateChanges() }
         flushDecisions()
@@ -247,10 +253,8 @@ final class StrategyHost {
     }
 
     private func apply(_ event: GatewayAdapter.Event) {
-        func orderRow(_ order: Order, status: UInt8) {
-            var row = Self.auditEvent(order: order, kind: .order, at: clockNs)
-            row.orderStatus = status
-            audit?.record(row)
+        func orderRow(_ order: Order, status: OrderFact.Status, quantity: Double? = nil) {
+            sink?.record(.order(OrderFact(order: order, status: status, quantity: quantity, eventTimeNs: clockNs, wallTimeNs: EventSink.wallNs())))
         }
         func update(_ order: Order, status: UInt32, remaining: Double) {
             guard order.orderID >= firstOrderIDOfRun else { return }
@@ -261,12 +265,12 @@ final class StrategyHost {
         }
         switch event {
         case .acknowledged(let order):
-            orderRow(order, status: 1)
+            orderRow(order, status: .acknowledged)
         case .filled(let order, let quantity, let price, let fee, _):
             deliverFill(order: order, quantity: quantity, price: price, feeUSD: fee, fillID: paper.takeFillID(), at: clockNs)
         case .rejected(let order, let reason, let remaining):
             risk.releasePending(strategy: order.strategyID, symbol: order.symbolID, quantity: order.side.sign * remaining)
-            orderRow(order, status: 2)
+            orderRow(order, status: .rejected)
             strategies[Int(order.strategyID) - 1].logger.warning("gateway rejected an order", metadata: [
                 "client_id": "\(order.clientID)", "order_id": "\(order.orderID)", "reason": "\(reason)",
             ])
@@ -274,27 +278,25 @@ final class StrategyHost {
         case .cancelled(let order, let remaining):
             risk.releasePending(strategy: order.strategyID, symbol: order.symbolID, quantity: order.side.sign * remaining)
             strategies[Int(order.strategyID) - 1].cancels &+= 1
-            var row = Self.auditEvent(order: order, kind: .cancel, at: clockNs)
-            row.quantity = remaining
-            audit?.record(row)
+            orderRow(order, status: .cancelled, quantity: remaining)
             update(order, status: GH_ORDER_UPDATE_CANCELLED, remaining: remaining)
         case .becameUnknown(let order):
             risk.adjustUnknownOrders(strategy: order.strategyID, symbol: order.symbolID, by: 1)
-            orderRow(order, status: 3)
+            orderRow(order, status: .unknown)
             strategies[Int(order.strategyID) - 1].logger.error("gateway did not acknowledge an order in time: its state is unknown, new risk in its symbol is refused until the gateway answers", metadata: [
                 "client_id": "\(order.clientID)", "order_id": "\(order.orderID)",
             ])
         case .reconciled(let order):
             risk.adjustUnknownOrders(strategy: order.strategyID, symbol: order.symbolID, by: -1)
-            orderRow(order, status: 4)
+            orderRow(order, status: .reconciled)
         }
     }
 
     // MARK: Recovery
 
     /// The recoverable state now (copies share their arrays until either side changes them).
-    func captureState() -> HostState {
-        HostState(strategies: strategyNames, symbols: symbols.allNames, nextDecisionID: nextDecisionID,
+    func captureState() -> EngineState {
+        EngineState(strategies: strategyNames, symbols: symbols.allNames, nextDecisionID: nextDecisionID,
                   risk: risk.state, paper: paper.state, gateway: gateway.map(\.state), deadman: deadman)
     }
 
@@ -306,16 +308,15 @@ final class StrategyHost {
     /// A strategy may not change mode across a restart (promotion is an operator action). Returns
     /// what changed, for the journal.
     @discardableResult
-    func restore(_ journaled: HostState) throws(RecoveryError) -> [StateChangeRecord] {
+    func restore(_ journaled: EngineState) throws(RecoveryError) -> [TransitionFact] {
         guard journaled.symbols == symbols.allNames else {
             throw RecoveryError(description: "the journal's state is for symbols \(journaled.symbols) and the configuration has \(symbols.allNames): symbols cannot change across a restart on the same journal (stop cleanly, then start the new book on a new journal)")
         }
         var saved = journaled
-        var changes: [StateChangeRecord] = []
-        func change(_ kind: String, _ subject: String, _ from: String, _ to: String, value: Double? = nil) {
-            changes.append(StateChangeRecord(eventTimeNs: saved.risk.book.clockNs, wallTimeNs: AuditSink.wallNs(), kind: kind,
-                                             subject: subject, fromState: from, toState: to, reason: "CONFIG_CHANGE",
-                                             value: value, limitValue: nil))
+        var changes: [TransitionFact] = []
+        func change(_ kind: TransitionFact.Kind, _ subject: String, _ from: String, _ to: String, value: Double? = nil) {
+            changes.append(TransitionFact(kind: kind, subject: subject, from: from, to: to, reason: "CONFIG_CHANGE",
+                                          value: value, eventTimeNs: saved.risk.book.clockNs, wallTimeNs: EventSink.wallNs()))
         }
         // Strategies the configuration leaves out must hold nothing.
         for (index, name) in saved.strategies.enumerated() where !strategyNames.contains(name) {
@@ -326,12 +327,12 @@ final class StrategyHost {
             guard open == 0 && resting == 0 && inFlight == 0 else {
                 throw RecoveryError(description: "strategy '\(name)' is in the journal's state and not in the configuration, and it still holds a position or an order in \(open) symbol\(open == 1 ? "" : "s") (\(resting) resting paper order\(resting == 1 ? "" : "s"), \(inFlight) at the order gateway): keep it in the config until it is flat (pause it and let its exits fill, or flatten it), then remove it")
             }
-            change("strategy", name, "CONFIGURED", "REMOVED")
+            change(.strategy, name, "CONFIGURED", "REMOVED")
         }
         let sources = strategyNames.map { saved.strategies.firstIndex(of: $0) }
         for (index, name) in strategyNames.enumerated() {
             guard let source = sources[index] else {
-                change("strategy", name, "ABSENT", "ADDED", value: strategyConfigs[index].allocatedCapitalUSD)
+                change(.strategy, name, "ABSENT", "ADDED", value: strategyConfigs[index].allocatedCapitalUSD)
                 continue
             }
             let savedLive = saved.risk.book.strategies[source].mode == .live, configuredLive = strategies[index].mode == .live
@@ -342,7 +343,7 @@ final class StrategyHost {
                 throw RecoveryError(description: "strategy '\(name)' is shadow in the journal's state and live in the configuration: a shadow strategy goes live only through `gatehouse ctl promote \(name)` on the running host, which checks that it is flat and that its shadow record passes; set `mode: shadow` for \(name) (strategies[\(index)]) back")
             }
             let was = saved.risk.book.strategies[source].allocatedCapitalUSD, now = strategyConfigs[index].allocatedCapitalUSD
-            if was != now { change("allocation", name, Self.usd(was), Self.usd(now), value: now) }
+            if was != now { change(.allocation, name, Self.usd(was), Self.usd(now), value: now) }
         }
         if !changes.isEmpty || sources != saved.strategies.indices.map(Optional.some) {
             // Carry every strategy over to its place in this configuration (ids follow the config).
@@ -356,7 +357,7 @@ final class StrategyHost {
             saved.strategies = strategyNames
             for record in changes {
                 logger.notice("strategy set changed since the journal's state", metadata: [
-                    "kind": "\(record.kind)", "strategy": "\(record.subject)", "from": "\(record.fromState)", "to": "\(record.toState)",
+                    "kind": "\(record.kind.rawValue)", "strategy": "\(record.subject)", "from": "\(record.from)", "to": "\(record.to)",
                 ])
             }
         }
@@ -379,7 +380,7 @@ final class StrategyHost {
             for entry in inFlight where !entry.unknown {
                 risk.adjustUnknownOrders(strategy: entry.order.strategyID, symbol: entry.order.symbolID, by: 1)
             }
-            gateway.restore(inFlight, nowWallNs: AuditSink.wallNs())
+            gateway.restore(inFlight, nowWallNs: EventSink.wallNs())
         }
         return changes
     }
@@ -410,12 +411,12 @@ final class StrategyHost {
             paper.submit(approved)
         } else if let gateway {
             // A gateway order is part of the state recovery cannot re-derive: keep it at once.
-            audit?.requireSnapshot()
+            sink?.requireSnapshot()
             // With a journal the order leaves once the event that made it is committed, so no
             // restart can send its client order id again (`serviceGateway` releases it).
             gateway.send(approved, clientOrderID: "\(instance.name)-\(approved.orderID)",
-                         symbol: symbols.allNames[Int(approved.symbolID) - 1], eventTimeNs: clockNs, nowWallNs: AuditSink.wallNs(),
-                         afterCommitOf: audit.flatMap { $0.feeder.keepsSnapshots ? $0.currentEventTicket : nil })
+                         symbol: symbols.allNames[Int(approved.symbolID) - 1], eventTimeNs: clockNs, nowWallNs: EventSink.wallNs(),
+                         afterCommitOf: sink.flatMap { $0.keepsJournal ? $0.currentEventTicket : nil })
         } else {
             execution.submit(approved)
         }
@@ -439,7 +440,7 @@ final class StrategyHost {
         nextDecisionID += 1
         instance.intents &+= 1
         let hasMark = instance.isSubscribed(raw.symbol_id) && risk.book.mark(raw.symbol_id) > 0
-        if let audit, audit.updateAvailability() { risk.setJournalUnavailable(audit.refusesNewRisk) }
+        if let sink, sink.updateAvailability() { risk.setJournalUnavailable(sink.refusesNewRisk) }
         var order: Order?
         var traced = false
         let decision: Decision
@@ -461,9 +462,10 @@ final class StrategyHost {
                 verdict: .reject, reason: reason, requestedQuantity: raw.quantity, finalQuantity: 0, timestampNs: clockNs)
         }
         record(decision, for: instance)
-        if let audit {
-            audit.record(Self.auditEvent(decision: decision, intent: raw, traced: traced ? risk.trace : nil))
-            if let order { audit.record(Self.auditEvent(order: order, kind: .order)) }
+        if let sink {
+            sink.record(.decision(Self.decisionFact(decision, intent: raw, traced: traced ? risk.trace : nil, origin: .strategy,
+                                                    mode: instance.mode == .live ? .live : .shadow)))
+            if let order { sink.record(.order(OrderFact(order: order, status: .submitted, wallTimeNs: EventSink.wallNs()))) }
         }
         let answer = Self.cDecision(decision)
         out.pointee = answer
@@ -495,51 +497,17 @@ final class StrategyHost {
         decisionDigest = (decisionDigest ^ word) &* 0x0000_0100_0000_01b3
     }
 
-    /// The audit event of a decision (with the chain's trace when the intent reached the chain).
-    static func auditEvent(decision: Decision, intent raw: gh_intent, traced: [StageNote]?) -> AuditEvent {
-        var event = AuditEvent(kind: .decision, eventTimeNs: decision.timestampNs, wallTimeNs: AuditSink.wallNs())
-        event.strategyID = decision.strategyID
-        event.symbolID = decision.symbolID
-        event.decisionID = decision.decisionID
-        event.clientID = decision.clientID
-        event.side = raw.side
-        event.orderType = raw.order_type
-        event.reduceOnly = raw.reduce_only == 1
-        // A refused intent may carry NaN or infinity (that is why it was refused); SQLite cannot
-        // store them in the journal's REAL columns, so they are journaled as 0 and the reason
-        // (INVALID_INTENT) says the values were unusable.
-        event.limitPrice = finiteOrZero(raw.limit_price)
-        event.stopLossPrice = finiteOrZero(raw.stop_loss_price)
-        event.verdict = decision.verdict.rawValue
-        event.reason = decision.reason.rawValue
-        event.requestedQuantity = finiteOrZero(decision.requestedQuantity)
-        event.finalQuantity = decision.finalQuantity
-        if let traced {
-            event.setStages(traced)
-        } else {
-            event.stageCount = 1
-            event.stages.0 = StageNote(stage: .validation, code: decision.reason, quantityIn: finiteOrZero(decision.requestedQuantity), quantityOut: 0)
-        }
-        return event
-    }
-
-    @inline(__always) static func finiteOrZero(_ value: Double) -> Double { value.isFinite ? value : 0 }
-
-    /// The audit event of an order sent to the venue, or cancelled.
-    static func auditEvent(order: Order, kind: AuditEvent.Kind, at ns: Int64? = nil) -> AuditEvent {
-        var event = AuditEvent(kind: kind, eventTimeNs: ns ?? order.timestampNs, wallTimeNs: AuditSink.wallNs())
-        event.strategyID = order.strategyID
-        event.symbolID = order.symbolID
-        event.decisionID = order.orderID
-        event.clientID = order.clientID
-        event.side = order.side.rawValue
-        event.orderType = order.orderType.rawValue
-        event.reduceOnly = order.reduceOnly
-        event.shadow = order.mode == .shadow
-        event.quantity = order.quantity
-        event.limitPrice = order.limitPrice
-        event.stopLossPrice = order.stopLossPrice
-        return event
+    /// The fact of a decision (with the chain's trace when the intent reached the chain, else the
+    /// validation's one note). A refused intent's non-finite prices and quantity are kept as 0
+    /// (`DecisionFact`); the reason (INVALID_INTENT) says they were unusable.
+    static func decisionFact(_ decision: Decision, intent raw: gh_intent, traced: [StageNote]?, origin: IntentOrigin,
+                             mode: BookMode) -> DecisionFact {
+        let trace = traced.map(StageTrace.init) ?? StageTrace(single: StageNote(
+            stage: .validation, code: decision.reason, quantityIn: DecisionFact.finiteOrZero(decision.requestedQuantity), quantityOut: 0))
+        return DecisionFact(
+            decision: decision, side: Side(rawValue: raw.side), orderType: OrderType(rawValue: raw.order_type),
+            limitPrice: raw.limit_price, stopLossPrice: raw.stop_loss_price, reduceOnly: raw.reduce_only == 1,
+            origin: origin, mode: mode, trace: trace, wallTimeNs: EventSink.wallNs())
     }
 
     static func cDecision(_ decision: Decision) -> gh_decision {
@@ -598,7 +566,7 @@ final class StrategyHost {
         }
         risk.releasePending(strategy: order.strategyID, symbol: order.symbolID, quantity: order.side.sign * order.quantity)
         instance.cancels &+= 1
-        audit?.record(Self.auditEvent(order: order, kind: .cancel, at: clockNs))
+        sink?.record(.order(OrderFact(order: order, status: .cancelled, eventTimeNs: clockNs, wallTimeNs: EventSink.wallNs())))
         return GH_OK
     }
 
@@ -617,20 +585,8 @@ final class StrategyHost {
                        price: price, feeUSD: feeUSD, at: ts)
         let instance = strategies[Int(order.strategyID) - 1]
         instance.fills &+= 1
-        if let audit {
-            var event = AuditEvent(kind: .fill, eventTimeNs: ts, wallTimeNs: AuditSink.wallNs())
-            event.strategyID = order.strategyID
-            event.symbolID = order.symbolID
-            event.decisionID = order.orderID
-            event.clientID = order.clientID
-            event.side = order.side.rawValue
-            event.shadow = order.mode == .shadow
-            event.quantity = quantity
-            event.fillID = fillID
-            event.price = price
-            event.feeUSD = feeUSD
-            audit.record(event)
-        }
+        sink?.record(.fill(FillFact(order: order, fillID: fillID, quantity: quantity, price: price, feeUSD: feeUSD,
+                                    eventTimeNs: ts, wallTimeNs: EventSink.wallNs())))
         guard let state = instance.state, let onFill = instance.api.pointee.on_fill else { return }
         fillEvent.pointee = gh_fill(
             abi_version: GH_ABI_VERSION, struct_size: UInt32(MemoryLayout<gh_fill>.size),
@@ -662,19 +618,7 @@ final class StrategyHost {
     /// Logs the state changes the chain made (latched halts, paused strategies) and clears them.
     func reportStateChanges() {
         for change in risk.stateChanges {
-            if let audit {
-                var event = AuditEvent(kind: .stateChange, eventTimeNs: change.atNs, wallTimeNs: AuditSink.wallNs())
-                event.reason = change.reason.rawValue
-                event.value = change.value
-                event.limit = change.limit
-                switch change.kind {
-                case .accountHalted: event.stateKind = 0
-                case .strategyPaused(let id): event.stateKind = 1; event.strategyID = id
-                case .accountDailyLossHit: event.stateKind = 2
-                case .strategyDailyLossHit(let id): event.stateKind = 3; event.strategyID = id
-                }
-                audit.record(event)
-            }
+            sink?.record(.latch(LatchFact(change: change, wallTimeNs: EventSink.wallNs())))
             switch change.kind {
             case .accountHalted:
                 if change.reason == .accountDrawdownHalt { unwindDue = true }
@@ -729,7 +673,7 @@ final class StrategyHost {
         for order in cancelled {
             risk.releasePending(strategy: order.strategyID, symbol: order.symbolID, quantity: order.side.sign * order.quantity)
             strategies[Int(order.strategyID) - 1].cancels &+= 1
-            audit?.record(Self.auditEvent(order: order, kind: .cancel, at: clockNs))
+            sink?.record(.order(OrderFact(order: order, status: .cancelled, eventTimeNs: clockNs, wallTimeNs: EventSink.wallNs())))
             strategies[Int(order.strategyID) - 1].logger.warning("open order cancelled", metadata: [
                 "client_id": "\(order.clientID)", "reason": "\(reason)", "quantity": "\(order.quantity)",
             ])

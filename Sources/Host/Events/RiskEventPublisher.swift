@@ -11,7 +11,7 @@ import ZeroMQ
 /// the message for everyone (`EAGAIN`); it is counted in `dropped` and its `seq` stays used, so
 /// every subscriber sees the same gap and the next heartbeat says how many were lost.
 ///
-/// Confined to the audit thread after init (ZeroMQ sockets are not thread-safe); the counters
+/// Confined to the stream thread after init (ZeroMQ sockets are not thread-safe); the counters
 /// are atomics so the event loop and metrics can read them.
 final class RiskEventPublisher: Sendable {
     /// Random per process start, 16 hex digits: a new one tells subscribers `seq` restarted.
@@ -20,8 +20,8 @@ final class RiskEventPublisher: Sendable {
     let endpoint: String
     let decisions: EventsConfig.Decisions
     private let heartbeatIntervalNs: Int64
-    // The socket is used by one thread at a time: created here, then only by the audit thread
-    // (thread start orders the two); `close` runs after that thread has stopped.
+    // The socket is used by one thread at a time: created here, then only by the stream thread
+    // (`StreamFeeder`; thread start orders the two); `close` runs after that thread has stopped.
     private nonisolated(unsafe) let socket: ZMQSocket
     private let nextSeq = Atomic<UInt64>(1)
     private let publishedCount = Atomic<UInt64>(0)
@@ -56,7 +56,7 @@ final class RiskEventPublisher: Sendable {
 
     /// Messages sent so far.
     var published: UInt64 { publishedCount.load(ordering: .relaxed) }
-    /// Messages refused at the high-water mark so far.
+    /// Messages refused at the high-water mark, or lost to a full stream ring, so far.
     var dropped: UInt64 { droppedCount.load(ordering: .relaxed) }
 
     /// Event loop: the state heartbeats report.
@@ -65,7 +65,15 @@ final class RiskEventPublisher: Sendable {
         killSwitch.store(on, ordering: .relaxed)
     }
 
-    /// Audit thread: sends `event` with the next `seq`.
+    /// Stream thread: `count` messages were lost before they reached the socket (the stream's
+    /// ring was full): their `seq`s are used and they count as dropped, so every subscriber sees
+    /// the same gap and the heartbeat says how many.
+    func skip(_ count: UInt64) {
+        nextSeq.wrappingAdd(count, ordering: .relaxed)
+        droppedCount.wrappingAdd(count, ordering: .relaxed)
+    }
+
+    /// Stream thread: sends `event` with the next `seq`.
     func publish(_ event: RiskEvent, wallTimeNs: Int64) {
         let seq = nextSeq.wrappingAdd(1, ordering: .relaxed).oldValue
         var envelope = EventJSON()
@@ -90,7 +98,7 @@ final class RiskEventPublisher: Sendable {
         }
     }
 
-    /// Audit thread: reads the subscriptions libzmq passes up (XPUB queues them; unread they
+    /// Stream thread: reads the subscriptions libzmq passes up (XPUB queues them; unread they
     /// would pile up) and sends a heartbeat when one is due.
     func service(eventTimeNs: Int64, wallTimeNs: Int64) {
         while let _ = try? socket.receiveMultipart(dontWait: true) {}
@@ -99,7 +107,7 @@ final class RiskEventPublisher: Sendable {
         publishHeartbeat(eventTimeNs: eventTimeNs, wallTimeNs: wallTimeNs)
     }
 
-    /// Audit thread: one heartbeat now.
+    /// Stream thread: one heartbeat now.
     func publishHeartbeat(eventTimeNs: Int64, wallTimeNs: Int64) {
         var data = EventJSON()
         data.add("published", published)
@@ -111,7 +119,7 @@ final class RiskEventPublisher: Sendable {
         publish(RiskEvent(kind: "heartbeat", eventTimeNs: eventTimeNs, data: data.closed), wallTimeNs: wallTimeNs)
     }
 
-    /// After the audit thread stopped. Waits up to half a second for queued messages (the run's
+    /// After the stream thread stopped. Waits up to half a second for queued messages (the run's
     /// last event among them) to leave, then closes.
     func close() {
         try? socket.setLinger(milliseconds: 500)

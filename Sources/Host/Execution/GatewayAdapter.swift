@@ -1,25 +1,8 @@
+import Engine
 import Gateway
 import Logging
 import Risk
 import ZeroMQ
-
-/// A live order sent to the gateway and not yet finished (wholly filled, rejected or cancelled).
-struct GatewayOrder: Codable, Equatable {
-    var order: Order
-    /// `<strategy>-<decision id>`: unique for ever within a journal, never sent twice.
-    var clientOrderID: String
-    /// Wall clock when it was sent (or restored), ns: the acknowledgement timeout runs from it.
-    /// 0 while the order waits for its journal commit before it leaves (`GatewayAdapter.held`).
-    var sentWallNs: Int64
-    var acked: Bool
-    /// No answer within the timeout: new risk on its (strategy, symbol) is refused until one comes.
-    var unknown: Bool
-    var filledQuantity: Double
-    /// Wall clock of the last status request for it, ns (0: none).
-    var statusRequestedWallNs: Int64
-
-    var remaining: Double { max(0, order.quantity - filledQuantity) }
-}
 
 /// The host's side of the order-gateway protocol (docs/gateway-protocol.md): a DEALER socket
 /// connected to the gateway's ROUTER, the live orders in flight, and their timeouts.
@@ -53,7 +36,7 @@ final class GatewayAdapter {
     private var lastHeartbeatNs: Int64 = 0
     private(set) var lastHeardWallNs: Int64 = 0
     /// New orders (and cancels queued behind them) waiting for the journal to commit the event
-    /// that made them, oldest first: `ticket` is that event's end marker (`AuditSink`). An order
+    /// that made them, oldest first: `ticket` is that event's end marker (`EventSink`). An order
     /// leaves only once it is in the journal, so no restart can send its client order id again.
     private var held: [(ticket: UInt64, clientOrderID: String, message: GatewayMessage)] = []
     /// Whether messages wait for a journal commit (the loop then polls more often).

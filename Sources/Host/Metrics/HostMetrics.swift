@@ -138,13 +138,13 @@ final class HostMetrics {
                 advance(counter, total: total, seen: &feedDropsSeen[slot])
             }
         }
-        if let audit = host.audit {
-            auditQueueDepth.record(audit.ring.count)
-            journalQueueDepth.record(audit.feeder.journalQueueDepth ?? 0)
-            if let publisher = audit.feeder.publisher {
-                advance(eventsPublished, total: publisher.published, seen: &eventsPublishedSeen)
-                advance(eventsDropped, total: publisher.dropped, seen: &eventsDroppedSeen)
-            }
+        if let journal = host.sink?.journal {
+            auditQueueDepth.record(journal.ring.count)
+            journalQueueDepth.record(journal.journalQueueDepth)
+        }
+        if let publisher = host.publisher {
+            advance(eventsPublished, total: publisher.published, seen: &eventsPublishedSeen)
+            advance(eventsDropped, total: publisher.dropped, seen: &eventsDroppedSeen)
         }
         let book = host.risk.book
         equity.record(book.equityUSD)

@@ -18,12 +18,12 @@ enum MetricsCatalog {
     static let feedTicks = Family(name: "gatehouse_feed_ticks_total", help: "Market events decoded from a feed.")
     static let feedDrops = Family(name: "gatehouse_feed_drops_total", help: "Feed frames dropped as invalid, by feed and drop reason.")
     static let auditQueueDepth = Family(name: "gatehouse_audit_queue_depth",
-                                        help: "Records waiting in the event loop's queue to the audit thread (journal and event stream).")
+                                        help: "Engine events waiting in the event loop's ring to the journal feeder thread (the stream has a ring of its own).")
     static let journalQueueDepth = Family(name: "gatehouse_journal_queue_depth",
                                           help: "Records waiting in the journal writer's queue for the SQLite commit.")
     static let eventsPublished = Family(name: "gatehouse_events_published_total", help: "Risk events sent on the event stream.")
     static let eventsDropped = Family(name: "gatehouse_events_dropped_total",
-                                      help: "Risk events dropped at the stream's send high-water mark (their seq stays used, so subscribers see a gap).")
+                                      help: "Risk events dropped at the stream's send high-water mark or lost to its full ring (their seq stays used, so subscribers see a gap).")
     static let equity = Family(name: "gatehouse_equity_usd", help: "Account equity: starting equity plus live realized and unrealized PnL, USD.")
     static let peakEquity = Family(name: "gatehouse_peak_equity_usd", help: "Highest account equity seen, USD.")
     static let drawdown = Family(name: "gatehouse_drawdown_pct", help: "Account drawdown from the peak equity, percent.")

@@ -1,4 +1,4 @@
-import Journal
+import Engine
 import Risk
 
 /// The answer to one control request: JSON text `{"ok", "verb", "outcome", "message", "status"?}`.
@@ -54,40 +54,33 @@ extension StrategyHost {
         if request.verb == .status {
             return OperatorReply(outcome: "done", message: "status", verb: "status", status: statusJSON(nowWallNs: nowWallNs))
         }
-        var changes: [StateChangeRecord] = []
-        var events: [RiskEvent] = []
-        func change(_ kind: String, _ subject: String, _ from: String, _ to: String, value: Double? = nil, limit: Double? = nil) {
-            changes.append(StateChangeRecord(eventTimeNs: clockNs, wallTimeNs: nowWallNs, kind: kind, subject: subject,
-                                             fromState: from, toState: to, reason: "OPERATOR", value: value, limitValue: limit))
+        var changes: [TransitionFact] = []
+        var events: [EngineEvent] = []
+        func change(_ kind: TransitionFact.Kind, _ subject: String, _ from: String, _ to: String, value: Double? = nil, limit: Double? = nil) {
+            changes.append(TransitionFact(kind: kind, subject: subject, from: from, to: to, reason: "OPERATOR", value: value,
+                                          limit: limit, eventTimeNs: clockNs, wallTimeNs: nowWallNs))
         }
         let (outcome, message) = apply(request, nowWallNs: nowWallNs, measured: measured, change: change, events: &events)
-        let action = OperatorActionRecord(
-            eventTimeNs: clockNs, wallTimeNs: nowWallNs, action: request.verb.rawValue.uppercased(),
-            subject: request.strategy ?? "account", actor: request.operatorName, reason: request.reason,
-            detail: "outcome=\(outcome) forced=\(request.force) message=\(message)")
-        var data = EventJSON()
-        data.add("verb", request.verb.rawValue)
-        data.add("subject", action.subject)
-        data.add("operator", request.operatorName)
-        data.add("reason", request.reason)
-        data.add("forced", request.force)
-        data.add("outcome", outcome)
-        data.add("detail", message)
-        let published = [RiskEvent(kind: "operator", eventTimeNs: clockNs, data: data.closed)]
-            + changes.map(RiskEvent.state) + events
-        audit?.record(.init(records: [.operatorAction(action)] + changes.map { .stateChange($0) }, events: published), at: clockNs)
+        let action = OperatorActionFact(
+            verb: request.verb.rawValue, subject: request.strategy ?? "account", operatorName: request.operatorName,
+            reason: request.reason, forced: request.force, outcome: outcome, message: message,
+            eventTimeNs: clockNs, wallTimeNs: nowWallNs)
+        // The action, the state changes it made, then what else it told (promotion, dead man's switch).
+        sink?.record(.operatorAction(action))
+        for change in changes { sink?.record(.transition(change)) }
+        for event in events { sink?.record(event) }
         logger.notice("operator action", metadata: [
             "verb": "\(request.verb.rawValue)", "subject": "\(action.subject)", "operator": "\(request.operatorName)",
             "reason": "\(request.reason)", "outcome": "\(outcome)", "message": "\(message)",
         ])
         flushDecisions()
-        audit?.endEvent(state: captureState)
+        sink?.endEvent(state: captureState)
         return OperatorReply(outcome: outcome, message: message, verb: request.verb.rawValue)
     }
 
     private func apply(_ request: OperatorRequest, nowWallNs: Int64, measured: PromotionMeasurement.Outcome?,
-                       change: (String, String, String, String, Double?, Double?) -> Void,
-                       events: inout [RiskEvent]) -> (String, String) {
+                       change: (TransitionFact.Kind, String, String, String, Double?, Double?) -> Void,
+                       events: inout [EngineEvent]) -> (String, String) {
         func strategyID() -> UInt32? {
             strategyNames.firstIndex(of: request.strategy ?? "").map { UInt32($0 + 1) }
         }
@@ -98,7 +91,7 @@ extension StrategyHost {
             guard let id = strategyID() else { return ("refused", unknownStrategy(request.strategy)) }
             if risk.operatorPaused[Int(id) - 1] { return ("done", "\(request.strategy!) was already paused") }
             risk.pauseStrategy(id)
-            change(StateChangeRecord.pause, request.strategy!, "RUNNING", "PAUSED", nil, nil)
+            change(.pause, request.strategy!, "RUNNING", "PAUSED", nil, nil)
             cancelRiskIncreasingOrders(of: id, because: "paused by an operator", code: .strategyPaused)
             return ("done", "\(request.strategy!) paused: no new risk until resumed; its exits still pass")
         case .resume:
@@ -107,12 +100,12 @@ extension StrategyHost {
             guard risk.operatorPaused[index] || risk.decayPaused[index] else { return ("done", "\(request.strategy!) was not paused") }
             let by = risk.operatorPaused[index] ? (risk.decayPaused[index] ? "an operator and the decay detector" : "an operator") : "the decay detector"
             risk.resumeStrategy(id)
-            change(StateChangeRecord.pause, request.strategy!, "PAUSED", "RUNNING", nil, nil)
+            change(.pause, request.strategy!, "PAUSED", "RUNNING", nil, nil)
             return ("done", "\(request.strategy!) resumed (it was paused by \(by))")
         case .kill:
             if risk.controls.killSwitch { return ("done", "the kill switch was already on") }
             risk.setKillSwitch(true)
-            change(StateChangeRecord.killSwitch, "account", "OFF", "ON", nil, nil)
+            change(.killSwitch, "account", "OFF", "ON", nil, nil)
             cancelRiskIncreasingOrders(of: nil, because: "kill switch", code: .killSwitchActive, everything: true)
             return ("done", "kill switch ON: every intent is refused, exits included, and every resting order was cancelled; `reset` clears it")
         case .reset:
@@ -136,8 +129,8 @@ extension StrategyHost {
     /// Clears the kill switch, a latched halt and a fired dead man's switch, all or nothing: while
     /// a latch's cause is still present it is refused (naming the cause) unless forced.
     private func reset(_ request: OperatorRequest, nowWallNs: Int64,
-                       change: (String, String, String, String, Double?, Double?) -> Void,
-                       events: inout [RiskEvent]) -> (String, String) {
+                       change: (TransitionFact.Kind, String, String, String, Double?, Double?) -> Void,
+                       events: inout [EngineEvent]) -> (String, String) {
         let drawdown = risk.book.drawdownPct
         let haltPct = risk.limits.drawdownHaltPct
         if risk.controls.haltLatch != nil && drawdown >= haltPct && !request.force {
@@ -146,13 +139,13 @@ extension StrategyHost {
         var cleared: [String] = []
         if risk.controls.killSwitch {
             risk.setKillSwitch(false)
-            change(StateChangeRecord.killSwitch, "account", "ON", "OFF", nil, nil)
+            change(.killSwitch, "account", "ON", "OFF", nil, nil)
             cleared.append("kill switch")
         }
         if let latch = risk.controls.haltLatch {
             let forced = drawdown >= haltPct
             _ = risk.resetHaltLatch(force: request.force)
-            change(StateChangeRecord.latch, "account", "HALTED", "ACTIVE", drawdown, haltPct)
+            change(.latch, "account", "HALTED", "ACTIVE", drawdown, haltPct)
             cleared.append(forced ? "\(latch) halt (forced; peak equity re-based)" : "\(latch) halt")
         }
         if var switchState = deadman {
@@ -161,7 +154,7 @@ extension StrategyHost {
             deadman = switchState
             if fired {
                 risk.setDeadmanHalt(false)
-                change("deadman", "account", "FIRED", "OK", nil, nil)
+                change(.deadman, "account", "FIRED", "OK", nil, nil)
                 cleared.append("dead man's switch")
             }
             events.append(deadmanEvent("reset", nowWallNs: nowWallNs))
@@ -194,15 +187,14 @@ extension StrategyHost {
     func serviceDeadman(nowWallNs: Int64) {
         guard var switchState = deadman, let level = switchState.advance(to: nowWallNs) else { return }
         deadman = switchState
-        var records: [JournalRecord] = [.stateChange(StateChangeRecord(
-            eventTimeNs: clockNs, wallTimeNs: nowWallNs, kind: "deadman", subject: "account", fromState: "CHECKED_IN",
-            toState: level.description.uppercased(), reason: "DEADMAN_SWITCH", value: switchState.elapsedPct(at: nowWallNs), limitValue: 100))]
+        var changes = [TransitionFact(
+            kind: .deadman, subject: "account", from: "CHECKED_IN", to: level.description.uppercased(), reason: "DEADMAN_SWITCH",
+            value: switchState.elapsedPct(at: nowWallNs), limit: 100, eventTimeNs: clockNs, wallTimeNs: nowWallNs)]
         if level == .fired {
             let before = risk.controls.effectiveState
             risk.setDeadmanHalt(true)
-            records.append(.stateChange(StateChangeRecord(
-                eventTimeNs: clockNs, wallTimeNs: nowWallNs, kind: StateChangeRecord.tradingState, subject: "account",
-                fromState: before.rawValue, toState: "HALTED", reason: "DEADMAN_SWITCH", value: nil, limitValue: nil)))
+            changes.append(TransitionFact(kind: .tradingState, subject: "account", from: before.rawValue, to: "HALTED",
+                                          reason: "DEADMAN_SWITCH", eventTimeNs: clockNs, wallTimeNs: nowWallNs))
             cancelRiskIncreasingOrders(of: nil, because: "dead man's switch", code: .accountHalted)
             logger.critical("dead man's switch FIRED: no operator check-in within the period; account HALTED until `gatehouse ctl reset`", metadata: [
                 "period_hours": "\(Double(switchState.periodNs) / 3.6e12)",
@@ -212,25 +204,13 @@ extension StrategyHost {
                 "level": "\(level)", "elapsed_pct": "\(switchState.elapsedPct(at: nowWallNs))",
             ])
         }
-        let published = [deadmanEvent(level.description, nowWallNs: nowWallNs)]
-            + records.compactMap { record in
-                guard case .stateChange(let change) = record else { return nil }
-                return RiskEvent.state(change)
-            }
-        audit?.record(.init(records: records, events: published), at: clockNs)
+        sink?.record(deadmanEvent(level.description, nowWallNs: nowWallNs))
+        for change in changes { sink?.record(.transition(change)) }
         flushDecisions()
-        audit?.endEvent(state: captureState)
+        sink?.endEvent(state: captureState)
     }
 
-    private func deadmanEvent(_ level: String, nowWallNs: Int64) -> RiskEvent {
-        let switchState = deadman!
-        var data = EventJSON()
-        data.add("level", level)
-        data.add("period_seconds", Double(switchState.periodNs) / 1e9)
-        data.add("elapsed_seconds", Double(switchState.elapsedNs(at: nowWallNs)) / 1e9)
-        data.add("elapsed_pct", switchState.elapsedPct(at: nowWallNs))
-        data.add("last_checkin_wall_ns", switchState.lastCheckInNs)
-        data.add("deadline_wall_ns", switchState.deadlineNs)
-        return RiskEvent(kind: "deadman", eventTimeNs: clockNs, data: data.closed)
+    private func deadmanEvent(_ level: String, nowWallNs: Int64) -> EngineEvent {
+        .deadman(DeadmanFact(level: level, state: deadman!, eventTimeNs: clockNs, wallTimeNs: nowWallNs))
     }
 }

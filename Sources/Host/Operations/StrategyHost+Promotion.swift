@@ -1,5 +1,5 @@
 import Foundation
-import Journal
+import Engine
 import Risk
 
 extension StrategyHost {
@@ -21,8 +21,8 @@ extension StrategyHost {
     /// loop keeps deciding meanwhile, and a verdict measured on the host is one no client can
     /// fake. Without `record` (a direct call) it is read here.
     func promote(_ request: OperatorRequest, measured record: PromotionMeasurement.Outcome? = nil,
-                 change: (String, String, String, String, Double?, Double?) -> Void,
-                 events: inout [RiskEvent]) -> (String, String) {
+                 change: (TransitionFact.Kind, String, String, String, Double?, Double?) -> Void,
+                 events: inout [EngineEvent]) -> (String, String) {
         guard let name = request.strategy, let index = strategyNames.firstIndex(of: name) else {
             return ("refused", unknownStrategy(request.strategy))
         }
@@ -65,28 +65,18 @@ extension StrategyHost {
         // Nothing of its own rests anywhere (it is flat), so there is nothing to move or cancel.
         risk.promoteToLive(id)
         instance.mode = .live
-        change(StateChangeRecord.mode, name, "SHADOW", "LIVE", nil, nil)
+        change(.mode, name, "SHADOW", "LIVE", nil, nil)
         let adapter = liveOnGateway ? "the order gateway" : (liveOnPaper ? "the paper venue (live book)" : "the recording adapter")
         return outcome("done", "\(name) is live (\(measured)): its orders go to \(adapter) and count against every account limit; its live record starts at its allocated capital. Before the next restart set `mode: live` for \(name) (strategies[\(index)]) in the config: a restart refuses a journal whose state has it live while the config says shadow", promoted: true)
     }
 
     private func promotionEvent(strategy: String, promoted: Bool, request: OperatorRequest, reason: String,
-                                criteria: [PromotionReport.Criterion]) -> RiskEvent {
-        var data = EventJSON()
-        data.add("strategy", strategy)
-        data.add("from_mode", "shadow")
-        data.add("to_mode", "live")
-        data.add("promoted", promoted)
-        data.add("operator", request.operatorName)
-        data.add("reason", reason)
-        data.add("criteria", array: criteria) { row, criterion in
-            row.add("name", criterion.name)
-            row.add("value", criterion.value)
-            row.add("comparison", criterion.comparison)
-            row.add("threshold", criterion.threshold)
-            row.add("passed", criterion.passed)
-        }
-        return RiskEvent(kind: "promotion", eventTimeNs: clockNs, data: data.closed)
+                                criteria: [PromotionReport.Criterion]) -> EngineEvent {
+        .promotion(PromotionFact(
+            strategy: strategy, promoted: promoted, operatorName: request.operatorName, reason: reason,
+            criteria: criteria.map { PromotionCriterion(name: $0.name, value: $0.value, threshold: $0.threshold,
+                                                        comparison: $0.comparison, passed: $0.passed) },
+            eventTimeNs: clockNs, wallTimeNs: EventSink.wallNs()))
     }
 
     private static func figure(_ value: Double) -> String {

@@ -1,4 +1,4 @@
-import Journal
+import Engine
 import Risk
 import StrategyABI
 
@@ -12,12 +12,12 @@ extension StrategyHost {
     func runUnwind() {
         unwindDue = false
         // Recovery does not re-apply an unwind: the state after it is journaled with it.
-        audit?.requireSnapshot()
+        sink?.requireSnapshot()
         let plan = risk.unwindPlan(strategyNames: strategyNames)
         let unwindID = nextUnwindID
         nextUnwindID += 1
         let book = risk.book
-        var orders: [(decision: Decision, side: Side, strategy: UInt32)] = []
+        var orders: [UnwindFact.Order] = []
         var intents: [(strategy: UInt32, symbol: UInt32, side: Side, quantity: Double)] = []
         for entry in plan.entries where entry.action == .flatten {
             let id = entry.candidate.strategyID
@@ -27,48 +27,17 @@ extension StrategyHost {
                 intents.append((id, symbol, position > 0 ? .sell : .buy, abs(position)))
             }
         }
-        // The ranking first (so a reader sees why), then each order as it is decided.
-        let wall = AuditSink.wallNs()
-        var rankRecords: [JournalRecord] = []
-        for entry in plan.entries {
-            let c = entry.candidate
-            rankRecords.append(.stateChange(StateChangeRecord(
-                eventTimeNs: clockNs, wallTimeNs: wall, kind: "unwind", subject: c.name, fromState: "rank \(entry.rank)",
-                toState: entry.action.rawValue.uppercased(), reason: ReasonCode.accountDrawdownHalt.description,
-                value: c.score, limitValue: nil)))
-        }
-        // Recorded before the first order is decided: the journal keeps records in push order.
-        audit?.record(.init(records: rankRecords, events: []), at: clockNs)
+        // The ranking first (so a reader sees why), then each order as it is decided. The
+        // journal keeps facts in push order, so the ranking is recorded before the first order.
+        sink?.record(.unwindPlanned(UnwindPlanFact(plan: plan, eventTimeNs: clockNs, wallTimeNs: EventSink.wallNs())))
         for intent in intents {
             let decision = submitRiskIntent(strategy: intent.strategy, symbol: intent.symbol, side: intent.side, quantity: intent.quantity)
-            orders.append((decision, intent.side, intent.strategy))
-        }
-        var data = EventJSON()
-        data.add("unwind_id", unwindID)
-        data.add("rule", ReasonCode.accountDrawdownHalt.description)
-        data.add("drawdown_pct", book.drawdownPct)
-        data.add("cap_pct", risk.limits.drawdownHaltPct)
-        data.add("locked_loss_usd", plan.lockedLossUSD)
-        data.add("open_loss_usd", plan.openLossUSD)
-        data.add("room_usd", plan.roomUSD)
-        data.add("ranking", array: plan.entries) { row, entry in
-            row.add("rank", entry.rank)
-            row.add("strategy", entry.candidate.name)
-            row.add("unrealized_usd", entry.candidate.unrealizedUSD)
-            row.add("gross_usd", entry.candidate.grossUSD)
-            row.add("score", entry.candidate.score)
-            row.add("action", entry.action.rawValue)
-        }
-        data.add("orders", array: orders) { row, order in
-            row.add("decision_id", order.decision.decisionID)
-            row.add("strategy", strategyNames[Int(order.strategy) - 1])
-            row.add("symbol", symbols.allNames[Int(order.decision.symbolID) - 1])
-            row.add("side", order.side == .buy ? "buy" : "sell")
-            row.add("quantity", order.decision.requestedQuantity)
-            row.add("verdict", order.decision.verdict.description)
+            orders.append(UnwindFact.Order(decision: decision, side: intent.side, strategyID: intent.strategy))
         }
         // The stream's `unwind` event names the orders' decisions, so it follows them.
-        audit?.record(.init(records: [], events: [RiskEvent(kind: "unwind", eventTimeNs: clockNs, data: data.closed)]), at: clockNs)
+        sink?.record(.unwound(UnwindFact(unwindID: unwindID, plan: plan, drawdownPct: book.drawdownPct,
+                                         capPct: risk.limits.drawdownHaltPct, orders: orders,
+                                         eventTimeNs: clockNs, wallTimeNs: EventSink.wallNs())))
         logger.critical("breach unwind", metadata: [
             "unwind_id": "\(unwindID)", "open_loss_usd": "\(plan.openLossUSD)", "room_usd": "\(plan.roomUSD)",
             "ranking": "\(plan.entries.map { "\($0.rank):\($0.candidate.name)=\($0.action.rawValue)" }.joined(separator: ","))",
@@ -104,16 +73,10 @@ extension StrategyHost {
             route(approved, instance: instance)
             order = approved
         }
-        if let audit {
-            var event = Self.auditEvent(decision: decision, intent: raw, traced: risk.trace)
-            event.origin = 1
-            event.shadow = instance.mode == .shadow
-            audit.record(event)
-            if let order {
-                var row = Self.auditEvent(order: order, kind: .order)
-                row.origin = 1
-                audit.record(row)
-            }
+        if let sink {
+            sink.record(.decision(Self.decisionFact(decision, intent: raw, traced: risk.trace, origin: .riskUnwind,
+                                                    mode: instance.mode == .live ? .live : .shadow)))
+            if let order { sink.record(.order(OrderFact(order: order, status: .submitted, wallTimeNs: EventSink.wallNs()))) }
         }
         if !risk.stateChanges.isEmpty { reportStateChanges() }
         return decision

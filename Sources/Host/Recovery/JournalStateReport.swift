@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import Journal
 import Risk
@@ -61,7 +62,7 @@ public struct JournalStateReport: Codable, Sendable {
         guard let last = try reader.lastSnapshot() else {
             throw RecoveryError(description: "\(journal) holds no state snapshot: a host started on it begins from its configuration")
         }
-        let state = try HostState.decode(format: last.record.format, text: last.record.state)
+        let state = try EngineState.decode(format: last.record.format, text: last.record.state)
         let book = state.risk.book
         let controls = state.risk.controls
         var strategies: [Strategy] = []

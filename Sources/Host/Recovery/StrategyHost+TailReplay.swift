@@ -1,3 +1,4 @@
+import Engine
 import Journal
 import Risk
 
@@ -19,7 +20,7 @@ extension StrategyHost {
     /// tick blocks use. Plugins are not called: a restarted strategy starts afresh.
     /// Returns how many records of each table were re-applied.
     @discardableResult
-    func replayTail(_ tail: [JournalEntry], after saved: HostState) throws(RecoveryError) -> [String: Int] {
+    func replayTail(_ tail: [JournalEntry], after saved: EngineState) throws(RecoveryError) -> [String: Int] {
         var replay = TailReplay(host: self, savedSymbols: saved.symbols)
         for entry in tail {
             do throws(TailReplay.Refusal) {

@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import Journal
 import Logging
@@ -113,14 +114,14 @@ public final class EventLoop {
             // the records after it (the tail, re-applied); the run's start is itself a record,
             // followed by the state the run starts from, which anchors the run's own tail.
             var recoveredFrom: (seq: Int64, tail: [String: Int])?
-            var configChanges: [StateChangeRecord] = []
+            var configChanges: [TransitionFact] = []
             do {
                 let reader = try JournalReader(path: path)
                 defer { reader.close() }
                 let highest = try reader.highestIDs()
                 host.continueIDs(afterDecision: highest.decision, afterFill: highest.fill)
                 if let last = try reader.lastSnapshot() {
-                    let saved = try HostState.decode(format: last.record.format, text: last.record.state)
+                    let saved = try EngineState.decode(format: last.record.format, text: last.record.state)
                     configChanges = try host.restore(saved)
                     let tail = try reader.allRecords(afterSeq: last.seq)
                     recoveredFrom = (last.seq, try host.replayTail(tail, after: saved))
@@ -131,15 +132,15 @@ public final class EventLoop {
                 throw .journal("cannot rebuild the state from the journal \(path): \(error)")
             }
             _ = opened.append(.stateChange(StateChangeRecord(
-                eventTimeNs: host.clockNs, wallTimeNs: AuditSink.wallNs(), kind: "host", subject: config.config.host.id,
+                eventTimeNs: host.clockNs, wallTimeNs: EventSink.wallNs(), kind: "host", subject: config.config.host.id,
                 fromState: "STOPPED", toState: "RUNNING", reason: "HOST_START", value: Double(host.nextDecisionID), limitValue: nil)))
             // Strategies added, removed or re-allocated since the journal's state, before the
             // state the run starts from (so a tail never holds them).
-            for change in configChanges { _ = opened.append(.stateChange(change)) }
+            for change in configChanges { _ = opened.append(.stateChange(JournalProjection.stateChange(change))) }
             let state = host.captureState()
             do {
                 _ = opened.append(group: [.snapshot(SnapshotRecord(
-                    eventTimeNs: host.clockNs, wallTimeNs: AuditSink.wallNs(), format: HostState.format,
+                    eventTimeNs: host.clockNs, wallTimeNs: EventSink.wallNs(), format: EngineState.format,
                     reason: recoveredFrom == nil ? "start" : "recovered", state: try state.encoded()))])
             } catch {
                 try? opened.close()
@@ -165,18 +166,19 @@ public final class EventLoop {
             logger.warning("running without an audit journal (no `journal` section in the config)")
         }
         if writer != nil || publisher != nil {
-            let feeder = AuditFeeder(
-                ring: AuditRing(capacity: config.config.journal?.queueCapacity ?? 16_384), writer: writer, publisher: publisher,
-                names: .init(strategies: config.config.strategies.map(\.name), symbols: host.symbols.allNames), logger: logger)
-            host.audit = AuditSink(feeder: feeder, logger: logger, backpressure: options.journalBackpressure,
-                                   cadence: config.config.journal?.cadence ?? SnapshotCadence())
+            let names = host.eventNames
+            // Each consumer has its own ring and thread: a journal that falls behind never holds up the stream.
+            let journal = writer.map {
+                JournalFeeder(ring: EventRing(capacity: config.config.journal?.queueCapacity ?? 16_384), writer: $0, names: names, logger: logger)
+            }
+            let stream = publisher.map { StreamFeeder(ring: EventRing(capacity: StreamFeeder.ringCapacity), publisher: $0, names: names) }
+            host.sink = EventSink(journal: journal, stream: stream, logger: logger, backpressure: options.journalBackpressure,
+                                  cadence: config.config.journal?.cadence ?? SnapshotCadence())
             if let publisher {
                 // The run's start on the stream (the journal has it already).
-                let start = StateChangeRecord(
-                    eventTimeNs: host.clockNs, wallTimeNs: AuditSink.wallNs(), kind: "host", subject: hostID,
-                    fromState: "STOPPED", toState: "RUNNING", reason: "HOST_START", value: Double(host.nextDecisionID), limitValue: nil)
-                host.audit?.record(.init(records: [], events: [RiskEvent.state(start)]),
-                                   at: host.clockNs)
+                host.sink?.publish(.transition(TransitionFact(
+                    kind: .host, subject: hostID, from: "STOPPED", to: "RUNNING", reason: "HOST_START",
+                    value: Double(host.nextDecisionID), eventTimeNs: host.clockNs, wallTimeNs: EventSink.wallNs())))
                 logger.info("risk event stream bound", metadata: ["endpoint": "\(publisher.endpoint)", "publisher_id": "\(publisher.publisherID)"])
             }
         }
@@ -207,12 +209,11 @@ public final class EventLoop {
                 gateway.close()
             }
             // The state the run ends in, marks of the last ticks included, for a clean restart.
-            host.audit?.recordStop(host.captureState())
-            // Everything recorded so far reaches the file before the run returns, then the run's end.
-            host.audit?.feeder.stop(final: .stateChange(StateChangeRecord(
-                eventTimeNs: host.clockNs, wallTimeNs: AuditSink.wallNs(), kind: "host", subject: hostID,
-                fromState: "RUNNING", toState: "STOPPED", reason: "HOST_STOP", value: nil, limitValue: nil)))
-            host.metrics?.sample(host: host, feeds: feeds, control: control, nowWallNs: AuditSink.wallNs())
+            host.sink?.recordStop(host.captureState())
+            // Everything recorded so far reaches the file and the stream before the run returns, then the run's end.
+            host.sink?.stop(final: TransitionFact(kind: .host, subject: hostID, from: "RUNNING", to: "STOPPED", reason: "HOST_STOP",
+                                                  eventTimeNs: host.clockNs, wallTimeNs: EventSink.wallNs()))
+            host.metrics?.sample(host: host, feeds: feeds, control: control, nowWallNs: EventSink.wallNs())
             metricsServer?.stop()
         }
         var poller = ZMQPoller()
@@ -234,19 +235,19 @@ public final class EventLoop {
                 if host.gateway != nil { host.serviceGateway(readable: poller.isReadable(gatewayIndex)) }
                 if let zapIndex, poller.isReadable(zapIndex) { control?.serviceZAP() }
                 if let controlIndex, poller.isReadable(controlIndex) {
-                    control?.serviceRequests { host.perform($0, nowWallNs: AuditSink.wallNs(), replyTo: $1) }
+                    control?.serviceRequests { host.perform($0, nowWallNs: EventSink.wallNs(), replyTo: $1) }
                 }
             } else if host.gateway != nil {
                 host.serviceGateway(readable: false)
             }
             if host.deadman != nil || host.metrics != nil {
-                let nowWallNs = AuditSink.wallNs()
+                let nowWallNs = EventSink.wallNs()
                 if host.deadman != nil { host.serviceDeadman(nowWallNs: nowWallNs) }
                 if let metrics = host.metrics, metrics.isSampleDue(nowWallNs: nowWallNs) {
                     metrics.sample(host: host, feeds: feeds, control: control, nowWallNs: nowWallNs)
                 }
             }
-            if host.pendingPromotion != nil, let (address, reply) = host.finishPromotion(nowWallNs: AuditSink.wallNs()) {
+            if host.pendingPromotion != nil, let (address, reply) = host.finishPromotion(nowWallNs: EventSink.wallNs()) {
                 control?.reply(reply, to: address)
             }
             host.publishStatus()

@@ -49,4 +49,12 @@ public struct StateChange: Sendable, Equatable {
     /// The measured value and the limit (e.g. drawdown % and halt %).
     public var value: Double
     public var limit: Double
+
+    public init(kind: Kind, reason: ReasonCode, atNs: Int64, value: Double, limit: Double) {
+        self.kind = kind
+        self.reason = reason
+        self.atNs = atNs
+        self.value = value
+        self.limit = limit
+    }
 }

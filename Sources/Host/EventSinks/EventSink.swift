@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import Logging
 
@@ -5,25 +6,29 @@ import Logging
 import Glibc
 #endif
 
-/// The event loop's end of the audit path. `record` pushes an event into the ring without
-/// allocating; the feeder thread journals it.
+/// The event loop's end of the event path: `record` hands an `EngineEvent` to the journal's ring
+/// and to the stream's ring without allocating; each has its own thread (`JournalFeeder`,
+/// `StreamFeeder`) and neither waits for the other.
 ///
 /// Two policies for a journal that falls behind (`JournalBackpressure`). `failClosed` (a live
-/// host): once the ring is three quarters full, `refusesNewRisk` turns on and the host refuses new
-/// risk (`JOURNAL_UNAVAILABLE`) until the ring is back under half. `wait` (replays and the demo,
-/// whose input is finite and lossless): new risk is never refused for the journal's sake; the loop
-/// waits for room instead, so a replay decides the same with and without a journal. Either way, if
-/// the ring is completely full the loop waits for the feeder rather than drop a record, and once
-/// the journal has failed nothing more can be recorded: new risk stays refused and each record is
-/// written to the log instead, at error level.
+/// host): once the journal's ring is three quarters full, `refusesNewRisk` turns on and the host
+/// refuses new risk (`JOURNAL_UNAVAILABLE`) until the ring is back under half. `wait` (replays and
+/// the demo, whose input is finite and lossless): new risk is never refused for the journal's
+/// sake; the loop waits for room instead, so a replay decides the same with and without a
+/// journal. Either way, if the ring is completely full the loop waits for the feeder rather than
+/// drop a row, and once the journal has failed nothing more can be recorded: new risk stays
+/// refused and each event is written to the log instead, at error level. The stream never makes
+/// the loop wait or refuse: an event its full ring cannot take is lost to the stream alone,
+/// counted, and its `seq` skipped.
 ///
 /// Snapshots: the journal is the event log, and the state is journaled only now and then
 /// (`SnapshotCadence`): every so many events, every so many seconds of wall time, after an
-/// event whose records recovery does not re-apply, and at the stop of the run. Recovery is the
-/// last snapshot plus the records after it (docs/journal.md, "Recovery").
-final class AuditSink {
-    let ring: AuditRing<AuditEvent>
-    let feeder: AuditFeeder
+/// event whose facts recovery does not re-apply, and at the stop of the run. Recovery is the
+/// last snapshot plus the rows after it (docs/journal.md, "Recovery").
+final class EventSink {
+    /// The journal's end (nil: no journal) and the stream's (nil: no stream).
+    let journal: JournalFeeder?
+    let stream: StreamFeeder?
     private let logger: Logger
     private let highWater: Int
     private let lowWater: Int
@@ -33,17 +38,17 @@ final class AuditSink {
     private(set) var refusesNewRisk = false
     /// Events that could only be logged because the journal had failed.
     private(set) var loggedOnly: UInt64 = 0
-    /// Whether records were pushed since the last end of event.
+    /// Whether journaled facts were pushed since the last end of event.
     private(set) var pushedSinceEndOfEvent = false
     /// Journaled events since the last snapshot.
     private(set) var eventsSinceSnapshot = 0
     /// Wall time of the last snapshot, ns.
     private var lastSnapshotWallNs: Int64
-    /// The current event wrote records recovery does not re-apply: its end keeps the state.
+    /// The current event wrote facts recovery does not re-apply: its end keeps the state.
     private var snapshotRequired = false
-    /// Snapshots handed to the feeder, for tests and the run summary.
+    /// Snapshots handed to the journal, for tests and the run summary.
     private(set) var snapshotsTaken: UInt64 = 0
-    /// End-of-event markers pushed (the feeder numbers them the same way, from 1).
+    /// End-of-event markers pushed (the journal feeder numbers them the same way, from 1).
     private(set) var endsPushed: UInt64 = 0
 
     /// The number of the end-of-event marker that will close the current event: once
@@ -51,17 +56,22 @@ final class AuditSink {
     var currentEventTicket: UInt64 { endsPushed + 1 }
 
     /// Whether the group closed by end marker `ticket` is committed (survives a process crash).
-    func isCommitted(_ ticket: UInt64) -> Bool { feeder.committedEnds >= ticket }
+    func isCommitted(_ ticket: UInt64) -> Bool { (journal?.committedEnds ?? .max) >= ticket }
 
-    init(feeder: AuditFeeder, logger: Logger, backpressure: JournalBackpressure = .failClosed,
+    /// Whether there is a journal (orders for the gateway then wait for their commit).
+    var keepsJournal: Bool { journal != nil }
+
+    init(journal: JournalFeeder?, stream: StreamFeeder?, logger: Logger, backpressure: JournalBackpressure = .failClosed,
          cadence: SnapshotCadence = SnapshotCadence()) {
-        self.ring = feeder.ring
-        self.feeder = feeder
+        precondition(journal != nil || stream != nil, "an event sink needs a journal or an event stream")
+        self.journal = journal
+        self.stream = stream
         self.logger = logger
         self.backpressure = backpressure
         self.cadence = cadence
-        highWater = max(1, ring.capacity * 3 / 4)
-        lowWater = ring.capacity / 2
+        let capacity = journal?.ring.capacity ?? 2
+        highWater = max(1, capacity * 3 / 4)
+        lowWater = capacity / 2
         lastSnapshotWallNs = Self.wallNs()
     }
 
@@ -72,16 +82,17 @@ final class AuditSink {
         return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
     }
 
-    /// Re-evaluates `refusesNewRisk`; returns true when it changed.
+    /// Re-evaluates `refusesNewRisk`; returns true when it changed. Only the journal refuses.
     func updateAvailability() -> Bool {
-        let depth = ring.count
+        guard let journal else { return false }
+        let depth = journal.ring.count
         let behind = backpressure == .failClosed && (refusesNewRisk ? depth >= lowWater : depth >= highWater)
-        let refuse = feeder.hasFailed || behind
+        let refuse = journal.hasFailed || behind
         guard refuse != refusesNewRisk else { return false }
         refusesNewRisk = refuse
         if refuse {
             logger.critical("audit journal is not keeping up: refusing new risk until it does", metadata: [
-                "queued": "\(depth)", "capacity": "\(ring.capacity)", "journal_failed": "\(feeder.hasFailed)",
+                "queued": "\(depth)", "capacity": "\(journal.ring.capacity)", "journal_failed": "\(journal.hasFailed)",
             ])
         } else {
             logger.notice("audit journal caught up: new risk allowed again", metadata: ["queued": "\(depth)"])
@@ -89,13 +100,25 @@ final class AuditSink {
         return true
     }
 
-    /// Queues `event` for the journal; waits while the ring is full. Allocates nothing.
-    func record(_ event: AuditEvent) {
+    /// Hands `event` to the journal (waiting while its ring is full) and to the stream (never
+    /// waiting), each only if it keeps such facts. Allocates nothing.
+    func record(_ event: EngineEvent) {
+        publish(event)
+        guard let journal, event.isJournaled else { return }
         pushedSinceEndOfEvent = true
         eventsSinceSnapshot &+= 1
+        if event.isBeyondReplay { snapshotRequired = true }
         flushTicks()
         // Once the journal has failed nothing more reaches it: the log is the record of last resort.
-        if !push(event) { logInstead(event) }
+        if !push(event, to: journal) { logInstead(event) }
+    }
+
+    /// Hands `event` to the stream alone (the run's start, which the journal has already).
+    func publish(_ event: EngineEvent) {
+        guard let stream else { return }
+        let messages = stream.messageCount(of: event)
+        guard messages > 0 else { return }
+        if !stream.ring.push(event) { stream.countLost(messages) }
     }
 
     /// Ticks after which a stretch of market data that wrote no records is closed as a group of
@@ -103,9 +126,9 @@ final class AuditSink {
     static let ticksPerQuietBlock = 4_096
     /// Ticks recorded since the last end of a group.
     private var ticksSinceEnd = 0
-    /// Ticks not pushed yet: they go into the ring as one `.ticks` event when it is full, and
-    /// before anything else is pushed, so the ring keeps the loop's order.
-    private var pendingTicks = AuditEvent(kind: .ticks, eventTimeNs: 0, wallTimeNs: 0)
+    /// Ticks not pushed yet: they go into the journal's ring as one `.ticks` event when the batch
+    /// is full, and before anything else is pushed, so the ring keeps the loop's order.
+    private var pendingTicks = TickBatch()
 
     /// Queues the market event the host is about to apply (its reference price), for the
     /// journal's `market_ticks`: recovery re-applies the ticks after the last snapshot. Called
@@ -114,49 +137,49 @@ final class AuditSink {
     /// counts as one journaled event for the cadence). Nothing without a journal. Allocates
     /// nothing (but for a snapshot).
     @inline(__always)
-    func recordTick(symbolID: UInt32, price: Double, at eventTimeNs: Int64, state: () -> HostState) {
-        guard feeder.keepsSnapshots else { return }
+    func recordTick(symbolID: UInt32, price: Double, at eventTimeNs: Int64, state: () -> EngineState) {
+        guard journal != nil else { return }
         if ticksSinceEnd >= Self.ticksPerQuietBlock && !pushedSinceEndOfEvent {
             eventsSinceSnapshot &+= 1
             pushedSinceEndOfEvent = true
             endEvent(state: state)
         }
         ticksSinceEnd &+= 1
-        if !pendingTicks.appendTick(symbolID: symbolID, price: price, at: eventTimeNs) {
+        if !pendingTicks.append(symbolID: symbolID, price: price, at: eventTimeNs) {
             flushTicks()
-            _ = pendingTicks.appendTick(symbolID: symbolID, price: price, at: eventTimeNs)
+            _ = pendingTicks.append(symbolID: symbolID, price: price, at: eventTimeNs)
         }
     }
 
     /// Pushes the pending ticks, if any, as one `.ticks` event.
     @inline(__always)
     private func flushTicks() {
-        guard pendingTicks.stageCount > 0 else { return }
-        _ = push(pendingTicks)
-        pendingTicks.stageCount = 0
+        guard pendingTicks.count > 0, let journal else { return }
+        _ = push(.ticks(pendingTicks), to: journal)
+        pendingTicks.removeAll()
     }
 
     /// Pushes `event`, waiting while the ring is full; false (not pushed) once the journal failed.
-    private func push(_ event: AuditEvent) -> Bool {
-        while !feeder.hasFailed {
-            if ring.push(event) { return true }
+    private func push(_ event: EngineEvent, to journal: JournalFeeder) -> Bool {
+        while !journal.hasFailed {
+            if journal.ring.push(event) { return true }
             usleep(50)
         }
         return false
     }
 
-    /// The current event wrote records that recovery does not re-apply (gateway orders and
+    /// The current event wrote facts that recovery does not re-apply (gateway orders and
     /// answers, unwinds): its end journals the state.
     func requireSnapshot() { snapshotRequired = true }
 
-    /// Ends the current event, if it wrote records: they are journaled in one transaction, with
-    /// the state after the event (`state()`, called only then) when a snapshot is due. Taking a
-    /// snapshot allocates (a queue entry; the arrays it shares are copied when the loop next
+    /// Ends the current event, if it wrote journaled facts: they are journaled in one
+    /// transaction, with the state after the event (`state()`, called only then) when a snapshot
+    /// is due. Taking a snapshot allocates (the arrays it shares are copied when the loop next
     /// changes them): once per snapshot, not per event.
-    func endEvent(state: () -> HostState) {
+    func endEvent(state: () -> EngineState) {
         guard pushedSinceEndOfEvent else { return }
         pushedSinceEndOfEvent = false
-        var reason = AuditEvent.SnapshotReason.none
+        var reason = SnapshotReason.none
         if snapshotRequired {
             reason = .event
         } else if eventsSinceSnapshot >= cadence.everyEvents {
@@ -170,60 +193,40 @@ final class AuditSink {
 
     /// The state the run ends in, written once the loop has stopped (reason `stop`), so a clean
     /// restart resumes from it with nothing to re-apply, marks of the last ticks included.
-    func recordStop(_ state: HostState) {
+    func recordStop(_ state: EngineState) {
         pushedSinceEndOfEvent = false
         pushEnd(.stop, state: state)
     }
 
-    private func pushEnd(_ reason: AuditEvent.SnapshotReason, state: HostState?) {
-        if feeder.hasFailed || !feeder.keepsSnapshots { return }
+    private func pushEnd(_ reason: SnapshotReason, state: EngineState?) {
+        guard let journal, !journal.hasFailed else { return }
         flushTicks()
         ticksSinceEnd = 0
-        var marker = AuditEvent(kind: .endOfEvent, eventTimeNs: state?.risk.book.clockNs ?? 0, wallTimeNs: Self.wallNs())
-        marker.snapshot = reason
-        if let state {
-            feeder.enqueue(state)
+        let wall = Self.wallNs()
+        if state != nil {
             snapshotRequired = false
             eventsSinceSnapshot = 0
-            lastSnapshotWallNs = marker.wallTimeNs
+            lastSnapshotWallNs = wall
             snapshotsTaken &+= 1
         }
-        if push(marker) { endsPushed &+= 1 }
+        let end = EndOfEventFact(reason: reason, state: state, eventTimeNs: state?.risk.book.clockNs ?? 0, wallTimeNs: wall)
+        if push(.endOfEvent(end), to: journal) { endsPushed &+= 1 }
     }
 
-    /// Queues records and stream events the loop built itself (operator actions, alerts, the dead
-    /// man's switch, unwinds), in order with everything else. Recovery does not re-apply them, so
-    /// the end of an event that journaled any keeps the state, unless `changesState` is false (an
-    /// alert: a publication of levels that are not part of the state). Allocates: for rare events
-    /// only.
-    func record(_ item: AuditFeeder.Outbound, at eventTimeNs: Int64, changesState: Bool = true) {
-        if !item.records.isEmpty {
-            pushedSinceEndOfEvent = true
-            if changesState { snapshotRequired = true }
-        }
-        if feeder.hasFailed {
-            for record in item.records {
-                logger.error("audit record not journaled (journal failed)", metadata: ["record": "\(record)"])
-            }
-            return
-        }
-        feeder.enqueue(item)
-        flushTicks()
-        _ = push(AuditEvent(kind: .outbound, eventTimeNs: eventTimeNs, wallTimeNs: Self.wallNs()))
+    /// Stops both ends after everything recorded so far: the journal appends `final` (the run's
+    /// end) and closes, the stream publishes it and closes. Blocks until done.
+    func stop(final: TransitionFact? = nil) {
+        journal?.stop(final: final)
+        stream?.stop(final: final)
     }
 
-    private func logInstead(_ event: AuditEvent) {
+    private func logInstead(_ event: EngineEvent) {
         loggedOnly &+= 1
-        logger.error("audit record not journaled (journal failed)", metadata: [
-            "kind": "\(event.kind)", "decision_id": "\(event.decisionID)", "strategy_id": "\(event.strategyID)",
-            "symbol_id": "\(event.symbolID)", "side": "\(event.side)", "quantity": "\(event.quantity)",
-            "requested_quantity": "\(event.requestedQuantity)", "final_quantity": "\(event.finalQuantity)",
-            "verdict": "\(event.verdict)", "reason": "\(event.reason)", "price": "\(event.price)", "event_ts_ns": "\(event.eventTimeNs)",
-        ])
+        logger.error("audit record not journaled (journal failed)", metadata: ["event": "\(event)"])
     }
 }
 
-/// What the host does when the journal falls behind (`AuditSink`).
+/// What the host does when the journal falls behind (`EventSink`).
 public enum JournalBackpressure: Sendable {
     /// Refuse new risk (`JOURNAL_UNAVAILABLE`) while the journal is behind: a live host must not
     /// take risk it cannot record, and must not stop reading its feeds.

@@ -2,18 +2,26 @@ import MarketData
 import Risk
 
 /// A fill the paper venue made, ready for the book and the strategy's `on_fill`.
-struct PaperFill: Equatable {
-    var fillID: UInt64
-    var order: Order
+package struct PaperFill: Equatable, Sendable {
+    package var fillID: UInt64
+    package var order: Order
     /// Fill price, quote currency per unit.
-    var price: Double
+    package var price: Double
     /// Fee charged, USD.
-    var feeUSD: Double
+    package var feeUSD: Double
     /// Event time of the market event that filled it, ns.
-    var timestampNs: Int64
+    package var timestampNs: Int64
+
+    package init(fillID: UInt64, order: Order, price: Double, feeUSD: Double, timestampNs: Int64) {
+        self.fillID = fillID
+        self.order = order
+        self.price = price
+        self.feeUSD = feeUSD
+        self.timestampNs = timestampNs
+    }
 }
 
-/// A simulated venue inside the host: the execution adapter for paper trading and for shadow
+/// A simulated venue inside the engine: the execution adapter for paper trading and for shadow
 /// strategies (whose fills go to their shadow book and never reach a real venue).
 ///
 /// Rules (documented in docs/execution.md):
@@ -29,34 +37,39 @@ struct PaperFill: Equatable {
 ///
 /// Confined to the event-loop thread. Open orders are kept per symbol, so a market event looks
 /// only at its symbol's orders.
-struct PaperVenue: ExecutionAdapter {
+package struct PaperVenue: ExecutionAdapter, Sendable {
     /// Slippage applied to market orders, basis points of the price.
-    let slippageBps: Double
+    package let slippageBps: Double
     /// Fee, basis points of the fill's notional.
-    let feeBps: Double
+    package let feeBps: Double
     /// Open orders by symbol id (index 0 unused).
-    private(set) var openOrders: [[Order]]
+    package private(set) var openOrders: [[Order]]
     private var nextFillID: UInt64 = 1
     /// Orders accepted and fills made, for the run summary.
-    private(set) var ordersAccepted = 0
-    private(set) var fillsMade = 0
+    package private(set) var ordersAccepted = 0
+    package private(set) var fillsMade = 0
 
-    init(symbolCount: Int, slippageBps: Double, feeBps: Double) {
+    package init(symbolCount: Int, slippageBps: Double, feeBps: Double) {
         self.slippageBps = slippageBps
         self.feeBps = feeBps
         openOrders = Array(repeating: [], count: symbolCount + 1)
     }
 
     /// What a restarted host needs back: the resting orders and the next fill id.
-    struct State: Codable, Equatable {
-        var openOrders: [[Order]]
-        var nextFillID: UInt64
+    package struct State: Codable, Equatable, Sendable {
+        package var openOrders: [[Order]]
+        package var nextFillID: UInt64
+
+        package init(openOrders: [[Order]], nextFillID: UInt64) {
+            self.openOrders = openOrders
+            self.nextFillID = nextFillID
+        }
     }
 
-    var state: State { State(openOrders: openOrders, nextFillID: nextFillID) }
+    package var state: State { State(openOrders: openOrders, nextFillID: nextFillID) }
 
     /// Puts back the resting orders of an earlier run (same symbol count).
-    mutating func restore(_ saved: State) -> Bool {
+    package mutating func restore(_ saved: State) -> Bool {
         guard saved.openOrders.count == openOrders.count else { return false }
         openOrders = saved.openOrders
         nextFillID = max(nextFillID, saved.nextFillID)
@@ -64,18 +77,18 @@ struct PaperVenue: ExecutionAdapter {
     }
 
     /// The next fill id, for a fill made elsewhere (the gateway): one sequence for every fill.
-    mutating func takeFillID() -> UInt64 {
+    package mutating func takeFillID() -> UInt64 {
         defer { nextFillID += 1 }
         return nextFillID
     }
 
     /// Numbers the next fill after `fillID` (fill ids stay unique across runs of one journal).
-    mutating func continueFillIDs(after fillID: UInt64) {
+    package mutating func continueFillIDs(after fillID: UInt64) {
         nextFillID = max(nextFillID, fillID + 1)
     }
 
     /// Accepts an approved order; it waits for the next market event of its symbol.
-    mutating func submit(_ order: Order) {
+    package mutating func submit(_ order: Order) {
         openOrders[Int(order.symbolID)].append(order)
         ordersAccepted += 1
     }
@@ -83,7 +96,7 @@ struct PaperVenue: ExecutionAdapter {
     /// Cancels the open order of `strategy` with `clientID` and an order id of at least `first`;
     /// returns it if there was one. (A restarted strategy numbers its intents afresh, so its
     /// cancels must not reach an order restored from an earlier run under the same client id.)
-    mutating func cancel(strategy: UInt32, clientID: UInt64, fromOrderID first: UInt64 = 0) -> Order? {
+    package mutating func cancel(strategy: UInt32, clientID: UInt64, fromOrderID first: UInt64 = 0) -> Order? {
         for symbol in openOrders.indices {
             if let index = openOrders[symbol].firstIndex(where: {
                 $0.strategyID == strategy && $0.clientID == clientID && $0.orderID >= first
@@ -96,14 +109,14 @@ struct PaperVenue: ExecutionAdapter {
 
     /// Removes and returns the open order with `orderID` in `symbol`, if there is one (recovery
     /// re-applying a journaled fill or cancel).
-    mutating func remove(orderID: UInt64, symbol: UInt32) -> Order? {
+    package mutating func remove(orderID: UInt64, symbol: UInt32) -> Order? {
         guard Int(symbol) < openOrders.count,
               let index = openOrders[Int(symbol)].firstIndex(where: { $0.orderID == orderID }) else { return nil }
         return openOrders[Int(symbol)].remove(at: index)
     }
 
     /// Removes and returns every open order `shouldCancel` picks (in acceptance order per symbol).
-    mutating func cancelAll(where shouldCancel: (Order) -> Bool) -> [Order] {
+    package mutating func cancelAll(where shouldCancel: (Order) -> Bool) -> [Order] {
         var cancelled: [Order] = []
         for symbol in openOrders.indices where !openOrders[symbol].isEmpty {
             cancelled += openOrders[symbol].filter(shouldCancel)
@@ -114,7 +127,7 @@ struct PaperVenue: ExecutionAdapter {
 
     /// Matches the symbol's open orders against one market event, appending fills to `fills`
     /// (a buffer the caller reuses) in the order the orders were accepted.
-    mutating func match(_ event: MarketEvent, into fills: inout [PaperFill]) {
+    package mutating func match(_ event: MarketEvent, into fills: inout [PaperFill]) {
         let symbol = Int(event.symbolID)
         guard !openOrders[symbol].isEmpty else { return }
         var index = 0
@@ -134,7 +147,7 @@ struct PaperVenue: ExecutionAdapter {
     }
 
     /// The price `order` fills at on `event`, or nil if it does not fill.
-    func fillPrice(_ order: Order, _ event: MarketEvent) -> Double? {
+    package func fillPrice(_ order: Order, _ event: MarketEvent) -> Double? {
         let buy = order.side == .buy
         // The price a buyer pays and a seller gets on this event.
         let (buyPrice, sellPrice): (Double, Double)
