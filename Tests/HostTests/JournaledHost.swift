@@ -14,6 +14,8 @@ final class JournaledHost {
     struct StreamEvent {
         var topic: String
         var kind: String
+        /// The envelope's `seq` (-1 if it had none).
+        var seq: Int = -1
         var data: [String: Any]
     }
 
@@ -21,14 +23,18 @@ final class JournaledHost {
     let host: StrategyHost
     let journalPath: String
     private let traces: [String: String]
-    private let sink: EventSink
+    let sink: EventSink
+    private let writer: JournalWriter
     private let context: ZMQContext?
     private let subscriber: ZMQSocket?
     private var finished = false
 
     /// Strategies as (name, symbols, extra fixture params); `config` is YAML appended to the config
     /// (risk, execution, control, deadman sections). Each strategy traces to its own file.
-    init(strategies: [(name: String, symbols: [String], params: String)], config extra: String, stream: Bool = false) throws {
+    /// `pauseJournal`: the journal writer takes nothing until `resumeJournal` (a journal that
+    /// falls behind); `streamRingCapacity`: the stream's ring (small, to see it overflow).
+    init(strategies: [(name: String, symbols: [String], params: String)], config extra: String, stream: Bool = false,
+         pauseJournal: Bool = false, streamRingCapacity: Int = StreamFeeder.ringCapacity) throws {
         folder = try TestSupport.temporaryFolder()
         let plugin = try TestSupport.buildFixture(in: folder)
         var traces: [String: String] = [:]
@@ -43,7 +49,9 @@ final class JournaledHost {
         let loaded = try ConfigLoader.load(path: try TestSupport.writeConfig(in: folder, strategies: entries, extra: extra))
         host = try StrategyHost(config: loaded, logger: TestSupport.logger)
         journalPath = folder.appendingPathComponent("journal.sqlite").path
-        let writer = try JournalWriter(path: journalPath, options: JournalOptions(hostID: "test-host"))
+        let writer = try JournalWriter(path: journalPath, options: JournalOptions(hostID: "test-host", queueCapacity: pauseJournal ? 1 : 16_384))
+        if pauseJournal { writer.pauseForTesting() }
+        self.writer = writer
         var publisher: RiskEventPublisher?
         if stream {
             let context = try ZMQContext()
@@ -65,7 +73,7 @@ final class JournaledHost {
         let names = host.eventNames
         sink = EventSink(
             journal: JournalFeeder(ring: EventRing(capacity: 4_096), writer: writer, names: names, logger: TestSupport.logger),
-            stream: publisher.map { StreamFeeder(ring: EventRing(capacity: StreamFeeder.ringCapacity), publisher: $0, names: names) },
+            stream: publisher.map { StreamFeeder(ring: EventRing(capacity: streamRingCapacity), publisher: $0, names: names) },
             logger: TestSupport.logger)
         host.sink = sink
         if stream {
@@ -83,7 +91,10 @@ final class JournaledHost {
     deinit {
         host.destroyAll()
         // A test that stopped early (a failed #require) must not leave the audit thread running.
-        if !finished { sink.stop() }
+        if !finished {
+            writer.resumeForTesting()
+            sink.stop()
+        }
         subscriber?.close()
     }
 
@@ -119,12 +130,15 @@ final class JournaledHost {
         return events
     }
 
+    /// Lets a journal paused at init take its queue again.
+    func resumeJournal() { writer.resumeForTesting() }
+
     /// The next stream message, nil when none arrived within the receive timeout.
-    private func receive() throws -> StreamEvent? {
+    func receive() throws -> StreamEvent? {
         guard let frames = try subscriber?.receiveMultipart(), frames.count == 2 else { return nil }
         let envelope = try #require(try JSONSerialization.jsonObject(with: Data(frames[1])) as? [String: Any])
         return StreamEvent(topic: String(decoding: frames[0], as: UTF8.self), kind: envelope["kind"] as? String ?? "?",
-                           data: envelope["data"] as? [String: Any] ?? [:])
+                           seq: envelope["seq"] as? Int ?? -1, data: envelope["data"] as? [String: Any] ?? [:])
     }
 
     /// A JSON number of a stream event as a Double (JSONSerialization hands out NSNumber or a

@@ -59,17 +59,26 @@ final class StreamFeeder: Sendable {
     /// then closes the socket. Blocks until done.
     func stop(final: TransitionFact? = nil) {
         running.store(false, ordering: .releasing)
+        paused.store(false, ordering: .releasing)
         done.wait()
         // The stream thread has stopped: this thread may use the socket now.
         if let final { publisher.publish(StreamProjection.state(final), wallTimeNs: EventSink.wallNs()) }
         publisher.close()
     }
 
+    /// Holds the thread off its ring until `resumeForTesting` (a stalled stream, for tests).
+    func pauseForTesting() { paused.store(true, ordering: .releasing) }
+    func resumeForTesting() { paused.store(false, ordering: .releasing) }
+    private let paused = Atomic<Bool>(false)
+
     private func run() {
         defer { done.signal() }
         while true {
+            if paused.load(ordering: .acquiring) {
+                usleep(200)
+                continue
+            }
             if let event = ring.pop() {
-                accountForLost()
                 let wall = EventSink.wallNs()
                 for message in projection.messages(for: event) {
                     if message.eventTimeNs > lastEventTimeNs.load(ordering: .relaxed) {
@@ -87,6 +96,8 @@ final class StreamFeeder: Sendable {
     }
 
     /// Skips the `seq`s of messages the loop lost since the last look, so subscribers see the gap.
+    /// Called when the ring is empty: the messages were lost after everything the ring held, so
+    /// the gap comes after those (under a stream that stays saturated, at its next pause).
     private func accountForLost() {
         let lost = lostByLoop.load(ordering: .relaxed), accounted = lostAccounted.load(ordering: .relaxed)
         guard lost > accounted else { return }
