@@ -50,7 +50,8 @@ enum BookWorkload {
     /// Sharpe floor: it still keeps every window and checks every closed trade, but at −100, so
     /// strategies on a random walk are not all paused within the hour and the book keeps trading.
     /// `journal`: its section.
-    static func writeConfig(to path: String, pluginDir: String, journal: String?, snapshotEveryEvents: Int? = nil) throws {
+    static func writeConfig(to path: String, pluginDir: String, journal: String?, snapshotEveryEvents: Int? = nil,
+                            stream: String? = nil) throws {
         var text = """
             host:
               id: bench-book
@@ -95,6 +96,9 @@ enum BookWorkload {
             text += "journal:\n  path: \(journal)\n"
             if let snapshotEveryEvents { text += "  snapshot_every_events: \(snapshotEveryEvents)\n  snapshot_interval_seconds: 0\n" }
         }
+        // The risk event stream, bound with no subscriber: its thread projects and sends every
+        // message (XPUB drops nothing it has no subscriber for only after building it).
+        if let stream { text += "events:\n  endpoint: \(stream)\n" }
         try text.write(toFile: path, atomically: true, encoding: .utf8)
     }
 
@@ -238,6 +242,13 @@ enum BookWorkload {
             note("book workload: journal on, run \(run)/\(runs)")
             results.append(try replay(label: "journal on", gatehouse: gatehouse, config: journaled, ticks: ticks, journal: journal))
         }
+        for run in 1...runs {
+            let journal = folder.appendingPathComponent("journal-stream-\(run).sqlite").path
+            let streamed = folder.appendingPathComponent("book-journal-stream-\(run).yaml").path
+            try writeConfig(to: streamed, pluginDir: binaries, journal: journal, stream: "ipc://\(folder.path)/events-\(run).sock")
+            note("book workload: journal and event stream on, run \(run)/\(runs)")
+            results.append(try replay(label: "journal + stream", gatehouse: gatehouse, config: streamed, ticks: ticks, journal: journal))
+        }
         let rows = results.last?.journal?.totalRows ?? 0
         note("book workload: raw SQLite, \(rows) rows")
         let raw = try RawSQLiteRows.measure(rows: max(rows, 10_000), in: folder.path)
@@ -252,7 +263,7 @@ enum BookWorkload {
         var lines = ["", "## Book workload: 8 EMA strategies × 8 symbols, \(events) ticks, `gatehouse replay` (release)", ""]
         lines.append("| | runs | wall s (median) | loop ticks/s (median) | loop CPU ns/tick (median) | intents / 1k ticks | JOURNAL_UNAVAILABLE | digest | peak RSS MB |")
         lines.append("|---|---:|---:|---:|---:|---:|---:|---|---:|")
-        for label in ["journal off", "journal on"] {
+        for label in ["journal off", "journal on", "journal + stream"] {
             let group = results.filter { $0.label == label }
             guard let first = group.first else { continue }
             let digests = Set(group.map(\.digest)).sorted().joined(separator: ", ")
@@ -263,6 +274,7 @@ enum BookWorkload {
                                 digests, group.map(\.peakRSSMB).max() ?? 0))
         }
         let off = results.filter { $0.label == "journal off" }, on = results.filter { $0.label == "journal on" }
+        let streamed = results.filter { $0.label == "journal + stream" }
         if !off.isEmpty && !on.isEmpty {
             let ratio = median(on.map(\.ticksPerSecond)) / max(1, median(off.map(\.ticksPerSecond)))
             let cpuRatio = median(off.map(\.loopCPUSeconds)) / max(1e-9, median(on.map(\.loopCPUSeconds)))
@@ -271,6 +283,12 @@ enum BookWorkload {
             lines.append(String(format: "journal on / off: loop ticks/s (wall) %.0f %%, loop's own CPU per tick %.0f %% of the rate; whole command: %.0f k ticks/s with the journal; decisions %@ with and without it",
                                 ratio * 100, cpuRatio * 100, Double(events) / max(1e-9, median(on.map(\.wallSeconds))) / 1000,
                                 same ? "identical (one digest)" : "DIFFERENT"))
+            if !streamed.isEmpty {
+                lines.append(String(format: "journal + stream / off: loop ticks/s (wall) %.0f %%; whole command %.0f k ticks/s; decisions %@",
+                                    median(streamed.map(\.ticksPerSecond)) / max(1, median(off.map(\.ticksPerSecond))) * 100,
+                                    Double(events) / max(1e-9, median(streamed.map(\.wallSeconds))) / 1000,
+                                    Set((off + streamed).map(\.digest)).count == 1 ? "identical (one digest)" : "DIFFERENT"))
+            }
         }
         if let run = off.first {
             lines.append("")

@@ -43,7 +43,7 @@ package enum EngineEvent: Sendable {
     /// (docs/journal.md, "Recovery"), so the end of its event must journal the state. Alerts are
     /// not part of the state (a restarted host starts green); the dead man's switch and an unwind
     /// are, but each comes with a transition or orders that already require it.
-    package var isBeyondReplay: Bool {
+    @inlinable package var isBeyondReplay: Bool {
         switch self {
         case .transition, .operatorAction, .unwindPlanned, .unwound, .promotion: true
         case .ticks, .decision, .order, .fill, .latch, .alert, .deadman, .endOfEvent: false
@@ -51,7 +51,7 @@ package enum EngineEvent: Sendable {
     }
 
     /// Whether the journal keeps a row of it.
-    package var isJournaled: Bool {
+    @inlinable package var isJournaled: Bool {
         switch self {
         case .deadman, .unwound, .promotion: false
         default: true
@@ -59,7 +59,7 @@ package enum EngineEvent: Sendable {
     }
 
     /// Whether the risk event stream publishes it.
-    package var isPublished: Bool {
+    @inlinable package var isPublished: Bool {
         switch self {
         case .ticks, .endOfEvent, .unwindPlanned: false
         default: true

@@ -14,10 +14,10 @@ package final class EventRing<Element>: @unchecked Sendable {
     // reads `tail` (acquire), moves the slot out, then publishes `head` (release). A slot is never
     // written while the consumer may read it, nor read while the producer may write it.
     /// Slots, > 1.
-    package let capacity: Int
-    private let slots: UnsafeMutablePointer<Element>
-    private let head = Atomic<Int>(0)   // next slot to read (consumer)
-    private let tail = Atomic<Int>(0)   // next slot to write (producer)
+    @usableFromInline package let capacity: Int
+    @usableFromInline let slots: UnsafeMutablePointer<Element>
+    @usableFromInline let head = Atomic<Int>(0)   // next slot to read (consumer)
+    @usableFromInline let tail = Atomic<Int>(0)   // next slot to write (producer)
 
     package init(capacity: Int) {
         precondition(capacity >= 2)
@@ -36,10 +36,10 @@ package final class EventRing<Element>: @unchecked Sendable {
     }
 
     /// Elements waiting; exact for the producer and the consumer, a snapshot for anyone else.
-    package var count: Int { tail.load(ordering: .acquiring) - head.load(ordering: .acquiring) }
+    @inlinable package var count: Int { tail.load(ordering: .acquiring) - head.load(ordering: .acquiring) }
 
     /// Producer only. False when full (nothing is written; `element` stays the caller's).
-    package func push(_ element: Element) -> Bool {
+    @inlinable package func push(_ element: Element) -> Bool {
         let t = tail.load(ordering: .relaxed)
         if t - head.load(ordering: .acquiring) >= capacity { return false }
         (slots + t % capacity).initialize(to: element)
@@ -48,7 +48,7 @@ package final class EventRing<Element>: @unchecked Sendable {
     }
 
     /// Consumer only. The oldest element, or nil when empty.
-    package func pop() -> Element? {
+    @inlinable package func pop() -> Element? {
         let h = head.load(ordering: .relaxed)
         if h == tail.load(ordering: .acquiring) { return nil }
         let element = (slots + h % capacity).move()

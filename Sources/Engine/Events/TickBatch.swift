@@ -9,20 +9,26 @@ package struct TickBatch: Sendable, BitwiseCopyable {
         package var price: Double
         /// Event time, ns since the Unix epoch.
         package var timeNs: Int64
+
+        @inlinable package init(symbolID: UInt32, price: Double, timeNs: Int64) {
+            self.symbolID = symbolID
+            self.price = price
+            self.timeNs = timeNs
+        }
     }
 
     /// Ticks a batch holds. Sized to the room of a decision's stage trace, so carrying ticks
     /// never makes a ring slot larger.
-    package static let capacity = MemoryLayout<StageTrace.Slots>.size / MemoryLayout<Tick>.stride
+    @usableFromInline package static let capacity = MemoryLayout<StageTrace.Slots>.size / MemoryLayout<Tick>.stride
 
     /// Ticks held, 0…capacity.
-    package private(set) var count: Int = 0
-    private var storage: StageTrace.Slots = StageTrace.emptySlots
+    @usableFromInline package private(set) var count: Int = 0
+    @usableFromInline var storage: StageTrace.Slots = StageTrace.emptySlots
 
     package init() {}
 
     /// Adds a tick; false (nothing added) when the batch is full.
-    @inline(__always)
+    @inlinable
     package mutating func append(symbolID: UInt32, price: Double, at timeNs: Int64) -> Bool {
         guard count < Self.capacity else { return false }
         let offset = count * MemoryLayout<Tick>.stride
@@ -34,7 +40,7 @@ package struct TickBatch: Sendable, BitwiseCopyable {
     }
 
     /// Empties the batch.
-    package mutating func removeAll() { count = 0 }
+    @inlinable package mutating func removeAll() { count = 0 }
 
     /// The ticks, in the order they were applied.
     package func forEach(_ body: (Tick) -> Void) {
