@@ -30,17 +30,18 @@ package struct OperatorActionFact: Sendable {
     }
 }
 
-/// One criterion of a promotion's measured record (`promotion` section).
-package struct PromotionCriterion: Codable, Sendable, Equatable {
+/// One criterion of a promotion's measured record (`promotion` section), as `gatehouse promote`
+/// reports it and the stream's `promotion` event carries it.
+public struct PromotionCriterion: Codable, Sendable, Equatable {
     /// The config key under `promotion`.
-    package var name: String
-    package var value: Double
-    package var threshold: Double
+    public var name: String
+    public var value: Double
+    public var threshold: Double
     /// `>=` or `<=`.
-    package var comparison: String
-    package var passed: Bool
+    public var comparison: String
+    public var passed: Bool
 
-    package init(name: String, value: Double, threshold: Double, comparison: String, passed: Bool) {
+    public init(name: String, value: Double, threshold: Double, comparison: String, passed: Bool) {
         self.name = name
         self.value = value
         self.threshold = threshold

@@ -176,10 +176,10 @@ final class StrategyHost {
         paper.continueFillIDs(after: fill)
     }
 
-    /// The names the journal and the stream render this run's ids with.
-    var eventNames: EventNames {
-        EventNames(strategies: strategyNames, symbols: symbols.allNames, clusters: risk.limits.clusters.map(\.name))
-    }
+    /// The names the journal and the stream render this run's ids with (fixed once the
+    /// strategies are loaded).
+    private(set) lazy var eventNames = EventNames(
+        strategies: strategyNames, symbols: symbols.allNames, clusters: risk.limits.clusters.map(\.name))
 
     /// Whether the caller is on the event-loop thread.
     var isOnLoopThread: Bool { pthread_equal(pthread_self(), loopThread) != 0 }

@@ -38,14 +38,7 @@ final class StreamFeeder: Sendable {
 
     /// Event loop: how many messages `event` is published as (0 when the stream leaves it out),
     /// without building them. Allocates nothing.
-    func messageCount(of event: EngineEvent) -> Int {
-        guard event.isPublished else { return 0 }
-        switch event {
-        case .decision(let fact): return projection.decisions == .notApproved && fact.decision.verdict == .approve ? 0 : 1
-        case .latch: return 2
-        default: return 1
-        }
-    }
+    func messageCount(of event: EngineEvent) -> Int { projection.messageCount(for: event) }
 
     /// Event loop: `count` messages were lost because the ring was full.
     func countLost(_ count: Int) {

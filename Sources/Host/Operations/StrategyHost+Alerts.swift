@@ -14,16 +14,6 @@ extension StrategyHost {
         }
     }
 
-    /// The name an alert gives what a limit applies to.
-    func subjectName(_ subject: WatchedLimit.Subject) -> String {
-        switch subject {
-        case .account: "account"
-        case .strategy(let id): strategyNames[Int(id) - 1]
-        case .symbol(let id): symbols.allNames[Int(id) - 1]
-        case .cluster(let index): risk.limits.clusters[index].name
-        }
-    }
-
     private func publishAlert(_ limit: WatchedLimit, from: AlertLevel, to: AlertLevel, usagePct: Double, value: Double, limit limitValue: Double) {
         // Alert levels are not part of the recoverable state (a restarted host starts green), so
         // the fact needs no snapshot after it and recovery passes over its row.
@@ -31,7 +21,7 @@ extension StrategyHost {
                                       value: value, limit: limitValue, eventTimeNs: clockNs, wallTimeNs: EventSink.wallNs())))
         if to > from {
             logger.warning("limit alert", metadata: [
-                "limit": "\(limit.rule.rawValue)", "subject": "\(subjectName(limit.subject))", "level": "\(to)", "usage_pct": "\(usagePct)",
+                "limit": "\(limit.rule.rawValue)", "subject": "\(eventNames.subject(limit.subject))", "level": "\(to)", "usage_pct": "\(usagePct)",
             ])
         }
     }

@@ -74,8 +74,7 @@ extension StrategyHost {
                                 criteria: [PromotionReport.Criterion]) -> EngineEvent {
         .promotion(PromotionFact(
             strategy: strategy, promoted: promoted, operatorName: request.operatorName, reason: reason,
-            criteria: criteria.map { PromotionCriterion(name: $0.name, value: $0.value, threshold: $0.threshold,
-                                                        comparison: $0.comparison, passed: $0.passed) },
+            criteria: criteria,
             eventTimeNs: clockNs, wallTimeNs: EventSink.wallNs()))
     }
 

@@ -28,6 +28,34 @@ struct EventNames: Sendable {
         }
     }
 
+    /// How a latch the chain set is named: the state it moved (`kind`, `subject`, `from` → `to`)
+    /// and the breach behind it (`rule`, `detail`). The journal's rows and the stream's messages
+    /// are both made of it.
+    struct Latch {
+        var kind: String
+        var subject: String
+        var from: String
+        var to: String
+        var rule: String
+        var detail: String
+    }
+
+    func latch(_ change: StateChange) -> Latch {
+        let rule = change.reason.description
+        switch change.kind {
+        case .accountHalted:
+            return Latch(kind: TransitionFact.Kind.tradingState.rawValue, subject: "account", from: "ACTIVE", to: "HALTED", rule: rule,
+                         detail: "drawdown_pct=\(change.value) halt_pct=\(change.limit) latched=HALTED")
+        case .strategyPaused(let id):
+            return Latch(kind: "strategy_pause", subject: strategy(id), from: "RUNNING", to: "PAUSED", rule: rule,
+                         detail: "sharpe=\(change.value) min_sharpe=\(change.limit) paused_until=operator_resume")
+        case .accountDailyLossHit, .strategyDailyLossHit:
+            let subject = if case .strategyDailyLossHit(let id) = change.kind { strategy(id) } else { "account" }
+            return Latch(kind: "daily_loss", subject: subject, from: "ACTIVE", to: "NO_NEW_RISK_TODAY", rule: rule,
+                         detail: "loss_pct=\(change.value) limit_pct=\(change.limit) until=next_utc_day")
+        }
+    }
+
     /// `buy`, `sell`, or `?` for none.
     static func side(_ side: Side?) -> String {
         switch side {

@@ -72,29 +72,15 @@ struct JournalProjection: Sendable {
     /// A latch the chain set on its own is a limit found breached: the state it moved to, and the
     /// breach with what was measured against what limit.
     func latchRecords(_ fact: LatchFact) -> [JournalRecord] {
-        let (change, rule) = (fact.change, fact.change.reason.description)
-        let (subject, kind, from, to, detail): (String, String, String, String, String)
-        switch change.kind {
-        case .accountHalted:
-            (subject, kind, from, to) = ("account", StateChangeRecord.tradingState, "ACTIVE", "HALTED")
-            detail = "drawdown_pct=\(change.value) halt_pct=\(change.limit) latched=HALTED"
-        case .strategyPaused(let id):
-            (subject, kind, from, to) = (names.strategy(id), "strategy_pause", "RUNNING", "PAUSED")
-            detail = "sharpe=\(change.value) min_sharpe=\(change.limit) paused_until=operator_resume"
-        case .accountDailyLossHit:
-            (subject, kind, from, to) = ("account", "daily_loss", "ACTIVE", "NO_NEW_RISK_TODAY")
-            detail = "loss_pct=\(change.value) limit_pct=\(change.limit) until=next_utc_day"
-        case .strategyDailyLossHit(let id):
-            (subject, kind, from, to) = (names.strategy(id), "daily_loss", "ACTIVE", "NO_NEW_RISK_TODAY")
-            detail = "loss_pct=\(change.value) limit_pct=\(change.limit) until=next_utc_day"
-        }
+        let latch = names.latch(fact.change)
+        let change = fact.change
         return [
             .stateChange(StateChangeRecord(
-                eventTimeNs: change.atNs, wallTimeNs: fact.wallTimeNs, kind: kind, subject: subject,
-                fromState: from, toState: to, reason: rule, value: change.value, limitValue: change.limit)),
+                eventTimeNs: change.atNs, wallTimeNs: fact.wallTimeNs, kind: latch.kind, subject: latch.subject,
+                fromState: latch.from, toState: latch.to, reason: latch.rule, value: change.value, limitValue: change.limit)),
             .breach(BreachRecord(
-                eventTimeNs: change.atNs, wallTimeNs: fact.wallTimeNs, rule: rule, subject: subject,
-                value: change.value, limitValue: change.limit, detail: detail)),
+                eventTimeNs: change.atNs, wallTimeNs: fact.wallTimeNs, rule: latch.rule, subject: latch.subject,
+                value: change.value, limitValue: change.limit, detail: latch.detail)),
         ]
     }
 

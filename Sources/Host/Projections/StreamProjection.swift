@@ -96,47 +96,50 @@ struct StreamProjection: Sendable {
         return RiskEvent(kind: "fill", topic: "risk.fill.\(strategy)", eventTimeNs: fact.eventTimeNs, data: data.closed)
     }
 
+    /// How many messages `event` is published as, without building them (the event loop counts
+    /// what a full ring loses). Allocates nothing. Kept beside `messages`, which it must match.
+    func messageCount(for event: EngineEvent) -> Int {
+        switch event {
+        case .decision(let fact): decisions == .notApproved && fact.decision.verdict == .approve ? 0 : 1
+        case .latch: 2
+        case .ticks, .endOfEvent, .unwindPlanned: 0
+        case .order, .fill, .transition, .operatorAction, .alert, .deadman, .unwound, .promotion: 1
+        }
+    }
+
     /// A latch: the `state` it moved to, then the `breach` behind it (the journal's two rows).
     private func latch(_ fact: LatchFact) -> [RiskEvent] {
-        let rows = JournalProjection(names: names).latchRecords(fact)
-        var events: [RiskEvent] = []
-        for row in rows {
-            var data = EventJSON()
-            switch row {
-            case .stateChange(let r):
-                data.add("kind", r.kind)
-                data.add("subject", r.subject)
-                data.add("from", r.fromState)
-                data.add("to", r.toState)
-                data.add("reason", r.reason)
-                data.add("value", r.value)
-                data.add("limit", r.limitValue)
-                events.append(RiskEvent(kind: "state", eventTimeNs: r.eventTimeNs, data: data.closed))
-            case .breach(let r):
-                data.add("rule", r.rule)
-                data.add("subject", r.subject)
-                data.add("value", r.value)
-                data.add("limit", r.limitValue)
-                data.add("detail", r.detail)
-                events.append(RiskEvent(kind: "breach", eventTimeNs: r.eventTimeNs, data: data.closed))
-            default:
-                continue
-            }
-        }
-        return events
+        let (latch, change) = (names.latch(fact.change), fact.change)
+        var breach = EventJSON()
+        breach.add("rule", latch.rule)
+        breach.add("subject", latch.subject)
+        breach.add("value", change.value)
+        breach.add("limit", change.limit)
+        breach.add("detail", latch.detail)
+        return [
+            Self.state(kind: latch.kind, subject: latch.subject, from: latch.from, to: latch.to, reason: latch.rule,
+                       value: change.value, limit: change.limit, eventTimeNs: change.atNs),
+            RiskEvent(kind: "breach", eventTimeNs: change.atNs, data: breach.closed),
+        ]
     }
 
     /// The `state` message of a transition.
     static func state(_ fact: TransitionFact) -> RiskEvent {
+        state(kind: fact.kind.rawValue, subject: fact.subject, from: fact.from, to: fact.to, reason: fact.reason,
+              value: fact.value, limit: fact.limit, eventTimeNs: fact.eventTimeNs)
+    }
+
+    private static func state(kind: String, subject: String, from: String, to: String, reason: String, value: Double?,
+                              limit: Double?, eventTimeNs: Int64) -> RiskEvent {
         var data = EventJSON()
-        data.add("kind", fact.kind.rawValue)
-        data.add("subject", fact.subject)
-        data.add("from", fact.from)
-        data.add("to", fact.to)
-        data.add("reason", fact.reason)
-        data.add("value", fact.value)
-        data.add("limit", fact.limit)
-        return RiskEvent(kind: "state", eventTimeNs: fact.eventTimeNs, data: data.closed)
+        data.add("kind", kind)
+        data.add("subject", subject)
+        data.add("from", from)
+        data.add("to", to)
+        data.add("reason", reason)
+        data.add("value", value)
+        data.add("limit", limit)
+        return RiskEvent(kind: "state", eventTimeNs: eventTimeNs, data: data.closed)
     }
 
     private func operatorAction(_ fact: OperatorActionFact) -> RiskEvent {

@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import Journal
 import Risk
@@ -14,15 +15,8 @@ import Risk
 /// - Max drawdown: of the strategy's realized equity (allocated capital + realized PnL after
 ///   fees) after each closed trade, percent of its running peak.
 public struct PromotionReport: Codable, Sendable {
-    public struct Criterion: Codable, Sendable {
-        /// Config key under `promotion`.
-        public var name: String
-        public var value: Double
-        public var threshold: Double
-        /// `>=` or `<=`.
-        public var comparison: String
-        public var passed: Bool
-    }
+    /// One criterion measured (the same value the stream's `promotion` event carries).
+    public typealias Criterion = PromotionCriterion
 
     public var strategy: String
     public var journal: String
