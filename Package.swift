@@ -67,12 +67,16 @@ let package = Package(
             dependencies: ["MarketData", "ZeroMQ", "StrategyABI"]
         ),
 
-        // What the engine establishes, as typed values (EngineEvent), the ring that carries them
-        // off the event loop, its recoverable state and the venues inside it. No sockets, no
-        // SQLite, no dlopen.
-        .target(name: "Engine", dependencies: ["Risk", "MarketData"]),
+        // The engine: book, risk chain, venues behind one Venue protocol, timers, operator verbs,
+        // unwind, alerts, dead man's switch; every fact leaves it as one typed EngineEvent, on a
+        // ring, with its recoverable state. No sockets, no SQLite, no dlopen, no clock read.
+        .target(
+            name: "Engine",
+            dependencies: ["Risk", "MarketData", .product(name: "Logging", package: "swift-log")]
+        ),
 
-        // The host: config, plugin loader, feed subscriber, event loop, services.
+        // The host: config, plugin host (dlopen, C marshalling), feeds, gateway, journal and
+        // stream projections, control channel, metrics, the event loop and its services.
         .target(
             name: "Host",
             dependencies: [

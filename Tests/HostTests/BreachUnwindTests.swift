@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import Journal
 import Risk
@@ -50,12 +51,12 @@ struct BreachUnwindTests {
         }
     }
 
-    static func position(_ host: StrategyHost, _ strategy: UInt32, _ symbol: String) -> Double {
-        host.risk.book.position(strategy: strategy, symbol: host.symbols.lookup(symbol)!)
+    static func position(_ host: PluginHost, _ strategy: UInt32, _ symbol: String) -> Double {
+        host.engine.risk.book.position(strategy: strategy, symbol: host.engine.symbols.lookup(symbol)!)
     }
 
-    static func pending(_ host: StrategyHost, _ strategy: UInt32, _ symbol: String) -> Double {
-        host.risk.book.pending(strategy: strategy, symbol: host.symbols.lookup(symbol)!)
+    static func pending(_ host: PluginHost, _ strategy: UInt32, _ symbol: String) -> Double {
+        host.engine.risk.book.pending(strategy: strategy, symbol: host.engine.symbols.lookup(symbol)!)
     }
 
     static func close(_ a: Double?, _ b: Double, within tolerance: Double = 1e-9) -> Bool {
@@ -81,21 +82,21 @@ struct BreachUnwindTests {
         tape.trade("SOLUSD", 100)
         let solFill = tape.ts
         #expect([Self.position(host, 1, "BTCUSD"), Self.position(host, 2, "ETHUSD"), Self.position(host, 3, "SOLUSD")] == [0.05, 1, 10])
-        #expect(host.risk.book.peakEquityUSD == 10_000)
+        #expect(host.engine.risk.book.peakEquityUSD == 10_000)
 
         // ETH and SOL fall first: −150 − 90 = −240, 2.4 % below the peak, inside the 5 % cap.
         tape.trade("ETHUSD", 2_850)
         let ethDrop = tape.ts
         tape.trade("SOLUSD", 91)
         let solDrop = tape.ts
-        #expect(host.risk.controls.effectiveState == .active)
+        #expect(host.engine.risk.controls.effectiveState == .active)
 
         // BTC last: −280 more, −520 in all on a peak of 10,000 = 5.2 % ≥ 5 %: the halt latches on
         // this tick and the unwind runs at its end.
         tape.trade("BTCUSD", 34_400)
         let haltedAt = tape.ts
-        #expect(host.risk.controls.effectiveState == .halted)
-        #expect(host.risk.controls.haltLatch == .accountDrawdownHalt)
+        #expect(host.engine.risk.controls.effectiveState == .halted)
+        #expect(host.engine.risk.controls.haltLatch == .accountDrawdownHalt)
         // The ranking, by unrealized ÷ gross at the marks (worst first):
         //   bot1_btc  −280 / (0.05 × 34,400 = 1,720) = −0.1628
         //   bot3_sol   −90 / (10 × 91 = 910)         = −0.0989
@@ -114,9 +115,9 @@ struct BreachUnwindTests {
         tape.trade("BTCUSD", 34_400)
         let unwindFill = tape.ts
         #expect([Self.position(host, 1, "BTCUSD"), Self.position(host, 2, "ETHUSD"), Self.position(host, 3, "SOLUSD")] == [0, 1, 10])
-        #expect(Self.close(host.risk.book.realizedUSD(strategy: 1, symbol: host.symbols.lookup("BTCUSD")!), -280))
-        #expect(Self.close(host.risk.book.equityUSD, 9_480))
-        #expect(host.risk.controls.effectiveState == .halted, "flattening at the mark does not clear the latch")
+        #expect(Self.close(host.engine.risk.book.realizedUSD(strategy: 1, symbol: host.engine.symbols.lookup("BTCUSD")!), -280))
+        #expect(Self.close(host.engine.risk.book.equityUSD, 9_480))
+        #expect(host.engine.risk.controls.effectiveState == .halted, "flattening at the mark does not clear the latch")
         // ETH falls further: the halt is already latched, so no second unwind (it runs once, at
         // the latch) and the kept bots keep their positions.
         tape.trade("ETHUSD", 2_800)
@@ -281,8 +282,8 @@ struct BreachUnwindTests {
         tape.trade("ETHUSD", 2_850)
         tape.trade("XAUUSD", 210)
         tape.trade("SOLUSD", 91)
-        #expect(host.risk.controls.effectiveState == .active)
-        #expect(host.risk.book.peakEquityUSD == 10_000)
+        #expect(host.engine.risk.controls.effectiveState == .active)
+        #expect(host.engine.risk.book.peakEquityUSD == 10_000)
         // BTC: −520 + 100 = −420, 4.2 % ≥ 2.3 %: the halt latches. Room = 230 − 0 locked = 230;
         // open loss 520 (the winner's +100 is not counted: it is not locked in).
         //   rank 1 bot1_btc −0.1628: flatten, 240 still open > 230
@@ -291,7 +292,7 @@ struct BreachUnwindTests {
         //   rank 4 bot4_xau +100 / 2,100 = +0.0476: a winner, kept
         // Were the gain counted as room (330), flattening bot1 alone would have been enough.
         tape.trade("BTCUSD", 34_400)
-        #expect(host.risk.controls.effectiveState == .halted)
+        #expect(host.engine.risk.controls.effectiveState == .halted)
         #expect(Self.pending(host, 1, "BTCUSD") == -0.05)
         #expect(Self.pending(host, 3, "SOLUSD") == -10)
         #expect(Self.pending(host, 2, "ETHUSD") == 0)

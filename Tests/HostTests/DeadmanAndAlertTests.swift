@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import Journal
 import Risk
@@ -37,39 +38,39 @@ struct DeadmanThroughTheHostTests {
         let host = run.host
         // The switch's period started when the host was made (its wall clock); every later
         // instant is chosen relative to it, so nothing here depends on the real clock.
-        let started = try #require(host.deadman).lastCheckInNs
-        #expect(try #require(host.deadman).periodNs == 24 * Self.hour)
+        let started = try #require(host.engine.deadman).lastCheckInNs
+        #expect(try #require(host.engine.deadman).periodNs == 24 * Self.hour)
         var ts = Self.start
         func trade(_ price: Double) {
             ts += Self.second
             run.trade("BTCUSD", price: price, at: ts)
         }
         func submits() -> [String] { run.lines("a").filter { $0.hasPrefix("submit ") } }
-        func level() -> DeadMansSwitch.Level? { host.deadman?.level }
+        func level() -> DeadMansSwitch.Level? { host.engine.deadman?.level }
 
         trade(100)   // buy 1 (client 1)
         trade(100)   // client 1 fills; buy 1 more (client 2), resting until the next trade
-        host.serviceDeadman(nowWallNs: started + 19 * Self.hour)   // 79 %: nothing yet
+        host.engine.serviceDeadman(nowWallNs: started + 19 * Self.hour)   // 79 %: nothing yet
         #expect(level() == .ok)
-        host.serviceDeadman(nowWallNs: started + 20 * Self.hour)   // 83.3 %: warning
+        host.engine.serviceDeadman(nowWallNs: started + 20 * Self.hour)   // 83.3 %: warning
         #expect(level() == .warning)
-        host.serviceDeadman(nowWallNs: started + 21 * Self.hour)   // 87.5 %: still the warning, not repeated
-        host.serviceDeadman(nowWallNs: started + 23 * Self.hour + Self.hour / 2)   // 97.9 %: critical
+        host.engine.serviceDeadman(nowWallNs: started + 21 * Self.hour)   // 87.5 %: still the warning, not repeated
+        host.engine.serviceDeadman(nowWallNs: started + 23 * Self.hour + Self.hour / 2)   // 97.9 %: critical
         #expect(level() == .critical)
-        #expect(host.risk.controls.effectiveState == .active, "a warning does not halt")
+        #expect(host.engine.risk.controls.effectiveState == .active, "a warning does not halt")
         trade(100)   // client 2 fills (2 held); buy 1 more (client 3), resting
-        #expect(host.risk.book.position(strategy: 1, symbol: 1) == 2)
-        #expect(host.risk.book.pending(strategy: 1, symbol: 1) == 1)
+        #expect(host.engine.risk.book.position(strategy: 1, symbol: 1) == 2)
+        #expect(host.engine.risk.book.pending(strategy: 1, symbol: 1) == 1)
 
-        host.serviceDeadman(nowWallNs: started + 24 * Self.hour)   // 100 %: fired
+        host.engine.serviceDeadman(nowWallNs: started + 24 * Self.hour)   // 100 %: fired
         #expect(level() == .fired)
-        #expect(host.risk.controls.effectiveState == .halted)
-        #expect(host.risk.controls.deadmanHalt == true)
+        #expect(host.engine.risk.controls.effectiveState == .halted)
+        #expect(host.engine.risk.controls.deadmanHalt == true)
         // The resting buy could add risk: cancelled at once, and the strategy told (cancelled, 1
         // unit, ACCOUNT_HALTED) before it sees another event.
-        #expect(host.risk.book.pending(strategy: 1, symbol: 1) == 0)
+        #expect(host.engine.risk.book.pending(strategy: 1, symbol: 1) == 0)
         #expect(run.lines("a").last == "order_update 3 \(GH_ORDER_UPDATE_CANCELLED) 1 \(GH_REASON_ACCOUNT_HALTED)")
-        host.serviceDeadman(nowWallNs: started + 25 * Self.hour)   // fired once; nothing more
+        host.engine.serviceDeadman(nowWallNs: started + 25 * Self.hour)   // fired once; nothing more
         trade(101)   // a buy: risk-increasing, refused
         #expect(submits().last == "submit 4 rc=0 verdict=\(GH_VERDICT_REJECT) reason=ACCOUNT_HALTED")
         trade(90)    // below 95 holding 2: a reduce-only sell of both, allowed while HALTED
@@ -79,26 +80,26 @@ struct DeadmanThroughTheHostTests {
         #expect(submits().last == "submit 6 rc=0 verdict=\(GH_VERDICT_REJECT) reason=ACCOUNT_HALTED")
 
         // A check-in cannot clear a fired switch: refused, still HALTED, still refusing new risk.
-        let checkin = host.perform(Self.request(.checkin, reason: "back at the desk"), nowWallNs: started + 26 * Self.hour)
-        #expect(checkin.outcome == "refused" && checkin.message.contains("does not clear it"), "\(checkin.message)")
+        let checkin = host.engine.perform(Self.request(.checkin, reason: "back at the desk"), nowWallNs: started + 26 * Self.hour)
+        #expect(checkin.kind == .refused && checkin.message.contains("does not clear it"), "\(checkin.message)")
         #expect(level() == .fired)
-        #expect(host.risk.controls.effectiveState == .halted)
+        #expect(host.engine.risk.controls.effectiveState == .halted)
         trade(100)
         #expect(submits().last == "submit 7 rc=0 verdict=\(GH_VERDICT_REJECT) reason=ACCOUNT_HALTED")
 
         // A reset clears it and starts a new period from the reset.
         let resetAt = started + 27 * Self.hour
-        let reset = host.perform(Self.request(.reset, reason: "reviewed the account"), nowWallNs: resetAt)
-        #expect(reset.outcome == "done" && reset.message.contains("dead man's switch"), "\(reset.message)")
+        let reset = host.engine.perform(Self.request(.reset, reason: "reviewed the account"), nowWallNs: resetAt)
+        #expect(reset.kind == .done && reset.message.contains("dead man's switch"), "\(reset.message)")
         #expect(level() == .ok)
-        #expect(host.deadman?.lastCheckInNs == resetAt)
-        #expect(host.risk.controls.effectiveState == .active)
+        #expect(host.engine.deadman?.lastCheckInNs == resetAt)
+        #expect(host.engine.risk.controls.effectiveState == .active)
         trade(100)
         #expect(submits().last == "submit 8 rc=0 verdict=\(GH_VERDICT_APPROVE) reason=NONE")
         // The new period counts from the reset: 19 h after it nothing, 20 h after it the warning.
-        host.serviceDeadman(nowWallNs: resetAt + 19 * Self.hour)
+        host.engine.serviceDeadman(nowWallNs: resetAt + 19 * Self.hour)
         #expect(level() == .ok)
-        host.serviceDeadman(nowWallNs: resetAt + 20 * Self.hour)
+        host.engine.serviceDeadman(nowWallNs: resetAt + 20 * Self.hour)
         #expect(level() == .warning)
 
         let events = try run.finish()
@@ -160,7 +161,7 @@ struct AlertsThroughTheHostTests {
         run.trade("BTCUSD", price: 100, at: ts)
         ts += DeadmanThroughTheHostTests.second
         run.trade("BTCUSD", price: 100, at: ts)
-        #expect(run.host.risk.book.position(strategy: 1, symbol: 1) == 10)
+        #expect(run.host.engine.risk.book.position(strategy: 1, symbol: 1) == 10)
         // (price, usage % of the 400 USD halt, the level after it). Every level change is a
         // crossing; the ticks in between sit on the far side of a threshold but within its
         // 5-point hysteresis, or move within a level, and must stay silent.
@@ -191,7 +192,7 @@ struct AlertsThroughTheHostTests {
             level = step.level
         }
         #expect(crossings.count == 6, "the tape has six crossings in sixteen ticks")
-        #expect(run.host.risk.controls.effectiveState == .active)
+        #expect(run.host.engine.risk.controls.effectiveState == .active)
 
         let events = try run.finish()
         let alerts = JournaledHost.stateChanges(try run.journal(), kind: "alert").map(\.change)

@@ -1,3 +1,4 @@
+import Engine
 import FeedReplay
 import Foundation
 import Synchronization

@@ -20,7 +20,7 @@ final class JournaledHost {
     }
 
     let folder: URL
-    let host: StrategyHost
+    let host: PluginHost
     let journalPath: String
     private let traces: [String: String]
     let sink: EventSink
@@ -47,7 +47,7 @@ final class JournaledHost {
         }
         self.traces = traces
         let loaded = try ConfigLoader.load(path: try TestSupport.writeConfig(in: folder, strategies: entries, extra: extra))
-        host = try StrategyHost(config: loaded, logger: TestSupport.logger)
+        host = try PluginHost(config: loaded, logger: TestSupport.logger)
         journalPath = folder.appendingPathComponent("journal.sqlite").path
         let writer = try JournalWriter(path: journalPath, options: JournalOptions(hostID: "test-host", queueCapacity: pauseJournal ? 1 : 16_384))
         if pauseJournal { writer.pauseForTesting() }
@@ -70,7 +70,7 @@ final class JournaledHost {
             context = nil
             subscriber = nil
         }
-        let names = host.eventNames
+        let names = host.engine.names
         sink = EventSink(
             journal: JournalFeeder(ring: EventRing(capacity: 4_096), writer: writer, names: names, logger: TestSupport.logger),
             stream: publisher.map { StreamFeeder(ring: EventRing(capacity: streamRingCapacity), publisher: $0, names: names) },
@@ -100,7 +100,7 @@ final class JournaledHost {
 
     /// One trade of `symbol`, delivered as the feed would.
     func trade(_ symbol: String, price: Double, at ts: Int64) {
-        host.deliver(.trade(symbolID: host.symbols.lookup(symbol)!, timestampNs: ts, price: price, size: 1))
+        host.deliver(.trade(symbolID: host.engine.symbols.lookup(symbol)!, timestampNs: ts, price: price, size: 1))
     }
 
     /// The fixture trace of `strategy`, one line per callback.
@@ -114,9 +114,9 @@ final class JournaledHost {
     func finish() throws -> [StreamEvent] {
         finished = true
         host.destroyAll()
-        sink.recordStop(host.captureState())
+        sink.recordStop(host.engine.captureState())
         sink.stop(final: TransitionFact(kind: .host, subject: "test-host", from: "RUNNING", to: "STOPPED", reason: "HOST_STOP",
-                                        eventTimeNs: host.clockNs, wallTimeNs: EventSink.wallNs()))
+                                        eventTimeNs: host.engine.clockNs, wallTimeNs: EventSink.wallNs()))
         guard subscriber != nil else { return [] }
         var events: [StreamEvent] = []
         let deadline = Date().addingTimeInterval(30)

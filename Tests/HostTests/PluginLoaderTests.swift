@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import Testing
 @testable import Host
@@ -13,7 +14,7 @@ struct PluginLoaderTests {
         ])
         let loaded = try ConfigLoader.load(path: path)
         do {
-            let host = try StrategyHost(config: loaded, logger: TestSupport.logger)
+            let host = try PluginHost(config: loaded, logger: TestSupport.logger)
             host.destroyAll()
             return nil
         } catch {
@@ -126,9 +127,9 @@ struct PluginLoaderTests {
             TestSupport.strategy("ema", plugin: build.appendingPathComponent("libEMACrossover.so").path, symbols: ["BTCUSD"]),
             TestSupport.strategy("breakout", plugin: build.appendingPathComponent("libBreakout.so").path, symbols: ["BTCUSD"]),
         ])
-        let host = try StrategyHost(config: try ConfigLoader.load(path: path), logger: TestSupport.logger)
+        let host = try PluginHost(config: try ConfigLoader.load(path: path), logger: TestSupport.logger)
         defer { host.destroyAll() }
-        let names = host.strategies.map { String(cString: $0.api.pointee.name) }
+        let names = host.instances.map { String(cString: $0.api.pointee.name) }
         #expect(names == ["ema_crossover", "breakout"])
     }
 
@@ -141,7 +142,7 @@ struct PluginLoaderTests {
             TestSupport.strategy("second", plugin: "libmissing.so", symbols: ["BTCUSD"]),
         ])
         let loaded = try ConfigLoader.load(path: path)
-        #expect(throws: PluginLoadError.self) { _ = try StrategyHost(config: loaded, logger: TestSupport.logger) }
+        #expect(throws: PluginLoadError.self) { _ = try PluginHost(config: loaded, logger: TestSupport.logger) }
         #expect(TestSupport.traceLines(trace) == ["destroy"])
     }
 }

@@ -1,3 +1,4 @@
+import Engine
 import CSQLite
 import Foundation
 import Testing

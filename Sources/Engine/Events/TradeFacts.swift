@@ -37,6 +37,18 @@ package struct DecisionFact: Sendable {
         self.wallTimeNs = wallTimeNs
     }
 
+    /// The fact of a decision on `raw` (with the chain's trace when the intent reached the
+    /// chain, else the validation's one note). A refused intent's non-finite prices and quantity
+    /// are kept as 0; the reason (INVALID_INTENT) says they were unusable.
+    package init(_ decision: Decision, intent raw: IntentRequest, traced: [StageNote]?, origin: IntentOrigin, mode: BookMode,
+                 wallTimeNs: Int64) {
+        let trace = traced.map(StageTrace.init) ?? StageTrace(single: StageNote(
+            stage: .validation, code: decision.reason, quantityIn: Self.finiteOrZero(decision.requestedQuantity), quantityOut: 0))
+        self.init(decision: decision, side: Side(rawValue: raw.side), orderType: OrderType(rawValue: raw.orderType),
+                  limitPrice: raw.limitPrice, stopLossPrice: raw.stopLossPrice, reduceOnly: raw.reduceOnly == 1,
+                  origin: origin, mode: mode, trace: trace, wallTimeNs: wallTimeNs)
+    }
+
     @inline(__always) package static func finiteOrZero(_ value: Double) -> Double { value.isFinite ? value : 0 }
 }
 

@@ -36,8 +36,9 @@ package struct PaperFill: Equatable, Sendable {
 /// - No partial fills, no queue position, no market impact beyond the fixed slippage.
 ///
 /// Confined to the event-loop thread. Open orders are kept per symbol, so a market event looks
-/// only at its symbol's orders.
-package struct PaperVenue: ExecutionAdapter, Sendable {
+/// only at its symbol's orders. One instance serves shadow strategies and, with
+/// `live_adapter: paper`, live ones too (each order keeps its mode, so fills reach the right book).
+package final class PaperVenue: Venue {
     /// Slippage applied to market orders, basis points of the price.
     package let slippageBps: Double
     /// Fee, basis points of the fill's notional.
@@ -69,7 +70,7 @@ package struct PaperVenue: ExecutionAdapter, Sendable {
     package var state: State { State(openOrders: openOrders, nextFillID: nextFillID) }
 
     /// Puts back the resting orders of an earlier run (same symbol count).
-    package mutating func restore(_ saved: State) -> Bool {
+    package func restore(_ saved: State) -> Bool {
         guard saved.openOrders.count == openOrders.count else { return false }
         openOrders = saved.openOrders
         nextFillID = max(nextFillID, saved.nextFillID)
@@ -77,57 +78,68 @@ package struct PaperVenue: ExecutionAdapter, Sendable {
     }
 
     /// The next fill id, for a fill made elsewhere (the gateway): one sequence for every fill.
-    package mutating func takeFillID() -> UInt64 {
+    package func takeFillID() -> UInt64 {
         defer { nextFillID += 1 }
         return nextFillID
     }
 
     /// Numbers the next fill after `fillID` (fill ids stay unique across runs of one journal).
-    package mutating func continueFillIDs(after fillID: UInt64) {
+    package func continueFillIDs(after fillID: UInt64) {
         nextFillID = max(nextFillID, fillID + 1)
     }
 
     /// Accepts an approved order; it waits for the next market event of its symbol.
-    package mutating func submit(_ order: Order) {
+    package func submit(_ order: Order) {
         openOrders[Int(order.symbolID)].append(order)
         ordersAccepted += 1
     }
 
-    /// Cancels the open order of `strategy` with `clientID` and an order id of at least `first`;
-    /// returns it if there was one. (A restarted strategy numbers its intents afresh, so its
-    /// cancels must not reach an order restored from an earlier run under the same client id.)
-    package mutating func cancel(strategy: UInt32, clientID: UInt64, fromOrderID first: UInt64 = 0) -> Order? {
+    package var title: String { "the paper venue (live book)" }
+    package var isReplayable: Bool { true }
+
+    /// Accepts an approved order (`Venue`).
+    package func submit(_ order: Order, eventTimeNs: Int64) { submit(order) }
+
+    /// Cancels the open order of `strategy` with `clientID` and an order id of at least `first`.
+    /// (A restarted strategy numbers its intents afresh, so its cancels must not reach an order
+    /// restored from an earlier run under the same client id.)
+    package func cancel(strategy: UInt32, clientID: UInt64, fromOrderID first: UInt64 = 0) -> VenueCancel {
         for symbol in openOrders.indices {
             if let index = openOrders[symbol].firstIndex(where: {
                 $0.strategyID == strategy && $0.clientID == clientID && $0.orderID >= first
             }) {
-                return openOrders[symbol].remove(at: index)
+                return .cancelled(openOrders[symbol].remove(at: index))
             }
         }
-        return nil
+        return .notFound
     }
 
     /// Removes and returns the open order with `orderID` in `symbol`, if there is one (recovery
     /// re-applying a journaled fill or cancel).
-    package mutating func remove(orderID: UInt64, symbol: UInt32) -> Order? {
+    package func remove(orderID: UInt64, symbol: UInt32) -> Order? {
         guard Int(symbol) < openOrders.count,
               let index = openOrders[Int(symbol)].firstIndex(where: { $0.orderID == orderID }) else { return nil }
         return openOrders[Int(symbol)].remove(at: index)
     }
 
     /// Removes and returns every open order `shouldCancel` picks (in acceptance order per symbol).
-    package mutating func cancelAll(where shouldCancel: (Order) -> Bool) -> [Order] {
+    package func cancelAll(where shouldCancel: (Order) -> Bool) -> [Order] {
         var cancelled: [Order] = []
-        for symbol in openOrders.indices where !openOrders[symbol].isEmpty {
-            cancelled += openOrders[symbol].filter(shouldCancel)
-            openOrders[symbol].removeAll(where: shouldCancel)
-        }
+        cancelAll(where: { order, _ in shouldCancel(order) }, into: &cancelled)
         return cancelled
+    }
+
+    /// `Venue.cancelAll`: a paper order is always whole, so `remaining` is its quantity.
+    package func cancelAll(where shouldCancel: (Order, Double) -> Bool, into cancelled: inout [Order]) {
+        for symbol in openOrders.indices where !openOrders[symbol].isEmpty {
+            cancelled += openOrders[symbol].filter { shouldCancel($0, $0.quantity) }
+            openOrders[symbol].removeAll { shouldCancel($0, $0.quantity) }
+        }
     }
 
     /// Matches the symbol's open orders against one market event, appending fills to `fills`
     /// (a buffer the caller reuses) in the order the orders were accepted.
-    package mutating func match(_ event: MarketEvent, into fills: inout [PaperFill]) {
+    package func match(_ event: MarketEvent, into fills: inout [PaperFill]) {
         let symbol = Int(event.symbolID)
         guard !openOrders[symbol].isEmpty else { return }
         var index = 0

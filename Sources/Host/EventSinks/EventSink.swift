@@ -25,7 +25,7 @@ import Glibc
 /// (`SnapshotCadence`): every so many events, every so many seconds of wall time, after an
 /// event whose facts recovery does not re-apply, and at the stop of the run. Recovery is the
 /// last snapshot plus the rows after it (docs/journal.md, "Recovery").
-final class EventSink {
+final class EventSink: EngineOutput {
     /// The journal's end (nil: no journal) and the stream's (nil: no stream).
     let journal: JournalFeeder?
     let stream: StreamFeeder?

@@ -5,23 +5,14 @@ import Risk
 import ZeroMQ
 
 /// The host's side of the order-gateway protocol (docs/gateway-protocol.md): a DEALER socket
-/// connected to the gateway's ROUTER, the live orders in flight, and their timeouts.
+/// connected to the gateway's ROUTER, the live orders in flight, and their timeouts. The
+/// engine's live venue for `execution.live_adapter: gateway` (`Venue`): what the gateway answers
+/// reaches the engine as `VenueReport`s (`receive`, `tick`).
 ///
 /// Confined to the event-loop thread. Sending an order and handling an answer allocate (the JSON
 /// frame, the order's entry): once per order and per answer, not per market event.
-final class GatewayAdapter {
-    /// What an answer (or a timeout) did to an order; the host applies it to the book, the
-    /// journal and the strategy.
-    enum Event {
-        case acknowledged(Order)
-        case filled(Order, quantity: Double, price: Double, feeUSD: Double, complete: Bool)
-        case rejected(Order, reason: String, remaining: Double)
-        case cancelled(Order, remaining: Double)
-        /// No acknowledgement within the timeout.
-        case becameUnknown(Order)
-        /// An answer for an order whose state was unknown.
-        case reconciled(Order)
-    }
+final class GatewayAdapter: Venue {
+    typealias Event = VenueReport
 
     let socket: ZMQSocket
     let endpoint: String
@@ -42,8 +33,16 @@ final class GatewayAdapter {
     /// Whether messages wait for a journal commit (the loop then polls more often).
     var hasHeld: Bool { !held.isEmpty }
 
-    init(endpoint: String, context: ZMQContext, identity: String, ackTimeoutMs: Int, heartbeatIntervalMs: Int, logger: Logger) throws {
+    /// Names for the frames: client order ids (`<strategy>-<decision id>`) and symbols.
+    private let names: EventNames
+    /// The journal's end of the event path (nil: no journal): with one, a new order leaves only
+    /// once the event that made it is committed.
+    weak var journal: EventSink?
+
+    init(endpoint: String, context: ZMQContext, identity: String, ackTimeoutMs: Int, heartbeatIntervalMs: Int, names: EventNames,
+         logger: Logger) throws {
         self.endpoint = endpoint
+        self.names = names
         ackTimeoutNs = Int64(ackTimeoutMs) * 1_000_000
         heartbeatIntervalNs = Int64(heartbeatIntervalMs) * 1_000_000
         self.logger = logger
@@ -57,6 +56,41 @@ final class GatewayAdapter {
 
     /// Every order in flight, oldest first (for the state snapshot).
     var state: [GatewayOrder] { orders.values.sorted { $0.order.orderID < $1.order.orderID } }
+
+    // MARK: Venue
+
+    var title: String { "the order gateway" }
+    /// Recovery cannot know what the gateway did with an order: the state is journaled after each.
+    var isReplayable: Bool { false }
+    var inFlight: [GatewayOrder]? { state }
+
+    /// Sends an approved live order; with a journal, once the event that made it is committed
+    /// (`releaseHeld`), so no restart can send its client order id again.
+    func submit(_ order: Order, eventTimeNs: Int64) {
+        let journal = journal.flatMap { $0.keepsJournal ? $0 : nil }
+        send(order, clientOrderID: "\(names.strategy(order.strategyID))-\(order.orderID)", symbol: names.symbol(order.symbolID),
+             eventTimeNs: eventTimeNs, nowWallNs: EventSink.wallNs(), afterCommitOf: journal?.currentEventTicket)
+    }
+
+    /// Asks the gateway to cancel the strategy's order; its `cancelled` answer finishes it.
+    func cancel(strategy: UInt32, clientID: UInt64, fromOrderID: UInt64) -> VenueCancel {
+        guard let entry = order(strategy: strategy, clientID: clientID, fromOrderID: fromOrderID) else { return .notFound }
+        cancel(clientOrderID: entry.clientOrderID)
+        return .requested
+    }
+
+    /// Asks the gateway to cancel every order in flight `shouldCancel` picks (by what is left of
+    /// it); nothing is cancelled at once.
+    func cancelAll(where shouldCancel: (Order, Double) -> Bool, into cancelled: inout [Order]) {
+        for entry in state where shouldCancel(entry.order, entry.remaining) {
+            cancel(clientOrderID: entry.clientOrderID)
+        }
+    }
+
+    func restore(inFlight saved: [GatewayOrder], nowWallNs: Int64) -> Bool {
+        restore(saved, nowWallNs: nowWallNs)
+        return true
+    }
 
     /// Sends a new order: at once without a journal (`afterCommitOf` nil), else once the journal
     /// has committed the event whose end marker is `afterCommitOf` (`releaseHeld`). A failed send

@@ -1,7 +1,12 @@
 import CoreMetrics
+import Engine
 import MarketData
 import class Prometheus.PrometheusCollectorRegistry
 import Risk
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The host's Prometheus metrics (docs/metrics.md), recorded through swift-metrics into a
 /// registry of its own, which `MetricsHTTPServer` renders for each scrape.
@@ -9,12 +14,13 @@ import Risk
 /// Confined to the event-loop thread, like the host; only `registry` is read by the server
 /// thread (the registry and the metric handles are thread-safe).
 ///
-/// Cost on the hot path: a decision adds one relaxed atomic increment, a decided intent one
-/// histogram record (an uncontended lock and a bucket search) and two monotonic clock reads.
-/// Every handle is made once (decision counters on a label set's first use), so steady state
-/// allocates nothing. Everything else (account, exposure, queues, feeds, stream) is sampled by
-/// the loop every `sampleIntervalMs`, not per event.
-final class HostMetrics {
+/// Cost on the hot path: a decided intent adds one histogram record (an uncontended lock and a
+/// bucket search) and two monotonic clock reads (`DecisionStopwatch`). Everything else is
+/// sampled by the loop every `sampleIntervalMs`, not per event: the decision counters advance to
+/// the engine's own running counts (`EngineStrategy.decisions`), and the account, exposure,
+/// queue, feed and stream figures are copied. Every handle is made once (decision counters on a
+/// label set's first non-zero sample), so steady state allocates nothing.
+final class HostMetrics: DecisionStopwatch {
     /// What the server renders.
     let registry: PrometheusCollectorRegistry
     private let factory: CatalogMetricsFactory
@@ -26,8 +32,10 @@ final class HostMetrics {
     private let strategyNames: [String]
     private let verdictCount = Verdict.allCases.count + 1  // indexed by raw value (1...3)
     private let reasonCount = ReasonCode.allCases.count
-    /// `gatehouse_decisions_total` by [strategy][verdict][reason], made on first use.
+    /// `gatehouse_decisions_total` by [strategy][verdict][reason], made on first use, and the
+    /// engine's counts they were last advanced to.
     private var decisions: [CoreMetrics.Counter?]
+    private var decisionsSeen: [UInt64]
     private let chainLatency: CoreMetrics.Timer
 
     private let feedNames: [String]
@@ -67,6 +75,7 @@ final class HostMetrics {
         self.strategyNames = strategyNames
         self.feedNames = feedNames
         decisions = Array(repeating: nil, count: strategyNames.count * verdictCount * reasonCount)
+        decisionsSeen = Array(repeating: 0, count: strategyNames.count * verdictCount * reasonCount)
         chainLatency = CoreMetrics.Timer(label: MetricsCatalog.chainLatency.name, factory: factory)
         feedTicks = feedNames.map { CoreMetrics.Counter(label: MetricsCatalog.feedTicks.name, dimensions: [("feed", $0)], factory: factory) }
         feedTicksSeen = Array(repeating: 0, count: feedNames.count)
@@ -91,26 +100,18 @@ final class HostMetrics {
         controlClientsRefused = CoreMetrics.Counter(label: MetricsCatalog.controlClientsRefused.name, factory: factory)
     }
 
-    // MARK: Per event (loop thread)
+    // MARK: Per decision (loop thread)
 
-    /// Counts one decision of strategy `index` (0-based).
-    func countDecision(strategyIndex index: Int, verdict: Verdict, reason: ReasonCode) {
-        let slot = (index * verdictCount + Int(verdict.rawValue)) * reasonCount + Int(reason.rawValue)
-        if let counter = decisions[slot] {
-            counter.increment()
-            return
-        }
-        let counter = CoreMetrics.Counter(
-            label: MetricsCatalog.decisions.name,
-            dimensions: [("strategy", strategyNames[index]), ("verdict", verdict.description), ("reason", reason.description)],
-            factory: factory)
-        decisions[slot] = counter
-        counter.increment()
+    /// Monotonic time, ns (only differences mean anything).
+    func start() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
     }
 
-    /// Records how long the chain took for one decision, nanoseconds.
-    func recordChainLatency(nanoseconds: Int64) {
-        chainLatency.recordNanoseconds(nanoseconds)
+    /// Records how long the chain took for one decision.
+    func stop(startedAt: Int64) {
+        chainLatency.recordNanoseconds(start() - startedAt)
     }
 
     // MARK: Sampling (loop thread)
@@ -120,8 +121,24 @@ final class HostMetrics {
 
     /// Copies the account, exposure, queue, feed and stream figures into their metrics.
     /// Counters kept elsewhere as running totals advance by what was added since the last sample.
-    func sample(host: StrategyHost, feeds: [FeedSubscriber], control: ControlChannel?, nowWallNs: Int64) {
+    func sample(host: PluginHost, feeds: [FeedSubscriber], control: ControlChannel?, nowWallNs: Int64) {
         nextSampleWallNs = nowWallNs + sampleIntervalNs
+        let engine = host.engine
+        for (index, strategy) in engine.strategies.enumerated() {
+            for verdict in Verdict.allCases {
+                for reason in ReasonCode.allCases {
+                    let slot = (index * verdictCount + Int(verdict.rawValue)) * reasonCount + Int(reason.rawValue)
+                    let total = strategy.decisions(verdict, reason)
+                    guard total > decisionsSeen[slot] else { continue }
+                    let counter = decisions[slot] ?? CoreMetrics.Counter(
+                        label: MetricsCatalog.decisions.name,
+                        dimensions: [("strategy", strategyNames[index]), ("verdict", verdict.description), ("reason", reason.description)],
+                        factory: factory)
+                    decisions[slot] = counter
+                    advance(counter, total: total, seen: &decisionsSeen[slot])
+                }
+            }
+        }
         if let control {
             advance(controlUnusable, total: control.badRequests, seen: &controlUnusableSeen)
             advance(controlClientsRefused, total: control.refusedClients, seen: &controlClientsRefusedSeen)
@@ -146,18 +163,18 @@ final class HostMetrics {
             advance(eventsPublished, total: publisher.published, seen: &eventsPublishedSeen)
             advance(eventsDropped, total: publisher.dropped, seen: &eventsDroppedSeen)
         }
-        let book = host.risk.book
+        let book = engine.risk.book
         equity.record(book.equityUSD)
         peakEquity.record(book.peakEquityUSD)
         drawdown.record(book.drawdownPct)
         grossExposure.record(book.liveGrossUSD)
-        let state: Int64 = switch host.risk.controls.effectiveState {
+        let state: Int64 = switch engine.risk.controls.effectiveState {
         case .active: 0
         case .reducing: 1
         case .halted: 2
         }
         tradingState.record(state)
-        killSwitch.record(host.risk.controls.killSwitch ? 1 : 0)
+        killSwitch.record(engine.risk.controls.killSwitch ? 1 : 0)
         for index in strategyNames.indices {
             let id = UInt32(index + 1)
             strategyExposure[index].record(book.grossUSD(strategy: id))

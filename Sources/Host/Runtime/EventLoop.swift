@@ -9,7 +9,15 @@ import ZeroMQ
 /// The host's one event-loop thread: owns every socket and every strategy, polls the feeds and
 /// routes what they bring. Build it, `run` it and drop it on the same thread.
 public final class EventLoop {
-    private let host: StrategyHost
+    private let host: PluginHost
+    /// The engine the plugins trade through (`host.engine`).
+    private let engine: Engine
+    /// Operator requests into the engine (status, actions, promotion measurement).
+    private let desk: OperatorDesk
+    /// The order gateway, the engine's live venue (nil: `live_adapter` is not `gateway`).
+    private let gateway: GatewayAdapter?
+    /// What the gateway reported in one turn, reused.
+    private var gatewayReports: [VenueReport] = []
     private let feeds: [FeedSubscriber]
     private let options: RunOptions
     private let stop: StopSignal
@@ -28,11 +36,13 @@ public final class EventLoop {
         self.logger = logger
         self.hostID = config.config.host.id
         do {
-            host = try StrategyHost(config: config, logger: logger)
+            host = try PluginHost(config: config, logger: logger)
         } catch {
             throw .plugin(error)
         }
-        let decoder = FeedFrameDecoder(symbols: host.symbols)
+        engine = host.engine
+        desk = OperatorDesk(engine: engine, config: config)
+        let decoder = FeedFrameDecoder(symbols: engine.symbols)
         var feeds: [FeedSubscriber] = []
         for feed in config.config.feeds {
             feeds.append(try FeedSubscriber(
@@ -44,24 +54,28 @@ public final class EventLoop {
         if execution.liveAdapter == .gateway, let endpoint = execution.gatewayEndpoint {
             // Before the journal: a recovered state's gateway orders are handed to it.
             do {
-                host.gateway = try GatewayAdapter(
+                let venue = try GatewayAdapter(
                     endpoint: endpoint, context: context, identity: config.config.host.id,
                     ackTimeoutMs: execution.gatewayAckTimeoutMs, heartbeatIntervalMs: execution.gatewayHeartbeatIntervalMs,
-                    logger: logger)
+                    names: engine.names, logger: logger)
+                engine.attachLiveVenue(venue)
+                gateway = venue
             } catch {
                 for feed in feeds { feed.socket.close() }
                 host.destroyAll()
                 throw .gateway(endpoint: endpoint, detail: "\(error)")
             }
+        } else {
+            gateway = nil
         }
         // Closes what is open so far when a later part cannot start.
-        let openHost = host, openFeeds = feeds
+        let openHost = host, openFeeds = feeds, openGateway = gateway
         func abandon(_ publisher: RiskEventPublisher? = nil, _ control: ControlChannel? = nil, _ metrics: MetricsHTTPServer? = nil) {
             publisher?.close()
             control?.close()
             metrics?.stop()
             for feed in openFeeds { feed.socket.close() }
-            openHost.gateway?.close()
+            openGateway?.close()
             openHost.destroyAll()
         }
         var publisher: RiskEventPublisher?
@@ -119,12 +133,12 @@ public final class EventLoop {
                 let reader = try JournalReader(path: path)
                 defer { reader.close() }
                 let highest = try reader.highestIDs()
-                host.continueIDs(afterDecision: highest.decision, afterFill: highest.fill)
+                engine.continueIDs(afterDecision: highest.decision, afterFill: highest.fill)
                 if let last = try reader.lastSnapshot() {
                     let saved = try EngineState.decode(format: last.record.format, text: last.record.state)
-                    configChanges = try host.restore(saved)
+                    configChanges = try engine.restore(saved)
                     let tail = try reader.allRecords(afterSeq: last.seq)
-                    recoveredFrom = (last.seq, try host.replayTail(tail, after: saved))
+                    recoveredFrom = (last.seq, try engine.replayTail(tail, after: saved))
                 }
             } catch {
                 try? opened.close()
@@ -132,15 +146,15 @@ public final class EventLoop {
                 throw .journal("cannot rebuild the state from the journal \(path): \(error)")
             }
             _ = opened.append(.stateChange(StateChangeRecord(
-                eventTimeNs: host.clockNs, wallTimeNs: EventSink.wallNs(), kind: "host", subject: config.config.host.id,
-                fromState: "STOPPED", toState: "RUNNING", reason: "HOST_START", value: Double(host.nextDecisionID), limitValue: nil)))
+                eventTimeNs: engine.clockNs, wallTimeNs: EventSink.wallNs(), kind: "host", subject: config.config.host.id,
+                fromState: "STOPPED", toState: "RUNNING", reason: "HOST_START", value: Double(engine.nextDecisionID), limitValue: nil)))
             // Strategies added, removed or re-allocated since the journal's state, before the
             // state the run starts from (so a tail never holds them).
             for change in configChanges { _ = opened.append(.stateChange(JournalProjection.stateChange(change))) }
-            let state = host.captureState()
+            let state = engine.captureState()
             do {
                 _ = opened.append(group: [.snapshot(SnapshotRecord(
-                    eventTimeNs: host.clockNs, wallTimeNs: EventSink.wallNs(), format: EngineState.format,
+                    eventTimeNs: engine.clockNs, wallTimeNs: EventSink.wallNs(), format: EngineState.format,
                     reason: recoveredFrom == nil ? "start" : "recovered", state: try state.encoded()))])
             } catch {
                 try? opened.close()
@@ -166,7 +180,7 @@ public final class EventLoop {
             logger.warning("running without an audit journal (no `journal` section in the config)")
         }
         if writer != nil || publisher != nil {
-            let names = host.eventNames
+            let names = engine.names
             // Each consumer has its own ring and thread: a journal that falls behind never holds up the stream.
             let journal = writer.map {
                 JournalFeeder(ring: EventRing(capacity: config.config.journal?.queueCapacity ?? 16_384), writer: $0, names: names, logger: logger)
@@ -178,7 +192,7 @@ public final class EventLoop {
                 // The run's start on the stream (the journal has it already).
                 host.sink?.publish(.transition(TransitionFact(
                     kind: .host, subject: hostID, from: "STOPPED", to: "RUNNING", reason: "HOST_START",
-                    value: Double(host.nextDecisionID), eventTimeNs: host.clockNs, wallTimeNs: EventSink.wallNs())))
+                    value: Double(engine.nextDecisionID), eventTimeNs: engine.clockNs, wallTimeNs: EventSink.wallNs())))
                 logger.info("risk event stream bound", metadata: ["endpoint": "\(publisher.endpoint)", "publisher_id": "\(publisher.publisherID)"])
             }
         }
@@ -186,7 +200,8 @@ public final class EventLoop {
             logger.notice("metrics served", metadata: ["url": "http://\(metricsServer.address)/metrics"])
         }
         if let control { logger.info("control channel bound", metadata: ["endpoint": "\(control.endpoint)", "curve": "\(control.zap != nil)"]) }
-        host.publishStatus()
+        gateway?.journal = host.sink
+        desk.publishStatus(to: host.publisher)
     }
 
     /// Runs until a stop is requested (or, with `stopAtEndOfStream`, every feed has ended), then
@@ -199,7 +214,7 @@ public final class EventLoop {
             host.destroyAll()
             for feed in feeds { feed.socket.close() }
             control?.close()
-            if let gateway = host.gateway {
+            if let gateway {
                 if !gateway.dropped.isEmpty || !gateway.orders.isEmpty {
                     logger.warning("gateway at stop", metadata: [
                         "orders_in_flight": "\(gateway.orders.count)", "messages_received": "\(gateway.messagesReceived)",
@@ -209,59 +224,77 @@ public final class EventLoop {
                 gateway.close()
             }
             // The state the run ends in, marks of the last ticks included, for a clean restart.
-            host.sink?.recordStop(host.captureState())
+            host.sink?.recordStop(engine.captureState())
             // Everything recorded so far reaches the file and the stream before the run returns, then the run's end.
             host.sink?.stop(final: TransitionFact(kind: .host, subject: hostID, from: "RUNNING", to: "STOPPED", reason: "HOST_STOP",
-                                                  eventTimeNs: host.clockNs, wallTimeNs: EventSink.wallNs()))
+                                                  eventTimeNs: engine.clockNs, wallTimeNs: EventSink.wallNs()))
             host.metrics?.sample(host: host, feeds: feeds, control: control, nowWallNs: EventSink.wallNs())
             metricsServer?.stop()
         }
         var poller = ZMQPoller()
         for feed in feeds { try poller.addReadable(feed.socket) }
-        if let gateway = host.gateway { try poller.addReadable(gateway.socket) }
+        if let gateway { try poller.addReadable(gateway.socket) }
         let gatewayIndex = feeds.count
         let controlIndex = try control.map { try poller.addReadable($0.socket) }
         let zapIndex = try control?.zap.map { try poller.addReadable($0) }
-        logger.info("event loop running", metadata: ["feeds": "\(feeds.count)", "strategies": "\(host.strategies.count)"])
+        logger.info("event loop running", metadata: ["feeds": "\(feeds.count)", "strategies": "\(engine.strategies.count)"])
         while !stop.isRequested {
             // Orders waiting for their journal commit leave within a millisecond of it, and a
             // measured promotion is answered as soon.
-            let timeout = host.gateway?.hasHeld == true || host.pendingPromotion != nil ? 1 : options.pollTimeoutMilliseconds
+            let timeout = gateway?.hasHeld == true || desk.pendingPromotion != nil ? 1 : options.pollTimeoutMilliseconds
             if try poller.poll(timeoutMilliseconds: timeout) > 0 {
                 for (index, feed) in feeds.enumerated() where poller.isReadable(index) {
                     let read = try feed.drain(budget: options.drainBudget) { host.deliver($0) }
                     options.messagesRead?.add(read)
                 }
-                if host.gateway != nil { host.serviceGateway(readable: poller.isReadable(gatewayIndex)) }
+                if gateway != nil { serviceGateway(readable: poller.isReadable(gatewayIndex)) }
                 if let zapIndex, poller.isReadable(zapIndex) { control?.serviceZAP() }
                 if let controlIndex, poller.isReadable(controlIndex) {
-                    control?.serviceRequests { host.perform($0, nowWallNs: EventSink.wallNs(), replyTo: $1) }
+                    control?.serviceRequests { [desk] in desk.perform($0, nowWallNs: EventSink.wallNs(), replyTo: $1) }
                 }
-            } else if host.gateway != nil {
-                host.serviceGateway(readable: false)
+            } else if gateway != nil {
+                serviceGateway(readable: false)
             }
-            if host.deadman != nil || host.metrics != nil {
+            if engine.deadman != nil || host.metrics != nil {
                 let nowWallNs = EventSink.wallNs()
-                if host.deadman != nil { host.serviceDeadman(nowWallNs: nowWallNs) }
+                if engine.deadman != nil && host.isRunning { engine.serviceDeadman(nowWallNs: nowWallNs) }
                 if let metrics = host.metrics, metrics.isSampleDue(nowWallNs: nowWallNs) {
                     metrics.sample(host: host, feeds: feeds, control: control, nowWallNs: nowWallNs)
                 }
             }
-            if host.pendingPromotion != nil, let (address, reply) = host.finishPromotion(nowWallNs: EventSink.wallNs()) {
+            if desk.pendingPromotion != nil, let (address, reply) = desk.finishPromotion(nowWallNs: EventSink.wallNs()) {
                 control?.reply(reply, to: address)
             }
-            host.publishStatus()
+            desk.publishStatus(to: host.publisher)
             if options.stopAtEndOfStream, feeds.allSatisfy({ $0.endOfStreamCount > 0 }) { break }
         }
-        if let pending = host.pendingPromotion {
+        if let pending = desk.pendingPromotion {
             // Stopping before the measurement came back: say so rather than leave the client waiting.
-            host.pendingPromotion = nil
+            desk.pendingPromotion = nil
             control?.reply(OperatorReply(outcome: "refused", message: "the host is stopping: \(pending.request.strategy ?? "?") was not promoted",
                                          verb: pending.request.verb.rawValue), to: pending.address)
         }
         let elapsed = start.duration(to: .now)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return summary(wallSeconds: seconds, loopCPUSeconds: Self.threadCPUSeconds() - startCPU)
+    }
+
+    /// Sends the gateway's orders whose journal commit has come, reads its answers (when
+    /// `readable`), runs its timeouts and heartbeat, and hands what they did to the engine.
+    private func serviceGateway(readable: Bool) {
+        guard let gateway, host.isRunning else { return }
+        let now = EventSink.wallNs()
+        if gateway.hasHeld, let sink = host.sink { gateway.releaseHeld(nowWallNs: now, isCommitted: sink.isCommitted) }
+        gatewayReports.removeAll(keepingCapacity: true)
+        if readable {
+            do {
+                try gateway.receive(into: &gatewayReports, nowWallNs: now)
+            } catch {
+                logger.error("gateway receive failed", metadata: ["endpoint": "\(gateway.endpoint)", "error": "\(error)"])
+            }
+        }
+        gateway.tick(nowWallNs: now, into: &gatewayReports)
+        host.apply(gatewayReports)
     }
 
     /// CPU time of the calling thread, seconds.
@@ -281,26 +314,26 @@ public final class EventLoop {
                 name: feed.config.name, events: feed.eventsReceived, dropped: dropped,
                 framesAnnounced: feed.endOfStreamCount > 0 ? feed.framesAnnounced : nil)
         }
-        let strategySummaries = host.strategies.map { instance in
+        let strategySummaries = engine.strategies.map { strategy in
             var decisions: [String: UInt64] = [:]
-            for verdict in Verdict.allCases { decisions[verdict.description] = instance.decisionsByVerdict[Int(verdict.rawValue)] }
+            for verdict in Verdict.allCases { decisions[verdict.description] = strategy.decisions(verdict) }
             var reasons: [String: UInt64] = [:]
-            for reason in ReasonCode.allCases where instance.decisionsByReason[Int(reason.rawValue)] > 0 {
-                reasons[reason.description] = instance.decisionsByReason[Int(reason.rawValue)]
+            for reason in ReasonCode.allCases where strategy.decisions(for: reason) > 0 {
+                reasons[reason.description] = strategy.decisions(for: reason)
             }
             return RunSummary.Strategy(
-                name: instance.name, mode: instance.mode.rawValue, events: instance.eventsDelivered,
-                intents: instance.intents, decisions: decisions, reasons: reasons, fills: instance.fills,
-                realizedUSD: host.risk.book.strategy(instance.id).realizedUSD,
-                unrealizedUSD: host.risk.book.unrealizedUSD(strategy: instance.id))
+                name: strategy.name, mode: EventNames.mode(strategy.mode), events: strategy.eventsDelivered,
+                intents: strategy.intents, decisions: decisions, reasons: reasons, fills: strategy.fills,
+                realizedUSD: engine.risk.book.strategy(strategy.id).realizedUSD,
+                unrealizedUSD: engine.risk.book.unrealizedUSD(strategy: strategy.id))
         }
-        let digest = String(host.decisionDigest, radix: 16)
+        let digest = String(engine.decisionDigest, radix: 16)
         return RunSummary(
-            ticks: host.eventsRouted, feeds: feedSummaries, strategies: strategySummaries,
-            equityUSD: host.risk.book.equityUSD, liveGrossUSD: host.risk.book.liveGrossUSD,
+            ticks: engine.eventsRouted, feeds: feedSummaries, strategies: strategySummaries,
+            equityUSD: engine.risk.book.equityUSD, liveGrossUSD: engine.risk.book.liveGrossUSD,
             decisionDigest: String(repeating: "0", count: 16 - digest.count) + digest,
             wallSeconds: wallSeconds,
-            ticksPerSecond: wallSeconds > 0 ? Double(host.eventsRouted) / wallSeconds : 0,
+            ticksPerSecond: wallSeconds > 0 ? Double(engine.eventsRouted) / wallSeconds : 0,
             loopCPUSeconds: loopCPUSeconds)
     }
 }

@@ -1,40 +1,7 @@
+import Engine
 import Foundation
 
-/// What an operator can ask of a running host over the control channel (docs/control.md).
-enum OperatorVerb: String, Sendable, CaseIterable {
-    /// Account totals, trading state, kill switch, dead man's switch, and the per-strategy view.
-    case status
-    /// Stops a strategy's new risk (`STRATEGY_PAUSED`) and cancels its resting risk; exits pass.
-    case pause
-    /// Clears a strategy's pause (an operator's or the decay detector's).
-    case resume
-    /// The kill switch: every intent refused, exits included; every resting order cancelled.
-    case kill
-    /// Clears the kill switch, a latched halt (refused while its cause is present unless forced)
-    /// and a fired dead man's switch.
-    case reset
-    /// Tells the dead man's switch an operator is present.
-    case checkin
-    /// Moves a flat shadow strategy whose shadow record passes the promotion criteria to live.
-    case promote
-
-    /// Whether the verb names a strategy.
-    var needsStrategy: Bool { self == .pause || self == .resume || self == .promote }
-    /// Whether the verb changes anything (and so is journaled and published).
-    var isAction: Bool { self != .status }
-}
-
-/// One decoded control request.
-struct OperatorRequest: Sendable, Equatable {
-    var verb: OperatorVerb
-    var strategy: String?
-    /// Who: the operator's name as the client gave it.
-    var operatorName: String
-    /// Why, as the operator wrote it (required for actions).
-    var reason: String
-    /// `reset` only: clear a latch even though its cause is still present.
-    var force: Bool
-
+extension OperatorRequest {
     /// Why a request was refused before it reached the host's state.
     struct Invalid: Error, CustomStringConvertible {
         let description: String

@@ -1,11 +1,10 @@
-import Engine
 import Risk
 
-extension StrategyHost {
+extension Engine {
     /// After each event: updates every watched limit's alert level and hands each crossing
-    /// to the journal and the stream (`RiskChain.updateAlertLevels`). Allocates only when a level changes.
+    /// to the output (`RiskChain.updateAlertLevels`). Allocates only when a level changes.
     func evaluateAlerts() {
-        guard sink != nil else { return }
+        guard output != nil else { return }
         alertCrossings.removeAll(keepingCapacity: true)
         risk.updateAlertLevels(into: &alertCrossings)
         for crossing in alertCrossings {
@@ -17,11 +16,11 @@ extension StrategyHost {
     private func publishAlert(_ limit: WatchedLimit, from: AlertLevel, to: AlertLevel, usagePct: Double, value: Double, limit limitValue: Double) {
         // Alert levels are not part of the recoverable state (a restarted host starts green), so
         // the fact needs no snapshot after it and recovery passes over its row.
-        sink?.record(.alert(AlertFact(rule: limit.rule, subject: limit.subject, from: from, to: to, usagePct: usagePct,
-                                      value: value, limit: limitValue, eventTimeNs: clockNs, wallTimeNs: EventSink.wallNs())))
+        output?.record(.alert(AlertFact(rule: limit.rule, subject: limit.subject, from: from, to: to, usagePct: usagePct,
+                                      value: value, limit: limitValue, eventTimeNs: clockNs, wallTimeNs: wallNs())))
         if to > from {
             logger.warning("limit alert", metadata: [
-                "limit": "\(limit.rule.rawValue)", "subject": "\(eventNames.subject(limit.subject))", "level": "\(to)", "usage_pct": "\(usagePct)",
+                "limit": "\(limit.rule.rawValue)", "subject": "\(names.subject(limit.subject))", "level": "\(to)", "usage_pct": "\(usagePct)",
             ])
         }
     }

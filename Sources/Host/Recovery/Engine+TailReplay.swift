@@ -2,7 +2,7 @@ import Engine
 import Journal
 import Risk
 
-extension StrategyHost {
+extension Engine {
     /// Re-applies the records a journal holds after its last snapshot (the tail) to the state
     /// just restored from that snapshot, through the same code the live host ran: each tick block
     /// through `RiskChain.updateMark`, each decision the chain made through `RiskChain.decide` (and
@@ -21,7 +21,7 @@ extension StrategyHost {
     /// Returns how many records of each table were re-applied.
     @discardableResult
     func replayTail(_ tail: [JournalEntry], after saved: EngineState) throws(RecoveryError) -> [String: Int] {
-        var replay = TailReplay(host: self, savedSymbols: saved.symbols)
+        var replay = TailReplay(engine: self, savedSymbols: saved.symbols)
         for entry in tail {
             do throws(TailReplay.Refusal) {
                 try replay.apply(entry)
@@ -30,21 +30,21 @@ extension StrategyHost {
             }
         }
         try replay.finish()
-        // The restarted host's own journal is open: nothing is refused for the old one's sake.
-        risk.setJournalUnavailable(false)
-        risk.clearStateChanges()
+        finishReapplying()
         return replay.applied
     }
 }
 
-/// The walk through one tail (`StrategyHost.replayTail`): holds the intent of the decision that
+/// The walk through one tail (`Engine.replayTail`): turns each journaled row back into the
+/// engine's own types and re-applies it (`Engine.reapplyTick`, `redecide`, `reapplyCancel`,
+/// `reapplyFill`): holds the intent of the decision that
 /// follows it and the id maps between the tail's run and this one.
 struct TailReplay {
     struct Refusal: Error {
         let reason: String
     }
 
-    let host: StrategyHost
+    let engine: Engine
     /// This run's symbol id for each of the tail run's (index: run id − 1; 0: no such symbol here).
     let symbolIDs: [UInt32]
     /// The intent journaled just before the decision on it.
@@ -52,9 +52,9 @@ struct TailReplay {
     /// Records re-applied, by table, for the recovery log line.
     private(set) var applied: [String: Int] = [:]
 
-    init(host: StrategyHost, savedSymbols: [String]) {
-        self.host = host
-        symbolIDs = savedSymbols.map { host.symbols.lookup($0) ?? 0 }
+    init(engine: Engine, savedSymbols: [String]) {
+        self.engine = engine
+        symbolIDs = savedSymbols.map { engine.symbols.lookup($0) ?? 0 }
     }
 
     mutating func apply(_ entry: JournalEntry) throws(Refusal) {
@@ -68,10 +68,9 @@ struct TailReplay {
                 guard tick.symbolID >= 1, Int(tick.symbolID) <= symbolIDs.count, symbolIDs[Int(tick.symbolID) - 1] != 0 else {
                     throw Refusal(reason: "a tick names symbol id \(tick.symbolID), which the snapshot's symbols do not hold")
                 }
-                host.risk.updateMark(symbol: symbolIDs[Int(tick.symbolID) - 1], price: tick.price, at: tick.timeNs)
+                // Latches the marks set are part of the state; their records are in the tail too.
+                engine.reapplyTick(symbol: symbolIDs[Int(tick.symbolID) - 1], price: tick.price, at: tick.timeNs)
             }
-            // Latches the marks set are part of the state; their records are in the tail too.
-            host.risk.clearStateChanges()
         case .intent(let record):
             intent = record
         case .decision(let record):
@@ -101,15 +100,15 @@ struct TailReplay {
         }
     }
 
-    private func strategy(named name: String) throws(Refusal) -> StrategyInstance {
-        guard let index = host.strategyNames.firstIndex(of: name) else {
+    private func strategy(named name: String) throws(Refusal) -> EngineStrategy {
+        guard let index = engine.strategyNames.firstIndex(of: name) else {
             throw Refusal(reason: "strategy '\(name)' is not configured")
         }
-        return host.strategies[index]
+        return engine.strategies[index]
     }
 
     private func symbol(named name: String) throws(Refusal) -> UInt32 {
-        guard let id = host.symbols.lookup(name) else { throw Refusal(reason: "symbol '\(name)' is not configured") }
+        guard let id = engine.symbols.lookup(name) else { throw Refusal(reason: "symbol '\(name)' is not configured") }
         return id
     }
 
@@ -127,10 +126,12 @@ struct TailReplay {
             throw Refusal(reason: "decision \(record.decisionID) has no intent journaled just before it")
         }
         self.intent = nil
-        host.nextDecisionID = max(host.nextDecisionID, record.decisionID + 1)
         // Refused before the chain (validation): nothing was booked.
-        if record.stages.first?.stage == RiskStage.validation.description { return }
-        let instance = try strategy(named: record.strategy)
+        if record.stages.first?.stage == RiskStage.validation.description {
+            engine.skipDecisionID(record.decisionID)
+            return
+        }
+        let strategy = try strategy(named: record.strategy)
         let orderType: OrderType
         switch intent.orderType {
         case "market": orderType = .market
@@ -138,27 +139,21 @@ struct TailReplay {
         default: throw Refusal(reason: "order type '\(intent.orderType)' is neither market nor limit")
         }
         let order = OrderIntent(
-            strategyID: instance.id, clientID: intent.clientID, symbolID: try symbol(named: intent.symbol),
+            strategyID: strategy.id, clientID: intent.clientID, symbolID: try symbol(named: intent.symbol),
             side: try Self.side(intent.side), quantity: intent.quantity, orderType: orderType, limitPrice: intent.limitPrice,
             stopLossPrice: intent.stopLossPrice, reduceOnly: intent.reduceOnly)
         // The journal's availability when it was decided, as its trace tells it.
-        host.risk.setJournalUnavailable(record.stages.contains { $0.code == ReasonCode.journalUnavailable.description })
-        let decision = host.risk.decide(order, decisionID: record.decisionID, at: record.eventTimeNs)
+        let unavailable = record.stages.contains { $0.code == ReasonCode.journalUnavailable.description }
+        let decision: Decision
+        do throws(Engine.ReapplyRefusal) {
+            decision = try engine.redecide(order, decisionID: record.decisionID, at: record.eventTimeNs, journalWasUnavailable: unavailable)
+        } catch {
+            throw Refusal(reason: error.reason)
+        }
         guard decision.verdict.description == record.verdict, decision.reason.description == record.reason,
               decision.finalQuantity == record.finalQuantity else {
             throw Refusal(reason: "decision \(record.decisionID) of \(record.strategy) is \(record.verdict) \(record.reason) \(record.finalQuantity) in the journal and \(decision.verdict) \(decision.reason) \(decision.finalQuantity) re-made")
         }
-        if decision.verdict != .reject {
-            let approved = Order(decision: decision, intent: order, mode: instance.mode == .live ? .live : .shadow)
-            if approved.mode == .shadow || host.liveOnPaper {
-                host.paper.submit(approved)
-            } else if host.liveOnGateway {
-                throw Refusal(reason: "decision \(record.decisionID) sent a gateway order, which a snapshot always follows")
-            } else {
-                host.execution.submit(approved)
-            }
-        }
-        host.risk.clearStateChanges()
     }
 
     private func applyOrder(_ record: OrderRecord) throws(Refusal) {
@@ -168,10 +163,11 @@ struct TailReplay {
             break
         case "cancelled":
             let symbol = try symbol(named: record.symbol)
-            guard let order = host.paper.remove(orderID: record.orderID, symbol: symbol) else {
-                throw Refusal(reason: "order \(record.orderID) is cancelled, and no resting paper order has that id")
+            do throws(Engine.ReapplyRefusal) {
+                try engine.reapplyCancel(orderID: record.orderID, symbol: symbol)
+            } catch {
+                throw Refusal(reason: error.reason)
             }
-            host.risk.releasePending(strategy: order.strategyID, symbol: order.symbolID, quantity: order.side.sign * order.quantity)
         default:
             throw Refusal(reason: "an order status '\(record.status)' comes from the gateway, which a snapshot always follows")
         }
@@ -179,15 +175,12 @@ struct TailReplay {
 
     private func applyFill(_ record: FillRecord) throws(Refusal) {
         let symbol = try symbol(named: record.symbol)
-        guard let order = host.paper.remove(orderID: record.orderID, symbol: symbol) else {
-            throw Refusal(reason: "fill \(record.fillID) is for order \(record.orderID), and no resting paper order has that id")
+        let side = try Self.side(record.side)
+        do throws(Engine.ReapplyRefusal) {
+            try engine.reapplyFill(orderID: record.orderID, symbol: symbol, side: side, quantity: record.quantity, price: record.price,
+                                   feeUSD: record.feeUSD, fillID: record.fillID, at: record.eventTimeNs)
+        } catch {
+            throw Refusal(reason: error.reason)
         }
-        guard order.quantity == record.quantity, try Self.side(record.side) == order.side else {
-            throw Refusal(reason: "fill \(record.fillID) is \(record.side) \(record.quantity), and its order is \(order.side) \(order.quantity)")
-        }
-        host.risk.applyFill(strategy: order.strategyID, symbol: order.symbolID, side: order.side, quantity: record.quantity,
-                            price: record.price, feeUSD: record.feeUSD, at: record.eventTimeNs)
-        host.paper.continueFillIDs(after: record.fillID)
-        host.risk.clearStateChanges()
     }
 }

@@ -1,25 +1,30 @@
-import Engine
 import Risk
 
-/// The names the projections render ids with: strategies, symbols and clusters by id − 1
+/// The names the engine's logs and the projections render ids with: strategies, symbols and clusters by id − 1
 /// (index for clusters), fixed for a run.
-struct EventNames: Sendable {
-    var strategies: [String]
-    var symbols: [String]
-    var clusters: [String] = []
+package struct EventNames: Sendable {
+    package var strategies: [String]
+    package var symbols: [String]
+    package var clusters: [String] = []
+
+    package init(strategies: [String], symbols: [String], clusters: [String] = []) {
+        self.strategies = strategies
+        self.symbols = symbols
+        self.clusters = clusters
+    }
 
     /// The strategy's name, `?` for an id outside the run's.
-    func strategy(_ id: UInt32) -> String {
+    package func strategy(_ id: UInt32) -> String {
         id > 0 && Int(id) <= strategies.count ? strategies[Int(id) - 1] : "?"
     }
 
     /// The symbol's name, `?` for an id outside the run's.
-    func symbol(_ id: UInt32) -> String {
+    package func symbol(_ id: UInt32) -> String {
         id > 0 && Int(id) <= symbols.count ? symbols[Int(id) - 1] : "?"
     }
 
     /// What an alert names the subject of a limit (`account`, a strategy, a symbol, a cluster).
-    func subject(_ subject: WatchedLimit.Subject) -> String {
+    package func subject(_ subject: WatchedLimit.Subject) -> String {
         switch subject {
         case .account: "account"
         case .strategy(let id): strategy(id)
@@ -31,16 +36,16 @@ struct EventNames: Sendable {
     /// How a latch the chain set is named: the state it moved (`kind`, `subject`, `from` → `to`)
     /// and the breach behind it (`rule`, `detail`). The journal's rows and the stream's messages
     /// are both made of it.
-    struct Latch {
-        var kind: String
-        var subject: String
-        var from: String
-        var to: String
-        var rule: String
-        var detail: String
+    package struct Latch {
+        package var kind: String
+        package var subject: String
+        package var from: String
+        package var to: String
+        package var rule: String
+        package var detail: String
     }
 
-    func latch(_ change: StateChange) -> Latch {
+    package func latch(_ change: StateChange) -> Latch {
         let rule = change.reason.description
         switch change.kind {
         case .accountHalted:
@@ -57,7 +62,7 @@ struct EventNames: Sendable {
     }
 
     /// `buy`, `sell`, or `?` for none.
-    static func side(_ side: Side?) -> String {
+    package static func side(_ side: Side?) -> String {
         switch side {
         case .buy: "buy"
         case .sell: "sell"
@@ -66,7 +71,7 @@ struct EventNames: Sendable {
     }
 
     /// `market`, `limit`, or `?` for none.
-    static func orderType(_ type: OrderType?) -> String {
+    package static func orderType(_ type: OrderType?) -> String {
         switch type {
         case .market: "market"
         case .limit: "limit"
@@ -75,5 +80,5 @@ struct EventNames: Sendable {
     }
 
     /// `live` or `shadow`.
-    static func mode(_ mode: BookMode) -> String { mode == .shadow ? "shadow" : "live" }
+    package static func mode(_ mode: BookMode) -> String { mode == .shadow ? "shadow" : "live" }
 }

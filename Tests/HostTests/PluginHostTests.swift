@@ -9,13 +9,13 @@ import Testing
 
 /// The engine between feeds and plugins, driven directly (no sockets) with the gcc-built fixture.
 @Suite("Strategy host")
-struct StrategyHostTests {
+struct PluginHostTests {
     struct Harness {
-        let host: StrategyHost
+        let host: PluginHost
         let traces: [String: String]
 
         func trade(_ symbol: String, price: Double, at ts: Int64) {
-            host.deliver(.trade(symbolID: host.symbols.lookup(symbol)!, timestampNs: ts, price: price, size: 1))
+            host.deliver(.trade(symbolID: host.engine.symbols.lookup(symbol)!, timestampNs: ts, price: price, size: 1))
         }
 
         func lines(_ strategy: String) -> [String] { TestSupport.traceLines(traces[strategy]!) }
@@ -34,7 +34,7 @@ struct StrategyHostTests {
             entries.append(TestSupport.strategy(name, plugin: plugin, symbols: symbols, params: params))
         }
         let loaded = try ConfigLoader.load(path: try TestSupport.writeConfig(in: folder, strategies: entries, extra: extra))
-        return Harness(host: try StrategyHost(config: loaded, logger: TestSupport.logger), traces: traces)
+        return Harness(host: try PluginHost(config: loaded, logger: TestSupport.logger), traces: traces)
     }
 
     @Test func eventsGoOnlyToStrategiesSubscribedToTheirSymbol() throws {
@@ -100,8 +100,8 @@ struct StrategyHostTests {
         h.trade("BTCUSD", price: 100, at: 1_000)
         #expect(h.lines("a").contains("submit 1 rc=0 verdict=2 reason=STRATEGY_POSITION_RESHAPE"))
         #expect(h.lines("a").contains("decision 1 2 25 STRATEGY_POSITION_RESHAPE"))
-        #expect(h.host.paper.ordersAccepted == 1)
-        #expect(h.host.paper.openOrders[1].first?.quantity == 25)
+        #expect(h.host.engine.paper.ordersAccepted == 1)
+        #expect(h.host.engine.paper.openOrders[1].first?.quantity == 25)
     }
 
     @Test func approvedOrdersCountAsPendingExposureForTheNextIntent() throws {
@@ -111,13 +111,13 @@ struct StrategyHostTests {
         h.trade("BTCUSD", price: 100, at: 2_000)
         // 20 units pending leave 5 under the 25-unit position cap.
         #expect(h.lines("a").contains("decision 2 2 5 STRATEGY_POSITION_RESHAPE"))
-        #expect(h.host.risk.book.pending(strategy: 1, symbol: 1) == 25)
+        #expect(h.host.engine.risk.book.pending(strategy: 1, symbol: 1) == 25)
     }
 
     @Test func aPaperOrderFillsAtTheNextTradeWithSlippageAndFeeAndReachesOnFill() throws {
         let h = try harness([("a", ["BTCUSD"], "")], extra: "execution: {paper: {slippage_bps: 10, fee_bps: 20}}")
         h.trade("BTCUSD", price: 100, at: 1_000)
-        #expect(h.host.risk.book.position(strategy: 1, symbol: 1) == 0)
+        #expect(h.host.engine.risk.book.position(strategy: 1, symbol: 1) == 0)
         h.trade("BTCUSD", price: 200, at: 2_000)
         // Buy 1 at 200 × (1 + 10 bp) = 200.2; fee 20 bp of 200.2 = 0.4004.
         let lines = h.lines("a")
@@ -125,8 +125,8 @@ struct StrategyHostTests {
         #expect(lines[fill] == "fill 1 1 1 200.2 0.4004 position=1")
         // The fill is reported before the strategy sees the event that filled it.
         #expect(lines[fill + 1] == "md BTCUSD 2000 200")
-        #expect(h.host.risk.book.pending(strategy: 1, symbol: 1) == 1)  // the second intent, not yet filled
-        #expect(abs(h.host.risk.book.equityUSD - (10_000 - 0.4004 + (200 - 200.2))) < 1e-9)
+        #expect(h.host.engine.risk.book.pending(strategy: 1, symbol: 1) == 1)  // the second intent, not yet filled
+        #expect(abs(h.host.engine.risk.book.equityUSD - (10_000 - 0.4004 + (200 - 200.2))) < 1e-9)
     }
 
     @Test func aLimitOrderRestsUntilTheMarketReachesItAndCanBeCancelled() throws {
@@ -135,7 +135,7 @@ struct StrategyHostTests {
                           intent: OrderIntent(strategyID: 1, clientID: 77, symbolID: 1, side: .buy, quantity: 2, orderType: .limit,
                                               limitPrice: 95, stopLossPrice: 90, reduceOnly: false),
                           mode: .live)
-        var venue = PaperVenue(symbolCount: 1, slippageBps: 0, feeBps: 0)
+        let venue = PaperVenue(symbolCount: 1, slippageBps: 0, feeBps: 0)
         venue.submit(order)
         var fills: [PaperFill] = []
         venue.match(.trade(symbolID: 1, timestampNs: 10, price: 96, size: 1), into: &fills)
@@ -143,8 +143,8 @@ struct StrategyHostTests {
         venue.match(.quote(symbolID: 1, timestampNs: 11, bid: 94, bidSize: 1, ask: 94.5, askSize: 1), into: &fills)
         #expect(fills.map(\.price) == [94.5])
         venue.submit(order)
-        #expect(venue.cancel(strategy: 1, clientID: 77) == order)
-        #expect(venue.cancel(strategy: 1, clientID: 77) == nil)
+        #expect(venue.cancel(strategy: 1, clientID: 77) == .cancelled(order))
+        #expect(venue.cancel(strategy: 1, clientID: 77) == .notFound)
     }
 
     @Test func anAccountHaltCancelsRestingRiskBeforeItCanFill() throws {
@@ -152,15 +152,15 @@ struct StrategyHostTests {
         let h = try harness([("a", ["BTCUSD"], "quantity: 20")], extra: risk)
         h.trade("BTCUSD", price: 100, at: 1_000)   // order 1: buy 20, resting
         h.trade("BTCUSD", price: 100, at: 2_000)   // order 1 fills; order 2: buy 5 (position cap), resting
-        #expect(h.host.risk.book.position(strategy: 1, symbol: 1) == 20)
-        #expect(abs(h.host.risk.book.pending(strategy: 1, symbol: 1) - 5) < 0.01)  // the symbol cap, after fees and slippage
+        #expect(h.host.engine.risk.book.position(strategy: 1, symbol: 1) == 20)
+        #expect(abs(h.host.engine.risk.book.pending(strategy: 1, symbol: 1) - 5) < 0.01)  // the symbol cap, after fees and slippage
         h.trade("BTCUSD", price: 70, at: 3_000)    // −600 on 10,000: the 5 % halt latches
-        #expect(h.host.risk.controls.effectiveState == .halted)
+        #expect(h.host.engine.risk.controls.effectiveState == .halted)
         #expect(!h.lines("a").contains { $0.hasPrefix("fill 2 ") }, "the resting buy filled after the halt")
         // The resting buy is cancelled; what is pending is the breach unwind's reduce-only sell of
         // the whole losing position.
-        #expect(h.host.risk.book.pending(strategy: 1, symbol: 1) == -20)
-        #expect(h.host.risk.book.position(strategy: 1, symbol: 1) == 20)
+        #expect(h.host.engine.risk.book.pending(strategy: 1, symbol: 1) == -20)
+        #expect(h.host.engine.risk.book.position(strategy: 1, symbol: 1) == 20)
         #expect(h.lines("a").contains("submit 3 rc=0 verdict=3 reason=ACCOUNT_HALTED"))
         // The strategy is told, before it sees the event: order 2, cancelled (1), 5 units, ACCOUNT_DRAWDOWN_HALT (11).
         let lines = h.lines("a")
@@ -178,13 +178,13 @@ struct StrategyHostTests {
         let config = try TestSupport.writeConfig(in: folder, strategies: [
             TestSupport.strategy("a", plugin: plugin, symbols: ["BTCUSD"], params: "{trace_path: \"\(trace)\", quantity: 20}"),
         ], extra: risk)
-        let host = try StrategyHost(config: try ConfigLoader.load(path: config), logger: TestSupport.logger)
-        #expect(host.strategies[0].api.pointee.on_order_update == nil)
+        let host = try PluginHost(config: try ConfigLoader.load(path: config), logger: TestSupport.logger)
+        #expect(host.instances[0].api.pointee.on_order_update == nil)
         for (price, ts) in [(100.0, 1_000), (100, 2_000), (70, 3_000)] {
             host.deliver(.trade(symbolID: 1, timestampNs: Int64(ts), price: price, size: 1))
         }
-        #expect(host.risk.controls.effectiveState == .halted)
-        #expect(host.risk.book.pending(strategy: 1, symbol: 1) == -20, "the resting buy was not cancelled (only the unwind's sell is left)")
+        #expect(host.engine.risk.controls.effectiveState == .halted)
+        #expect(host.engine.risk.book.pending(strategy: 1, symbol: 1) == -20, "the resting buy was not cancelled (only the unwind's sell is left)")
         #expect(!TestSupport.traceLines(trace).contains { $0.hasPrefix("order_update") })
     }
 
@@ -252,10 +252,10 @@ struct StrategyHostTests {
     @Test func cancellingAnOpenOrderReleasesItsPendingExposure() throws {
         let h = try harness([("a", ["BTCUSD"], "")])
         h.trade("BTCUSD", price: 100, at: 1_000)
-        #expect(h.host.risk.book.pending(strategy: 1, symbol: 1) == 1)
-        let instance = h.host.strategies[0]
+        #expect(h.host.engine.risk.book.pending(strategy: 1, symbol: 1) == 1)
+        let instance = h.host.instances[0]
         #expect(h.host.cancel(from: instance, clientID: 1) == GH_OK)
-        #expect(h.host.risk.book.pending(strategy: 1, symbol: 1) == 0)
+        #expect(h.host.engine.risk.book.pending(strategy: 1, symbol: 1) == 0)
         #expect(h.host.cancel(from: instance, clientID: 1) == GH_ERR_NOT_FOUND)
     }
 
@@ -271,7 +271,7 @@ struct StrategyHostTests {
         let h = try harness([("a", ["BTCUSD"], "")])
         h.trade("BTCUSD", price: 100, at: 5_000)
         h.trade("BTCUSD", price: 100, at: 4_000)
-        #expect(h.host.clockNs == 5_000)
+        #expect(h.host.engine.clockNs == 5_000)
     }
 
     @Test func theSameEventsGiveTheSameDecisionDigest() throws {
@@ -280,7 +280,7 @@ struct StrategyHostTests {
             for step in 0..<50 {
                 h.trade(step % 3 == 0 ? "ETHUSD" : "BTCUSD", price: 100 + Double(step), at: Int64(1_000 * (step + 1)))
             }
-            return h.host.decisionDigest
+            return h.host.engine.decisionDigest
         }
         let first = try digest()
         #expect(first == (try digest()))
@@ -310,19 +310,11 @@ struct StrategyHostTests {
 @Suite("Audit records")
 struct AuditRecordTests {
     @Test func anIntentRefusedForNaNFieldsIsJournaledWithoutBreakingTheJournal() throws {
-        var raw = gh_intent()
-        raw.abi_version = GH_ABI_VERSION
-        raw.struct_size = UInt32(MemoryLayout<gh_intent>.size)
-        raw.client_id = 1
-        raw.symbol_id = 1
-        raw.side = GH_SIDE_BUY
-        raw.quantity = .nan
-        raw.order_type = GH_ORDER_LIMIT
-        raw.limit_price = .infinity
-        raw.stop_loss_price = -.nan
+        let raw = IntentRequest(clientID: 1, symbolID: 1, side: GH_SIDE_BUY, quantity: .nan, orderType: GH_ORDER_LIMIT,
+                                limitPrice: .infinity, stopLossPrice: -.nan, reduceOnly: 0)
         let decision = Decision(decisionID: 1, strategyID: 1, clientID: 1, symbolID: 1, verdict: .reject, reason: .invalidIntent,
                                 requestedQuantity: .nan, finalQuantity: 0, timestampNs: 1_000)
-        let event = EngineEvent.decision(StrategyHost.decisionFact(decision, intent: raw, traced: nil, origin: .strategy, mode: .live))
+        let event = EngineEvent.decision(DecisionFact(decision, intent: raw, traced: nil, origin: .strategy, mode: .live, wallTimeNs: 2_000))
         let folder = try TestSupport.temporaryFolder()
         let path = folder.appendingPathComponent("nan.sqlite").path
         let writer = try JournalWriter(path: path, options: JournalOptions(hostID: "test"))

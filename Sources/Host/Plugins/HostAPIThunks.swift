@@ -1,8 +1,9 @@
+import Engine
 import Logging
 import StrategyABI
 
 /// The C functions in `gh_host_api`. Each finds its `StrategyInstance` from the `gh_host *`
-/// handle, checks it is on the event-loop thread, and forwards to `StrategyHost`.
+/// handle, checks it is on the event-loop thread, and forwards to `PluginHost`.
 enum HostAPIThunks {
     static func install(into api: UnsafeMutablePointer<gh_host_api>, for instance: StrategyInstance) {
         api.initialize(to: gh_host_api(
@@ -52,7 +53,7 @@ enum HostAPIThunks {
 
     static let nowNs: @convention(c) (OpaquePointer?) -> Int64 = { handle in
         guard let instance = instance(handle) else { return 0 }
-        return instance.host.clockNs
+        return instance.host.engine.clockNs
     }
 
     static let getPosition: @convention(c) (OpaquePointer?, UInt32, UnsafeMutablePointer<gh_position>?) -> Int32 = {
@@ -63,7 +64,7 @@ enum HostAPIThunks {
 
     static let symbolID: @convention(c) (OpaquePointer?, UnsafePointer<CChar>?) -> UInt32 = { handle, name in
         guard let instance = instance(handle), let name else { return 0 }
-        guard let id = instance.host.symbols.lookup(String(cString: name)), instance.isSubscribed(id) else { return 0 }
+        guard let id = instance.host.engine.symbols.lookup(String(cString: name)), instance.strategy.isSubscribed(id) else { return 0 }
         return id
     }
 

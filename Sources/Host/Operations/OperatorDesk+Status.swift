@@ -1,10 +1,12 @@
+import Engine
 import Risk
 
-extension StrategyHost {
+extension OperatorDesk {
     /// The `status` answer (docs/control.md): the account's totals and state, the kill switch and
     /// the dead man's switch, and per strategy the view seed 000 asks for: mode, state, exposure,
     /// the share of each budget it consumes, drawdown, cooldown factor and Sharpe.
     func statusJSON(nowWallNs: Int64) -> String {
+        let engine = engine, risk = engine.risk
         let book = risk.book
         let limits = risk.limits
         var account = EventJSON()
@@ -22,13 +24,13 @@ extension StrategyHost {
 
         var object = EventJSON()
         object.add("host_id", hostID)
-        object.add("event_time_ns", clockNs)
+        object.add("event_time_ns", engine.clockNs)
         object.add("wall_time_ns", nowWallNs)
         object.add("trading_state", risk.controls.effectiveState.rawValue)
         object.add("kill_switch", risk.controls.killSwitch)
         object.add("halt_latch", risk.controls.haltLatch?.description ?? "")
         object.add("account", raw: account.closed)
-        if let switchState = deadman {
+        if let switchState = engine.deadman {
             var deadmanObject = EventJSON()
             deadmanObject.add("level", switchState.level.description)
             deadmanObject.add("elapsed_pct", switchState.elapsedPct(at: nowWallNs))
@@ -38,11 +40,11 @@ extension StrategyHost {
         } else {
             object.add("deadman", raw: "null")
         }
-        object.add("strategies", array: Array(strategies.indices)) { row, index in
+        object.add("strategies", array: Array(engine.strategies.indices)) { row, index in
             let id = UInt32(index + 1)
             let entry = book.strategy(id)
             let exposure = book.grossUSD(strategy: id)
-            row.add("name", strategyNames[index])
+            row.add("name", engine.strategyNames[index])
             row.add("mode", entry.mode == .live ? "live" : "shadow")
             let state: String
             if risk.operatorPaused[index] { state = "PAUSED_BY_OPERATOR" }

@@ -1,0 +1,271 @@
+import Engine
+import Logging
+import MarketData
+import Risk
+import StrategyABI
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The strategies' side of the engine: loads each configured plugin (`dlopen`), creates it, and
+/// marshals between the C contract and the engine. The engine's `StrategyPort` calls become the
+/// plugins' callbacks (`on_market_data`, `on_decision`, `on_fill`, `on_order_update`,
+/// `on_timer`); the plugins' host API calls (`HostAPIThunks`) become engine calls.
+///
+/// Confined to the event-loop thread: it must be created, used and shut down on one thread, which
+/// is the only thread that ever calls into a plugin. In steady state nothing here allocates: the
+/// structs handed to plugins live at fixed addresses and are refilled in place.
+final class PluginHost: StrategyPort {
+    /// The engine the plugins trade through.
+    let engine: Engine
+    /// Strategy instances, in config order (`instances[i].id == i + 1`).
+    private(set) var instances: [StrategyInstance] = []
+    /// Host API calls refused for a NULL pointer or a bad `abi_version`/`struct_size`.
+    private(set) var invalidSubmissions: UInt64 = 0
+
+    let logger: Logger
+    private let loopThread: pthread_t
+    private var phase = Phase.creating
+    /// The strategies' settings, in config order, for promotion's measure of a shadow record.
+    let strategyConfigs: [StrategyConfig]
+    /// What a shadow record must show before `promote` (the `promotion` section).
+    let promotionCriteria: PromotionConfig
+    /// The journal file (nil: none), read by `promote`.
+    let journalPath: String?
+    /// The host's configured id (`host.id`).
+    let hostID: String
+    /// Prometheus metrics (nil: no `metrics` section); times the chain's decisions.
+    var metrics: HostMetrics? {
+        didSet { engine.stopwatch = metrics }
+    }
+    /// A `promote` request whose record is being measured off the loop (nil: none).
+    var pendingPromotion: PromotionMeasurement?
+    /// Where the engine's events leave the loop for the journal and the stream (nil: neither).
+    var sink: EventSink? {
+        didSet { engine.output = sink }
+    }
+    /// The event stream, for the heartbeat's state (nil: none).
+    var publisher: RiskEventPublisher? { sink?.stream?.publisher }
+
+    /// The structs handed to plugins, reused for every call.
+    private let marketEvent: UnsafeMutablePointer<gh_market_event>
+    private let fillEvent: UnsafeMutablePointer<gh_fill>
+
+    enum Phase { case creating, running, destroying, stopped }
+
+    /// Builds the engine from the config, then loads and creates every configured strategy. On
+    /// any failure the strategies already created are destroyed and the error is thrown: the
+    /// host never runs with a strategy missing.
+    init(config loaded: LoadedConfig, logger: Logger) throws(PluginLoadError) {
+        self.logger = logger
+        self.loopThread = pthread_self()
+        let config = loaded.config
+        hostID = config.host.id
+        strategyConfigs = config.strategies
+        promotionCriteria = config.promotion
+        journalPath = config.journal.map { loaded.resolvePath($0.path) }
+        engine = Engine(Engine.Setup(
+            symbols: config.allSymbols,
+            strategies: config.strategies.map {
+                .init(name: $0.name, mode: $0.mode == .live ? .live : .shadow, allocatedCapitalUSD: $0.allocatedCapitalUSD, symbols: $0.symbols)
+            },
+            limits: config.risk.limits, startingEquityUSD: config.startingEquityUSD,
+            paperSlippageBps: config.execution.paperSlippageBps, paperFeeBps: config.execution.paperFeeBps,
+            liveOnPaper: config.execution.liveAdapter == .paper,
+            deadman: config.deadman.map { (Int64($0.periodHours * 3_600_000_000_000), $0.warningPct, $0.criticalPct) }),
+            logger: logger, wallNs: EventSink.wallNs)
+        marketEvent = .allocate(capacity: 1)
+        marketEvent.initialize(to: gh_market_event())
+        fillEvent = .allocate(capacity: 1)
+        fillEvent.initialize(to: gh_fill())
+        engine.port = self
+
+        let loader = PluginLoader(locator: PluginLocator(configFolder: loaded.folder, pluginDirs: config.host.pluginDirs))
+        do throws(PluginLoadError) {
+            for (index, strategyConfig) in config.strategies.enumerated() {
+                let plugin = try loader.load(strategyConfig)
+                let instance = StrategyInstance(strategy: engine.strategies[index], plugin: plugin)
+                instance.host = self
+                HostAPIThunks.install(into: instance.hostAPI, for: instance)
+                instances.append(instance)
+                try create(instance, config: strategyConfig)
+                logger.info("loaded strategy", metadata: [
+                    "strategy": "\(strategyConfig.name)", "plugin": "\(plugin.path)", "sha256": "\(plugin.sha256)",
+                    "type": "\(plugin.api.pointee.name.map { String(cString: $0) } ?? "?")",
+                    "mode": "\(strategyConfig.mode.rawValue)", "symbols": "\(strategyConfig.symbols.joined(separator: ","))",
+                ])
+            }
+        } catch {
+            // Every stored property is set, so deinit still runs and frees the structs.
+            destroyAll()
+            throw error
+        }
+        phase = .running
+    }
+
+    deinit {
+        destroyAll()
+        marketEvent.deallocate()
+        fillEvent.deallocate()
+    }
+
+    private func create(_ instance: StrategyInstance, config: StrategyConfig) throws(PluginLoadError) {
+        let json = config.params.jsonText
+        let state = json.withCString { instance.api.pointee.create(UnsafePointer(instance.hostAPI), $0) }
+        guard let state else {
+            throw PluginLoadError(strategy: instance.name, path: instance.plugin.path, cause: .createFailed)
+        }
+        instance.state = state
+    }
+
+    /// Whether the caller is on the event-loop thread.
+    var isOnLoopThread: Bool { pthread_equal(pthread_self(), loopThread) != 0 }
+
+    /// Whether strategies are running (created, not yet being destroyed).
+    var isRunning: Bool { phase == .running }
+
+    // MARK: Into the engine
+
+    /// One validated market event, through the engine to the strategies (nothing once stopping).
+    func deliver(_ event: MarketEvent) {
+        guard phase == .running else { return }
+        engine.deliver(event)
+    }
+
+    /// What the order gateway reported (nothing once stopping).
+    func apply(_ reports: [VenueReport]) {
+        guard phase == .running else { return }
+        engine.apply(reports)
+    }
+
+    /// `submit_intent` from `instance`'s plugin: the C structs checked, the intent decided by
+    /// the engine, the decision written back.
+    func submit(from instance: StrategyInstance, intent: UnsafePointer<gh_intent>?, out: UnsafeMutablePointer<gh_decision>?) -> Int32 {
+        guard phase == .running else { return GH_ERR_NOT_PERMITTED }
+        guard let intent, let out,
+              intent.pointee.abi_version == GH_ABI_VERSION,
+              intent.pointee.struct_size >= UInt32(MemoryLayout<gh_intent>.size),
+              out.pointee.abi_version == GH_ABI_VERSION, out.pointee.struct_size >= UInt32(MemoryLayout<gh_decision>.size)
+        else {
+            invalidSubmissions &+= 1
+            instance.logger.warning("submit_intent refused: NULL pointer or bad abi_version/struct_size (use GH_INIT_INTENT / GH_INIT_DECISION)")
+            return GH_ERR_INVALID_ARGUMENT
+        }
+        let raw = intent.pointee
+        let decision = engine.submit(IntentRequest(
+            clientID: raw.client_id, symbolID: raw.symbol_id, side: raw.side, quantity: raw.quantity, orderType: raw.order_type,
+            limitPrice: raw.limit_price, stopLossPrice: raw.stop_loss_price, reduceOnly: raw.reduce_only), from: instance.strategy)
+        out.pointee = Self.cDecision(decision)
+        return GH_OK
+    }
+
+    /// `cancel_intent`: `GH_ERR_NOT_FOUND` if nothing of the strategy's is open under that id.
+    func cancel(from instance: StrategyInstance, clientID: UInt64) -> Int32 {
+        guard phase == .running else { return GH_ERR_NOT_PERMITTED }
+        return engine.cancel(clientID: clientID, from: instance.strategy) ? GH_OK : GH_ERR_NOT_FOUND
+    }
+
+    /// `get_position`: the strategy's filled position from the book.
+    func position(for instance: StrategyInstance, symbolID: UInt32, out: UnsafeMutablePointer<gh_position>?) -> Int32 {
+        guard let out, out.pointee.abi_version == GH_ABI_VERSION,
+              out.pointee.struct_size >= UInt32(MemoryLayout<gh_position>.size)
+        else { return GH_ERR_INVALID_ARGUMENT }
+        guard let position = engine.position(of: instance.strategy, symbol: symbolID) else { return GH_ERR_NOT_FOUND }
+        out.pointee = gh_position(
+            abi_version: GH_ABI_VERSION, struct_size: UInt32(MemoryLayout<gh_position>.size),
+            symbol_id: symbolID, reserved: 0, quantity: position.quantity, avg_price: position.averagePrice,
+            realized_pnl: position.realizedUSD, unrealized_pnl: position.unrealizedUSD, mark_price: position.markPrice)
+        return GH_OK
+    }
+
+    /// `set_timer`: `intervalNs` >= 1 ms, or 0 to stop.
+    func setTimer(for instance: StrategyInstance, intervalNs: Int64) -> Int32 {
+        engine.setTimer(for: instance.strategy, intervalNs: intervalNs) ? GH_OK : GH_ERR_INVALID_ARGUMENT
+    }
+
+    // MARK: Out of the engine (StrategyPort)
+
+    func marketData(_ event: MarketEvent, strategy index: Int) {
+        let instance = instances[index]
+        guard let state = instance.state else { return }
+        fill(marketEvent, from: event)
+        instance.api.pointee.on_market_data(state, UnsafePointer(marketEvent))
+    }
+
+    func decision(_ decision: Decision, strategy index: Int) {
+        let instance = instances[index]
+        guard let state = instance.state, let onDecision = instance.api.pointee.on_decision else { return }
+        withUnsafePointer(to: Self.cDecision(decision)) { onDecision(state, $0) }
+    }
+
+    func fill(_ fill: FillFact, strategy index: Int) {
+        let instance = instances[index]
+        guard let state = instance.state, let onFill = instance.api.pointee.on_fill else { return }
+        let order = fill.order
+        fillEvent.pointee = gh_fill(
+            abi_version: GH_ABI_VERSION, struct_size: UInt32(MemoryLayout<gh_fill>.size),
+            client_id: order.clientID, fill_id: fill.fillID, symbol_id: order.symbolID, side: order.side.rawValue,
+            quantity: fill.quantity, price: fill.price, fee_usd: fill.feeUSD, ts_ns: fill.eventTimeNs)
+        onFill(state, UnsafePointer(fillEvent))
+    }
+
+    func orderUpdate(_ update: OrderUpdate, strategy index: Int) {
+        let instance = instances[index]
+        guard let state = instance.state, let onOrderUpdate = instance.api.pointee.on_order_update else { return }
+        let status = switch update.status {
+        case .cancelled: GH_ORDER_UPDATE_CANCELLED
+        case .rejected: GH_ORDER_UPDATE_REJECTED
+        }
+        withUnsafePointer(to: gh_order_update(
+            abi_version: GH_ABI_VERSION, struct_size: UInt32(MemoryLayout<gh_order_update>.size),
+            client_id: update.clientID, symbol_id: update.symbolID, status: status,
+            remaining_quantity: update.remainingQuantity, reason: update.reason?.rawValue ?? 0, reserved: 0,
+            ts_ns: update.eventTimeNs)) { onOrderUpdate(state, $0) }
+    }
+
+    func timer(at eventTimeNs: Int64, strategy index: Int) {
+        let instance = instances[index]
+        guard let state = instance.state, let onTimer = instance.api.pointee.on_timer else { return }
+        onTimer(state, eventTimeNs)
+    }
+
+    /// The C decision for `decision`; its `reason` is the code's static name.
+    static func cDecision(_ decision: Decision) -> gh_decision {
+        gh_decision(
+            abi_version: GH_ABI_VERSION, struct_size: UInt32(MemoryLayout<gh_decision>.size),
+            client_id: decision.clientID, decision_id: decision.decisionID,
+            verdict: decision.verdict.rawValue, reason_code: decision.reason.rawValue,
+            requested_quantity: decision.requestedQuantity, final_quantity: decision.finalQuantity,
+            ts_ns: decision.timestampNs,
+            reason: UnsafeRawPointer(decision.reason.name.utf8Start).assumingMemoryBound(to: CChar.self))
+    }
+
+    private func fill(_ target: UnsafeMutablePointer<gh_market_event>, from source: MarketEvent) {
+        target.pointee = gh_market_event(
+            abi_version: GH_ABI_VERSION, struct_size: UInt32(MemoryLayout<gh_market_event>.size),
+            kind: UInt32(source.kind.rawValue), symbol_id: source.symbolID, ts_ns: source.timestampNs,
+            symbol: engine.symbols.cString(of: source.symbolID), price: source.referencePrice,
+            size: source.kind == .trade ? source.v1 : (source.kind == .bar ? source.v4 : 0),
+            bid: source.kind == .quote ? source.v0 : 0, bid_size: source.kind == .quote ? source.v1 : 0,
+            ask: source.kind == .quote ? source.v2 : 0, ask_size: source.kind == .quote ? source.v3 : 0,
+            open: source.kind == .bar ? source.v0 : 0, high: source.kind == .bar ? source.v1 : 0,
+            low: source.kind == .bar ? source.v2 : 0, close: source.kind == .bar ? source.v3 : 0)
+    }
+
+    // MARK: Shutdown
+
+    /// Calls every created strategy's `destroy`, in reverse order of creation. Idempotent.
+    func destroyAll() {
+        guard phase != .stopped && phase != .destroying else { return }
+        phase = .destroying
+        for instance in instances.reversed() {
+            if let state = instance.state {
+                instance.api.pointee.destroy(state)
+                instance.state = nil
+                logger.info("destroyed strategy", metadata: ["strategy": "\(instance.name)"])
+            }
+        }
+        phase = .stopped
+    }
+}

@@ -1,0 +1,48 @@
+import Engine
+import Logging
+import StrategyABI
+
+/// One loaded strategy's C side: its plugin table, its state pointer and the host API block it
+/// was given. What the engine keeps of it (mode, counters, timer) is its `EngineStrategy`.
+/// Owned by `PluginHost`, touched only on the event-loop thread.
+final class StrategyInstance {
+    /// The engine's record of this strategy.
+    let strategy: EngineStrategy
+    /// The plugin's table.
+    let api: UnsafePointer<gh_strategy_api>
+    /// The loaded file and its SHA-256.
+    let plugin: LoadedPlugin
+    /// The host API block handed to `create`; at a fixed address for the strategy's lifetime.
+    let hostAPI: UnsafeMutablePointer<gh_host_api>
+    /// Back-reference to the plugin host that owns this instance.
+    unowned(unsafe) var host: PluginHost!
+    /// The plugin's state pointer from `create` (nil until created, and after destroy).
+    var state: UnsafeMutableRawPointer?
+
+    init(strategy: EngineStrategy, plugin: LoadedPlugin) {
+        self.strategy = strategy
+        self.api = plugin.api
+        self.plugin = plugin
+        self.hostAPI = .allocate(capacity: 1)
+    }
+
+    deinit {
+        hostAPI.deallocate()
+    }
+
+    /// Dense id (1-based) in config order.
+    var id: UInt32 { strategy.id }
+    /// Instance name from the config.
+    var name: String { strategy.name }
+    /// Logger tagged with the strategy name.
+    var logger: Logger { strategy.logger }
+
+    /// This instance as the opaque `gh_host *` handed to the plugin.
+    var handle: OpaquePointer { OpaquePointer(Unmanaged.passUnretained(self).toOpaque()) }
+
+    /// The instance behind a `gh_host *` handle.
+    static func from(_ handle: OpaquePointer?) -> StrategyInstance? {
+        guard let handle else { return nil }
+        return Unmanaged<StrategyInstance>.fromOpaque(UnsafeRawPointer(handle)).takeUnretainedValue()
+    }
+}
