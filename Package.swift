@@ -75,12 +75,16 @@ let package = Package(
             dependencies: ["Risk", "MarketData", .product(name: "Logging", package: "swift-log")]
         ),
 
+        // A strategy's shadow record measured from the journal against the promotion criteria:
+        // `gatehouse promote` and the running host's `ctl promote` measure with the same code.
+        .target(name: "Promotion", dependencies: ["Engine", "Journal", "Risk"]),
+
         // The host: config, plugin host (dlopen, C marshalling), feeds, gateway, journal and
         // stream projections, control channel, metrics, the event loop and its services.
         .target(
             name: "Host",
             dependencies: [
-                "StrategyABI", "ZeroMQ", "MarketData", "Risk", "Engine", "FeedReplay", "Journal", "Gateway",
+                "StrategyABI", "ZeroMQ", "MarketData", "Risk", "Engine", "FeedReplay", "Journal", "Gateway", "Promotion",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -90,11 +94,23 @@ let package = Package(
             ]
         ),
 
-        // The command-line tool: thin, calls Host.
+        // The tools that run beside the runtime, not in it: what-if decisions (`gatehouse
+        // decide`), the journal's state report (`gatehouse state`) and the demo (a replayer and
+        // the host in one process).
+        .target(
+            name: "OfflineTools",
+            dependencies: [
+                "Host", "Engine", "Risk", "Journal", "FeedReplay", "MarketData", "ZeroMQ",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
+        // The command-line tool: thin, calls Host and OfflineTools.
         .executableTarget(
             name: "gatehouse",
             dependencies: [
-                "Host", "FeedReplay",
+                "Host", "OfflineTools", "Promotion", "FeedReplay",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -126,7 +142,7 @@ let package = Package(
         .executableTarget(
             name: "FeedBenchmark",
             dependencies: [
-                "Host", "ZeroMQ", "MarketData", "FeedReplay", "StrategyABI", "Journal", "CSQLite",
+                "Host", "OfflineTools", "ZeroMQ", "MarketData", "FeedReplay", "StrategyABI", "Journal", "CSQLite",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/FeedBenchmark"
@@ -160,7 +176,7 @@ let package = Package(
         .testTarget(name: "FeedReplayTests", dependencies: ["FeedReplay", "MarketData", "ZeroMQ"]),
         .testTarget(
             name: "HostTests",
-            dependencies: ["Host", "Engine", "Risk", "Journal", "StrategyABI", "ZeroMQ", "MarketData", "FeedReplay", "CSQLite", "TestKit"],
+            dependencies: ["Host", "OfflineTools", "Promotion", "Engine", "Risk", "Journal", "StrategyABI", "ZeroMQ", "MarketData", "FeedReplay", "CSQLite", "TestKit"],
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["ZeroMQ", "MarketData", "Journal", "TestKit", "CSQLite", "Gateway"]),

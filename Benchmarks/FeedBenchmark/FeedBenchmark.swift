@@ -1,6 +1,7 @@
 import FeedReplay
 import Foundation
 import Host
+import OfflineTools
 import Logging
 import MarketData
 import ZeroMQ

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import FeedReplay
 import Host
+import OfflineTools
 import Logging
 import Synchronization
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Host
+import OfflineTools
 
 /// `gatehouse decide --config <file> --input <file>`: what-if decisions for operators.
 struct DecideCommand: ParsableCommand {

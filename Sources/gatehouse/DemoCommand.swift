@@ -2,6 +2,7 @@ import ArgumentParser
 import FeedReplay
 import Foundation
 import Host
+import OfflineTools
 import Logging
 import MarketData
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Host
+import OfflineTools
 
 /// The `gatehouse` command: a thin front over the Host module.
 @main

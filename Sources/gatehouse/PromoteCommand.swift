@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Host
+import Promotion
 
 /// `gatehouse promote <strategy> --config <file> [--journal <file>] [--json]`: checks a strategy's
 /// shadow record against the promotion criteria.

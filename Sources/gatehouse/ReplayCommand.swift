@@ -2,6 +2,7 @@ import ArgumentParser
 import FeedReplay
 import Foundation
 import Host
+import OfflineTools
 import MarketData
 
 /// `gatehouse replay --config <file> --ticks <file>`: the same data through the real ZeroMQ path as

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Host
+import OfflineTools
 
 /// `gatehouse state (--journal <file> | --config <file>) [--json]`: the state a host restarted on
 /// the journal would resume from.

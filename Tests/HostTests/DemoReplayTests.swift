@@ -4,6 +4,7 @@ import Foundation
 import Synchronization
 import Testing
 @testable import Host
+@testable import OfflineTools
 
 /// `Demo.run` (behind `gatehouse demo` and `gatehouse replay`) with a streamed ticks file.
 @Suite("Demo replay of a streamed ticks file", .timeLimit(.minutes(2)))

@@ -3,6 +3,7 @@ import Foundation
 import Risk
 import Testing
 @testable import Host
+@testable import OfflineTools
 
 /// `gatehouse decide`'s input model and run: restoring a scenario and deciding intents in order.
 @Suite("What-if decisions")

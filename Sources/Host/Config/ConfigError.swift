@@ -20,7 +20,7 @@ public struct ConfigError: Error, CustomStringConvertible, Sendable {
 }
 
 /// Renders a decoding path as `a.b[2].c`.
-func renderKeyPath(_ path: [any CodingKey]) -> String {
+package func renderKeyPath(_ path: [any CodingKey]) -> String {
     var text = ""
     for key in path {
         if let index = key.intValue {

@@ -1,3 +1,4 @@
+import Promotion
 /// The whole host configuration, decoded from one YAML file (see README, "Configuration").
 ///
 /// Every mapping rejects keys it does not define, every limit carries its unit in its name, and

@@ -1,26 +1,26 @@
 /// A coding key for any string or index, used to list the keys actually present in a mapping.
-struct AnyCodingKey: CodingKey {
-    var stringValue: String
-    var intValue: Int?
-    init(stringValue: String) { self.stringValue = stringValue; self.intValue = nil }
-    init(intValue: Int) { self.stringValue = String(intValue); self.intValue = intValue }
+package struct AnyCodingKey: CodingKey {
+    package var stringValue: String
+    package var intValue: Int?
+    package init(stringValue: String) { self.stringValue = stringValue; self.intValue = nil }
+    package init(intValue: Int) { self.stringValue = String(intValue); self.intValue = intValue }
 }
 
 /// Thrown when a mapping holds a key its type does not define. A misspelt risk limit must never be
 /// silently ignored, so every config type rejects unknown keys.
-struct UnknownConfigKey: Error {
-    let codingPath: [any CodingKey]
-    let allowed: [String]
+package struct UnknownConfigKey: Error {
+    package let codingPath: [any CodingKey]
+    package let allowed: [String]
 }
 
 extension Decoder {
     /// Throws `UnknownConfigKey` if the mapping being decoded has a key outside `Keys`.
-    func rejectUnknownKeys<Keys: CodingKey & CaseIterable>(_: Keys.Type) throws {
+    package func rejectUnknownKeys<Keys: CodingKey & CaseIterable>(_: Keys.Type) throws {
         try rejectUnknownKeys(allowed: Keys.allCases.map(\.stringValue))
     }
 
     /// Throws `UnknownConfigKey` if the mapping being decoded has a key outside `allowed`.
-    func rejectUnknownKeys(allowed: [String]) throws {
+    package func rejectUnknownKeys(allowed: [String]) throws {
         let container = try self.container(keyedBy: AnyCodingKey.self)
         for key in container.allKeys where !allowed.contains(key.stringValue) {
             throw UnknownConfigKey(codingPath: codingPath + [key], allowed: allowed)
@@ -29,7 +29,7 @@ extension Decoder {
 
     /// Decodes a string that must be one of `Value`'s raw values. Anything else is refused with
     /// a message that lists them (the generic one names only the Swift type).
-    func decodeOneOf<Value: RawRepresentable & CaseIterable>(_: Value.Type) throws -> Value where Value.RawValue == String {
+    package func decodeOneOf<Value: RawRepresentable & CaseIterable>(_: Value.Type) throws -> Value where Value.RawValue == String {
         let container = try singleValueContainer()
         let text = try container.decode(String.self)
         guard let value = Value(rawValue: text) else {

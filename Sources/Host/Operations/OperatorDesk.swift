@@ -1,3 +1,4 @@
+import Promotion
 import Engine
 import Risk
 

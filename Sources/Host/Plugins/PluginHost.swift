@@ -27,20 +27,10 @@ final class PluginHost: StrategyPort {
     let logger: Logger
     private let loopThread: pthread_t
     private var phase = Phase.creating
-    /// The strategies' settings, in config order, for promotion's measure of a shadow record.
-    let strategyConfigs: [StrategyConfig]
-    /// What a shadow record must show before `promote` (the `promotion` section).
-    let promotionCriteria: PromotionConfig
-    /// The journal file (nil: none), read by `promote`.
-    let journalPath: String?
-    /// The host's configured id (`host.id`).
-    let hostID: String
     /// Prometheus metrics (nil: no `metrics` section); times the chain's decisions.
     var metrics: HostMetrics? {
         didSet { engine.stopwatch = metrics }
     }
-    /// A `promote` request whose record is being measured off the loop (nil: none).
-    var pendingPromotion: PromotionMeasurement?
     /// Where the engine's events leave the loop for the journal and the stream (nil: neither).
     var sink: EventSink? {
         didSet { engine.output = sink }
@@ -61,10 +51,6 @@ final class PluginHost: StrategyPort {
         self.logger = logger
         self.loopThread = pthread_self()
         let config = loaded.config
-        hostID = config.host.id
-        strategyConfigs = config.strategies
-        promotionCriteria = config.promotion
-        journalPath = config.journal.map { loaded.resolvePath($0.path) }
         engine = Engine(Engine.Setup(
             symbols: config.allSymbols,
             strategies: config.strategies.map {

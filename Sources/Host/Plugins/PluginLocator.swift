@@ -6,7 +6,7 @@ import Foundation
 /// - A bare file name is looked up in each plugin folder in order (`host.plugin_dirs`, relative
 ///   ones against the config folder; by default the folder of the running binary, where
 ///   `swift build` puts the example plugins).
-struct PluginLocator {
+package struct PluginLocator {
     let configFolder: String
     let pluginDirs: [String]
 
@@ -30,7 +30,7 @@ struct PluginLocator {
     }
 
     /// The folder holding the running executable (`/proc/self/exe`).
-    static var executableFolder: String {
+    package static var executableFolder: String {
         let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         return URL(fileURLWithPath: exe).deletingLastPathComponent().path
     }

@@ -1,3 +1,4 @@
+import Host
 import FeedReplay
 import Foundation
 import Logging

@@ -1,3 +1,4 @@
+import Host
 import Engine
 import Foundation
 import Journal

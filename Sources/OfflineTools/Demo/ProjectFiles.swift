@@ -1,3 +1,4 @@
+import Host
 import Foundation
 
 /// Finds the project's bundled files (default config, sample data) whether the binary is run from

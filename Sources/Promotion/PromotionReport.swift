@@ -41,10 +41,14 @@ public struct PromotionReport: Codable, Sendable {
     /// Why a report could not be made.
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
+
+        public init(description: String) { self.description = description }
     }
 
-    /// Reads `strategy`'s record from the journal at `path` and checks it against `criteria`.
-    public static func make(strategy: StrategyConfig, journal path: String, criteria: PromotionConfig) throws -> PromotionReport {
+    /// Reads the record of the strategy named `name`, allocated `allocatedCapitalUSD`, from the
+    /// journal at `path` and checks it against `criteria`.
+    public static func make(strategy name: String, allocatedCapitalUSD: Double, journal path: String,
+                            criteria: PromotionConfig) throws -> PromotionReport {
         let reader: JournalReader
         do { reader = try JournalReader(path: path) } catch { throw Failure(description: "\(error)") }
         defer { reader.close() }
@@ -52,28 +56,28 @@ public struct PromotionReport: Codable, Sendable {
         let fills: [FillRecord]
         do {
             // Only this strategy's rows, through the journal's per-strategy indices.
-            (decisions, fills) = try reader.record(ofStrategy: strategy.name, fillMode: "shadow")
+            (decisions, fills) = try reader.record(ofStrategy: name, fillMode: "shadow")
         } catch {
             throw Failure(description: "\(path): \(error)")
         }
         guard !decisions.isEmpty || !fills.isEmpty else {
-            throw Failure(description: "\(path): no record of strategy '\(strategy.name)' in this journal")
+            throw Failure(description: "\(path): no record of strategy '\(name)' in this journal")
         }
 
         // Round trips, through the risk chain's own book.
         var symbolIDs: [String: UInt32] = [:]
         for fill in fills where symbolIDs[fill.symbol] == nil { symbolIDs[fill.symbol] = UInt32(symbolIDs.count + 1) }
-        var book = PortfolioBook(startingEquityUSD: strategy.allocatedCapitalUSD,
-                                 strategies: [(mode: .shadow, allocatedCapitalUSD: strategy.allocatedCapitalUSD)],
+        var book = PortfolioBook(startingEquityUSD: allocatedCapitalUSD,
+                                 strategies: [(mode: .shadow, allocatedCapitalUSD: allocatedCapitalUSD)],
                                  symbolCount: max(1, symbolIDs.count))
         var trades: [ClosedTrade] = []
-        var peak = strategy.allocatedCapitalUSD, maxDrawdown = 0.0
+        var peak = allocatedCapitalUSD, maxDrawdown = 0.0
         for fill in fills {
             let closed = book.applyFill(strategy: 1, symbol: symbolIDs[fill.symbol]!, side: fill.side == "buy" ? .buy : .sell,
                                         quantity: fill.quantity, price: fill.price, feeUSD: fill.feeUSD, at: fill.eventTimeNs)
             guard let closed else { continue }
             trades.append(closed)
-            let equity = strategy.allocatedCapitalUSD + book.strategy(1).realizedUSD
+            let equity = allocatedCapitalUSD + book.strategy(1).realizedUSD
             peak = max(peak, equity)
             maxDrawdown = max(maxDrawdown, peak > 0 ? (peak - equity) / peak * 100 : 0)
         }
@@ -114,7 +118,7 @@ public struct PromotionReport: Codable, Sendable {
         // JSON cannot carry NaN: an undefined Sharpe is reported as failing with value 0.
         for index in results.indices where results[index].value.isNaN { results[index].value = 0 }
         return PromotionReport(
-            strategy: strategy.name, journal: path, daysInShadow: days, decisions: decisions.count, trades: trades.count,
+            strategy: name, journal: path, daysInShadow: days, decisions: decisions.count, trades: trades.count,
             winRatePct: trades.isEmpty ? 0 : Double(wins) / Double(trades.count) * 100,
             realizedPnLUSD: book.strategy(1).realizedUSD, annualizedSharpe: sharpe, maxDrawdownPct: maxDrawdown,
             rejectRatePct: rejectRate, reshapeRatePct: pct(verdicts["RESHAPE"] ?? 0), verdicts: verdicts,
