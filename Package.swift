@@ -173,6 +173,10 @@ let package = Package(
         .testTarget(name: "RiskTests", dependencies: ["Risk"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal", "TestKit"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway"]),
+        .testTarget(
+            name: "EngineTests",
+            dependencies: ["Engine", "Risk", "MarketData", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "FeedReplayTests", dependencies: ["FeedReplay", "MarketData", "ZeroMQ"]),
         .testTarget(
             name: "HostTests",
