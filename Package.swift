@@ -183,6 +183,6 @@ let package = Package(
             dependencies: ["Host", "OfflineTools", "Promotion", "Engine", "Risk", "Journal", "StrategyABI", "ZeroMQ", "MarketData", "FeedReplay", "CSQLite", "TestKit"],
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["ZeroMQ", "MarketData", "Journal", "TestKit", "CSQLite", "Gateway"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ZeroMQ", "MarketData", "Journal", "Engine", "TestKit", "CSQLite", "Gateway"]),
     ]
 )

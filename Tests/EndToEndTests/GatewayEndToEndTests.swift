@@ -167,7 +167,7 @@ struct GatewayRecoveryTests {
             guard let reader = try? JournalReader(path: journal) else { return 0 }
             defer { reader.close() }
             guard let last = try? reader.lastSnapshot(),
-                  let state = try? JSONSerialization.jsonObject(with: Data(last.record.state.utf8)) as? [String: Any] else { return 0 }
+                  let state = try? SnapshotState.object(last.record) else { return 0 }
             return (state["gateway"] as? [Any])?.count ?? 0
         }
         let deadline = Date().addingTimeInterval(60)
@@ -180,7 +180,7 @@ struct GatewayRecoveryTests {
         let reader = try JournalReader(path: journal)
         defer { reader.close() }
         let last = try #require(try reader.lastSnapshot())
-        let state = try #require(try JSONSerialization.jsonObject(with: Data(last.record.state.utf8)) as? [String: Any])
+        let state = try SnapshotState.object(last.record)
         let flying = try #require(state["gateway"] as? [[String: Any]])
         let flyingIDs = Set(flying.compactMap { $0["clientOrderID"] as? String })
         try #require(flyingIDs.count >= 2, "no orders in flight at the crash")

@@ -246,6 +246,47 @@ struct RoundTripTests {
         #expect(try reader.records(.marketTicks).map(\.record) == [.marketTicks(JournalTestSupport.tickBlock)])
     }
 
+    @Test func aVersion4JournalIsMigratedKeepingItsJSONSnapshotAndLosesTheStageCodeIndex() throws {
+        let path = try scratch.journalPath()
+        do {
+            // A file as a version 4 host left it: a decision with a stage row and a JSON snapshot.
+            let db = try SQLiteConnection(path: path, flags: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+            for sql in [JournalSchema.version1SQL, JournalSchema.version2SQL, JournalSchema.version3SQL, JournalSchema.version4SQL] {
+                try db.exec(sql)
+            }
+            try db.exec("""
+                INSERT INTO meta (key, value) VALUES ('host_id', 'old-host');
+                INSERT INTO decisions VALUES (1, 10, 11, 7, 'ema', 1, 3, 'BTCUSD', 1, 'APPROVE', 'NONE', 0.5, 0.5);
+                INSERT INTO decision_stages VALUES (1, 0, 'PortfolioGuard', 'NONE', 'INFO', 0.5, 0.5, 1, '');
+                INSERT INTO snapshots VALUES (2, 10, 12, 'gatehouse-state-v1+json', 'event', '{"v":1}');
+                PRAGMA user_version = 4;
+                """)
+            #expect(try db.scalarInt64("SELECT count(*) FROM sqlite_master WHERE name = 'decision_stages_by_code'") == 1)
+        }
+        // A reader reads it as it is: the JSON snapshot in `state`, no bytes.
+        let old = try JournalReader(path: path)
+        #expect(old.schemaVersion == 4)
+        let oldSnapshot = try #require(try old.lastSnapshot()?.record)
+        #expect(oldSnapshot.state == "{\"v\":1}" && oldSnapshot.encoded.isEmpty)
+        old.close()
+
+        let writer = try JournalWriter(path: path, options: JournalTestSupport.options())
+        #expect(writer.openedSchemaVersion == 4)
+        let binary = SnapshotRecord(eventTimeNs: 20, wallTimeNs: 21, format: "gatehouse-state-v2+bin", reason: "periodic", encoded: [0, 1, 2, 255])
+        #expect(writer.append(.snapshot(binary)) == .accepted(seq: 3))
+        try writer.close()
+        let reader = try JournalReader(path: path)
+        defer { reader.close() }
+        #expect(reader.schemaVersion == JournalSchema.latestVersion)
+        #expect(try reader.records(.decision).count == 1)
+        #expect(try reader.stageRowCount() == 1)
+        let snapshots = try reader.records(.snapshot).map(\.record)
+        #expect(snapshots == [.snapshot(oldSnapshot), .snapshot(binary)])
+        let db = try SQLiteConnection(path: path, flags: SQLITE_OPEN_READONLY)
+        #expect(try db.scalarInt64("SELECT count(*) FROM sqlite_master WHERE name = 'decision_stages_by_code'") == 0)
+        #expect(try db.scalarInt64("SELECT count(*) FROM snapshots WHERE state_bin IS NULL") == 1)
+    }
+
     @Test func aStrategysRecordIsReadThroughItsIndicesAlone() throws {
         let path = try scratch.journalPath()
         var other = JournalTestSupport.everyKind

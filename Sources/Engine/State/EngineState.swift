@@ -6,13 +6,15 @@ import Risk
 /// The host journals it as a snapshot now and then (`SnapshotCadence`: every so many events or
 /// seconds, after an event whose records recovery does not re-apply, at each run's start and at a
 /// clean stop), in the same transaction as the records of the event it follows; a restarted host
-/// restores the last one and re-applies the records after it (`StrategyHost.replayTail`; see
+/// restores the last one and re-applies the records after it (`Engine.replayTail`; see
 /// docs/journal.md, "Recovery"). Run counters (ticks, decisions by reason) and each strategy's own
 /// memory are not part of it: a restarted strategy starts afresh and numbers its intents from the
 /// start again.
 package struct EngineState: Codable, Equatable, Sendable {
-    /// The encoding written in `snapshots.format`.
-    package static let format = "gatehouse-state-v1+json"
+    /// The encoding written in `snapshots.format` (binary, in `snapshots.state_bin`).
+    package static let format = "gatehouse-state-v2+bin"
+    /// The encoding of journals written before it (JSON text, in `snapshots.state`), still read.
+    package static let jsonFormat = "gatehouse-state-v1+json"
 
     /// Strategy names by id − 1 and symbol names by id − 1: the shape the state was made for.
     package var strategies: [String]
@@ -42,26 +44,41 @@ package struct EngineState: Codable, Equatable, Sendable {
         self.deadman = deadman
     }
 
+    /// The state in `format` (`CompactCoder`): about a tenth of its JSON, with the correlation
+    /// matrix left out (it is recomputed from the pair sums on decoding). Encoded off the event
+    /// loop, by the journal's feeder thread.
+    package func encoded() throws -> [UInt8] {
+        try CompactCoder.encode(self)
+    }
+
     /// Canonical JSON (sorted keys; infinities and NaN as the strings "inf", "-inf", "nan"), so
-    /// equal states encode to equal text.
-    package func encoded() throws -> String {
+    /// equal states encode to equal text: `jsonFormat`, for tests and tools that read it.
+    package func json() throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
 
-    /// Decodes a snapshot written in `format`.
-    package static func decode(format: String, text: String) throws -> EngineState {
-        guard format == Self.format else {
-            throw RecoveryError(description: "the snapshot is in format '\(format)', which this build does not read (it reads '\(Self.format)')")
-        }
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        do {
-            return try decoder.decode(EngineState.self, from: Data(text.utf8))
-        } catch {
-            throw RecoveryError(description: "the snapshot cannot be decoded: \(error)")
+    /// Decodes a snapshot: `format` with its bytes, or `jsonFormat` with its text.
+    package static func decode(format: String, text: String, bytes: [UInt8]) throws(RecoveryError) -> EngineState {
+        switch format {
+        case Self.format:
+            do {
+                return try CompactCoder.decode(EngineState.self, from: bytes)
+            } catch {
+                throw RecoveryError(description: "the snapshot (\(bytes.count) bytes of '\(format)') cannot be decoded: \(error)")
+            }
+        case Self.jsonFormat:
+            let decoder = JSONDecoder()
+            decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+            do {
+                return try decoder.decode(EngineState.self, from: Data(text.utf8))
+            } catch {
+                throw RecoveryError(description: "the snapshot cannot be decoded: \(error)")
+            }
+        default:
+            throw RecoveryError(description: "the snapshot is in format '\(format)', which this build does not read (it reads '\(Self.format)' and '\(Self.jsonFormat)')")
         }
     }
 }

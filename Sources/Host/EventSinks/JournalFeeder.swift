@@ -113,7 +113,7 @@ final class JournalFeeder: Sendable {
                         do {
                             whole.append(.snapshot(SnapshotRecord(
                                 eventTimeNs: end.eventTimeNs, wallTimeNs: end.wallTimeNs, format: EngineState.format,
-                                reason: end.reason.name, state: try state.encoded())))
+                                reason: end.reason.name, encoded: try state.encoded())))
                         } catch {
                             logger.error("state snapshot could not be encoded; the event's records are journaled without it",
                                          metadata: ["error": "\(error)"])

@@ -135,7 +135,7 @@ public final class EventLoop {
                 let highest = try reader.highestIDs()
                 engine.continueIDs(afterDecision: highest.decision, afterFill: highest.fill)
                 if let last = try reader.lastSnapshot() {
-                    let saved = try EngineState.decode(format: last.record.format, text: last.record.state)
+                    let saved = try EngineState.decode(format: last.record.format, text: last.record.state, bytes: last.record.encoded)
                     configChanges = try engine.restore(saved)
                     let tail = try reader.allRecords(afterSeq: last.seq)
                     recoveredFrom = (last.seq, try engine.replayTail(tail, after: saved))
@@ -155,7 +155,7 @@ public final class EventLoop {
             do {
                 _ = opened.append(group: [.snapshot(SnapshotRecord(
                     eventTimeNs: engine.clockNs, wallTimeNs: EventSink.wallNs(), format: EngineState.format,
-                    reason: recoveredFrom == nil ? "start" : "recovered", state: try state.encoded()))])
+                    reason: recoveredFrom == nil ? "start" : "recovered", encoded: try state.encoded()))])
             } catch {
                 try? opened.close()
                 abandon(publisher, control, metricsServer)

@@ -39,7 +39,7 @@ enum RecordDecoding {
         case .breach:
             columns = "seq, event_ts_ns, wall_ts_ns, rule, subject, value, limit_value, detail"
         case .snapshot:
-            columns = "seq, event_ts_ns, wall_ts_ns, format, reason, state"
+            columns = "seq, event_ts_ns, wall_ts_ns, format, reason, state, \(schemaVersion >= 5 ? "state_bin" : "NULL")"
         case .marketTicks:
             columns = "seq, event_ts_ns, wall_ts_ns, first_ts_ns, tick_count, format, ticks"
         }
@@ -91,7 +91,8 @@ enum RecordDecoding {
                 limitValue: s.double(6), detail: s.text(7)))
         case .snapshot:
             record = .snapshot(SnapshotRecord(
-                eventTimeNs: event, wallTimeNs: wall, format: s.text(3), reason: s.text(4), state: s.text(5)))
+                eventTimeNs: event, wallTimeNs: wall, format: s.text(3), reason: s.text(4), state: s.text(5),
+                encoded: s.blob(6)))
         case .marketTicks:
             record = .marketTicks(MarketTicksRecord(
                 eventTimeNs: event, wallTimeNs: wall, firstTimeNs: s.int64(3), count: Int(s.int64(4)), format: s.text(5),

@@ -437,19 +437,23 @@ public struct BreachRecord: Sendable, Equatable {
 public struct SnapshotRecord: Sendable, Equatable {
     public var eventTimeNs: Int64
     public var wallTimeNs: Int64
-    /// The encoding of `state`, e.g. `gatehouse-state-v1+json`.
+    /// The encoding of the state: `gatehouse-state-v2+bin` (in `encoded`) or, in journals
+    /// written before it, `gatehouse-state-v1+json` (in `state`).
     public var format: String
-    /// Why it was written: `event` (after an event that wrote records) or `recovered` (the state a
-    /// restarted host rebuilt, written before it takes any event).
+    /// Why it was written (docs/journal.md, `snapshots`): `start`, `recovered`, `periodic`,
+    /// `event` or `stop`.
     public var reason: String
-    /// The encoded state (JSON text for `gatehouse-state-v1+json`).
+    /// The state as text, for a text format (JSON); empty for a binary one.
     public var state: String
+    /// The state as bytes, for a binary format (column `state_bin`); empty for a text one.
+    public var encoded: [UInt8]
 
-    public init(eventTimeNs: Int64, wallTimeNs: Int64, format: String, reason: String, state: String) {
+    public init(eventTimeNs: Int64, wallTimeNs: Int64, format: String, reason: String, state: String = "", encoded: [UInt8] = []) {
         self.eventTimeNs = eventTimeNs
         self.wallTimeNs = wallTimeNs
         self.format = format
         self.reason = reason
         self.state = state
+        self.encoded = encoded
     }
 }

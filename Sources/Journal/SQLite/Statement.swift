@@ -67,6 +67,11 @@ final class Statement {
         if let value { bind(value, at: index) } else { sqlite3_bind_null(statement, index) }
     }
 
+    /// Binds a blob, or NULL for nil.
+    func bind(_ value: [UInt8]?, at index: Int32) {
+        if let value { bind(value, at: index) } else { sqlite3_bind_null(statement, index) }
+    }
+
     /// Binds a real, or NULL for nil.
     func bind(_ value: Double?, at index: Int32) {
         if let value { bind(value, at: index) } else { sqlite3_bind_null(statement, index) }

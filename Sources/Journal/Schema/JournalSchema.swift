@@ -42,6 +42,8 @@ package enum JournalSchema {
         Migration(version: 2, summary: "state snapshots for recovery", sql: version2SQL, seed: nil),
         Migration(version: 3, summary: "who made an intent: intents.origin", sql: version3SQL, seed: nil),
         Migration(version: 4, summary: "the applied market data: market_ticks", sql: version4SQL, seed: nil),
+        Migration(version: 5, summary: "binary snapshots (snapshots.state_bin); no index on decision_stages.code",
+                  sql: version5SQL, seed: nil),
     ]
 
     /// The record tables of a file at `version`, in the order of `JournalRecord.Kind.allCases`.
@@ -253,5 +255,14 @@ package enum JournalSchema {
         UNION ALL SELECT seq, 'breach',          event_ts_ns, wall_ts_ns, subject  FROM breaches
         UNION ALL SELECT seq, 'snapshot',        event_ts_ns, wall_ts_ns, reason   FROM snapshots
         UNION ALL SELECT seq, 'market_ticks',    event_ts_ns, wall_ts_ns, format   FROM market_ticks;
+        """
+
+    /// Version 5: snapshots in a binary encoding (`snapshots.state_bin`, with `state` empty; older
+    /// JSON snapshots keep `state` and a NULL `state_bin`), and no `decision_stages_by_code`
+    /// index: 79 bytes a decision on a book workload, for a query (stage notes by code) the
+    /// journal's own reads never make; `decisions.reason` and its rows answer "why" by rule.
+    package static let version5SQL = """
+        ALTER TABLE snapshots ADD COLUMN state_bin BLOB;
+        DROP INDEX IF EXISTS decision_stages_by_code;
         """
 }

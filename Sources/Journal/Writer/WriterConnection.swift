@@ -71,8 +71,8 @@ final class WriterConnection: @unchecked Sendable {
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
                 """),
             snapshot: try connection.prepare("""
-                INSERT INTO snapshots (seq, event_ts_ns, wall_ts_ns, format, reason, state)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                INSERT INTO snapshots (seq, event_ts_ns, wall_ts_ns, format, reason, state, state_bin)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                 """),
             marketTicks: try connection.prepare("""
                 INSERT INTO market_ticks (seq, event_ts_ns, wall_ts_ns, first_ts_ns, tick_count, format, ticks)
@@ -177,6 +177,7 @@ final class WriterConnection: @unchecked Sendable {
             let st = s.snapshot
             st.bind(seq, at: 1); st.bind(r.eventTimeNs, at: 2); st.bind(r.wallTimeNs, at: 3)
             st.bind(r.format, at: 4); st.bind(r.reason, at: 5); st.bind(r.state, at: 6)
+            st.bind(r.encoded.isEmpty ? nil : r.encoded, at: 7)
             try st.run()
         case .marketTicks(let r):
             let st = s.marketTicks

@@ -63,7 +63,7 @@ public struct JournalStateReport: Codable, Sendable {
         guard let last = try reader.lastSnapshot() else {
             throw RecoveryError(description: "\(journal) holds no state snapshot: a host started on it begins from its configuration")
         }
-        let state = try EngineState.decode(format: last.record.format, text: last.record.state)
+        let state = try EngineState.decode(format: last.record.format, text: last.record.state, bytes: last.record.encoded)
         let book = state.risk.book
         let controls = state.risk.controls
         var strategies: [Strategy] = []

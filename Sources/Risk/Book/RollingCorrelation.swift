@@ -170,3 +170,68 @@ public struct RollingCorrelation: Sendable, Codable, Equatable {
         return max(-1, min(1, cov / (varX * varY).squareRoot()))
     }
 }
+
+extension RollingCorrelation {
+    enum CodingKeys: String, CodingKey {
+        case symbolCount, windowSamples, sampleNs, minSamples, returns, head, filled, lastSampledMark, lastGrid
+        case n, sx, sy, sxx, syy, sxy, movesX, movesY, samples
+    }
+
+    /// Everything but `matrix` and `valid`, which are a function of the pair sums: they are
+    /// recomputed on decoding (`refreshMatrix`, the same arithmetic the live chain ran), so a
+    /// snapshot does not carry O(symbols²) values it can rebuild bit for bit.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(symbolCount, forKey: .symbolCount)
+        try c.encode(windowSamples, forKey: .windowSamples)
+        try c.encode(sampleNs, forKey: .sampleNs)
+        try c.encode(minSamples, forKey: .minSamples)
+        try c.encode(returns, forKey: .returns)
+        try c.encode(head, forKey: .head)
+        try c.encode(filled, forKey: .filled)
+        try c.encode(lastSampledMark, forKey: .lastSampledMark)
+        try c.encode(lastGrid, forKey: .lastGrid)
+        try c.encode(n, forKey: .n)
+        try c.encode(sx, forKey: .sx)
+        try c.encode(sy, forKey: .sy)
+        try c.encode(sxx, forKey: .sxx)
+        try c.encode(syy, forKey: .syy)
+        try c.encode(sxy, forKey: .sxy)
+        try c.encode(movesX, forKey: .movesX)
+        try c.encode(movesY, forKey: .movesY)
+        try c.encode(samples, forKey: .samples)
+    }
+
+    /// Reads what `encode(to:)` writes, in the same order (older snapshots that also carry
+    /// `matrix` and `valid` read the same: those keys are ignored and recomputed).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        symbolCount = try c.decode(Int.self, forKey: .symbolCount)
+        windowSamples = try c.decode(Int.self, forKey: .windowSamples)
+        sampleNs = try c.decode(Int64.self, forKey: .sampleNs)
+        minSamples = try c.decode(Int.self, forKey: .minSamples)
+        returns = try c.decode([Double].self, forKey: .returns)
+        head = try c.decode(Int.self, forKey: .head)
+        filled = try c.decode(Int.self, forKey: .filled)
+        lastSampledMark = try c.decode([Double].self, forKey: .lastSampledMark)
+        lastGrid = try c.decode(Int64.self, forKey: .lastGrid)
+        n = try c.decode([Int32].self, forKey: .n)
+        sx = try c.decode([Double].self, forKey: .sx)
+        sy = try c.decode([Double].self, forKey: .sy)
+        sxx = try c.decode([Double].self, forKey: .sxx)
+        syy = try c.decode([Double].self, forKey: .syy)
+        sxy = try c.decode([Double].self, forKey: .sxy)
+        movesX = try c.decode([Int32].self, forKey: .movesX)
+        movesY = try c.decode([Int32].self, forKey: .movesY)
+        samples = try c.decode([Int32].self, forKey: .samples)
+        let pairs = symbolCount * (symbolCount - 1) / 2
+        guard symbolCount >= 0, returns.count == windowSamples * max(symbolCount, 1), lastSampledMark.count == symbolCount,
+              [n.count, sx.count, sy.count, sxx.count, syy.count, sxy.count, movesX.count, movesY.count].allSatisfy({ $0 == pairs }),
+              samples.count == symbolCount else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "the correlation window's arrays do not fit its \(symbolCount) symbols and \(windowSamples) samples"))
+        }
+        matrix = Array(repeating: 0, count: symbolCount * symbolCount)
+        valid = matrix
+        refreshMatrix()
+    }
+}

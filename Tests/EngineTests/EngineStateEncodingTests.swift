@@ -1,0 +1,90 @@
+import Engine
+import Foundation
+import Logging
+import MarketData
+import Risk
+import Testing
+
+/// The snapshot encoding: a state with positions, resting orders, orders in flight at a venue,
+/// a dead man's switch and the values JSON cannot carry comes back equal from its bytes, and
+/// bytes cut short or left over are refused, naming where.
+@Suite("Engine state encoding")
+struct EngineStateEncodingTests {
+    /// A state after trading: fills, a resting limit order, correlation samples, decay trades.
+    static func tradedState() -> EngineState {
+        let engine = Engine(Engine.Setup(
+            symbols: ["BTCUSD", "ETHUSD"],
+            strategies: [.init(name: "a", mode: .live, allocatedCapitalUSD: 10_000, symbols: ["BTCUSD", "ETHUSD"]),
+                         .init(name: "b", mode: .shadow, allocatedCapitalUSD: 5_000, symbols: ["ETHUSD"])],
+            limits: RiskLimits(), startingEquityUSD: 10_000, paperSlippageBps: 1, paperFeeBps: 2, liveOnPaper: true,
+            deadman: (periodNs: 86_400_000_000_000, warningPct: 83, criticalPct: 96)),
+            logger: Logger(label: "state-tests"), wallNs: { 1_800_000_000_000_000_000 })
+        var client: UInt64 = 0
+        func intent(_ side: Side, _ symbol: UInt32, limit: Double = 0) -> IntentRequest {
+            client += 1
+            return IntentRequest(clientID: client, symbolID: symbol, side: side.rawValue, quantity: 0.5,
+                                 orderType: limit > 0 ? OrderType.limit.rawValue : OrderType.market.rawValue,
+                                 limitPrice: limit, stopLossPrice: side == .buy ? 90 : 0, reduceOnly: side == .sell ? 1 : 0)
+        }
+        for step in 0..<400 {
+            let ts = Int64(step) * 61_000_000_000
+            let btc = 100 + sin(Double(step) / 7) * 3, eth = 100 + cos(Double(step) / 5) * 2
+            engine.deliver(.trade(symbolID: 1, timestampNs: ts, price: btc, size: 1))
+            engine.deliver(.trade(symbolID: 2, timestampNs: ts + 1, price: eth, size: 1))
+            if step % 10 == 0 { _ = engine.submit(intent(.buy, 1), from: engine.strategies[0]) }
+            if step % 10 == 5, engine.risk.book.position(strategy: 1, symbol: 1) > 0 { _ = engine.submit(intent(.sell, 1), from: engine.strategies[0]) }
+            if step % 25 == 0 { _ = engine.submit(intent(.buy, 2), from: engine.strategies[1]) }
+        }
+        let resting = engine.submit(intent(.buy, 2, limit: 96), from: engine.strategies[1])
+        precondition(resting.verdict != .reject, "the resting order was refused: \(resting.reason)")
+        var state = engine.captureState()
+        let order = state.paper.openOrders[2].last!
+        state.gateway = [GatewayOrder(order: order, clientOrderID: "a-\(order.orderID)", sentWallNs: 7, acked: true, filledQuantity: 0.25)]
+        return state
+    }
+
+    @Test func aTradedStateComesBackEqualFromItsBytesAndFromItsJSON() throws {
+        let state = Self.tradedState()
+        #expect(state.risk.book.strategies[0].realizedUSD != 0, "the state has no closed trades to carry")
+        #expect(!state.paper.openOrders[2].isEmpty)
+        let bytes = try state.encoded()
+        #expect(try EngineState.decode(format: EngineState.format, text: "", bytes: bytes) == state)
+        // Journals written before the binary encoding keep JSON snapshots, which still read.
+        let json = try state.json()
+        #expect(try EngineState.decode(format: EngineState.jsonFormat, text: json, bytes: []) == state)
+        // Equal states encode to equal bytes (recovery tests compare them), and far smaller.
+        #expect(try state.encoded() == bytes)
+        #expect(bytes.count * 2 < json.utf8.count, "\(bytes.count) bytes against \(json.utf8.count) of JSON")
+    }
+
+    @Test func valuesJSONCannotCarryComeBackBitForBit() throws {
+        var state = Self.tradedState()
+        state.risk.accountDailyLossDay = .min
+        state.nextDecisionID = .max
+        let bytes = try state.encoded()
+        let back = try EngineState.decode(format: EngineState.format, text: "", bytes: bytes)
+        #expect(back.risk.accountDailyLossDay == .min && back.nextDecisionID == .max)
+        // The correlation window starts as NaN (no return yet): bit for bit, not just "a NaN".
+        let before = state.risk.correlations, after = back.risk.correlations
+        #expect(before == after)
+    }
+
+    @Test func bytesCutShortOrLeftOverAreRefusedNamingWhere() throws {
+        let bytes = try Self.tradedState().encoded()
+        for cut in [1, bytes.count / 3, bytes.count - 1] {
+            #expect(throws: RecoveryError.self) { try EngineState.decode(format: EngineState.format, text: "", bytes: Array(bytes.prefix(cut))) }
+        }
+        do {
+            _ = try EngineState.decode(format: EngineState.format, text: "", bytes: bytes + [0])
+            Issue.record("a trailing byte was accepted")
+        } catch {
+            #expect(error.description.contains("1 bytes left over"), "\(error.description)")
+        }
+        do {
+            _ = try EngineState.decode(format: "gatehouse-state-v9+xml", text: "", bytes: bytes)
+            Issue.record("an unknown format was accepted")
+        } catch {
+            #expect(error.description.contains("gatehouse-state-v9+xml") && error.description.contains(EngineState.format))
+        }
+    }
+}
