@@ -36,6 +36,7 @@ final class CollectingOutput: EngineOutput {
     var events: [String] = []
     var snapshotsRequired = 0
     var refusesNewRisk = false
+    var recordsTicks: Bool { true }
 
     func record(_ event: EngineEvent) {
         switch event {
@@ -101,6 +102,7 @@ struct EngineTests {
 
     @Test func aDecisionReachesTheStrategyAfterItsCallbackAndItsFillOnTheNextTick() {
         let (engine, port, output) = Self.engine()
+        defer { withExtendedLifetime(port) {} }  // the engine does not retain its port
         port.onMarketData = { engine, event, strategy in
             if event.timestampNs == 1_000 {
                 let decision = engine.submit(Self.buy(1), from: engine.strategies[strategy])
@@ -119,6 +121,7 @@ struct EngineTests {
 
     @Test func anIntentBeforeAnyMarkIsRefusedWithoutReachingTheChain() {
         let (engine, port, _) = Self.engine()
+        defer { withExtendedLifetime(port) {} }  // the engine does not retain its port
         let decision = engine.submit(Self.buy(1), from: engine.strategies[0])
         #expect(decision.verdict == .reject && decision.reason == .noMarketData)
         engine.flushNotices()
@@ -127,6 +130,7 @@ struct EngineTests {
 
     @Test func liveOrdersGoToAnAttachedVenueWhoseReportsAreBookedAndTold() {
         let (engine, port, output) = Self.engine(liveOnPaper: false)
+        defer { withExtendedLifetime(port) {} }  // the engine does not retain its port
         let venue = ExternalVenue()
         engine.attachLiveVenue(venue)
         Self.trade(engine, at: 1_000, 100)
@@ -152,6 +156,7 @@ struct EngineTests {
 
     @Test func theKillSwitchCancelsRestingOrdersAndTellsTheStrategyWhy() {
         let (engine, port, output) = Self.engine()
+        defer { withExtendedLifetime(port) {} }  // the engine does not retain its port
         Self.trade(engine, at: 1_000, 100)
         _ = engine.submit(Self.buy(3, limit: 90, stop: 85), from: engine.strategies[0])
         engine.flushNotices()
@@ -186,6 +191,7 @@ struct EngineTests {
     @Test func theSameTicksAndIntentsGiveTheSameDigestAndOtherPricesAnother() {
         func run(_ prices: [Double]) -> UInt64 {
             let (engine, port, _) = Self.engine()
+            defer { withExtendedLifetime(port) {} }  // the engine does not retain its port
             var next: UInt64 = 1
             port.onMarketData = { engine, event, strategy in
                 // Buy on every fourth tick, sell what is held on every seventh.
@@ -210,7 +216,8 @@ struct EngineTests {
     }
 
     @Test func aShadowStrategysOrdersStayOnThePaperVenueWhateverTheLiveVenue() {
-        let (engine, _, _) = Self.engine(live: false, liveOnPaper: false)
+        let (engine, port, _) = Self.engine(live: false, liveOnPaper: false)
+        defer { withExtendedLifetime(port) {} }  // the engine does not retain its port
         let venue = ExternalVenue()
         engine.attachLiveVenue(venue)
         Self.trade(engine, at: 1_000, 100)

@@ -34,10 +34,10 @@ extension Engine {
         if decision.verdict == .reject {
             strategy.logger.debug("intent rejected", metadata: ["client_id": "\(decision.clientID)", "reason": "\(decision.reason)"])
         }
-        if let output {
-            output.record(.decision(decisionFact(decision, intent: request, traced: traced ? risk.trace : nil, origin: .strategy,
-                                                 mode: strategy.mode)))
-            if let order { output.record(.order(OrderFact(order: order, status: .submitted, wallTimeNs: wallNs()))) }
+        if output != nil {
+            emit(.decision(decisionFact(decision, intent: request, traced: traced ? risk.trace : nil, origin: .strategy,
+                                        mode: strategy.mode)))
+            if let order { emit(.order(OrderFact(order: order, status: .submitted, wallTimeNs: wallNs()))) }
         }
         queue(decision, for: strategy)
         return decision
@@ -64,9 +64,9 @@ extension Engine {
             route(approved)
             order = approved
         }
-        if let output {
-            output.record(.decision(decisionFact(decision, intent: request, traced: risk.trace, origin: .riskUnwind, mode: strategy.mode)))
-            if let order { output.record(.order(OrderFact(order: order, status: .submitted, wallTimeNs: wallNs()))) }
+        if output != nil {
+            emit(.decision(decisionFact(decision, intent: request, traced: risk.trace, origin: .riskUnwind, mode: strategy.mode)))
+            if let order { emit(.order(OrderFact(order: order, status: .submitted, wallTimeNs: wallNs()))) }
         }
         if !risk.stateChanges.isEmpty { reportStateChanges() }
         return decision
@@ -117,7 +117,7 @@ extension Engine {
         case .cancelled(let order):
             risk.releasePending(strategy: order.strategyID, symbol: order.symbolID, quantity: order.side.sign * order.quantity)
             strategy.cancels &+= 1
-            output?.record(.order(OrderFact(order: order, status: .cancelled, eventTimeNs: clockNs, wallTimeNs: wallNs())))
+            emit(.order(OrderFact(order: order, status: .cancelled, eventTimeNs: clockNs, wallTimeNs: wallNs())))
             return true
         }
     }

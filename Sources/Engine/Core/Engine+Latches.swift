@@ -5,7 +5,7 @@ extension Engine {
     /// cancels the resting risk each one forbids, and clears them.
     func reportStateChanges() {
         for change in risk.stateChanges {
-            output?.record(.latch(LatchFact(change: change, wallTimeNs: wallNs())))
+            emit(.latch(LatchFact(change: change, wallTimeNs: wallNs())))
             switch change.kind {
             case .accountHalted:
                 if change.reason == .accountDrawdownHalt { unwindDue = true }
@@ -55,7 +55,7 @@ extension Engine {
         for order in cancelled {
             risk.releasePending(strategy: order.strategyID, symbol: order.symbolID, quantity: order.side.sign * order.quantity)
             strategies[Int(order.strategyID) - 1].cancels &+= 1
-            output?.record(.order(OrderFact(order: order, status: .cancelled, eventTimeNs: clockNs, wallTimeNs: wallNs())))
+            emit(.order(OrderFact(order: order, status: .cancelled, eventTimeNs: clockNs, wallTimeNs: wallNs())))
             strategies[Int(order.strategyID) - 1].logger.warning("open order cancelled", metadata: [
                 "client_id": "\(order.clientID)", "reason": "\(reason)", "quantity": "\(order.quantity)",
             ])

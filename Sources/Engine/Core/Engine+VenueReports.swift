@@ -16,7 +16,7 @@ extension Engine {
 
     private func apply(_ report: VenueReport) {
         func orderFact(_ order: Order, _ status: OrderFact.Status, quantity: Double? = nil) {
-            output?.record(.order(OrderFact(order: order, status: status, quantity: quantity, eventTimeNs: clockNs, wallTimeNs: wallNs())))
+            emit(.order(OrderFact(order: order, status: status, quantity: quantity, eventTimeNs: clockNs, wallTimeNs: wallNs())))
         }
         switch report {
         case .acknowledged(let order):

@@ -74,9 +74,17 @@ package final class Engine {
     /// The dead man's switch (nil: none configured).
     package internal(set) var deadman: DeadMansSwitch?
     /// Where facts leave the engine (nil: neither journal nor stream).
-    package var output: (any EngineOutput)?
-    /// The strategies' callbacks (set by the plugin host before the first event).
-    package weak var port: (any StrategyPort)?
+    package var output: (any EngineOutput)? {
+        didSet { recordsTicks = output?.recordsTicks ?? false }
+    }
+    /// Whether the output keeps the applied ticks (read once: a tick costs no call without it).
+    private var recordsTicks = false
+    /// Whether facts were emitted since the last end of event (else the end is a no-op).
+    private var emittedSinceEnd = false
+    /// The strategies' callbacks (set by the plugin host before the first event). Not retained:
+    /// the plugin host owns the engine and outlives every call it makes (a weak reference would
+    /// cost an atomic load and a retain per callback on the hot path).
+    package unowned(unsafe) var port: (any StrategyPort)?
     /// Times each chain decision, for the latency histogram (nil: not timed).
     package var stopwatch: (any DecisionStopwatch)?
     /// Wall-clock time, ns since the Unix epoch: stamps facts, runs staleness and the dead man's
@@ -171,7 +179,9 @@ package final class Engine {
     /// their intents produced and any timers now due, and closes the event.
     package func deliver(_ event: MarketEvent) {
         // The journal keeps what the book is given, so recovery re-applies exactly this mark.
-        output?.recordTick(symbolID: event.symbolID, price: event.referencePrice, at: event.timestampNs, state: captureState)
+        if recordsTicks {
+            output?.recordTick(symbolID: event.symbolID, price: event.referencePrice, at: event.timestampNs, state: captureState)
+        }
         risk.updateMark(symbol: event.symbolID, price: event.referencePrice, at: event.timestampNs)
         // A halt this mark caused cancels resting risk before it can fill at this very event.
         if !risk.stateChanges.isEmpty { reportStateChanges() }
@@ -197,6 +207,21 @@ package final class Engine {
     package func endEvent() {
         if unwindDue { runUnwind() }
         evaluateAlerts()
+        closeEvent()
+    }
+
+    /// Hands one fact to the output (nothing without one).
+    func emit(_ event: EngineEvent) {
+        guard let output else { return }
+        emittedSinceEnd = true
+        output.record(event)
+    }
+
+    /// Closes the current event at the output, if it emitted facts: they become one group (with
+    /// the state after the event when a snapshot is due).
+    func closeEvent() {
+        guard emittedSinceEnd else { return }
+        emittedSinceEnd = false
         output?.endEvent(state: captureState)
     }
 
@@ -257,7 +282,7 @@ package final class Engine {
         risk.applyFill(strategy: order.strategyID, symbol: order.symbolID, side: order.side, quantity: fill.quantity,
                        price: fill.price, feeUSD: fill.feeUSD, at: fill.eventTimeNs)
         strategies[Int(order.strategyID) - 1].fills &+= 1
-        output?.record(.fill(fill))
+        emit(.fill(fill))
         port?.fill(fill, strategy: Int(order.strategyID) - 1)
         flushNotices()
     }

@@ -16,7 +16,7 @@ extension Engine {
     private func publishAlert(_ limit: WatchedLimit, from: AlertLevel, to: AlertLevel, usagePct: Double, value: Double, limit limitValue: Double) {
         // Alert levels are not part of the recoverable state (a restarted host starts green), so
         // the fact needs no snapshot after it and recovery passes over its row.
-        output?.record(.alert(AlertFact(rule: limit.rule, subject: limit.subject, from: from, to: to, usagePct: usagePct,
+        emit(.alert(AlertFact(rule: limit.rule, subject: limit.subject, from: from, to: to, usagePct: usagePct,
                                       value: value, limit: limitValue, eventTimeNs: clockNs, wallTimeNs: wallNs())))
         if to > from {
             logger.warning("limit alert", metadata: [

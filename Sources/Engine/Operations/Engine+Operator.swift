@@ -38,15 +38,15 @@ extension Engine {
             verb: request.verb.rawValue, subject: request.strategy ?? "account", operatorName: request.operatorName,
             reason: request.reason, forced: request.force, outcome: outcome.kind.rawValue, message: outcome.message,
             eventTimeNs: clockNs, wallTimeNs: nowWallNs)
-        output?.record(.operatorAction(action))
-        for change in changes { output?.record(.transition(change)) }
-        for event in events { output?.record(event) }
+        emit(.operatorAction(action))
+        for change in changes { emit(.transition(change)) }
+        for event in events { emit(event) }
         logger.notice("operator action", metadata: [
             "verb": "\(request.verb.rawValue)", "subject": "\(action.subject)", "operator": "\(request.operatorName)",
             "reason": "\(request.reason)", "outcome": "\(outcome.kind.rawValue)", "message": "\(outcome.message)",
         ])
         flushNotices()
-        output?.endEvent(state: captureState)
+        closeEvent()
         return outcome
     }
 
@@ -162,10 +162,10 @@ extension Engine {
                 "level": "\(level)", "elapsed_pct": "\(switchState.elapsedPct(at: nowWallNs))",
             ])
         }
-        output?.record(deadmanEvent(level.description, nowWallNs: nowWallNs))
-        for change in changes { output?.record(.transition(change)) }
+        emit(deadmanEvent(level.description, nowWallNs: nowWallNs))
+        for change in changes { emit(.transition(change)) }
         flushNotices()
-        output?.endEvent(state: captureState)
+        closeEvent()
     }
 
     private func deadmanEvent(_ level: String, nowWallNs: Int64) -> EngineEvent {

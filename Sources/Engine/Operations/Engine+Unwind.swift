@@ -27,13 +27,13 @@ extension Engine {
         }
         // The ranking first (so a reader sees why), then each order as it is decided. The
         // journal keeps facts in push order, so the ranking is recorded before the first order.
-        output?.record(.unwindPlanned(UnwindPlanFact(plan: plan, eventTimeNs: clockNs, wallTimeNs: wallNs())))
+        emit(.unwindPlanned(UnwindPlanFact(plan: plan, eventTimeNs: clockNs, wallTimeNs: wallNs())))
         for intent in intents {
             let decision = submitRiskIntent(strategy: intent.strategy, symbol: intent.symbol, side: intent.side, quantity: intent.quantity)
             orders.append(UnwindFact.Order(decision: decision, side: intent.side, strategyID: intent.strategy))
         }
         // The stream's `unwind` event names the orders' decisions, so it follows them.
-        output?.record(.unwound(UnwindFact(unwindID: unwindID, plan: plan, drawdownPct: book.drawdownPct,
+        emit(.unwound(UnwindFact(unwindID: unwindID, plan: plan, drawdownPct: book.drawdownPct,
                                          capPct: risk.limits.drawdownHaltPct, orders: orders,
                                          eventTimeNs: clockNs, wallTimeNs: wallNs())))
         logger.critical("breach unwind", metadata: [

@@ -4,12 +4,14 @@
 package protocol EngineOutput: AnyObject {
     /// Takes one fact (journal, stream, or both, as the fact's kind says). Must not allocate.
     func record(_ event: EngineEvent)
+    /// Whether it keeps the applied market ticks (`recordTick`); read when the output is set.
+    var recordsTicks: Bool { get }
     /// Takes the market tick the engine is about to apply (its reference price): recovery
     /// re-applies the ticks after the last snapshot. `state` is the state before this tick, for a
     /// snapshot that closes a long quiet stretch.
     func recordTick(symbolID: UInt32, price: Double, at eventTimeNs: Int64, state: () -> EngineState)
-    /// Closes the current event: its facts are one group; `state` (called only when a snapshot
-    /// is due) is the state after it.
+    /// Closes the current event (called only after an event that recorded facts): its facts are
+    /// one group; `state` (called only when a snapshot is due) is the state after it.
     func endEvent(state: () -> EngineState)
     /// The current event made facts recovery cannot re-apply (gateway orders and answers,
     /// unwinds, operator verbs): its end keeps the state.

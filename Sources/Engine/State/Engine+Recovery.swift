@@ -108,7 +108,7 @@ extension Engine {
     /// runs: the mark, and the latches it sets on its own (their facts are in the tail too).
     package func reapplyTick(symbol: UInt32, price: Double, at eventTimeNs: Int64) {
         risk.updateMark(symbol: symbol, price: price, at: eventTimeNs)
-        risk.clearStateChanges()
+        if !risk.stateChanges.isEmpty { risk.clearStateChanges() }
     }
 
     /// Decides a journaled intent again (with the journal's availability as it was then) and

@@ -3,7 +3,7 @@ import Risk
 /// The live venue of `execution.live_adapter: record`: approved orders are recorded and nothing
 /// is sent or filled, so the approved quantity stays pending for the rest of the run. Keeps the
 /// most recent `capacity` orders (a ring, so a long-running host does not grow without bound)
-/// and counts all of them. For tests, `gatehouse decide`, and hosts that only record decisions.
+/// and counts all of them. For hosts that only record decisions, and for tests.
 package final class RecordingVenue: Venue {
     package let capacity: Int
     private var ring: [Order] = []

@@ -61,6 +61,9 @@ final class EventSink: EngineOutput {
     /// Whether there is a journal (orders for the gateway then wait for their commit).
     var keepsJournal: Bool { journal != nil }
 
+    /// The journal keeps the applied ticks; the stream does not publish them.
+    var recordsTicks: Bool { journal != nil }
+
     init(journal: JournalFeeder?, stream: StreamFeeder?, logger: Logger, backpressure: JournalBackpressure = .failClosed,
          cadence: SnapshotCadence = SnapshotCadence()) {
         precondition(journal != nil || stream != nil, "an event sink needs a journal or an event stream")

@@ -5,7 +5,7 @@ import Synchronization
 
 /// A `promote` request whose strategy's shadow record is being read from the journal and checked
 /// against the promotion criteria on a thread of its own, so the event loop keeps deciding; the
-/// loop polls `result` and answers once it is in (`StrategyHost.finishPromotion`). One at a time.
+/// loop polls `result` and answers once it is in (`OperatorDesk.finishPromotion`). One at a time.
 final class PromotionMeasurement: Sendable {
     /// What measuring gave: the report, or why there is none.
     typealias Outcome = Result<PromotionReport, PromotionReport.Failure>

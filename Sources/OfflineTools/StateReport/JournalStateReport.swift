@@ -43,7 +43,8 @@ public struct JournalStateReport: Codable, Sendable {
     }
 
     public var journal: String
-    /// The snapshot's sequence number, why it was written (`event` or `recovered`), its event time.
+    /// The snapshot's sequence number, why it was written (`start`, `recovered`, `periodic`,
+    /// `event` or `stop`), its event time.
     public var snapshotSeq: Int64
     public var snapshotReason: String
     public var eventTimeNs: Int64
