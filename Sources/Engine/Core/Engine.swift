@@ -235,6 +235,7 @@ package final class Engine {
     /// Delivers the queued decisions, then the queued order updates, in order, including any
     /// queued meanwhile (a strategy may submit from either).
     package func flushNotices() {
+        if pendingDecisions.isEmpty && pendingOrderUpdates.isEmpty { return }
         flushDecisions()
         var index = 0
         while index < pendingOrderUpdates.count {

@@ -41,6 +41,8 @@ final class PluginHost: StrategyPort {
     /// The structs handed to plugins, reused for every call.
     private let marketEvent: UnsafeMutablePointer<gh_market_event>
     private let fillEvent: UnsafeMutablePointer<gh_fill>
+    /// The engine's event number `marketEvent` was last filled for.
+    private var filledEvent: UInt64 = .max
 
     enum Phase { case creating, running, destroying, stopped }
 
@@ -175,7 +177,11 @@ final class PluginHost: StrategyPort {
     func marketData(_ event: MarketEvent, strategy index: Int) {
         let instance = instances[index]
         guard let state = instance.state else { return }
-        fill(marketEvent, from: event)
+        // Filled once per event, whatever the number of subscribers (the engine numbers events).
+        if filledEvent != engine.eventsRouted {
+            filledEvent = engine.eventsRouted
+            fill(marketEvent, from: event)
+        }
         instance.api.pointee.on_market_data(state, UnsafePointer(marketEvent))
     }
 
