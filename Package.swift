@@ -4,8 +4,9 @@ import PackageDescription
 /// Gatehouse: a trading runtime that loads strategy plugins with dlopen, feeds them ZeroMQ market
 /// data and puts every order intent through one in-process risk chain.
 ///
-/// Modules depend only downward: StrategyABI (C contract) ← MarketData ← Engine ← Host ← gatehouse,
-/// and Risk ← Engine. Risk and Engine know nothing of ZeroMQ, SQLite or plugins.
+/// Modules depend only downward: StrategyABI (C contract) ← MarketData ← Engine ← Host ←
+/// OfflineTools ← gatehouse, with Risk ← Engine, Journal and Engine ← Promotion ← Host. Risk and
+/// Engine know nothing of ZeroMQ, SQLite or plugins.
 let package = Package(
     name: "Gatehouse",
     platforms: [.macOS(.v15)],

@@ -87,4 +87,15 @@ struct EngineStateEncodingTests {
             #expect(error.description.contains("gatehouse-state-v9+xml") && error.description.contains(EngineState.format))
         }
     }
+
+    @Test func integersTakeTheirVarintLengthAndAVarintPast64BitsIsRefused() throws {
+        #expect(try CompactCoder.encode(UInt64(5)) == [5])
+        #expect(try CompactCoder.encode(Int64(-1)) == [1])
+        #expect(try CompactCoder.decode(UInt64.self, from: CompactCoder.encode(UInt64.max)) == .max)
+        #expect(try CompactCoder.decode(Int64.self, from: CompactCoder.encode(Int64.min)) == .min)
+        #expect(throws: CompactCoder.Failure.self) {
+            try CompactCoder.decode(UInt64.self, from: [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02])
+        }
+        #expect(throws: CompactCoder.Failure.self) { try CompactCoder.decode(UInt8.self, from: [0x80, 0x02]) }
+    }
 }

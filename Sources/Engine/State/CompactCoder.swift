@@ -5,8 +5,11 @@
 /// Values are written in the order they are encoded, with no keys: a keyed container writes its
 /// values in call order and reads them back in the same order, which is what synthesized
 /// `Codable` does. So it is exact only for types whose `encode(to:)` and `init(from:)` visit the
-/// same properties in the same order, and whose decoding never asks for the keys present
-/// (`allKeys`); both fail loudly (an error) rather than mis-read.
+/// same properties in the same order. Not supported: a dictionary with `String` or `Int` keys
+/// (its decoding asks for the keys present, `allKeys`, which the bytes do not hold; a debug build
+/// stops there), an optional array element, and an array of values that encode to no bytes.
+/// `EngineState` holds none of these; its round-trip tests (`EngineStateEncodingTests`) guard
+/// that it stays so. A damaged or cut input is refused with an error naming the offset.
 ///
 /// Layout: integers as LEB128 varints (signed ones zigzagged), so small ids and counts take one
 /// byte; `Double` as its 8 IEEE 754 bytes, little-endian, so every value (infinities and NaN
@@ -95,7 +98,10 @@ final class ByteSource {
         var shift: UInt64 = 0
         while true {
             let next = try byte()
-            guard shift < 64 else { throw CompactCoder.Failure(description: "a varint longer than 10 bytes at offset \(offset)") }
+            // The tenth byte may carry only the 64th bit.
+            guard shift < 63 || (shift == 63 && next <= 1) else {
+                throw CompactCoder.Failure(description: "a varint past 64 bits at offset \(offset - 1)")
+            }
             value |= UInt64(next & 0x7f) << shift
             if next < 0x80 { return value }
             shift += 7
@@ -119,7 +125,7 @@ final class ByteSource {
         guard offset + 4 <= bytes.count else { throw CompactCoder.Failure(description: "cut short at offset \(offset)") }
         let count = Int(bytes[offset]) | Int(bytes[offset + 1]) << 8 | Int(bytes[offset + 2]) << 16 | Int(bytes[offset + 3]) << 24
         offset += 4
-        // Every element takes at least a byte: a larger count is damage, not a big array.
+        // Every element of the state takes at least a byte: a larger count is damage, not a big array.
         guard count <= bytes.count - offset else { throw CompactCoder.Failure(description: "an array of \(count) elements with \(bytes.count - offset) bytes left at offset \(offset - 4)") }
         return count
     }
@@ -342,7 +348,10 @@ struct KeyedReader<Key: CodingKey>: KeyedDecodingContainerProtocol, CompactScala
     let source: ByteSource
     var codingPath: [any CodingKey] = []
     /// The encoding keeps no keys: a type that asks which are present cannot be read from it.
-    var allKeys: [Key] { [] }
+    var allKeys: [Key] {
+        assertionFailure("the compact encoding keeps no keys: \(Key.self) cannot be decoded from it (a dictionary?)")
+        return []
+    }
 
     func contains(_ key: Key) -> Bool { true }
     func decodeNil(forKey key: Key) throws -> Bool {

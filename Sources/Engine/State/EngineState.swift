@@ -44,9 +44,9 @@ package struct EngineState: Codable, Equatable, Sendable {
         self.deadman = deadman
     }
 
-    /// The state in `format` (`CompactCoder`): about a tenth of its JSON, with the correlation
-    /// matrix left out (it is recomputed from the pair sums on decoding). Encoded off the event
-    /// loop, by the journal's feeder thread.
+    /// The state in `format` (`CompactCoder`): about 40 % of its JSON on the book workload
+    /// (BENCHMARKS.md), with the correlation matrix left out (it is recomputed from the pair sums
+    /// on decoding). Encoded off the event loop, by the journal's feeder thread.
     package func encoded() throws -> [UInt8] {
         try CompactCoder.encode(self)
     }
