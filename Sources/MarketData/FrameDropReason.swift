@@ -23,6 +23,9 @@ public enum FrameDropReason: Int, Sendable, CaseIterable, CustomStringConvertibl
     case wrongBinaryLength
     /// A binary payload with another magic or version.
     case badBinaryHeader
+    /// A well-formed event dated too far ahead: of the wall clock (a live host) or of the latest
+    /// event the host accepted (a replay). One such frame must not move the host's clock.
+    case futureTimestamp
 
     /// Stable snake_case label.
     public var name: String {
@@ -38,6 +41,7 @@ public enum FrameDropReason: Int, Sendable, CaseIterable, CustomStringConvertibl
         case .invalidTimestamp: "invalid_timestamp"
         case .wrongBinaryLength: "wrong_binary_length"
         case .badBinaryHeader: "bad_binary_header"
+        case .futureTimestamp: "future_timestamp"
         }
     }
 

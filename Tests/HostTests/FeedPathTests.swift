@@ -118,6 +118,31 @@ struct FeedPathTests {
         #expect(summary.strategies.map(\.intents) == [1, 1])
     }
 
+    @Test func oneFrameDatedYearsAheadIsDroppedAndDoesNotMakeTheOtherSymbolsStale() throws {
+        let running = try start(transport: "ipc")
+        let pub = running.publisher
+        func text(_ string: String) -> [UInt8] { Array(string.utf8) }
+        let ts: Int64 = 1_772_460_000_000_000_000
+        let tenYears: Int64 = 10 * 365 * 86_400 * 1_000_000_000
+        // Well formed in every field, ten years ahead of the wall clock.
+        try pub.send(multipart: [text("md.sim.BTCUSD"), Self.binary(kind: 1, ts: ts + tenYears, [60_000, 1])])
+        try pub.send(multipart: [text("md.sim.ETHUSD"), Self.binary(kind: 1, ts: ts, [3_000, 2])])
+        try pub.send(multipart: [text("md.sim.BTCUSD"), Self.binary(kind: 1, ts: ts + 1, [60_001, 1])])
+        try pub.send(multipart: [text("md.sim._eos"), text(#"{"type":"eos","ts_ns":1772460000000000002,"frames_sent":3}"#)])
+
+        let summary = try running.loop.join()
+        let feed = try #require(summary.feeds.first)
+        #expect(feed.events == 2)
+        #expect(feed.dropped == ["future_timestamp": 1])
+        // Each strategy decided on its one tick at the feed's own time, not ten years before it.
+        for strategy in summary.strategies {
+            #expect(strategy.intents == 1)
+            #expect(strategy.reasons["STALE_MARKET_DATA"] == nil, "\(strategy.name): \(strategy.reasons)")
+        }
+        let a = TestSupport.traceLines(running.folder.appendingPathComponent("a.trace").path)
+        #expect(a.first == "md BTCUSD \(ts + 1) 60001")
+    }
+
     @Test func everyDecisionOrderAndFillIsJournaledInOrder() throws {
         let running = try start(transport: "ipc", extra: "journal: {path: audit.sqlite}")
         let pub = running.publisher

@@ -47,11 +47,13 @@ enum TestSupport {
     }
 
     /// A config with one feed and the given strategies (YAML fragments), written to `folder`.
-    static func writeConfig(in folder: URL, feedEndpoint: String = "tcp://127.0.0.1:5556", strategies: [String], extra: String = "") throws -> String {
+    static func writeConfig(in folder: URL, feedEndpoint: String = "tcp://127.0.0.1:5556", strategies: [String], extra: String = "",
+                            host: String = "") throws -> String {
         let yaml = """
             host:
               id: test-host
               log_level: warning
+              \(host)
             feeds:
               - name: test
                 endpoint: \(feedEndpoint)

@@ -11,6 +11,13 @@ struct ConfigValidator {
         if !(config.host.dropWarningIntervalSeconds >= 0) {
             throw error("host.drop_warning_interval_seconds", "must be >= 0")
         }
+        // Bounded so the ns conversion cannot overflow and a typo cannot switch the check off.
+        if !(config.host.maxEventAheadSeconds > 0 && config.host.maxEventAheadSeconds <= 86_400) {
+            throw error("host.max_event_ahead_seconds", "must be > 0 and at most 86400 (one day)")
+        }
+        if !(config.host.maxEventJumpSeconds > 0 && config.host.maxEventJumpSeconds <= 315_576_000) {
+            throw error("host.max_event_jump_seconds", "must be > 0 and at most 315576000 (ten years)")
+        }
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
         if !levels.contains(config.host.logLevel) {
             throw error("host.log_level", "must be one of \(levels.joined(separator: ", "))")

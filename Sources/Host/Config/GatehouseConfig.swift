@@ -85,10 +85,17 @@ public struct HostSettings: Decodable, Sendable {
     public var pluginDirs: [String] = []
     /// Minimum seconds between two warnings about malformed frames of the same kind on one feed.
     public var dropWarningIntervalSeconds: Double = 5
+    /// A live host drops (`future_timestamp`) a market event dated more than this many seconds
+    /// ahead of its wall clock, so one frame cannot move the event clock (> 0, at most 1 day).
+    public var maxEventAheadSeconds: Double = 5
+    /// A replay or the demo drops a market event dated more than this many seconds after the
+    /// latest one accepted (> 0, at most 10 years; default 7 days, longer than a market's weekend).
+    public var maxEventJumpSeconds: Double = 604_800
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case id, logLevel = "log_level", pluginDirs = "plugin_dirs"
         case dropWarningIntervalSeconds = "drop_warning_interval_seconds"
+        case maxEventAheadSeconds = "max_event_ahead_seconds", maxEventJumpSeconds = "max_event_jump_seconds"
     }
 
     init() {}
@@ -101,6 +108,8 @@ public struct HostSettings: Decodable, Sendable {
         pluginDirs = try container.decodeIfPresent([String].self, forKey: .pluginDirs) ?? pluginDirs
         dropWarningIntervalSeconds = try container.decodeIfPresent(Double.self, forKey: .dropWarningIntervalSeconds)
             ?? dropWarningIntervalSeconds
+        maxEventAheadSeconds = try container.decodeIfPresent(Double.self, forKey: .maxEventAheadSeconds) ?? maxEventAheadSeconds
+        maxEventJumpSeconds = try container.decodeIfPresent(Double.self, forKey: .maxEventJumpSeconds) ?? maxEventJumpSeconds
     }
 }
 

@@ -12,6 +12,8 @@ final class FeedSubscriber {
     let config: FeedConfig
     let socket: ZMQSocket
     private let decoder: FeedFrameDecoder
+    /// The host's one guard against events dated too far ahead (shared by its feeds).
+    private let clock: EventClockGuard
     private let logger: Logger
     private let topic = ZMQMessage()
     private let payload = ZMQMessage()
@@ -26,9 +28,11 @@ final class FeedSubscriber {
     private(set) var endOfStreamCount = 0
     private(set) var framesAnnounced: UInt64 = 0
 
-    init(config: FeedConfig, context: ZMQContext, decoder: FeedFrameDecoder, warningInterval: Double, logger: Logger) throws(HostStartError) {
+    init(config: FeedConfig, context: ZMQContext, decoder: FeedFrameDecoder, clock: EventClockGuard, warningInterval: Double,
+         logger: Logger) throws(HostStartError) {
         self.config = config
         self.decoder = decoder
+        self.clock = clock
         var logger = logger
         logger[metadataKey: "feed"] = "\(config.name)"
         self.logger = logger
@@ -50,6 +54,7 @@ final class FeedSubscriber {
     /// `deliver`. Returns the number of messages read.
     func drain(budget: Int, deliver: (MarketEvent) -> Void) throws -> Int {
         var read = 0
+        clock.beginBatch()
         while read < budget {
             guard try socket.receive(into: topic, dontWait: true) else { break }
             read += 1
@@ -63,6 +68,7 @@ final class FeedSubscriber {
             }
             switch decoder.decode(topic: topic.bytes, payload: payload.bytes) {
             case .event(let event):
+                guard clock.accepts(event.timestampNs) else { drop(.futureTimestamp); continue }
                 eventsReceived &+= 1
                 deliver(event)
             case .endOfStream(let framesSent):

@@ -43,10 +43,14 @@ public final class EventLoop {
         engine = host.engine
         desk = OperatorDesk(engine: engine, config: config)
         let decoder = FeedFrameDecoder(symbols: engine.symbols)
+        let settings = config.config.host
+        let clock = EventClockGuard(reference: options.eventClock == .wallClock
+            ? .wallClock(aheadNs: Int64(settings.maxEventAheadSeconds * 1e9))
+            : .feedTime(jumpNs: Int64(settings.maxEventJumpSeconds * 1e9)), readWall: EventSink.wallNs)
         var feeds: [FeedSubscriber] = []
         for feed in config.config.feeds {
             feeds.append(try FeedSubscriber(
-                config: feed, context: context, decoder: decoder,
+                config: feed, context: context, decoder: decoder, clock: clock,
                 warningInterval: config.config.host.dropWarningIntervalSeconds, logger: logger))
         }
         self.feeds = feeds

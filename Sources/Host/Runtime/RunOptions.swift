@@ -13,19 +13,34 @@ public struct RunOptions: Sendable {
     /// (`failClosed`); a replay or the demo waits for it (`wait`), so its decisions do not depend
     /// on how fast the disk is.
     public var journalBackpressure: JournalBackpressure
+    /// What a market event's time is checked against before it may move the host's clock
+    /// (`EventClockGuard`): the wall clock (a live host) or the feed's own latest time (a
+    /// replay or the demo, whose ticks are history).
+    public var eventClock: EventClockPolicy
     /// Where the loop counts the feed messages it reads, for a replay's progress line; `nil`
     /// (a live host): not counted.
     public var messagesRead: MessageCounter?
 
     /// Options for a run; the defaults suit a live host.
     public init(stopAtEndOfStream: Bool = false, pollTimeoutMilliseconds: Int = 50, drainBudget: Int = 4096,
-                journalBackpressure: JournalBackpressure = .failClosed, messagesRead: MessageCounter? = nil) {
+                journalBackpressure: JournalBackpressure = .failClosed, eventClock: EventClockPolicy = .wallClock,
+                messagesRead: MessageCounter? = nil) {
         self.stopAtEndOfStream = stopAtEndOfStream
         self.pollTimeoutMilliseconds = pollTimeoutMilliseconds
         self.drainBudget = drainBudget
         self.journalBackpressure = journalBackpressure
+        self.eventClock = eventClock
         self.messagesRead = messagesRead
     }
+}
+
+/// What a market event's time is checked against (`RunOptions.eventClock`; the limits are
+/// `host.max_event_ahead_seconds` and `host.max_event_jump_seconds`).
+public enum EventClockPolicy: Sendable {
+    /// No more than `max_event_ahead_seconds` ahead of the wall clock.
+    case wallClock
+    /// No more than `max_event_jump_seconds` ahead of the latest event accepted.
+    case feedTime
 }
 
 /// A count kept by one thread and read by others: the feed messages (events, end-of-stream

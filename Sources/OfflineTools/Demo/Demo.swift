@@ -123,7 +123,7 @@ public enum Demo {
         let messagesRead = MessageCounter()
         let service = HostService(
             config: loaded,
-            options: RunOptions(stopAtEndOfStream: true, journalBackpressure: .wait, messagesRead: messagesRead),
+            options: RunOptions(stopAtEndOfStream: true, journalBackpressure: .wait, eventClock: .feedTime, messagesRead: messagesRead),
             context: context, logger: logger)
         let replayStart = ContinuousClock.now
         let reporter = options.progress == nil ? nil : Task {
