@@ -107,6 +107,7 @@ struct GatewayEndToEndTests {
             Array(#"{"v":1,"type":"ack","client_order_id":"nobody-1"}"#.utf8),
         ]
         var answered: String?
+        var marked = 0.0
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline, let message = try router.receiveMultipart() ?? (host.isRunning ? [] : nil) {
             guard message.count == 2, case .newOrder(let order)? = try? GatewayMessage.decode(message[1]), answered == nil else { continue }
@@ -114,8 +115,17 @@ struct GatewayEndToEndTests {
             for frame in garbage { _ = try router.send(multipart: [message[0], frame]) }
             _ = try router.send(multipart: [message[0], Array("two".utf8), Array("frames".utf8)])
             _ = try router.send(multipart: [message[0], GatewayMessage.ack(clientOrderID: order.clientOrderID).encoded()])
-            _ = try router.send(multipart: [message[0], GatewayMessage.fill(.init(
-                clientOrderID: order.clientOrderID, fillID: "t-1", quantity: order.quantity, price: 100, feeUSD: 0.5, tsNs: order.tsNs)).encoded()])
+            let price = try Self.mark(order.symbol, at: order.tsNs)
+            marked = price
+            func fill(_ id: String, _ quantity: Double, _ price: Double) throws {
+                _ = try router.send(multipart: [message[0], GatewayMessage.fill(.init(
+                    clientOrderID: order.clientOrderID, fillID: id, quantity: quantity, price: price, feeUSD: 0.25, tsNs: order.tsNs)).encoded()])
+            }
+            // Half, the same half again, a fill at 100× the market, then the other half.
+            try fill("t-1", order.quantity / 2, price)
+            try fill("t-1", order.quantity / 2, price)
+            try fill("t-2", order.quantity / 2, price * 100)
+            try fill("t-3", order.quantity / 2, price)
         }
         let status = try host.waitForExit(seconds: 60)
         #expect(status == 0, "host failed: \(host.standardError)")
@@ -124,7 +134,8 @@ struct GatewayEndToEndTests {
 
         // Each bad frame was dropped, counted by reason, and logged; the host kept running.
         let stderr = host.standardError
-        for reason in ["not_json_object=2", "unsupported_version=1", "unknown_type=1", "wrong_type=1", "unknown_order=1", "wrong_frame_count=1"] {
+        for reason in ["not_json_object=2", "unsupported_version=1", "unknown_type=1", "wrong_type=1", "unknown_order=1", "wrong_frame_count=1",
+                       "duplicate_fill=1", "fill_outside_band=1"] {
             #expect(stderr.contains(reason), "no \(reason) in: \(stderr.split(separator: "\n").filter { $0.contains("gateway") })")
         }
         // The good answers after them were applied: acknowledged and filled, journaled.
@@ -136,8 +147,24 @@ struct GatewayEndToEndTests {
             if case .fill(let fill) = entry.record, fill.mode == "live" { return fill }
             return nil
         }
-        #expect(fills.count == 1)
-        #expect(fills.first?.price == 100 && fills.first?.feeUSD == 0.5)
+        // The duplicate was booked once and the fill far from the market not at all.
+        #expect(fills.count == 2)
+        #expect(fills.allSatisfy { $0.price == marked && $0.feeUSD == 0.25 }, "\(fills.map(\.price)) against a mark of \(marked)")
+        #expect(stderr.contains("gateway fill refused: priced outside the band"))
+    }
+
+    /// The reference price the host had for `symbol` at event time `ts`: the last trade price or
+    /// quote mid before it in the sample ticks the replayer publishes.
+    static func mark(_ symbol: String, at ts: Int64) throws -> Double {
+        var price = 0.0
+        for line in try String(contentsOfFile: RecoveryTests.ticks, encoding: .utf8).split(separator: "\n") where !line.hasPrefix("#") {
+            let fields = line.split(separator: ",")
+            guard fields.count >= 4, fields[1] == symbol, let time = Int64(fields[0]) else { continue }
+            if time > ts { break }
+            if fields.count == 6, let bid = Double(fields[2]), let ask = Double(fields[4]) { price = (bid + ask) / 2 }
+            else if let trade = Double(fields[2]) { price = trade }
+        }
+        return price
     }
 }
 

@@ -39,7 +39,9 @@ struct EngineStateEncodingTests {
         precondition(resting.verdict != .reject, "the resting order was refused: \(resting.reason)")
         var state = engine.captureState()
         let order = state.paper.openOrders[2].last!
-        state.gateway = [GatewayOrder(order: order, clientOrderID: "a-\(order.orderID)", sentWallNs: 7, acked: true, filledQuantity: 0.25)]
+        var inFlight = GatewayOrder(order: order, clientOrderID: "a-\(order.orderID)", sentWallNs: 7, acked: true, filledQuantity: 0.25)
+        inFlight.fillIDs = ["f-1"]
+        state.gateway = [inFlight]
         return state
     }
 

@@ -14,6 +14,9 @@ package struct GatewayOrder: Codable, Equatable, Sendable {
     package var filledQuantity: Double
     /// Wall clock of the last status request for it, ns (0: none).
     package var statusRequestedWallNs: Int64
+    /// The gateway's ids of the fills booked for it, so a fill sent twice is booked once (nil in
+    /// states journaled before fills were checked: none seen).
+    package var fillIDs: [String]?
 
     package init(order: Order, clientOrderID: String, sentWallNs: Int64, acked: Bool = false, unknown: Bool = false,
                  filledQuantity: Double = 0, statusRequestedWallNs: Int64 = 0) {

@@ -96,6 +96,9 @@ struct ConfigValidator {
         if !(config.execution.gatewayHeartbeatIntervalMs >= 10 && config.execution.gatewayHeartbeatIntervalMs <= 600_000) {
             throw error("execution.gateway.heartbeat_interval_ms", "must be between 10 and 600000 milliseconds")
         }
+        if !(config.execution.gatewayFillBandPct > 0 && config.execution.gatewayFillBandPct <= 1_000) {
+            throw error("execution.gateway.fill_band_pct", "must be > 0 and at most 1000 percent")
+        }
         try validateOperations(config)
     }
 

@@ -24,6 +24,9 @@ public struct ExecutionConfig: Decodable, Sendable {
     public var gatewayAckTimeoutMs: Int = 2_000
     /// Gateway: milliseconds between heartbeats sent to it (default 1000).
     public var gatewayHeartbeatIntervalMs: Int = 1_000
+    /// Gateway: a fill priced more than this percent away from the symbol's mark is refused (not
+    /// booked), counted as `fill_outside_band` and logged at critical level (default 25).
+    public var gatewayFillBandPct: Double = 25
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case liveAdapter = "live_adapter", paper, gateway
@@ -31,6 +34,7 @@ public struct ExecutionConfig: Decodable, Sendable {
 
     enum GatewayKeys: String, CodingKey, CaseIterable {
         case endpoint, ackTimeoutMs = "ack_timeout_ms", heartbeatIntervalMs = "heartbeat_interval_ms"
+        case fillBandPct = "fill_band_pct"
     }
 
     enum PaperKeys: String, CodingKey, CaseIterable {
@@ -57,6 +61,7 @@ public struct ExecutionConfig: Decodable, Sendable {
             gatewayEndpoint = try values.decodeIfPresent(String.self, forKey: .endpoint)
             gatewayAckTimeoutMs = try values.decodeIfPresent(Int.self, forKey: .ackTimeoutMs) ?? gatewayAckTimeoutMs
             gatewayHeartbeatIntervalMs = try values.decodeIfPresent(Int.self, forKey: .heartbeatIntervalMs) ?? gatewayHeartbeatIntervalMs
+            gatewayFillBandPct = try values.decodeIfPresent(Double.self, forKey: .fillBandPct) ?? gatewayFillBandPct
         }
     }
 }

@@ -21,7 +21,7 @@ final class GatewayAdapter: Venue {
     private let logger: Logger
     private(set) var orders: [String: GatewayOrder] = [:]
     /// Frames dropped, by reason (`GatewayDecodeError.label`, `unknown_order`, `wrong_frame_count`,
-    /// `unexpected_type`, `overfill`).
+    /// `unexpected_type`, `overfill`, `duplicate_fill`, `fill_outside_band`).
     private(set) var dropped: [String: UInt64] = [:]
     private(set) var messagesReceived: UInt64 = 0
     private var lastHeartbeatNs: Int64 = 0
@@ -39,10 +39,17 @@ final class GatewayAdapter: Venue {
     /// once the event that made it is committed.
     weak var journal: EventSink?
 
-    init(endpoint: String, context: ZMQContext, identity: String, ackTimeoutMs: Int, heartbeatIntervalMs: Int, names: EventNames,
-         logger: Logger) throws {
+    /// A fill priced further than this fraction from its symbol's mark is refused.
+    private let fillBand: Double
+    /// The symbol's mark (reference price; 0 before any), from the engine's book.
+    private let mark: (UInt32) -> Double
+
+    init(endpoint: String, context: ZMQContext, identity: String, ackTimeoutMs: Int, heartbeatIntervalMs: Int, fillBandPct: Double,
+         names: EventNames, mark: @escaping (UInt32) -> Double, logger: Logger) throws {
         self.endpoint = endpoint
         self.names = names
+        self.fillBand = fillBandPct / 100
+        self.mark = mark
         ackTimeoutNs = Int64(ackTimeoutMs) * 1_000_000
         heartbeatIntervalNs = Int64(heartbeatIntervalMs) * 1_000_000
         self.logger = logger
@@ -196,6 +203,22 @@ final class GatewayAdapter: Venue {
             events.append(.cancelled(entry.order, remaining: entry.remaining))
         case .fill(let fill):
             guard var entry = known(fill.clientOrderID) else { return }
+            // The same fill sent twice is booked once.
+            if entry.fillIDs?.contains(fill.fillID) == true {
+                drop("duplicate_fill", "fill \(fill.fillID.prefix(64)) of \(fill.clientOrderID) was already booked")
+                return
+            }
+            // A fill far from the market would corrupt the book and its PnL: refused, loudly.
+            let reference = mark(entry.order.symbolID)
+            if reference > 0, !(abs(fill.price / reference - 1) <= fillBand) {
+                drop("fill_outside_band", "fill \(fill.fillID.prefix(64)) of \(fill.clientOrderID) at \(fill.price), \(names.symbol(entry.order.symbolID)) marked at \(reference): more than \(fillBand * 100) % away; not booked")
+                logger.critical("gateway fill refused: priced outside the band around the mark; the order stays in flight, reconcile it with the gateway", metadata: [
+                    "client_order_id": "\(fill.clientOrderID)", "fill_id": "\(fill.fillID.prefix(64))", "price": "\(fill.price)",
+                    "mark": "\(reference)", "band_pct": "\(fillBand * 100)",
+                ])
+                return
+            }
+            entry.fillIDs = (entry.fillIDs ?? []) + [fill.fillID]
             var quantity = fill.quantity
             if quantity > entry.remaining * (1 + 1e-9) {
                 drop("overfill", "fill \(fill.fillID) of \(fill.quantity) for \(fill.clientOrderID), which had \(entry.remaining) left: only that is applied")

@@ -61,7 +61,8 @@ public final class EventLoop {
                 let venue = try GatewayAdapter(
                     endpoint: endpoint, context: context, identity: config.config.host.id,
                     ackTimeoutMs: execution.gatewayAckTimeoutMs, heartbeatIntervalMs: execution.gatewayHeartbeatIntervalMs,
-                    names: engine.names, logger: logger)
+                    fillBandPct: execution.gatewayFillBandPct, names: engine.names,
+                    mark: { [unowned engine] symbol in engine.risk.book.mark(symbol) }, logger: logger)
                 engine.attachLiveVenue(venue)
                 gateway = venue
             } catch {
