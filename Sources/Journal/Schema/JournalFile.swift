@@ -56,6 +56,31 @@ enum JournalFile {
         return stat(path, &info) == 0
     }
 
+    /// Makes the journal at `path` and its `-wal` and `-shm` files readable and writable by their
+    /// owner alone: with `create`, creates the (empty) database file 0600 first, so SQLite, which
+    /// gives the side files the database file's mode, never makes one readable by others. Files
+    /// of another owner are left as they are (changing them is not this process's to do).
+    static func restrictToOwner(_ path: String, create: Bool) throws(JournalError) {
+        if create {
+            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            if fd < 0 {
+                let code = errno
+                // Created meanwhile by someone else: SQLite opens what is there.
+                guard code == EEXIST else {
+                    throw .directoryNotWritable(directory: directory(of: path), file: path,
+                                                reason: "creating \(path): \(message(forErrno: code))")
+                }
+            } else {
+                close(fd)
+            }
+        }
+        for file in [path, path + "-wal", path + "-shm"] {
+            var info = stat()
+            guard stat(file, &info) == 0, info.st_uid == geteuid(), info.st_mode & 0o077 != 0 else { continue }
+            _ = chmod(file, info.st_mode & 0o700)
+        }
+    }
+
     /// True for SQLite's "not a database" and "corrupt" result codes (primary or extended).
     static func isCorruption(_ code: Int32) -> Bool {
         let primary = code & 0xFF

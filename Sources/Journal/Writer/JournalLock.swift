@@ -36,7 +36,8 @@ final class JournalLock: Sendable {
     static func acquire(journal: String) throws(JournalError) -> JournalLock {
         let path = lockPath(forJournal: journal)
         let existed = JournalFile.exists(path)
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        // Owner only, like the journal itself: it names the holding process.
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         if fd < 0 {
             let code = errno
             let message = JournalFile.message(forErrno: code)
@@ -58,6 +59,8 @@ final class JournalLock: Sendable {
             close(fd)
             throw .fileSystem(file: journal, operation: "locking \(path)", message: JournalFile.message(forErrno: code))
         }
+        // A lock file left by an older build may be readable by others: owner only from now on.
+        _ = fchmod(fd, 0o600)
         // Ours now: record who holds it. A failure here leaves the lock valid, just unlabelled.
         let label = Array("\(getpid())\n".utf8)
         if ftruncate(fd, 0) == 0 {

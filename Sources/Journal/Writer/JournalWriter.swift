@@ -38,6 +38,10 @@ public final class JournalWriter: Sendable {
         // host at a time.
         let lock = try JournalLock.acquire(journal: path)
         let existed = JournalFile.exists(path)
+        // Owner only: the journal, its -wal and -shm (SQLite gives them the database file's mode)
+        // and the lock file hold every decision and order. A new file is created 0600; an older
+        // one, and side files a crashed run left, are narrowed to it.
+        try JournalFile.restrictToOwner(path, create: !existed)
         var version: Int32 = 0
         if existed {
             // Inspect through a read-only connection, so a refused file is not written to. With
