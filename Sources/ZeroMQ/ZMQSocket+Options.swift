@@ -82,6 +82,17 @@ extension ZMQSocket {
         try setIntOption(ZMQ_ROUTER_MANDATORY, enabled ? 1 : 0, "ZMQ_ROUTER_MANDATORY")
     }
 
+    /// Largest inbound message part a peer may send, bytes (`ZMQ_MAXMSGSIZE`; -1: no limit). A
+    /// peer that sends a larger one is disconnected before the part is read into memory, so no
+    /// peer can make this process hold more than the limit for one part.
+    public func setMaxMessageSize(_ bytes: Int64) throws {
+        var value = bytes
+        let handle = try liveHandle("setsockopt ZMQ_MAXMSGSIZE")
+        if zmq_setsockopt(handle, ZMQ_MAXMSGSIZE, &value, MemoryLayout<Int64>.size) != 0 {
+            throw ZMQError("setsockopt ZMQ_MAXMSGSIZE=\(bytes) on \(type)")
+        }
+    }
+
     /// Queue messages only to completed connections (no queueing for peers not yet connected).
     public func setImmediate(_ enabled: Bool) throws {
         try setIntOption(ZMQ_IMMEDIATE, enabled ? 1 : 0, "ZMQ_IMMEDIATE")

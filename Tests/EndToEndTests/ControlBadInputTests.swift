@@ -125,6 +125,12 @@ struct ControlBadInputTests {
             #expect(host.isRunning, "the host stopped after \(bad)")
         }
 
+        // Past the socket's limit (1 MiB a part) libzmq disconnects the client before the request
+        // is read into memory: no answer, and the host is unharmed.
+        let huge = try RawClient(endpoint: "ipc://\(folder.path)/control.sock")
+        #expect(try huge.ask([[], Self.paddedStatus(size: 8 << 20)]) == nil, "an 8 MiB request was read and answered")
+        #expect(host.isRunning, "the host stopped after an 8 MiB request")
+
         // The channel still serves: a request of exactly 64 KiB, one without the REQ envelope,
         // and `gatehouse ctl`.
         let limitAnswer = try client.ask([[], Self.paddedStatus(size: 65_536)])

@@ -3,6 +3,7 @@ import Foundation
 import Journal
 import Risk
 import Testing
+import ZeroMQ
 @testable import Host
 
 /// The event path (docs/journal.md, "The event path"): the journal and the risk event stream
@@ -97,5 +98,31 @@ struct EventPathTests {
         print("EngineEvent stride: \(MemoryLayout<EngineEvent>.stride) bytes; DecisionFact: \(MemoryLayout<DecisionFact>.stride)")
         #expect(MemoryLayout<EngineEvent>.stride <= MemoryLayout<DecisionFact>.stride + 8)
         #expect(TickBatch.capacity == 21)
+    }
+}
+
+/// No subscriber can make the host hold a huge message: a subscription past 256 bytes (no topic
+/// is a tenth of that) gets its connection dropped by libzmq before it is read.
+@Suite("Event stream: subscription size")
+struct SubscriptionSizeTests {
+    @Test func aSubscriberSendingAnOversizedSubscriptionIsCutOffAndTheOthersKeepTheirHeartbeats() throws {
+        let h = try JournaledHost(strategies: [("a", ["BTCUSD"], "")], config: EventPathTests.book, stream: true)
+        let context = try ZMQContext()
+        let bad = try ZMQSocket(context: context, type: .sub)
+        defer { bad.close() }
+        try bad.setLinger(milliseconds: 0)
+        try bad.setReceiveTimeout(milliseconds: 100)
+        // An oversized prefix first, then one that matches every event, on the same connection.
+        try bad.subscribe(String(repeating: "x", count: 1_024))
+        try bad.subscribe("risk.")
+        try bad.connect("ipc://\(h.folder.path)/events.sock")
+        var heartbeats = 0, badReceived = 0
+        let deadline = Date().addingTimeInterval(3)
+        while Date() < deadline {
+            if let event = try h.receive(), event.kind == "heartbeat" { heartbeats += 1 }
+            if try bad.receiveMultipart(dontWait: true) != nil { badReceived += 1 }
+        }
+        #expect(heartbeats >= 10, "the other subscriber lost its heartbeats")
+        #expect(badReceived == 0, "a subscriber whose subscription is 1 KiB was served \(badReceived) messages")
     }
 }

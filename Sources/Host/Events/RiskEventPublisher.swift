@@ -39,6 +39,7 @@ final class RiskEventPublisher: Sendable {
             try socket.setLinger(milliseconds: 0)
             try socket.setSendHighWaterMark(config.sendHighWaterMark)
             try socket.setXPubNoDrop(true)
+            try socket.setMaxMessageSize(MessageLimits.subscriptionBytes)
             try socket.bind(config.endpoint)
             endpoint = (try? socket.lastEndpoint()) ?? config.endpoint
         } catch {

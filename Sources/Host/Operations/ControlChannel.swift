@@ -33,6 +33,7 @@ final class ControlChannel {
         let socket = try ZMQSocket(context: context, type: .router)
         do {
             try socket.setLinger(milliseconds: 0)
+            try socket.setMaxMessageSize(MessageLimits.controlPartBytes)
             try socket.setHandshakeInterval(milliseconds: 5_000)
             if let curve = config.curve, let keyFilePath {
                 guard CurveKeys.isAvailable else { throw ControlChannelError("this libzmq has no CURVE support (built without libsodium)") }
