@@ -94,13 +94,41 @@ struct PluginLoaderTests {
         #expect(try startError(plugin: plugin, in: folder, sha256: actual.uppercased()) == nil)
     }
 
-    @Test func aWorldWritablePluginIsRefused() throws {
+    @Test(arguments: [0o777, 0o775, 0o757]) func aPluginOthersCanWriteIsRefused(mode: Int) throws {
         let folder = try TestSupport.temporaryFolder()
         let plugin = try TestSupport.buildFixture(in: folder)
-        chmod(plugin, 0o777)
+        chmod(plugin, mode_t(mode))
         let error = try #require(try startError(plugin: plugin, in: folder))
-        guard case .worldWritable = error.cause else { Issue.record("wrong cause \(error)"); return }
-        #expect(error.description.contains("world-writable"))
+        guard case .untrusted = error.cause else { Issue.record("wrong cause \(error)"); return }
+        #expect(error.description.contains("writable by group or others (mode \(String(mode, radix: 8)))"), "\(error)")
+    }
+
+    @Test func aPluginInAFolderOthersCanWriteIsRefusedUnlessTheFolderIsSticky() throws {
+        let folder = try TestSupport.temporaryFolder()
+        let plugins = folder.appendingPathComponent("plugins")
+        try FileManager.default.createDirectory(at: plugins, withIntermediateDirectories: false)
+        let plugin = try TestSupport.buildFixture(in: plugins)
+        chmod(plugins.path, 0o777)
+        let error = try #require(try startError(plugin: plugin, in: folder))
+        #expect(error.description.contains("its folder \(plugins.path) is writable by group or others"), "\(error)")
+        // Like /tmp: others may add files but not replace this one.
+        chmod(plugins.path, 0o1777)
+        #expect(try startError(plugin: plugin, in: folder) == nil)
+        chmod(plugins.path, 0o755)
+    }
+
+    @Test func aConfigOthersCanWriteIsRefused() throws {
+        let folder = try TestSupport.temporaryFolder()
+        let path = try TestSupport.writeConfig(in: folder, strategies: [TestSupport.strategy("a", plugin: "libx.so", symbols: ["BTCUSD"])])
+        chmod(path, 0o666)
+        do {
+            _ = try ConfigLoader.load(path: path)
+            Issue.record("a world-writable config was read")
+        } catch {
+            #expect(error.description.contains("refused: the file is writable by group or others (mode 666)"), "\(error)")
+        }
+        chmod(path, 0o644)
+        #expect(throws: Never.self) { _ = try ConfigLoader.load(path: path) }
     }
 
     @Test func aBareFileNameIsFoundInThePluginFolders() throws {

@@ -1,4 +1,8 @@
 import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
 import Yams
 
 /// Reads, decodes and validates a config file. Every failure is a `ConfigError` naming the file
@@ -16,6 +20,11 @@ public enum ConfigLoader {
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(file: path, message: "not UTF-8 text")
+        }
+        // The config sets every limit: one that others may edit is refused.
+        var info = stat()
+        if stat(path, &info) == 0, let problem = FileTrust.problem(with: info, at: path) {
+            throw ConfigError(file: path, message: "refused: \(problem)")
         }
         return try parse(text, file: path)
     }

@@ -7,8 +7,10 @@ public struct PluginLoadError: Error, CustomStringConvertible, Sendable {
         case fileMissing(tried: [String])
         /// The path is not a regular file, or cannot be opened or read.
         case unreadable(String)
-        /// Anyone may write the file, so anyone could replace the code the host runs.
-        case worldWritable(mode: UInt32)
+        /// Someone else could change or replace the code the host runs: the file is not owned by
+        /// this user or root, is writable by group or others, or sits in a folder they can change
+        /// (`FileTrust`).
+        case untrusted(String)
         /// The file's SHA-256 differs from the pin in the config.
         case checksumMismatch(expected: String, actual: String)
         /// `dlopen` refused it (not a shared object, wrong architecture, missing dependency).
@@ -44,8 +46,8 @@ public struct PluginLoadError: Error, CustomStringConvertible, Sendable {
             return "file not found (tried: \(tried.joined(separator: ", ")))"
         case .unreadable(let detail):
             return "cannot be read: \(detail)"
-        case .worldWritable(let mode):
-            return "refused: the file is world-writable (mode \(String(mode & 0o7777, radix: 8))); run chmod o-w on it"
+        case .untrusted(let reason):
+            return "refused: \(reason)"
         case .checksumMismatch(let expected, let actual):
             return "refused: SHA-256 mismatch (config pins \(expected), file is \(actual))"
         case .notSharedObject(let detail):

@@ -21,7 +21,9 @@ struct LoadedPlugin {
 /// Opens strategy plugins with `dlopen` and checks them against the contract before any of their
 /// code beyond the entry function runs.
 ///
-/// Checks, in order: the file exists and is a regular file; it is not world-writable; its SHA-256
+/// Checks, in order: the file exists and is a regular file; nobody else could change or replace
+/// it (owned by this user or root, not writable by group or others, in a folder only they can
+/// change: `FileTrust`); its SHA-256
 /// equals the configured pin (if any); it loads; it exports the entry symbol; the entry returns a
 /// table; the table's ABI version and size match; the required callbacks are present.
 ///
@@ -49,7 +51,7 @@ struct PluginLoader {
         var info = stat()
         if fstat(fd, &info) != 0 { throw fail(path, .unreadable(String(cString: strerror(errno)))) }
         if info.st_mode & S_IFMT != S_IFREG { throw fail(path, .unreadable("not a regular file")) }
-        if info.st_mode & S_IWOTH != 0 { throw fail(path, .worldWritable(mode: UInt32(info.st_mode))) }
+        if let problem = FileTrust.problem(with: info, at: path) { throw fail(path, .untrusted(problem)) }
 
         let digest: String
         do {
