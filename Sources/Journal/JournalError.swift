@@ -59,7 +59,9 @@ public enum JournalError: Error, Sendable, Equatable, CustomStringConvertible {
         case .newerSchema(let file, let found, let supported):
             "journal \(file): schema version \(found) is newer than this build supports (\(supported)); the file was left untouched: run a Gatehouse that knows version \(found), or use a new journal path"
         case .lockedByAnotherHost(let file, let lockFile, let pid):
-            "journal \(file): locked by another running host (\(pid.map { "pid \($0)" } ?? "pid unknown"), lock file \(lockFile)); stop that host first or use another journal path"
+            lockFile == file
+                ? "journal \(file): the database is held by another running host under another name (a hard or symbolic link to its journal); stop that host first or use another journal"
+                : "journal \(file): locked by another running host (\(pid.map { "pid \($0)" } ?? "pid unknown"), lock file \(lockFile)); stop that host first or use another journal path"
         case .sqlite(let file, let code, let message, let sql):
             "journal \(file): SQLite error \(code): \(message)" + (sql.map { " (in: \($0))" } ?? "")
         case .fileSystem(let file, let operation, let message):

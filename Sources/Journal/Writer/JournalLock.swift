@@ -15,11 +15,18 @@ import Darwin
 /// file while another process may be opening it would let two hosts hold "the" lock at once.
 /// `flock` locks are per open file description, so a second writer in the same process is refused
 /// too. Local file systems only (flock over NFS is not reliable).
+///
+/// A second claim is taken on the database file itself (`claimDatabase`), by its identity: a hard
+/// or symbolic link to a running host's journal has another `.lock` name but the same inode, and
+/// is refused by it. (Linux keeps `flock` and SQLite's `fcntl` locks apart, so it does not
+/// disturb SQLite's own locking.)
 final class JournalLock: Sendable {
     /// The lock file's path.
     let path: String
     /// The open descriptor, -1 once released.
     private let descriptor: Atomic<Int32>
+    /// The database file's descriptor holding its identity claim (-1: not claimed, or released).
+    private let database = Atomic<Int32>(-1)
 
     private init(path: String, descriptor: Int32) {
         self.path = path
@@ -69,10 +76,34 @@ final class JournalLock: Sendable {
         return JournalLock(path: path, descriptor: fd)
     }
 
-    /// Releases the lock (closing the descriptor drops it). Idempotent.
+    /// Claims the database file at `journal` by its identity (device and inode), or throws
+    /// `lockedByAnotherHost` naming it when another host holds it under another name. Returns the
+    /// identity, which the writer checks the path against from then on.
+    func claimDatabase(_ journal: String) throws(JournalError) -> FileIdentity {
+        let fd = open(journal, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            throw .fileSystem(file: journal, operation: "opening the database to claim it", message: JournalFile.message(forErrno: errno))
+        }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            let code = errno
+            close(fd)
+            if code == EWOULDBLOCK { throw .lockedByAnotherHost(file: journal, lockFile: journal, pid: nil) }
+            throw .fileSystem(file: journal, operation: "locking \(journal)", message: JournalFile.message(forErrno: code))
+        }
+        var info = stat()
+        fstat(fd, &info)
+        database.store(fd, ordering: .releasing)
+        return FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+    }
+
+    /// Releases both claims (closing the descriptors drops them). Idempotent. The database's is
+    /// released only after SQLite has closed the file (POSIX locks of a process go with any of
+    /// its descriptors to the file).
     func release() {
         let fd = descriptor.exchange(-1, ordering: .acquiringAndReleasing)
         if fd >= 0 { close(fd) }
+        let db = database.exchange(-1, ordering: .acquiringAndReleasing)
+        if db >= 0 { close(db) }
     }
 
     /// The pid the holder wrote, nil if the file is empty or unreadable (the holder may be
@@ -93,5 +124,18 @@ extension String {
         while let first = slice.first, set.contains(first) { slice.removeFirst() }
         while let last = slice.last, set.contains(last) { slice.removeLast() }
         return String(slice)
+    }
+}
+
+/// Which file a path names: its device and inode.
+struct FileIdentity: Sendable, Equatable {
+    let device: UInt64
+    let inode: UInt64
+
+    /// The identity of what `path` names now (nil: nothing there).
+    static func of(_ path: String) -> FileIdentity? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
     }
 }

@@ -42,6 +42,8 @@ public final class JournalWriter: Sendable {
         // and the lock file hold every decision and order. A new file is created 0600; an older
         // one, and side files a crashed run left, are narrowed to it.
         try JournalFile.restrictToOwner(path, create: !existed)
+        // The file itself, whatever name it is reached by: a link to another host's journal is refused.
+        let identity = try lock.claimDatabase(path)
         var version: Int32 = 0
         if existed {
             // Inspect through a read-only connection, so a refused file is not written to. With
@@ -104,7 +106,7 @@ public final class JournalWriter: Sendable {
         let writerConnection = try WriterConnection(connection: connection)
         openedSchemaVersion = version
         self.lock = lock
-        core = WriterCore(path: path, options: options, nextSeq: nextSeq)
+        core = WriterCore(path: path, identity: identity, options: options, nextSeq: nextSeq)
         core.start(writerConnection)
     }
 

@@ -87,8 +87,14 @@ final class WriterCore: Sendable {
     /// Signalled once when the writer thread has ended; each waiter passes it on.
     private let finished = DispatchSemaphore(value: 0)
 
-    init(path: String, options: JournalOptions, nextSeq: Int64) {
+    /// The database file the journal was opened on: before each transaction the writer checks
+    /// that its path still names it, so a journal deleted or replaced under a running host stops
+    /// the journal (and the host refuses new risk) instead of writing to a file nobody can read.
+    private let identity: FileIdentity
+
+    init(path: String, identity: FileIdentity, options: JournalOptions, nextSeq: Int64) {
         self.path = path
+        self.identity = identity
         capacity = options.queueCapacity
         batchLimit = options.batchLimit
         wakeThreshold = Int64(max(1, min(options.queueCapacity / 2, options.batchLimit)))
@@ -295,6 +301,10 @@ final class WriterCore: Sendable {
             var end = min(start + batchLimit, batch.endIndex)
             while end < batch.endIndex && !mayEnd[end - 1] { end += 1 }
             do throws(JournalError) {
+                guard FileIdentity.of(path) == identity else {
+                    throw .fileSystem(file: path, operation: "checking the journal is still at its path",
+                                      message: "the file was deleted or replaced while the host ran; nothing more is recorded, and the host refuses new risk until it is restarted on a journal")
+                }
                 try connection.commit(batch[start..<end])
             } catch {
                 fail(error, unwritten: batch[start...])
