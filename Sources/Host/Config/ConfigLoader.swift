@@ -31,6 +31,9 @@ public enum ConfigLoader {
 
     /// Decodes and validates config `text`; `file` names it in errors and anchors relative paths.
     public static func parse(_ text: String, file: String) throws(ConfigError) -> LoadedConfig {
+        if let found = YAMLAnchorCheck.firstAnchorOrAlias(in: text) {
+            throw ConfigError(file: file, message: "line \(found.line): YAML anchors and aliases are not accepted ('\(found.token)'); write each value out where it is used")
+        }
         let config: GatehouseConfig
         do {
             config = try YAMLDecoder().decode(GatehouseConfig.self, from: text)
