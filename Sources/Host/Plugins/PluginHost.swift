@@ -100,7 +100,9 @@ final class PluginHost: StrategyPort {
 
     private func create(_ instance: StrategyInstance, config: StrategyConfig) throws(PluginLoadError) {
         let json = config.params.jsonText
+        CrashReport.enter(Int(instance.id) - 1, .create)
         let state = json.withCString { instance.api.pointee.create(UnsafePointer(instance.hostAPI), $0) }
+        CrashReport.leave()
         guard let state else {
             throw PluginLoadError(strategy: instance.name, path: instance.plugin.path, cause: .createFailed)
         }
@@ -182,13 +184,17 @@ final class PluginHost: StrategyPort {
             filledEvent = engine.eventsRouted
             fill(marketEvent, from: event)
         }
+        CrashReport.enter(index, .onMarketData)
         instance.api.pointee.on_market_data(state, UnsafePointer(marketEvent))
+        CrashReport.leave()
     }
 
     func decision(_ decision: Decision, strategy index: Int) {
         let instance = instances[index]
         guard let state = instance.state, let onDecision = instance.api.pointee.on_decision else { return }
+        CrashReport.enter(index, .onDecision)
         withUnsafePointer(to: Self.cDecision(decision)) { onDecision(state, $0) }
+        CrashReport.leave()
     }
 
     func fill(_ fill: FillFact, strategy index: Int) {
@@ -199,7 +205,9 @@ final class PluginHost: StrategyPort {
             abi_version: GH_ABI_VERSION, struct_size: UInt32(MemoryLayout<gh_fill>.size),
             client_id: order.clientID, fill_id: fill.fillID, symbol_id: order.symbolID, side: order.side.rawValue,
             quantity: fill.quantity, price: fill.price, fee_usd: fill.feeUSD, ts_ns: fill.eventTimeNs)
+        CrashReport.enter(index, .onFill)
         onFill(state, UnsafePointer(fillEvent))
+        CrashReport.leave()
     }
 
     func orderUpdate(_ update: OrderUpdate, strategy index: Int) {
@@ -213,13 +221,19 @@ final class PluginHost: StrategyPort {
             abi_version: GH_ABI_VERSION, struct_size: UInt32(MemoryLayout<gh_order_update>.size),
             client_id: update.clientID, symbol_id: update.symbolID, status: status,
             remaining_quantity: update.remainingQuantity, reason: update.reason?.rawValue ?? 0, reserved: 0,
-            ts_ns: update.eventTimeNs)) { onOrderUpdate(state, $0) }
+            ts_ns: update.eventTimeNs)) {
+            CrashReport.enter(index, .onOrderUpdate)
+            onOrderUpdate(state, $0)
+            CrashReport.leave()
+        }
     }
 
     func timer(at eventTimeNs: Int64, strategy index: Int) {
         let instance = instances[index]
         guard let state = instance.state, let onTimer = instance.api.pointee.on_timer else { return }
+        CrashReport.enter(index, .onTimer)
         onTimer(state, eventTimeNs)
+        CrashReport.leave()
     }
 
     /// The C decision for `decision`; its `reason` is the code's static name.
@@ -253,7 +267,9 @@ final class PluginHost: StrategyPort {
         phase = .destroying
         for instance in instances.reversed() {
             if let state = instance.state {
+                CrashReport.enter(Int(instance.id) - 1, .destroy)
                 instance.api.pointee.destroy(state)
+                CrashReport.leave()
                 instance.state = nil
                 logger.info("destroyed strategy", metadata: ["strategy": "\(instance.name)"])
             }

@@ -35,6 +35,8 @@ public final class EventLoop {
         self.stop = stop
         self.logger = logger
         self.hostID = config.config.host.id
+        // A crash in a plugin (or the host) names what was running before the process dies.
+        CrashReport.install(strategies: config.config.strategies.map(\.name))
         do {
             host = try PluginHost(config: config, logger: logger)
         } catch {

@@ -34,6 +34,8 @@
  *   "exit_below"        on a trade below this price, a strategy holding a long position in the
  *                       symbol (get_position) submits a reduce-only MARKET SELL of all of it, with
  *                       no stop, instead of the buy (default 0: never)
+ *   "crash_at_event"    dereference NULL (SIGSEGV) in on_market_data on this event, counted from
+ *                       1 (default 0: never): a plugin crashing inside the host's process
  *
  * Variants, one macro each:
  *   -DFIXTURE_BAD_ABI       the table reports abi_version GH_ABI_VERSION + 1
@@ -73,6 +75,7 @@ typedef struct fixture_state {
     uint64_t max_intents;     /* "max_intents", default 0 (no limit) */
     uint64_t intents_sent;    /* intents submitted so far, for max_intents */
     double exit_below;        /* "exit_below", default 0 (never): sell a long position below this price */
+    uint64_t crash_at_event;  /* "crash_at_event", default 0 (never): SIGSEGV on this market event */
 } fixture_state;
 
 /* The number after the key "name" in `json`, or `fallback` if absent. Test fixture only. */
@@ -202,6 +205,7 @@ static void *fixture_create(const gh_host_api *host, const char *config_json) {
     s->stop_factor = fixture_number(config_json, "stop_factor", 0.98);
     s->max_intents = (uint64_t)fixture_number(config_json, "max_intents", 0.0);
     s->exit_below = fixture_number(config_json, "exit_below", 0.0);
+    s->crash_at_event = (uint64_t)fixture_number(config_json, "crash_at_event", 0.0);
     return s;
 }
 
@@ -214,6 +218,10 @@ static void fixture_on_market_data(void *self, const gh_market_event *event) {
         return;
     }
     s->events_seen++;
+    if (s->crash_at_event != 0 && s->events_seen == s->crash_at_event) {
+        volatile int *nowhere = NULL;
+        *nowhere = 1;
+    }
     if (s->tracing) {
         fixture_format_double(price, sizeof price, event->price);
         snprintf(line, sizeof line, "md %s %" PRId64 " %s", event->symbol != NULL ? event->symbol : "-",

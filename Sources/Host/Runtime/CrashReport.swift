@@ -1,0 +1,128 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What was running when a fatal signal struck: a plugin runs in the host's process, so a crash
+/// in it (or in the host) stops the host. Before the process dies, the signal handler writes one
+/// line to stderr naming the signal and, when the event loop was inside a plugin, the strategy
+/// instance and the callback:
+///
+///     gatehouse: fatal signal SIGSEGV while strategy 'ema_majors' ran on_market_data; the host stops. Restarted on its journal, it recovers its state (docs/plugin-abi.md, Crashes)
+///
+/// then hands the signal to the handler that was there before (the Swift runtime's backtrace,
+/// or the default action), so the exit status and any core dump are as without it.
+///
+/// The loop marks each plugin call (`enter`, `leave`): two stores to globals, no lock, no
+/// allocation. The handler only reads them and calls `write(2)`, which is async-signal-safe;
+/// every string it writes is made at install time.
+enum CrashReport {
+    /// Callbacks, by the index `enter` takes.
+    enum Callback: Int32, CaseIterable {
+        case create, onMarketData, onDecision, onFill, onOrderUpdate, onTimer, destroy
+
+        var name: String {
+            switch self {
+            case .create: "create"
+            case .onMarketData: "on_market_data"
+            case .onDecision: "on_decision"
+            case .onFill: "on_fill"
+            case .onOrderUpdate: "on_order_update"
+            case .onTimer: "on_timer"
+            case .destroy: "destroy"
+            }
+        }
+    }
+
+    /// Marks the start of a call into strategy `index`'s plugin.
+    @inline(__always)
+    static func enter(_ index: Int, _ callback: Callback) {
+        crashCallback = callback.rawValue
+        crashStrategy = Int32(index)
+    }
+
+    /// Marks the end of the call (the loop is in the host again).
+    @inline(__always)
+    static func leave() {
+        crashStrategy = -1
+    }
+
+    /// Installs the handler for SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT and SIGTRAP, with an
+    /// alternate stack for the calling thread (a stack overflow is one of the crashes it
+    /// reports): call it on the event-loop thread. `strategies` names the instances by index (a
+    /// later call replaces them); the handler is installed once per process.
+    static func install(strategies: [String]) {
+        let lines = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: max(1, strategies.count))
+        for (index, name) in strategies.enumerated() { lines[index] = strdup(name) }
+        crashNames = lines
+        crashNameCount = Int32(strategies.count)
+        var stack = stack_t()
+        let size = 1 << 16
+        stack.ss_sp = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
+        stack.ss_size = size
+        stack.ss_flags = 0
+        sigaltstack(&stack, nil)
+        guard !crashInstalled else { return }
+        crashInstalled = true
+        for signal in crashSignals {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = crashHandler
+            action.sa_flags = Int32(SA_ONSTACK)
+            sigemptyset(&action.sa_mask)
+            var previous = sigaction()
+            sigaction(signal, &action, &previous)
+            crashPrevious[Int(signal)] = previous
+        }
+    }
+}
+
+private let crashSignals: [Int32] = [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP]
+nonisolated(unsafe) private var crashStrategy: Int32 = -1
+nonisolated(unsafe) private var crashCallback: Int32 = 0
+nonisolated(unsafe) private var crashNames: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+nonisolated(unsafe) private var crashNameCount: Int32 = 0
+nonisolated(unsafe) private var crashInstalled = false
+nonisolated(unsafe) private var crashPrevious: [sigaction] = Array(repeating: sigaction(), count: 65)
+/// C strings the handler writes, made once (a signal handler must not allocate).
+nonisolated(unsafe) private let crashCallbackNames: [UnsafeMutablePointer<CChar>?] = CrashReport.Callback.allCases.map { strdup($0.name) }
+/// By signal number (an array: a dictionary lookup hashes, which a handler should not).
+nonisolated(unsafe) private let crashSignalNames: [UnsafeMutablePointer<CChar>?] = (0..<65).map { number in
+    switch Int32(number) {
+    case SIGSEGV: strdup("SIGSEGV")
+    case SIGBUS: strdup("SIGBUS")
+    case SIGILL: strdup("SIGILL")
+    case SIGFPE: strdup("SIGFPE")
+    case SIGABRT: strdup("SIGABRT")
+    case SIGTRAP: strdup("SIGTRAP")
+    default: nil
+    }
+}
+nonisolated(unsafe) private let crashPieces: [UnsafeMutablePointer<CChar>?] = [
+    strdup("gatehouse: fatal signal "), strdup(" while strategy '"), strdup("' ran "),
+    strdup(" in the host, outside any strategy's callback"),
+    strdup("; the host stops. Restarted on its journal, it recovers its state (docs/plugin-abi.md, Crashes)\n"),
+]
+
+private func crashWrite(_ text: UnsafeMutablePointer<CChar>?) {
+    guard let text else { return }
+    _ = write(2, text, strlen(text))
+}
+
+private let crashHandler: @convention(c) (Int32) -> Void = { signal in
+    crashWrite(crashPieces[0])
+    if signal >= 0 && Int(signal) < crashSignalNames.count { crashWrite(crashSignalNames[Int(signal)]) }
+    let strategy = crashStrategy
+    if strategy >= 0 && strategy < crashNameCount, let names = crashNames {
+        crashWrite(crashPieces[1])
+        crashWrite(names[Int(strategy)])
+        crashWrite(crashPieces[2])
+        let callback = Int(crashCallback)
+        if callback >= 0 && callback < crashCallbackNames.count { crashWrite(crashCallbackNames[callback]) }
+    } else {
+        crashWrite(crashPieces[3])
+    }
+    crashWrite(crashPieces[4])
+    // The handler that was there before takes it from here (a backtrace, a core, the exit).
+    var previous = crashPrevious[Int(signal)]
+    sigaction(signal, &previous, nil)
+    raise(signal)
+}

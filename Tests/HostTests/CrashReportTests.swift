@@ -1,0 +1,45 @@
+import Foundation
+import TestKit
+import Testing
+import ZeroMQ
+@testable import Host
+
+/// A plugin runs in the host's process, so its crash stops the host: before it dies the host
+/// says which strategy instance and callback were running, and the exit is the signal's.
+@Suite("Crash report")
+struct CrashReportTests {
+    /// The `gatehouse` binary beside the test binary (the products of `swift build`).
+    static let gatehouse: String = {
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("gatehouse").path
+    }()
+
+    @Test func aPluginThatCrashesIsNamedWithItsCallbackBeforeTheHostDies() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let plugin = try TestSupport.buildFixture(in: folder)
+        let context = try ZMQContext()
+        let publisher = try ZMQSocket(context: context, type: .xpub)
+        defer { publisher.close() }
+        try publisher.setLinger(milliseconds: 0)
+        try publisher.bind("ipc://\(folder.path)/md.sock")
+        let config = try TestSupport.writeConfig(in: folder, feedEndpoint: "ipc://\(folder.path)/md.sock", strategies: [
+            TestSupport.strategy("calm", plugin: plugin, symbols: ["ETHUSD"]),
+            TestSupport.strategy("crasher", plugin: plugin, symbols: ["BTCUSD"], params: "{crash_at_event: 2}"),
+        ])
+        let host = try ChildProcess(Self.gatehouse, ["run", "--config", config])
+        defer { if host.isRunning { host.send(SIGKILL); _ = host.wait(seconds: 10) } }
+        try publisher.setReceiveTimeout(milliseconds: 30_000)
+        try #require(try publisher.receiveMultipart() != nil, "the host never subscribed: \(host.standardError)")
+        let ts: Int64 = 1_772_460_000_000_000_000
+        for (index, symbol) in ["ETHUSD", "BTCUSD", "BTCUSD"].enumerated() {
+            try publisher.send(multipart: [Array("md.sim.\(symbol)".utf8),
+                                           Array(#"{"type":"trade","ts_ns":\#(ts + Int64(index)),"price":100,"size":1}"#.utf8)])
+        }
+        let ended = try #require(host.wait(seconds: 60), "the host did not die")
+        host.finishReading()
+        #expect(ended == .signalled(SIGSEGV), "\(ended)")
+        #expect(host.standardError.contains("gatehouse: fatal signal SIGSEGV while strategy 'crasher' ran on_market_data; the host stops. Restarted on its journal, it recovers its state"),
+                "\(host.standardError.suffix(2_000))")
+    }
+}
