@@ -35,9 +35,11 @@ extension Engine {
             strategy.logger.debug("intent rejected", metadata: ["client_id": "\(decision.clientID)", "reason": "\(decision.reason)"])
         }
         if output != nil {
-            emit(.decision(decisionFact(decision, intent: request, traced: traced ? risk.trace : nil, origin: .strategy,
-                                        mode: strategy.mode)))
-            if let order { emit(.order(OrderFact(order: order, status: .submitted, wallTimeNs: wallNs()))) }
+            // One wall-clock reading for the decision and its order.
+            let wall = wallNs()
+            emit(.decision(DecisionFact(decision, intent: request, traced: traced ? risk.trace : nil, origin: .strategy,
+                                        mode: strategy.mode, wallTimeNs: wall)))
+            if let order { emit(.order(OrderFact(order: order, status: .submitted, wallTimeNs: wall))) }
         }
         queue(decision, for: strategy)
         return decision
@@ -65,8 +67,10 @@ extension Engine {
             order = approved
         }
         if output != nil {
-            emit(.decision(decisionFact(decision, intent: request, traced: risk.trace, origin: .riskUnwind, mode: strategy.mode)))
-            if let order { emit(.order(OrderFact(order: order, status: .submitted, wallTimeNs: wallNs()))) }
+            let wall = wallNs()
+            emit(.decision(DecisionFact(decision, intent: request, traced: risk.trace, origin: .riskUnwind, mode: strategy.mode,
+                                        wallTimeNs: wall)))
+            if let order { emit(.order(OrderFact(order: order, status: .submitted, wallTimeNs: wall))) }
         }
         if !risk.stateChanges.isEmpty { reportStateChanges() }
         return decision
@@ -92,11 +96,6 @@ extension Engine {
         // An order outside the host is part of the state recovery cannot re-derive: keep it at once.
         if !live.isReplayable { output?.requireSnapshot() }
         live.submit(approved, eventTimeNs: clockNs)
-    }
-
-    func decisionFact(_ decision: Decision, intent raw: IntentRequest, traced: [StageNote]?, origin: IntentOrigin,
-                      mode: BookMode) -> DecisionFact {
-        DecisionFact(decision, intent: raw, traced: traced, origin: origin, mode: mode, wallTimeNs: wallNs())
     }
 
     /// A strategy's cancel of its own open order: done at once on a simulated venue (pending

@@ -162,9 +162,6 @@ package final class Engine {
         live = venue
     }
 
-    /// Whether live orders go to the paper venue.
-    package var liveOnPaper: Bool { live === paper }
-
     /// Continues decision and fill ids after those a journal already holds, so a reopened journal
     /// never sees an id twice.
     package func continueIDs(afterDecision decision: UInt64, afterFill fill: UInt64) {

@@ -23,6 +23,12 @@ package struct EventNames: Sendable {
         id > 0 && Int(id) <= symbols.count ? symbols[Int(id) - 1] : "?"
     }
 
+    /// The id an order is known by outside the host: `<strategy>-<decision id>`, unique for ever
+    /// within a journal. The gateway is sent it; the journal and the stream record it.
+    package func clientOrderID(of order: Order) -> String {
+        "\(strategy(order.strategyID))-\(order.orderID)"
+    }
+
     /// What an alert names the subject of a limit (`account`, a strategy, a symbol, a cluster).
     package func subject(_ subject: WatchedLimit.Subject) -> String {
         switch subject {

@@ -102,6 +102,8 @@ extension Engine {
     /// Why a journaled fact cannot be re-applied to the restored state.
     package struct ReapplyRefusal: Error {
         package let reason: String
+
+        package init(reason: String) { self.reason = reason }
     }
 
     /// Re-applies one journaled tick (symbol id of this run) through the same code a live tick

@@ -122,14 +122,9 @@ package final class PaperVenue: Venue {
         return openOrders[Int(symbol)].remove(at: index)
     }
 
-    /// Removes and returns every open order `shouldCancel` picks (in acceptance order per symbol).
-    package func cancelAll(where shouldCancel: (Order) -> Bool) -> [Order] {
-        var cancelled: [Order] = []
-        cancelAll(where: { order, _ in shouldCancel(order) }, into: &cancelled)
-        return cancelled
-    }
-
-    /// `Venue.cancelAll`: a paper order is always whole, so `remaining` is its quantity.
+    /// Removes every open order `shouldCancel` picks and appends it to `cancelled`, in acceptance
+    /// order per symbol (`Venue.cancelAll`: a paper order is always whole, so `remaining` is its
+    /// quantity).
     package func cancelAll(where shouldCancel: (Order, Double) -> Bool, into cancelled: inout [Order]) {
         for symbol in openOrders.indices where !openOrders[symbol].isEmpty {
             cancelled += openOrders[symbol].filter { shouldCancel($0, $0.quantity) }

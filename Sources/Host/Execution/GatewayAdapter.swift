@@ -12,7 +12,6 @@ import ZeroMQ
 /// Confined to the event-loop thread. Sending an order and handling an answer allocate (the JSON
 /// frame, the order's entry): once per order and per answer, not per market event.
 final class GatewayAdapter: Venue {
-    typealias Event = VenueReport
 
     let socket: ZMQSocket
     let endpoint: String
@@ -75,7 +74,7 @@ final class GatewayAdapter: Venue {
     /// (`releaseHeld`), so no restart can send its client order id again.
     func submit(_ order: Order, eventTimeNs: Int64) {
         let journal = journal.flatMap { $0.keepsJournal ? $0 : nil }
-        send(order, clientOrderID: "\(names.strategy(order.strategyID))-\(order.orderID)", symbol: names.symbol(order.symbolID),
+        send(order, clientOrderID: names.clientOrderID(of: order), symbol: names.symbol(order.symbolID),
              eventTimeNs: eventTimeNs, nowWallNs: EventSink.wallNs(), afterCommitOf: journal?.currentEventTicket)
     }
 
@@ -162,7 +161,7 @@ final class GatewayAdapter: Venue {
     }
 
     /// Reads every waiting answer without blocking, appending what they did to `events`.
-    func receive(into events: inout [Event], nowWallNs: Int64) throws {
+    func receive(into events: inout [VenueReport], nowWallNs: Int64) throws {
         while let frames = try socket.receiveMultipart(dontWait: true) {
             messagesReceived &+= 1
             lastHeardWallNs = nowWallNs
@@ -181,7 +180,7 @@ final class GatewayAdapter: Venue {
         }
     }
 
-    private func handle(_ message: GatewayMessage, into events: inout [Event]) {
+    private func handle(_ message: GatewayMessage, into events: inout [VenueReport]) {
         switch message {
         case .heartbeat:
             return
@@ -257,7 +256,7 @@ final class GatewayAdapter: Venue {
 
     /// Sends status requests for orders whose answer is overdue, marks them unknown, and sends
     /// the heartbeat when it is due.
-    func tick(nowWallNs: Int64, into events: inout [Event]) {
+    func tick(nowWallNs: Int64, into events: inout [VenueReport]) {
         for (id, entry) in orders {
             // Held for its journal commit: not sent, so not overdue.
             if entry.sentWallNs == 0 && !entry.unknown { continue }
@@ -290,7 +289,7 @@ final class GatewayAdapter: Venue {
     }
 
     /// Removes a finished order; reports it reconciled first when its state was unknown.
-    private func finish(_ id: String, into events: inout [Event]) -> GatewayOrder? {
+    private func finish(_ id: String, into events: inout [VenueReport]) -> GatewayOrder? {
         guard let entry = known(id) else { return nil }
         orders[id] = nil
         if entry.unknown { events.append(.reconciled(entry.order)) }

@@ -102,16 +102,19 @@ final class HostMetrics: DecisionStopwatch {
 
     // MARK: Per decision (loop thread)
 
-    /// Monotonic time, ns (only differences mean anything).
-    func start() -> Int64 {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
-    }
+    /// When a decision starts: monotonic time, ns.
+    func start() -> Int64 { Self.monotonicNs() }
 
     /// Records how long the chain took for one decision.
     func stop(startedAt: Int64) {
-        chainLatency.recordNanoseconds(start() - startedAt)
+        chainLatency.recordNanoseconds(Self.monotonicNs() - startedAt)
+    }
+
+    /// Monotonic time, ns (only differences mean anything).
+    private static func monotonicNs() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
     }
 
     // MARK: Sampling (loop thread)

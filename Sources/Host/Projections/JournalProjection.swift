@@ -54,7 +54,7 @@ struct JournalProjection: Sendable {
         let strategy = names.strategy(o.strategyID)
         return OrderRecord(
             eventTimeNs: fact.eventTimeNs, wallTimeNs: fact.wallTimeNs, orderID: o.orderID, decisionID: o.orderID,
-            strategy: strategy, strategyID: o.strategyID, clientOrderID: "\(strategy)-\(o.orderID)",
+            strategy: strategy, strategyID: o.strategyID, clientOrderID: names.clientOrderID(of: o),
             symbol: names.symbol(o.symbolID), symbolID: o.symbolID, side: EventNames.side(o.side), quantity: fact.quantity,
             orderType: EventNames.orderType(o.orderType), limitPrice: o.limitPrice, stopLossPrice: o.stopLossPrice,
             reduceOnly: o.reduceOnly, mode: EventNames.mode(o.mode), status: fact.status.name)

@@ -67,7 +67,7 @@ struct StreamProjection: Sendable {
         data.add("order_id", o.orderID)
         data.add("decision_id", o.orderID)
         data.add("strategy", strategy)
-        data.add("client_order_id", "\(strategy)-\(o.orderID)")
+        data.add("client_order_id", names.clientOrderID(of: o))
         data.add("symbol", names.symbol(o.symbolID))
         data.add("side", EventNames.side(o.side))
         data.add("quantity", fact.quantity)

@@ -40,9 +40,9 @@ extension Engine {
 /// `reapplyFill`): holds the intent of the decision that
 /// follows it and the id maps between the tail's run and this one.
 struct TailReplay {
-    struct Refusal: Error {
-        let reason: String
-    }
+    /// Why a row does not fit: the engine's own refusal, so its re-application steps and this
+    /// walk speak one type.
+    typealias Refusal = Engine.ReapplyRefusal
 
     let engine: Engine
     /// This run's symbol id for each of the tail run's (index: run id − 1; 0: no such symbol here).
@@ -144,12 +144,7 @@ struct TailReplay {
             stopLossPrice: intent.stopLossPrice, reduceOnly: intent.reduceOnly)
         // The journal's availability when it was decided, as its trace tells it.
         let unavailable = record.stages.contains { $0.code == ReasonCode.journalUnavailable.description }
-        let decision: Decision
-        do throws(Engine.ReapplyRefusal) {
-            decision = try engine.redecide(order, decisionID: record.decisionID, at: record.eventTimeNs, journalWasUnavailable: unavailable)
-        } catch {
-            throw Refusal(reason: error.reason)
-        }
+        let decision = try engine.redecide(order, decisionID: record.decisionID, at: record.eventTimeNs, journalWasUnavailable: unavailable)
         guard decision.verdict.description == record.verdict, decision.reason.description == record.reason,
               decision.finalQuantity == record.finalQuantity else {
             throw Refusal(reason: "decision \(record.decisionID) of \(record.strategy) is \(record.verdict) \(record.reason) \(record.finalQuantity) in the journal and \(decision.verdict) \(decision.reason) \(decision.finalQuantity) re-made")
@@ -163,11 +158,7 @@ struct TailReplay {
             break
         case "cancelled":
             let symbol = try symbol(named: record.symbol)
-            do throws(Engine.ReapplyRefusal) {
-                try engine.reapplyCancel(orderID: record.orderID, symbol: symbol)
-            } catch {
-                throw Refusal(reason: error.reason)
-            }
+            try engine.reapplyCancel(orderID: record.orderID, symbol: symbol)
         default:
             throw Refusal(reason: "an order status '\(record.status)' comes from the gateway, which a snapshot always follows")
         }
@@ -176,11 +167,7 @@ struct TailReplay {
     private func applyFill(_ record: FillRecord) throws(Refusal) {
         let symbol = try symbol(named: record.symbol)
         let side = try Self.side(record.side)
-        do throws(Engine.ReapplyRefusal) {
-            try engine.reapplyFill(orderID: record.orderID, symbol: symbol, side: side, quantity: record.quantity, price: record.price,
-                                   feeUSD: record.feeUSD, fillID: record.fillID, at: record.eventTimeNs)
-        } catch {
-            throw Refusal(reason: error.reason)
-        }
+        try engine.reapplyFill(orderID: record.orderID, symbol: symbol, side: side, quantity: record.quantity, price: record.price,
+                               feeUSD: record.feeUSD, fillID: record.fillID, at: record.eventTimeNs)
     }
 }
