@@ -9,12 +9,13 @@ import ZeroMQ
 @Suite("Order gateway")
 struct GatewayEndToEndTests {
     /// The default config fed from `feed`, live orders to the gateway at `gateway`, journaling.
-    static func config(feed: String, gateway: String, ackTimeoutMs: Int, journal: String, in folder: URL) throws -> String {
+    static func config(feed: String, gateway: String, ackTimeoutMs: Int, journal: String, in folder: URL,
+                       maxSendDelayMs: Int = 2_000) throws -> String {
         let base = try GatehouseCommandTests.config(feedEndpoint: feed, in: folder)
         var text = try String(contentsOfFile: base, encoding: .utf8)
         let paper = try #require(text.range(of: "  live_adapter: paper"), "the bundled config changed")
         let line = text.lineRange(for: paper)
-        text.replaceSubrange(line, with: "  live_adapter: gateway\n  gateway: {endpoint: \"\(gateway)\", ack_timeout_ms: \(ackTimeoutMs), heartbeat_interval_ms: 100}\n")
+        text.replaceSubrange(line, with: "  live_adapter: gateway\n  gateway: {endpoint: \"\(gateway)\", ack_timeout_ms: \(ackTimeoutMs), heartbeat_interval_ms: 100, max_send_delay_ms: \(maxSendDelayMs)}\n")
         text += "\njournal:\n  path: \(journal)\n"
         let path = folder.appendingPathComponent("gateway.yaml").path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
@@ -79,6 +80,51 @@ struct GatewayEndToEndTests {
         let summary = try GatehouseCommandTests.decode(stdout)
         let live = try #require(summary.strategies.first { $0.mode == "live" })
         #expect(Int(live.fills) == liveFills)
+    }
+
+    @Test func ordersThatCannotReachTheGatewayAreRejectedAfterTheSendDelayAndNeverSentLate() throws {
+        let folder = try ProcessDriver.temporaryFolder()
+        let feed = "ipc://\(folder.path)/md.sock", gatewayEndpoint = "ipc://\(folder.path)/gw.sock"
+        let journal = folder.appendingPathComponent("journal.sqlite").path
+        // No gateway is listening; an order waits at most 200 ms for one.
+        let config = try Self.config(feed: feed, gateway: gatewayEndpoint, ackTimeoutMs: 60_000, journal: journal, in: folder,
+                                     maxSendDelayMs: 200)
+        let replayer = try ProcessDriver("gatehouse-replay", ["--ticks", RecoveryTests.ticks, "--bind", feed, "--quiet", "--speed", "300"])
+        try #require(replayer.waitForStandardError(containing: "waiting for"), "replayer did not start: \(replayer.standardError)")
+        let host = try ProcessDriver("gatehouse", ["run", "--config", config, "--until-end-of-stream", "--json"])
+        // The gateway comes up once orders have given up waiting: it must receive none of them.
+        let context = try ZMQContext()
+        let router = try ZMQSocket(context: context, type: .router)
+        try router.setLinger(milliseconds: 0)
+        try router.setReceiveTimeout(milliseconds: 100)
+        defer { router.close() }
+        let deadline = Date().addingTimeInterval(60)
+        func rejectedSoFar() -> [String] {
+            guard let reader = try? JournalReader(path: journal) else { return [] }
+            defer { reader.close() }
+            return ((try? Self.liveOrderRows(reader)) ?? []).filter { $0.1 == "rejected" }.map(\.0)
+        }
+        while rejectedSoFar().isEmpty && Date() < deadline && host.isRunning { usleep(20_000) }
+        let givenUp = Set(rejectedSoFar())
+        try router.bind(gatewayEndpoint)
+        var received: [String] = []
+        while host.isRunning && Date() < deadline {
+            if let message = try router.receiveMultipart(), message.count == 2, case .newOrder(let order)? = try? GatewayMessage.decode(message[1]) {
+                received.append(order.clientOrderID)
+            }
+        }
+        #expect(try host.waitForExit(seconds: 60) == 0, "\(host.standardError)")
+        _ = try replayer.waitForExit(seconds: 30)
+        #expect(!givenUp.isEmpty, "no order was given up while no gateway listened")
+        #expect(givenUp.isDisjoint(with: received), "orders given up were sent late: \(givenUp.intersection(received))")
+        #expect(host.standardError.contains("gateway order not sent: no connection to the gateway within the send delay"))
+        let reader = try JournalReader(path: journal)
+        defer { reader.close() }
+        // Each order given up was released: rejected once, never acknowledged or filled.
+        let rows = try Self.liveOrderRows(reader)
+        for id in givenUp {
+            #expect(rows.filter { $0.0 == id }.map(\.1) == ["submitted", "rejected"], "\(id): \(rows.filter { $0.0 == id })")
+        }
     }
 
     @Test func malformedGatewayAnswersAreDroppedAndCountedAndLoseNothing() throws {

@@ -156,6 +156,8 @@ struct ConfigLoaderTests {
         ("execution:\n  gateway: {ack_timeout_ms: 0}\n", "execution.gateway.ack_timeout_ms", "between 1 and 600000"),
         ("execution:\n  gateway: {heartbeat_interval_ms: 5}\n", "execution.gateway.heartbeat_interval_ms", "between 10 and 600000"),
         ("execution:\n  gateway: {ack_timeout: 5}\n", "execution.gateway.ack_timeout", "unknown key"),
+        ("execution:\n  gateway: {max_send_delay_ms: 0}\n", "execution.gateway.max_send_delay_ms", "between 1 and 600000"),
+        ("execution:\n  gateway: {fill_band_pct: 0}\n", "execution.gateway.fill_band_pct", "at most 1000 percent"),
     ])
     func invalidGatewaySettingsAreRefusedNamingTheKey(fragment: String, keyPath: String, message: String) throws {
         let error = try #require(parseError(Self.valid + "\n" + fragment))

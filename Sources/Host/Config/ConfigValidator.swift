@@ -99,6 +99,9 @@ struct ConfigValidator {
         if !(config.execution.gatewayFillBandPct > 0 && config.execution.gatewayFillBandPct <= 1_000) {
             throw error("execution.gateway.fill_band_pct", "must be > 0 and at most 1000 percent")
         }
+        if !(config.execution.gatewayMaxSendDelayMs >= 1 && config.execution.gatewayMaxSendDelayMs <= 600_000) {
+            throw error("execution.gateway.max_send_delay_ms", "must be between 1 and 600000 milliseconds")
+        }
         try validateOperations(config)
     }
 

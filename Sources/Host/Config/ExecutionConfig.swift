@@ -27,6 +27,9 @@ public struct ExecutionConfig: Decodable, Sendable {
     /// Gateway: a fill priced more than this percent away from the symbol's mark is refused (not
     /// booked), counted as `fill_outside_band` and logged at critical level (default 25).
     public var gatewayFillBandPct: Double = 25
+    /// Gateway: milliseconds a new order may wait for a connection to the gateway before it is
+    /// rejected and never sent (default 2000): nothing is sent late on a reconnect.
+    public var gatewayMaxSendDelayMs: Int = 2_000
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case liveAdapter = "live_adapter", paper, gateway
@@ -34,7 +37,7 @@ public struct ExecutionConfig: Decodable, Sendable {
 
     enum GatewayKeys: String, CodingKey, CaseIterable {
         case endpoint, ackTimeoutMs = "ack_timeout_ms", heartbeatIntervalMs = "heartbeat_interval_ms"
-        case fillBandPct = "fill_band_pct"
+        case fillBandPct = "fill_band_pct", maxSendDelayMs = "max_send_delay_ms"
     }
 
     enum PaperKeys: String, CodingKey, CaseIterable {
@@ -62,6 +65,7 @@ public struct ExecutionConfig: Decodable, Sendable {
             gatewayAckTimeoutMs = try values.decodeIfPresent(Int.self, forKey: .ackTimeoutMs) ?? gatewayAckTimeoutMs
             gatewayHeartbeatIntervalMs = try values.decodeIfPresent(Int.self, forKey: .heartbeatIntervalMs) ?? gatewayHeartbeatIntervalMs
             gatewayFillBandPct = try values.decodeIfPresent(Double.self, forKey: .fillBandPct) ?? gatewayFillBandPct
+            gatewayMaxSendDelayMs = try values.decodeIfPresent(Int.self, forKey: .maxSendDelayMs) ?? gatewayMaxSendDelayMs
         }
     }
 }

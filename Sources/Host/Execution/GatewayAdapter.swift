@@ -29,8 +29,14 @@ final class GatewayAdapter: Venue {
     /// that made them, oldest first: `ticket` is that event's end marker (`EventSink`). An order
     /// leaves only once it is in the journal, so no restart can send its client order id again.
     private var held: [(ticket: UInt64, clientOrderID: String, message: GatewayMessage)] = []
-    /// Whether messages wait for a journal commit (the loop then polls more often).
-    var hasHeld: Bool { !held.isEmpty }
+    /// New orders, cancels and status requests that could not be handed to a connected gateway (the socket queues
+    /// nothing for a peer that is not connected, `ZMQ_IMMEDIATE`), oldest first, with when they
+    /// were first tried: retried every turn of the loop, and given up after `maxSendDelayNs`,
+    /// so an order is never sent late on a reconnect (docs/gateway-protocol.md, "Transport").
+    private var unsent: [(firstTriedWallNs: Int64, clientOrderID: String, message: GatewayMessage)] = []
+    private let maxSendDelayNs: Int64
+    /// Whether messages wait, for a journal commit or for a connection (the loop then polls more often).
+    var hasHeld: Bool { !held.isEmpty || !unsent.isEmpty }
 
     /// Names for the frames: client order ids (`<strategy>-<decision id>`) and symbols.
     private let names: EventNames
@@ -44,8 +50,9 @@ final class GatewayAdapter: Venue {
     private let mark: (UInt32) -> Double
 
     init(endpoint: String, context: ZMQContext, identity: String, ackTimeoutMs: Int, heartbeatIntervalMs: Int, fillBandPct: Double,
-         names: EventNames, mark: @escaping (UInt32) -> Double, logger: Logger) throws {
+         maxSendDelayMs: Int, names: EventNames, mark: @escaping (UInt32) -> Double, logger: Logger) throws {
         self.endpoint = endpoint
+        maxSendDelayNs = Int64(maxSendDelayMs) * 1_000_000
         self.names = names
         self.fillBand = fillBandPct / 100
         self.mark = mark
@@ -54,6 +61,9 @@ final class GatewayAdapter: Venue {
         self.logger = logger
         socket = try ZMQSocket(context: context, type: .dealer)
         try socket.setLinger(milliseconds: 0)
+        // Nothing is queued for a gateway that is not connected: what cannot leave now waits in
+        // `unsent`, where it can expire, instead of inside libzmq until a reconnect.
+        try socket.setImmediate(true)
         try socket.setRoutingID(Array(identity.utf8))
         try socket.connect(endpoint)
     }
@@ -108,12 +118,12 @@ final class GatewayAdapter: Venue {
             clientOrderID: clientOrderID, symbol: symbol, side: order.side == .buy ? "buy" : "sell", quantity: order.quantity,
             orderType: order.orderType == .limit ? "limit" : "market", limitPrice: order.limitPrice, tsNs: eventTimeNs))
         orders[clientOrderID] = GatewayOrder(
-            order: order, clientOrderID: clientOrderID, sentWallNs: ticket == nil ? nowWallNs : 0, acked: false, unknown: false,
+            order: order, clientOrderID: clientOrderID, sentWallNs: 0, acked: false, unknown: false,
             filledQuantity: 0, statusRequestedWallNs: 0)
         if let ticket {
             held.append((ticket, clientOrderID, message))
         } else {
-            transmit(message)
+            transmitOrQueue(message, clientOrderID: clientOrderID, nowWallNs: nowWallNs)
         }
     }
 
@@ -124,11 +134,7 @@ final class GatewayAdapter: Venue {
         while released < held.count, isCommitted(held[released].ticket) {
             let entry = held[released]
             released += 1
-            if case .newOrder = entry.message, var order = orders[entry.clientOrderID], order.sentWallNs == 0 {
-                order.sentWallNs = nowWallNs
-                orders[entry.clientOrderID] = order
-            }
-            transmit(entry.message)
+            transmitOrQueue(entry.message, clientOrderID: entry.clientOrderID, nowWallNs: nowWallNs)
         }
         if released > 0 { held.removeFirst(released) }
     }
@@ -139,7 +145,7 @@ final class GatewayAdapter: Venue {
         if let last = held.last {
             held.append((last.ticket, clientOrderID, .cancel(clientOrderID: clientOrderID)))
         } else {
-            transmit(.cancel(clientOrderID: clientOrderID))
+            transmitOrQueue(.cancel(clientOrderID: clientOrderID), clientOrderID: clientOrderID, nowWallNs: lastTickWallNs)
         }
     }
 
@@ -156,7 +162,7 @@ final class GatewayAdapter: Venue {
             entry.unknown = true
             entry.statusRequestedWallNs = nowWallNs
             orders[entry.clientOrderID] = entry
-            transmit(.statusRequest(clientOrderID: entry.clientOrderID))
+            transmitOrQueue(.statusRequest(clientOrderID: entry.clientOrderID), clientOrderID: entry.clientOrderID, nowWallNs: nowWallNs)
         }
     }
 
@@ -257,6 +263,8 @@ final class GatewayAdapter: Venue {
     /// Sends status requests for orders whose answer is overdue, marks them unknown, and sends
     /// the heartbeat when it is due.
     func tick(nowWallNs: Int64, into events: inout [VenueReport]) {
+        lastTickWallNs = nowWallNs
+        if !unsent.isEmpty { retryUnsent(nowWallNs: nowWallNs, into: &events) }
         for (id, entry) in orders {
             // Held for its journal commit: not sent, so not overdue.
             if entry.sentWallNs == 0 && !entry.unknown { continue }
@@ -266,12 +274,12 @@ final class GatewayAdapter: Venue {
                 changed.statusRequestedWallNs = nowWallNs
                 orders[id] = changed
                 events.append(.becameUnknown(entry.order))
-                transmit(.statusRequest(clientOrderID: id))
+                transmitOrQueue(.statusRequest(clientOrderID: id), clientOrderID: id, nowWallNs: nowWallNs)
             } else if entry.unknown && nowWallNs - entry.statusRequestedWallNs >= ackTimeoutNs {
                 var changed = entry
                 changed.statusRequestedWallNs = nowWallNs
                 orders[id] = changed
-                transmit(.statusRequest(clientOrderID: id))
+                transmitOrQueue(.statusRequest(clientOrderID: id), clientOrderID: id, nowWallNs: nowWallNs)
             }
         }
         if nowWallNs - lastHeartbeatNs >= heartbeatIntervalNs {
@@ -296,12 +304,65 @@ final class GatewayAdapter: Venue {
         return entry
     }
 
-    private func transmit(_ message: GatewayMessage) {
+    /// Sends `message` now; false when no connected gateway could take it (or the send failed).
+    @discardableResult
+    private func transmit(_ message: GatewayMessage) -> Bool {
         do {
-            _ = try socket.send(message.encoded(), dontWait: true)
+            return try socket.send(message.encoded(), dontWait: true)
         } catch {
             logger.error("gateway send failed", metadata: ["endpoint": "\(endpoint)", "error": "\(error)"])
+            return false
         }
+    }
+
+    /// Wall time of the last `tick`, for a cancel asked for between ticks.
+    private var lastTickWallNs: Int64 = 0
+
+    /// Sends a new order, a cancel or a status request now, behind any that wait, or makes it
+    /// wait for a connection.
+    /// A new order's acknowledgement timeout starts when it leaves.
+    private func transmitOrQueue(_ message: GatewayMessage, clientOrderID: String, nowWallNs: Int64) {
+        if unsent.isEmpty && transmit(message) {
+            markSent(message, clientOrderID: clientOrderID, nowWallNs: nowWallNs)
+        } else {
+            unsent.append((nowWallNs, clientOrderID, message))
+        }
+    }
+
+    private func markSent(_ message: GatewayMessage, clientOrderID: String, nowWallNs: Int64) {
+        guard case .newOrder = message, var entry = orders[clientOrderID], entry.sentWallNs == 0 else { return }
+        entry.sentWallNs = nowWallNs
+        orders[clientOrderID] = entry
+    }
+
+    /// Sends what waits for a connection, in order, until one cannot leave. What waited longer
+    /// than `maxSendDelayNs` is given up: a new order is reported rejected (it never reached the
+    /// gateway, so nothing of it can fill), a cancel is dropped (its order's state is asked
+    /// about at its timeout, as for any order without an answer).
+    private func retryUnsent(nowWallNs: Int64, into events: inout [VenueReport]) {
+        var done = 0
+        while done < unsent.count {
+            let entry = unsent[done]
+            // A status request may go late (it only asks); an order or a cancel may not.
+            let mayExpire = if case .statusRequest = entry.message { false } else { true }
+            if mayExpire && nowWallNs - entry.firstTriedWallNs > maxSendDelayNs {
+                done += 1
+                if case .newOrder = entry.message, let order = orders.removeValue(forKey: entry.clientOrderID) {
+                    let waited = (nowWallNs - entry.firstTriedWallNs) / 1_000_000
+                    logger.error("gateway order not sent: no connection to the gateway within the send delay; it is rejected and never sent later", metadata: [
+                        "client_order_id": "\(entry.clientOrderID)", "waited_ms": "\(waited)", "max_send_delay_ms": "\(maxSendDelayNs / 1_000_000)",
+                    ])
+                    dropped["not_sent", default: 0] += 1
+                    events.append(.rejected(order.order, reason: "not sent within \(maxSendDelayNs / 1_000_000) ms: no connection to the gateway",
+                                            remaining: order.remaining))
+                }
+                continue
+            }
+            guard transmit(entry.message) else { break }
+            markSent(entry.message, clientOrderID: entry.clientOrderID, nowWallNs: nowWallNs)
+            done += 1
+        }
+        if done > 0 { unsent.removeFirst(done) }
     }
 
     private func drop(_ reason: String, _ detail: String) {

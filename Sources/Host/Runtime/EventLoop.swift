@@ -63,7 +63,7 @@ public final class EventLoop {
                 let venue = try GatewayAdapter(
                     endpoint: endpoint, context: context, identity: config.config.host.id,
                     ackTimeoutMs: execution.gatewayAckTimeoutMs, heartbeatIntervalMs: execution.gatewayHeartbeatIntervalMs,
-                    fillBandPct: execution.gatewayFillBandPct, names: engine.names,
+                    fillBandPct: execution.gatewayFillBandPct, maxSendDelayMs: execution.gatewayMaxSendDelayMs, names: engine.names,
                     mark: { [unowned engine] symbol in engine.risk.book.mark(symbol) }, logger: logger)
                 engine.attachLiveVenue(venue)
                 gateway = venue
