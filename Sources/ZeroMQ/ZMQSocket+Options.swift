@@ -97,4 +97,28 @@ extension ZMQSocket {
     public func setImmediate(_ enabled: Bool) throws {
         try setIntOption(ZMQ_IMMEDIATE, enabled ? 1 : 0, "ZMQ_IMMEDIATE")
     }
+
+    /// XPUB: subscriptions are passed up and take effect only when the application applies them
+    /// (`subscribe(bytes:)` / `unsubscribe(bytes:)` right after receiving each), so a publisher
+    /// can refuse those it will never serve.
+    public func setXPubManual(_ enabled: Bool) throws {
+        try setIntOption(ZMQ_XPUB_MANUAL, enabled ? 1 : 0, "ZMQ_XPUB_MANUAL")
+    }
+
+    /// SUB: subscribe to `prefix`. XPUB with `ZMQ_XPUB_MANUAL`: apply `prefix` for the peer whose
+    /// subscription message was received last.
+    public func subscribe(bytes prefix: [UInt8]) throws {
+        try setBytesOption(ZMQ_SUBSCRIBE, prefix, "ZMQ_SUBSCRIBE")
+    }
+
+    /// The reverse of `subscribe(bytes:)`.
+    public func unsubscribe(bytes prefix: [UInt8]) throws {
+        try setBytesOption(ZMQ_UNSUBSCRIBE, prefix, "ZMQ_UNSUBSCRIBE")
+    }
+
+    /// Milliseconds before a connecting socket tries again after a connection failed or dropped
+    /// (`ZMQ_RECONNECT_IVL`).
+    public func setReconnectInterval(milliseconds: Int32) throws {
+        try setIntOption(ZMQ_RECONNECT_IVL, milliseconds, "ZMQ_RECONNECT_IVL")
+    }
 }

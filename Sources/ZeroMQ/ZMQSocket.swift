@@ -146,6 +146,29 @@ public final class ZMQSocket {
         return frames
     }
 
+    /// Receives one whole multipart message with the `User-Id` the ZAP handler gave its
+    /// connection (nil when the connection had none). Allocates; for control paths.
+    public func receiveMultipartWithUserID(dontWait: Bool = false) throws -> (frames: [[UInt8]], userID: String?)? {
+        let message = ZMQMessage()
+        guard try receive(into: message, dontWait: dontWait) else { return nil }
+        // A ROUTER makes the first frame (the peer's routing id) itself, without the
+        // connection's properties: look at every frame.
+        var userID: String?
+        func readUserID() {
+            guard userID == nil, let property = zmq_msg_gets(message.pointer, "User-Id") else { return }
+            let text = String(cString: property)
+            if !text.isEmpty { userID = text }
+        }
+        readUserID()
+        var frames = [message.array]
+        while message.hasMore {
+            try receive(into: message)
+            readUserID()
+            frames.append(message.array)
+        }
+        return (frames, userID)
+    }
+
     /// Whether the last frame received on this socket has more parts following (`ZMQ_RCVMORE`).
     public func hasMoreFrames() throws -> Bool {
         try intOption(ZMQ_RCVMORE, "ZMQ_RCVMORE") != 0

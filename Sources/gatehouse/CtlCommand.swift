@@ -10,8 +10,9 @@ struct CtlCommand: ParsableCommand {
         abstract: "Send an operator command to a running host: status, pause, resume, kill, reset, checkin, promote.",
         discussion: """
             Connects to the control channel of the host the config describes (control.endpoint) and \
-            prints its answer. Every verb but status is journaled and published with --operator \
-            and --reason. Verbs: status; pause <strategy>; resume <strategy>; kill (the kill \
+            prints its answer. Every verb but status is journaled and published with --reason and \
+            the operator's name (with --key-file, the name the key is listed under in \
+            control.curve.operators; otherwise --operator). Verbs: status; pause <strategy>; resume <strategy>; kill (the kill \
             switch: every intent refused, exits included); reset [--force] (clears the kill \
             switch, a latched halt, a fired dead man's switch; refused while the halt's cause is \
             present unless forced); checkin (the dead man's switch); promote <strategy> [--force] \
@@ -32,7 +33,7 @@ struct CtlCommand: ParsableCommand {
     @Option(name: .long, help: "Why (required for every verb but status); journaled with the action.")
     var reason: String?
 
-    @Option(name: .long, help: "Who is acting (default: $USER).")
+    @Option(name: .long, help: "Who is acting (default: $USER). With --key-file the host journals the name your key is listed under, and refuses a different one.")
     var `operator`: String?
 
     @Flag(name: .long, help: "reset: clear a latched halt although its cause is still present (accepts the loss); promote: go live although a criterion fails.")
@@ -52,7 +53,8 @@ struct CtlCommand: ParsableCommand {
 
     func run() throws {
         let loaded = try loadConfigOrExit(config)
-        let who = `operator` ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
+        // With a key the host knows who this is; a name sent anyway must match the key's.
+        let who = `operator` ?? (keyFile != nil ? "" : ProcessInfo.processInfo.environment["USER"] ?? "unknown")
         let text: String
         do {
             text = try ControlClient.send(
@@ -116,7 +118,7 @@ struct KeygenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keygen",
         abstract: "Write a new CURVE key pair (for control.curve) and print its public key.",
-        discussion: "The file is created with mode 0600 and never overwritten. List a client's public key in control.curve.client_public_keys; point control.curve.server_key_file at the host's file.")
+        discussion: "The file is created with mode 0600 and never overwritten. List a client's public key under its operator's name in control.curve.operators; point control.curve.server_key_file at the host's file.")
 
     @Option(name: .long, help: "The key file to create.")
     var out: String

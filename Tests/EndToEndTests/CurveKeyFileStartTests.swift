@@ -23,6 +23,8 @@ struct CurveKeyFileStartTests {
         case bytes([UInt8])
         /// A good key file the host may not read (mode 000).
         case unreadable
+        /// A good key file with `mode` (others may read or change it).
+        case good(mode: mode_t)
     }
 
     struct Broken: Sendable, CustomStringConvertible {
@@ -34,6 +36,8 @@ struct CurveKeyFileStartTests {
 
     static let broken: [Broken] = [
         Broken(description: "missing", content: .absent, problem: "no such CURVE key file"),
+        Broken(description: "readable by others", content: .good(mode: 0o644), problem: "its mode is 644: others could read or change it (chmod 600"),
+        Broken(description: "writable by the group", content: .good(mode: 0o620), problem: "its mode is 620: others could read or change it"),
         Broken(description: "a folder", content: .folder, problem: "is a folder, not a CURVE key file"),
         Broken(description: "empty", content: .text(""), problem: "the CURVE key file is empty"),
         Broken(description: "blank lines only", content: .text("\n   \n\t\n"), problem: "the CURVE key file is empty"),
@@ -54,13 +58,13 @@ struct CurveKeyFileStartTests {
     /// A config in `folder` with a journal and `control.curve` using `serverKeyFile` and `clientKeys`.
     static func config(in folder: URL, serverKeyFile: String, clientKeys: [String]) throws -> (config: String, journal: String) {
         let journal = folder.appendingPathComponent("journal.sqlite").path
-        let keys = clientKeys.map { "\"\($0)\"" }.joined(separator: ", ")
+        let keys = clientKeys.enumerated().map { "op\($0.offset): \"\($0.element)\"" }.joined(separator: ", ")
         let config = try OperationsEndToEndTests.config(feed: "ipc://\(folder.path)/md.sock", journal: journal, in: folder) {
             $0.replacingOccurrences(of: "  timeout_ms: 5000\n", with: """
                   timeout_ms: 5000
                   curve:
                     server_key_file: \(serverKeyFile)
-                    client_public_keys: [\(keys)]
+                    operators: {\(keys)}
 
                 """)
         }
@@ -83,16 +87,23 @@ struct CurveKeyFileStartTests {
             return nil
         case .bytes(let bytes):
             try Data(bytes).write(to: URL(fileURLWithPath: path))
+            chmod(path, 0o600)
             return nil
         case .text(let template):
             let text = template.replacingOccurrences(of: "{SECRET}", with: pair.secretKey)
                 .replacingOccurrences(of: "{OTHER_PUBLIC}", with: other.publicKey)
                 .replacingOccurrences(of: "{PUBLIC}", with: pair.publicKey)
             try text.write(toFile: path, atomically: false, encoding: .utf8)
+            // As `gatehouse keygen` makes them: a key file others can read is refused.
+            chmod(path, 0o600)
             return template.contains("{SECRET}") ? pair.secretKey : nil
         case .unreadable:
             try "public = \(pair.publicKey)\nsecret = \(pair.secretKey)\n".write(toFile: path, atomically: false, encoding: .utf8)
             chmod(path, 0)
+            return pair.secretKey
+        case .good(let mode):
+            try "public = \(pair.publicKey)\nsecret = \(pair.secretKey)\n".write(toFile: path, atomically: false, encoding: .utf8)
+            chmod(path, mode)
             return pair.secretKey
         }
     }
@@ -161,10 +172,10 @@ struct CurveKeyFileStartTests {
     }
 
     @Test(arguments: [
-        (["short"], "control.curve.client_public_keys[0]", "is not a Z85 CURVE public key"),
-        (["{CLIENT}", "{CLIENT}x"], "control.curve.client_public_keys[1]", "is not a Z85 CURVE public key"),
-        (["{CLIENT_LOWER_Z85_BAD}"], "control.curve.client_public_keys[0]", "is not a Z85 CURVE public key"),
-        ([], "control.curve.client_public_keys", "must list at least one client key"),
+        (["short"], "control.curve.operators.op0", "is not a Z85 CURVE public key"),
+        (["{CLIENT}", "{CLIENT}x"], "control.curve.operators.op1", "is not a Z85 CURVE public key"),
+        (["{CLIENT_LOWER_Z85_BAD}"], "control.curve.operators.op0", "is not a Z85 CURVE public key"),
+        ([], "control.curve.operators", "must list at least one operator and key"),
     ])
     func aBadClientPublicKeyIsAConfigErrorNamingIt(keys: [String], keyPath: String, message: String) throws {
         let folder = try ProcessDriver.temporaryFolder()
@@ -195,6 +206,7 @@ struct CurveKeyFileStartTests {
         let (config, _) = try Self.config(in: folder, serverKeyFile: serverKey, clientKeys: [client.publicKey])
         let clientKey = folder.appendingPathComponent("client.key").path
         try "secret = abc\n".write(toFile: clientKey, atomically: false, encoding: .utf8)
+        chmod(clientKey, 0o600)
 
         // No host runs: the key file is refused before anything is sent.
         let (status, text) = try OperationsEndToEndTests.ctl(["status", "--key-file", clientKey], config: config)

@@ -79,6 +79,10 @@ struct OperationsEndToEndTests {
         }
         let host = try ProcessDriver("gatehouse", ["run", "--config", config])
         try #require(host.waitForStandardError(containing: "event loop running"), "host did not start: \(host.standardError)")
+        // Only the host's user (and root) may connect to the control socket.
+        var socketInfo = stat()
+        #expect(stat(folder.appendingPathComponent("control.sock").path, &socketInfo) == 0)
+        #expect(socketInfo.st_mode & 0o777 == 0o600, "control socket mode \(String(socketInfo.st_mode & 0o777, radix: 8))")
 
         let (status, text) = try Self.ctl(["status", "--json"], config: config)
         #expect(status == 0, "\(text)")
@@ -123,7 +127,7 @@ struct OperationsEndToEndTests {
         }
         let (status, _, stderr) = try ProcessDriver.run("gatehouse", ["run", "--config", config])
         #expect(status == 2)
-        #expect(stderr.contains("control.endpoint") && stderr.contains("not a loopback address"), "\(stderr)")
+        #expect(stderr.contains("control.endpoint") && stderr.contains("not an ipc:// endpoint"), "\(stderr)")
     }
 
     @Test func withCurveOnlyAListedClientKeyGetsAnAnswer() throws {
@@ -140,7 +144,7 @@ struct OperationsEndToEndTests {
                   timeout_ms: 5000
                   curve:
                     server_key_file: \(server.path)
-                    client_public_keys: ["\(client.publicKey)"]
+                    operators: {alice: "\(client.publicKey)"}
 
                 """)
         }
@@ -152,9 +156,23 @@ struct OperationsEndToEndTests {
         #expect(refused.0 == 3, "an unlisted key got an answer: \(refused.1)")
         let noKey = try Self.ctl(["status"], config: config)
         #expect(noKey.0 == 2 && noKey.1.contains("--key-file"), "\(noKey.1)")
+        // Alice's key cannot act in someone else's name.
+        let impersonating = try Self.ctl(["kill", "--reason", "x", "--operator", "bob", "--key-file", client.path], config: config)
+        #expect(impersonating.0 == 2 && impersonating.1.contains("the request names operator 'bob', but its key belongs to operator 'alice'"),
+                "\(impersonating.1)")
         let stillOn = try Self.ctl(["status", "--json", "--key-file", client.path], config: config)
-        #expect(stillOn.1.contains("\"kill_switch\":false"), "the refused client's kill reached the host: \(stillOn.1)")
+        #expect(stillOn.1.contains("\"kill_switch\":false"), "a refused client's kill reached the host: \(stillOn.1)")
+        // Without --operator the action is journaled under the key's name.
+        let killed = try Self.ctl(["kill", "--reason", "drill", "--key-file", client.path], config: config)
+        #expect(killed.0 == 0, "\(killed.1)")
         kill(host.processID, SIGTERM)
         #expect(try host.waitForExit(seconds: 60) == 0, "\(host.standardError)")
+        let reader = try JournalReader(path: folder.appendingPathComponent("j.sqlite").path)
+        defer { reader.close() }
+        let actors = try reader.records(.operatorAction).compactMap { entry -> String? in
+            guard case .operatorAction(let a) = entry.record else { return nil }
+            return "\(a.action) \(a.actor)"
+        }
+        #expect(actors == ["KILL alice"])
     }
 }

@@ -47,6 +47,7 @@ struct CurveKeyFileTests {
         let path = folder.appendingPathComponent("host.key").path
         let text = ["# the host's pair", "", "  public =   \(pair.publicKey)  ", "\tsecret=\(pair.secretKey)", ""].joined(separator: lineEnd)
         try text.write(toFile: path, atomically: false, encoding: .utf8)
+        chmod(path, 0o600)
         let read = try CurveKeyFile.read(path)
         #expect(read == CurveKeyFile(publicKey: pair.publicKey, secretKey: pair.secretKey))
     }
@@ -57,7 +58,24 @@ struct CurveKeyFileTests {
         let pair = try CurveKeys.generate()
         let path = folder.appendingPathComponent("host.key").path
         try "secret = \(pair.secretKey)\n".write(toFile: path, atomically: false, encoding: .utf8)
+        chmod(path, 0o400)
         let read = try CurveKeyFile.read(path)
         #expect(read.publicKey == pair.publicKey)
+    }
+
+    @Test(arguments: [0o644, 0o640, 0o604, 0o660, 0o602] as [mode_t])
+    func aKeyFileOthersCouldReadOrChangeIsRefused(mode: mode_t) throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let pair = try CurveKeys.generate()
+        let path = folder.appendingPathComponent("host.key").path
+        try "secret = \(pair.secretKey)\n".write(toFile: path, atomically: false, encoding: .utf8)
+        chmod(path, mode)
+        #expect {
+            _ = try CurveKeyFile.read(path)
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("its mode is \(String(mode, radix: 8))") && text.contains("chmod 600") && !text.contains(pair.secretKey)
+        }
     }
 }

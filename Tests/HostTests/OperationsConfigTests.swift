@@ -68,9 +68,9 @@ struct OperationsConfigTests {
     }
 
     @Test func goodControlSettingsReadBack() throws {
-        let config = try parse("control: {endpoint: \"tcp://127.0.0.1:7200\", timeout_ms: 100}\n")
+        let config = try parse("control: {endpoint: \"ipc:///run/gatehouse/control.sock\", timeout_ms: 100}\n")
         let control = try #require(config.control)
-        #expect(control.endpoint == "tcp://127.0.0.1:7200")
+        #expect(control.endpoint == "ipc:///run/gatehouse/control.sock")
         #expect(control.timeoutMs == 100)
         #expect(control.curve == nil)
     }
@@ -88,14 +88,14 @@ struct OperationsConfigTests {
               endpoint: tcp://0.0.0.0:7200
               curve:
                 server_key_file: keys/host.key
-                client_public_keys: ["\(Self.clientKey)", "\(Self.otherClientKey)"]
+                operators: {alice: "\(Self.clientKey)", bob.smith: "\(Self.otherClientKey)"}
 
             """
         let control = try #require(try parse(fragment).control)
         #expect(control.endpoint == "tcp://0.0.0.0:7200")
         let curve = try #require(control.curve)
         #expect(curve.serverKeyFile == "keys/host.key")
-        #expect(curve.clientPublicKeys == [Self.clientKey, Self.otherClientKey])
+        #expect(curve.operators == ["alice": Self.clientKey, "bob.smith": Self.otherClientKey])
     }
 
     @Test func goodDeadmanSettingsReadBack() throws {
@@ -133,13 +133,17 @@ struct OperationsConfigTests {
         #expect(high.deadman?.periodHours == 8_760 && high.deadman?.criticalPct == 99.99)
     }
 
-    @Test(arguments: [
-        "ipc:///tmp/ctl.sock", "inproc://ctl", "tcp://127.0.0.1:7200", "tcp://127.8.9.10:7200",
-        "tcp://localhost:7200", "tcp://[::1]:7200",
-    ])
-    func aLoopbackControlEndpointNeedsNoCurve(endpoint: String) throws {
-        let control = try #require(try parse("control: {endpoint: \"\(endpoint)\"}\n").control)
-        #expect(control.endpoint == endpoint)
+    @Test func anIPCControlEndpointNeedsNoCurve() throws {
+        let control = try #require(try parse("control: {endpoint: \"ipc:///tmp/ctl.sock\"}\n").control)
+        #expect(control.endpoint == "ipc:///tmp/ctl.sock")
+    }
+
+    /// Over TCP any local user can connect, and a request's operator name is only a claim.
+    @Test(arguments: ["inproc://ctl", "tcp://127.0.0.1:7200", "tcp://127.8.9.10:7200", "tcp://localhost:7200", "tcp://[::1]:7200"])
+    func aLoopbackTCPControlEndpointNeedsCurve(endpoint: String) throws {
+        try Self.expectRefused("control: {endpoint: \"\(endpoint)\"}\n", keyPath: "control.endpoint", message: "not an ipc:// endpoint")
+        let curve = "control: {endpoint: \"\(endpoint)\", curve: {server_key_file: host.key, operators: {alice: \"\(Self.clientKey)\"}}}\n"
+        #expect(try parse(curve).control?.endpoint == endpoint)
     }
 
     // MARK: Bad values
@@ -170,29 +174,34 @@ struct OperationsConfigTests {
     @Test(arguments: [
         ("control: {endpoint: \"localhost:7200\"}\n", "control.endpoint", "not a ZeroMQ endpoint"),
         ("control: {endpoint: [ipc]}\n", "control.endpoint", "wrong type"),
-        ("control: {endpoint: \"tcp://0.0.0.0:7200\"}\n", "control.endpoint", "not a loopback address"),
-        ("control: {endpoint: \"tcp://*:7200\"}\n", "control.endpoint", "not a loopback address"),
-        ("control: {endpoint: \"tcp://10.1.2.3:7200\"}\n", "control.endpoint", "not a loopback address"),
-        ("control: {endpoint: \"tcp://localhost.example.com:7200\"}\n", "control.endpoint", "not a loopback address"),
-        ("control: {endpoint: \"tcp://127.0.0.1.example.com:7200\"}\n", "control.endpoint", "not a loopback address"),
-        ("control: {endpoint: \"tcp://127.0.0.256:7200\"}\n", "control.endpoint", "not a loopback address"),
-        ("control: {endpoint: \"tcp://[::]:7200\"}\n", "control.endpoint", "not a loopback address"),
-        ("control: {endpoint: \"tcp://eth0:7200\"}\n", "control.endpoint", "not a loopback address"),
+        ("control: {endpoint: \"tcp://0.0.0.0:7200\"}\n", "control.endpoint", "not an ipc:// endpoint"),
+        ("control: {endpoint: \"tcp://*:7200\"}\n", "control.endpoint", "not an ipc:// endpoint"),
+        ("control: {endpoint: \"tcp://10.1.2.3:7200\"}\n", "control.endpoint", "not an ipc:// endpoint"),
+        ("control: {endpoint: \"tcp://localhost.example.com:7200\"}\n", "control.endpoint", "not an ipc:// endpoint"),
+        ("control: {endpoint: \"tcp://127.0.0.1.example.com:7200\"}\n", "control.endpoint", "not an ipc:// endpoint"),
+        ("control: {endpoint: \"tcp://127.0.0.256:7200\"}\n", "control.endpoint", "not an ipc:// endpoint"),
+        ("control: {endpoint: \"tcp://[::]:7200\"}\n", "control.endpoint", "not an ipc:// endpoint"),
+        ("control: {endpoint: \"tcp://eth0:7200\"}\n", "control.endpoint", "not an ipc:// endpoint"),
         ("control: {timeout_ms: 99}\n", "control.timeout_ms", "between 100 and 600000"),
         ("control: {timeout_ms: 600001}\n", "control.timeout_ms", "between 100 and 600000"),
         ("control: {timeout_ms: soon}\n", "control.timeout_ms", "integer"),
         ("control: {timeout: 100}\n", "control.timeout", "unknown key"),
         ("control: {curve: yes}\n", "control.curve", "mapping"),
-        ("control: {curve: {client_public_keys: [\"\(clientKey)\"]}}\n", "control.curve.server_key_file", "missing"),
-        ("control: {curve: {server_key_file: \"\", client_public_keys: [\"\(clientKey)\"]}}\n", "control.curve.server_key_file", "must not be empty"),
-        ("control: {curve: {server_key_file: [a], client_public_keys: [\"\(clientKey)\"]}}\n", "control.curve.server_key_file", "wrong type"),
-        ("control: {curve: {server_key_file: host.key}}\n", "control.curve.client_public_keys", "missing"),
-        ("control: {curve: {server_key_file: host.key, client_public_keys: []}}\n", "control.curve.client_public_keys", "at least one"),
-        ("control: {curve: {server_key_file: host.key, client_public_keys: \"\(clientKey)\"}}\n", "control.curve.client_public_keys", "wrong type"),
-        ("control: {curve: {server_key_file: host.key, client_public_keys: [short]}}\n", "control.curve.client_public_keys[0]", "not a Z85 CURVE public key"),
-        ("control: {curve: {server_key_file: host.key, client_public_keys: [\"\(clientKey)\", \"\(clientKey)X\"]}}\n", "control.curve.client_public_keys[1]", "not a Z85 CURVE public key"),
-        ("control: {curve: {server_key_file: host.key, client_public_keys: [\"0123456789abcdefghijklmnopqrstuvwxyzAB\\\"C\"]}}\n", "control.curve.client_public_keys[0]", "not a Z85 CURVE public key"),
-        ("control: {curve: {server_key_file: host.key, client_public_keys: [\"\(clientKey)\"], client_keys: []}}\n", "control.curve.client_keys", "unknown key"),
+        ("control: {endpoint: \"tcp://127.0.0.1:7200\"}\n", "control.endpoint", "TCP needs CURVE keys"),
+        ("control: {endpoint: \"tcp://localhost:7200\"}\n", "control.endpoint", "not an ipc:// endpoint"),
+        ("control: {curve: {operators: {alice: \"\(clientKey)\"}}}\n", "control.curve.server_key_file", "missing"),
+        ("control: {curve: {server_key_file: \"\", operators: {alice: \"\(clientKey)\"}}}\n", "control.curve.server_key_file", "must not be empty"),
+        ("control: {curve: {server_key_file: [a], operators: {alice: \"\(clientKey)\"}}}\n", "control.curve.server_key_file", "wrong type"),
+        ("control: {curve: {server_key_file: host.key}}\n", "control.curve.operators", "missing"),
+        ("control: {curve: {server_key_file: host.key, operators: {}}}\n", "control.curve.operators", "at least one"),
+        ("control: {curve: {server_key_file: host.key, operators: [\"\(clientKey)\"]}}\n", "control.curve.operators", "wrong type"),
+        ("control: {curve: {server_key_file: host.key, operators: {alice: short}}}\n", "control.curve.operators.alice", "not a Z85 CURVE public key"),
+        ("control: {curve: {server_key_file: host.key, operators: {alice: \"\(clientKey)\", bob: \"\(clientKey)X\"}}}\n", "control.curve.operators.bob", "not a Z85 CURVE public key"),
+        ("control: {curve: {server_key_file: host.key, operators: {alice: \"0123456789abcdefghijklmnopqrstuvwxyzAB\\\"C\"}}}\n", "control.curve.operators.alice", "not a Z85 CURVE public key"),
+        ("control: {curve: {server_key_file: host.key, operators: {alice: \"\(clientKey)\", bob: \"\(clientKey)\"}}}\n", "control.curve.operators.bob", "same key as 'alice'"),
+        ("control: {curve: {server_key_file: host.key, operators: {\"al ice\": \"\(clientKey)\"}}}\n", "control.curve.operators", "not an operator name"),
+        ("control: {curve: {server_key_file: host.key, client_public_keys: [\"\(clientKey)\"]}}\n", "control.curve.client_public_keys", "replaced by control.curve.operators"),
+        ("control: {curve: {server_key_file: host.key, operators: {alice: \"\(clientKey)\"}, client_keys: []}}\n", "control.curve.client_keys", "unknown key"),
     ])
     func badControlSettingsAreRefusedNamingTheKey(fragment: String, keyPath: String, message: String) throws {
         try Self.expectRefused(fragment, keyPath: keyPath, message: message)

@@ -159,14 +159,24 @@ extension ConfigValidator {
             try validateEndpoint(control.endpoint, at: "control.endpoint")
             if let curve = control.curve {
                 if curve.serverKeyFile.isEmpty { throw error("control.curve.server_key_file", "must not be empty") }
-                if curve.clientPublicKeys.isEmpty {
-                    throw error("control.curve.client_public_keys", "must list at least one client key (no client could connect)")
+                if curve.operators.isEmpty {
+                    throw error("control.curve.operators", "must list at least one operator and key (no client could connect)")
                 }
-                for (index, key) in curve.clientPublicKeys.enumerated() where !CurveKeys.isZ85Key(key) {
-                    throw error("control.curve.client_public_keys[\(index)]", "'\(key)' is not a Z85 CURVE public key (40 characters)")
+                var names: [String: String] = [:]
+                for (name, key) in curve.operators.sorted(by: { $0.key < $1.key }) {
+                    if !Self.isOperatorName(name) {
+                        throw error("control.curve.operators", "'\(name)' is not an operator name (1 to 64 letters, digits, '_', '-' or '.')")
+                    }
+                    if !CurveKeys.isZ85Key(key) {
+                        throw error("control.curve.operators.\(name)", "'\(key)' is not a Z85 CURVE public key (40 characters)")
+                    }
+                    if let other = names[key] {
+                        throw error("control.curve.operators.\(name)", "has the same key as '\(other)': each key names one operator")
+                    }
+                    names[key] = name
                 }
-            } else if !Self.isLoopback(control.endpoint) {
-                throw error("control.endpoint", "'\(control.endpoint)' is not a loopback address; the control channel serves other machines only with CURVE keys (control.curve)")
+            } else if !control.endpoint.hasPrefix("ipc://") {
+                throw error("control.endpoint", "'\(control.endpoint)' is not an ipc:// endpoint; over TCP, even on loopback, any local user could send commands under any name, so TCP needs CURVE keys (control.curve)")
             }
             if !(100...600_000).contains(control.timeoutMs) {
                 throw error("control.timeout_ms", "must be between 100 and 600000 milliseconds")
@@ -218,5 +228,13 @@ extension ConfigValidator {
         if host == "localhost" { return true }
         let octets = host.split(separator: ".", omittingEmptySubsequences: false)
         return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
+    }
+
+    /// An operator name as it is journaled: 1 to 64 ASCII letters, digits, `_`, `-` or `.`.
+    static func isOperatorName(_ name: String) -> Bool {
+        (1...64).contains(name.utf8.count) && name.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || byte == 0x5F || byte == 0x2D || byte == 0x2E
+        }
     }
 }

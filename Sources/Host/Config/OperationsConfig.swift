@@ -1,3 +1,5 @@
+import ZeroMQ
+
 /// The `events` section: the risk event stream (docs/events.md). Without it nothing is published.
 public struct EventsConfig: Decodable, Sendable {
     /// Which decisions are published.
@@ -41,10 +43,10 @@ public struct EventsConfig: Decodable, Sendable {
 /// The `control` section: the operator control channel (`gatehouse ctl`, docs/control.md).
 /// Without it the running host takes no operator commands.
 public struct ControlConfig: Decodable, Sendable {
-    /// ZeroMQ endpoint the ROUTER socket binds. Loopback (`tcp://127.0.0.1:…`, `ipc://`) unless
-    /// `curve` is set: the host refuses any other address without it.
+    /// ZeroMQ endpoint the ROUTER socket binds: `ipc://` (made mode 0600) unless `curve` is set;
+    /// the host refuses TCP without it, on loopback too.
     public var endpoint: String = "ipc:///tmp/gatehouse-control.sock"
-    /// CURVE encryption and client authentication (nil: none, loopback only).
+    /// CURVE encryption and operator authentication (nil: none, ipc only).
     public var curve: CurveConfig?
     /// Milliseconds `gatehouse ctl` waits for an answer.
     public var timeoutMs: Int = 5_000
@@ -64,23 +66,41 @@ public struct ControlConfig: Decodable, Sendable {
     }
 }
 
-/// ZeroMQ CURVE on the control channel: the host's key pair and the clients it accepts.
+/// ZeroMQ CURVE on the control channel: the host's key pair and the operators it accepts.
 public struct CurveConfig: Decodable, Sendable {
     /// File holding the host's key pair (`gatehouse keygen` writes one); relative to the config's
-    /// folder. Keep it readable by the host only.
+    /// folder. Must be readable by the host's user only (mode 0600 or 0400).
     public var serverKeyFile: String
-    /// Z85 public keys (40 characters) of the clients allowed to connect; any other is refused.
-    public var clientPublicKeys: [String]
+    /// Operator name → Z85 public key (40 characters) of that operator's client. Only these keys
+    /// may connect, and an action is journaled under the name its key is listed with, whatever
+    /// name the request claims.
+    public var operators: [String: String]
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case serverKeyFile = "server_key_file", clientPublicKeys = "client_public_keys"
+        case serverKeyFile = "server_key_file", operators
     }
 
+    /// The key that `operators` replaced: named in its own error so an older config says what to do.
+    private enum FormerKeys: String, CodingKey { case clientPublicKeys = "client_public_keys" }
+
     public init(from decoder: any Decoder) throws {
+        let former = try decoder.container(keyedBy: FormerKeys.self)
+        if former.contains(.clientPublicKeys) {
+            throw DecodingError.dataCorruptedError(
+                forKey: .clientPublicKeys, in: former,
+                debugDescription: "was replaced by control.curve.operators, a mapping of operator name to public key: the journal records the name a key is listed with, not the name a request claims")
+        }
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
         serverKeyFile = try container.decode(String.self, forKey: .serverKeyFile)
-        clientPublicKeys = try container.decode([String].self, forKey: .clientPublicKeys)
+        operators = try container.decode([String: String].self, forKey: .operators)
+    }
+
+    /// Operator name by raw 32-byte public key (valid keys only; the validator refuses the rest).
+    public var operatorsByKey: [[UInt8]: String] {
+        var byKey: [[UInt8]: String] = [:]
+        for (name, key) in operators { if let bytes = CurveKeys.decode(key) { byKey[bytes] = name } }
+        return byKey
     }
 }
 

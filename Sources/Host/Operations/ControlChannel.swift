@@ -7,16 +7,19 @@ import ZeroMQ
 /// one JSON request per message and answering each on the same connection. REQ clients
 /// (`gatehouse ctl`) send `[request]` and get `[reply]`.
 ///
-/// Security: without CURVE the endpoint must be loopback (the config refuses anything else).
-/// With `control.curve` the socket is a CURVE server, and a ZAP handler on this same loop admits
-/// only the listed client public keys: a client without CURVE, or with an unlisted key, never
-/// completes its handshake and gets nothing.
+/// Security: without CURVE the endpoint must be `ipc://` (the config refuses anything else), and
+/// the socket file is made mode 0600, so only the host's user (and root) can connect. With
+/// `control.curve` the socket is a CURVE server, and a ZAP handler on this same loop admits only
+/// the listed operators' public keys: a client without CURVE, or with an unlisted key, never
+/// completes its handshake and gets nothing. The handler names the connection after the
+/// operator its key is listed under (ZAP user id), and every request on it acts under that name.
 final class ControlChannel {
     let socket: ZMQSocket
     /// The ZAP handler (CURVE only), bound to libzmq's fixed `inproc://zeromq.zap.01`.
     let zap: ZMQSocket?
     let endpoint: String
-    private let authorizedKeys: Set<[UInt8]>
+    /// Operator name by public key (CURVE only).
+    private let operatorsByKey: [[UInt8]: String]
     private let logger: Logger
     /// Clients refused by the ZAP handler so far.
     private(set) var refusedClients: UInt64 = 0
@@ -29,7 +32,7 @@ final class ControlChannel {
     init(config: ControlConfig, keyFilePath: String?, context: ZMQContext, logger: Logger) throws {
         self.logger = logger
         var zap: ZMQSocket?
-        var keys: Set<[UInt8]> = []
+        var keys: [[UInt8]: String] = [:]
         let socket = try ZMQSocket(context: context, type: .router)
         do {
             try socket.setLinger(milliseconds: 0)
@@ -43,7 +46,7 @@ final class ControlChannel {
                 } catch {
                     throw ControlChannelError("control.curve.server_key_file: \(error.description)")
                 }
-                for key in curve.clientPublicKeys { if let bytes = CurveKeys.decode(key) { keys.insert(bytes) } }
+                keys = curve.operatorsByKey
                 // The handler must exist before the first connection's handshake asks it.
                 let handler = try ZMQSocket(context: context, type: .rep)
                 try handler.setLinger(milliseconds: 0)
@@ -59,6 +62,14 @@ final class ControlChannel {
             }
             try socket.bind(config.endpoint)
             endpoint = (try? socket.lastEndpoint()) ?? config.endpoint
+            if config.endpoint.hasPrefix("ipc://") {
+                // Connecting to a Unix socket needs write permission on its file: 0600 leaves
+                // the host's user and root. Done before the loop reads any request.
+                let path = String(config.endpoint.dropFirst("ipc://".count))
+                if chmod(path, 0o600) != 0 {
+                    throw ControlChannelError("cannot make the control socket \(path) mode 0600: \(String(cString: strerror(errno)))")
+                }
+            }
         } catch {
             socket.close()
             zap?.close()
@@ -66,7 +77,7 @@ final class ControlChannel {
         }
         self.socket = socket
         self.zap = zap
-        authorizedKeys = keys
+        operatorsByKey = keys
     }
 
     /// Where an answer goes: the client's envelope (its ROUTER identity, and the empty delimiter a
@@ -85,7 +96,7 @@ final class ControlChannel {
     /// oversized frame, a body that does not decode) is answered with outcome `error` naming
     /// the problem, logged, and never reaches `handle`: it changes nothing and is not journaled.
     func serviceRequests(_ handle: (OperatorRequest, ReplyAddress) -> OperatorReply?) {
-        while let frames = try? socket.receiveMultipart(dontWait: true) {
+        while let (frames, keyOperator) = try? socket.receiveMultipartWithUserID(dontWait: true) {
             // ROUTER: [client identity, (empty delimiter from REQ), body].
             guard frames.count >= 2 else { continue }
             let hasDelimiter = frames.count >= 3 && frames[1].isEmpty
@@ -93,7 +104,7 @@ final class ControlChannel {
             let parts = frames.dropFirst(hasDelimiter ? 2 : 1)
             let reply: OperatorReply
             do {
-                guard let answer = handle(try Self.request(in: parts), address) else { continue }
+                guard let answer = handle(try Self.request(in: parts, keyOperator: keyOperator), address) else { continue }
                 reply = answer
             } catch {
                 badRequests &+= 1
@@ -113,25 +124,28 @@ final class ControlChannel {
     }
 
     /// The request in a message's frames after its envelope: exactly one frame of at most
-    /// `maxRequestBytes` holding a valid request.
-    static func request(in parts: ArraySlice<[UInt8]>) throws(OperatorRequest.Invalid) -> OperatorRequest {
+    /// `maxRequestBytes` holding a valid request. `keyOperator`: the operator the connection's
+    /// CURVE key is listed under (nil without CURVE), who the request then acts as.
+    static func request(in parts: ArraySlice<[UInt8]>, keyOperator: String? = nil) throws(OperatorRequest.Invalid) -> OperatorRequest {
         guard parts.count == 1, let body = parts.first else {
             throw OperatorRequest.Invalid(description: "the request came in \(parts.count) frames: send one JSON object in one frame")
         }
         guard body.count <= maxRequestBytes else {
             throw OperatorRequest.Invalid(description: "the request is \(body.count) bytes: at most \(maxRequestBytes) are taken")
         }
-        return try OperatorRequest.decode(body)
+        return try OperatorRequest.decode(body, keyOperator: keyOperator)
     }
 
-    /// Answers waiting ZAP requests (RFC 27): admits CURVE clients whose public key is listed.
+    /// Answers waiting ZAP requests (RFC 27): admits CURVE clients whose public key is listed,
+    /// with the operator's name as the connection's user id.
     func serviceZAP() {
         guard let zap else { return }
         while let frames = try? zap.receiveMultipart(dontWait: true) {
             // [version, request id, domain, address, identity, mechanism, credentials...]
             guard frames.count >= 6 else { continue }
             let mechanism = String(decoding: frames[5], as: UTF8.self)
-            let admitted = mechanism == "CURVE" && frames.count >= 7 && authorizedKeys.contains(frames[6])
+            let name = mechanism == "CURVE" && frames.count >= 7 ? operatorsByKey[frames[6]] : nil
+            let admitted = name != nil
             if !admitted {
                 refusedClients &+= 1
                 logger.warning("control client refused", metadata: [
@@ -140,7 +154,7 @@ final class ControlChannel {
             }
             let reply: [[UInt8]] = [
                 Array("1.0".utf8), frames[1], Array((admitted ? "200" : "400").utf8),
-                Array((admitted ? "OK" : "client key not authorized").utf8), Array((admitted ? "operator" : "").utf8), [],
+                Array((admitted ? "OK" : "client key not authorized").utf8), Array((name ?? "").utf8), [],
             ]
             _ = try? zap.send(multipart: reply, dontWait: true)
         }

@@ -33,6 +33,11 @@ public struct CurveKeyFile: Sendable, Equatable {
         if access(path, R_OK) != 0 {
             throw Invalid(description: "\(path): cannot read the CURVE key file (\(String(cString: strerror(errno))))")
         }
+        // It holds a secret key: like ssh, refuse one that others could read or change.
+        var info = stat()
+        if stat(path, &info) == 0 && info.st_mode & 0o077 != 0 {
+            throw Invalid(description: "\(path): the CURVE key file holds a secret key but its mode is \(String(info.st_mode & 0o777, radix: 8)): others could read or change it (chmod 600 \(path))")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw Invalid(description: "\(path): cannot read the CURVE key file")
         }

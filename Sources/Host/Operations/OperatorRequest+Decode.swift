@@ -9,7 +9,11 @@ extension OperatorRequest {
 
     /// Decodes a request: a JSON object `{"verb", "strategy"?, "operator", "reason", "force"?}`.
     /// Names what is wrong; unknown keys are refused like the config's.
-    static func decode(_ bytes: [UInt8]) throws(Invalid) -> OperatorRequest {
+    ///
+    /// `keyOperator`: the operator the connection's CURVE key is listed under. The request then
+    /// acts under that name; `operator` may be left out, and one that names someone else is
+    /// refused (no key holder can act in another operator's name).
+    static func decode(_ bytes: [UInt8], keyOperator: String? = nil) throws(Invalid) -> OperatorRequest {
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             throw Invalid(description: "the request is empty: one JSON object expected")
         }
@@ -40,7 +44,13 @@ extension OperatorRequest {
             throw Invalid(description: "unknown verb '\(verbText)' (verbs: \(OperatorVerb.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         let strategy = wire.strategy
-        let operatorName = wire.operator ?? ""
+        var operatorName = wire.operator ?? ""
+        if let keyOperator {
+            if !operatorName.isEmpty && operatorName != keyOperator {
+                throw Invalid(description: "the request names operator '\(operatorName)', but its key belongs to operator '\(keyOperator)'")
+            }
+            operatorName = keyOperator
+        }
         let reason = wire.reason ?? ""
         let force = wire.force ?? false
         if verb.needsStrategy && (strategy ?? "").isEmpty { throw Invalid(description: "\(verb.rawValue) needs a strategy") }
