@@ -59,7 +59,7 @@ final class JournaledHost {
             var events = EventsConfig(endpoint: endpoint)
             // Heartbeats often, so the first one (proof the subscription is live) comes at once.
             events.heartbeatIntervalMs = 10
-            publisher = try RiskEventPublisher(config: events, hostID: "test-host", context: context, logger: TestSupport.logger)
+            publisher = try RiskEventPublisher(config: events, hostID: "test-host", strategies: strategies.map(\.name), logger: TestSupport.logger)
             let socket = try ZMQSocket(context: context, type: .sub)
             try socket.setReceiveTimeout(milliseconds: 100)
             try socket.subscribe("risk.")

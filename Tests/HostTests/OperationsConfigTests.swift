@@ -133,6 +133,18 @@ struct OperationsConfigTests {
         #expect(high.deadman?.periodHours == 8_760 && high.deadman?.criticalPct == 99.99)
     }
 
+    @Test func withCurveKeysANonLoopbackEventsEndpointIsAccepted() throws {
+        let events = try #require(try parse("""
+            events:
+              endpoint: tcp://0.0.0.0:7100
+              max_subscribers: 3
+              curve: {server_key_file: host.key, subscribers: {desk: "\(Self.clientKey)"}}
+
+            """).events)
+        #expect(events.endpoint == "tcp://0.0.0.0:7100" && events.maxSubscribers == 3)
+        #expect(events.curve?.subscribers == ["desk": Self.clientKey])
+    }
+
     @Test func anIPCControlEndpointNeedsNoCurve() throws {
         let control = try #require(try parse("control: {endpoint: \"ipc:///tmp/ctl.sock\"}\n").control)
         #expect(control.endpoint == "ipc:///tmp/ctl.sock")
@@ -166,6 +178,14 @@ struct OperationsConfigTests {
         ("events: {heartbeat_ms: 100}\n", "events.heartbeat_ms", "unknown key"),
         ("events: {hwm: 1}\n", "events.hwm", "send_hwm"),
         ("events: [tcp://127.0.0.1:7100]\n", "events", "mapping"),
+        ("events: {endpoint: \"tcp://0.0.0.0:7100\"}\n", "events.endpoint", "not a loopback address"),
+        ("events: {endpoint: \"tcp://10.1.2.3:7100\"}\n", "events.endpoint", "not a loopback address"),
+        ("events: {max_subscribers: 0}\n", "events.max_subscribers", "between 1 and 1024"),
+        ("events: {max_subscribers: 1025}\n", "events.max_subscribers", "between 1 and 1024"),
+        ("events: {curve: {server_key_file: host.key, subscribers: {}}}\n", "events.curve.subscribers", "at least one subscriber"),
+        ("events: {curve: {server_key_file: host.key, subscribers: {desk: short}}}\n", "events.curve.subscribers.desk", "not a Z85 CURVE public key"),
+        ("events: {curve: {server_key_file: \"\", subscribers: {desk: \"\(clientKey)\"}}}\n", "events.curve.server_key_file", "must not be empty"),
+        ("events: {curve: {subscribers: {desk: \"\(clientKey)\"}}}\n", "events.curve.server_key_file", "missing"),
     ])
     func badEventsSettingsAreRefusedNamingTheKey(fragment: String, keyPath: String, message: String) throws {
         try Self.expectRefused(fragment, keyPath: keyPath, message: message)

@@ -154,27 +154,21 @@ extension ConfigValidator {
             if !(10...600_000).contains(events.heartbeatIntervalMs) {
                 throw error("events.heartbeat_interval_ms", "must be between 10 and 600000 milliseconds")
             }
+            if !(1...1_024).contains(events.maxSubscribers) {
+                throw error("events.max_subscribers", "must be between 1 and 1024 subscribers")
+            }
+            if let curve = events.curve {
+                if curve.serverKeyFile.isEmpty { throw error("events.curve.server_key_file", "must not be empty") }
+                try validateKeyNames(curve.subscribers, at: "events.curve.subscribers", role: "subscriber")
+            } else if !Self.isLoopback(events.endpoint) {
+                throw error("events.endpoint", "'\(events.endpoint)' is not a loopback address; the stream serves other machines only with CURVE keys (events.curve)")
+            }
         }
         if let control = config.control {
             try validateEndpoint(control.endpoint, at: "control.endpoint")
             if let curve = control.curve {
                 if curve.serverKeyFile.isEmpty { throw error("control.curve.server_key_file", "must not be empty") }
-                if curve.operators.isEmpty {
-                    throw error("control.curve.operators", "must list at least one operator and key (no client could connect)")
-                }
-                var names: [String: String] = [:]
-                for (name, key) in curve.operators.sorted(by: { $0.key < $1.key }) {
-                    if !Self.isOperatorName(name) {
-                        throw error("control.curve.operators", "'\(name)' is not an operator name (1 to 64 letters, digits, '_', '-' or '.')")
-                    }
-                    if !CurveKeys.isZ85Key(key) {
-                        throw error("control.curve.operators.\(name)", "'\(key)' is not a Z85 CURVE public key (40 characters)")
-                    }
-                    if let other = names[key] {
-                        throw error("control.curve.operators.\(name)", "has the same key as '\(other)': each key names one operator")
-                    }
-                    names[key] = name
-                }
+                try validateKeyNames(curve.operators, at: "control.curve.operators", role: "operator")
             } else if !control.endpoint.hasPrefix("ipc://") {
                 throw error("control.endpoint", "'\(control.endpoint)' is not an ipc:// endpoint; over TCP, even on loopback, any local user could send commands under any name, so TCP needs CURVE keys (control.curve)")
             }
@@ -228,6 +222,27 @@ extension ConfigValidator {
         if host == "localhost" { return true }
         let octets = host.split(separator: ".", omittingEmptySubsequences: false)
         return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
+    }
+
+    /// A CURVE name → key mapping: at least one entry, names as `isOperatorName`, Z85 keys, no
+    /// key under two names.
+    private func validateKeyNames(_ entries: [String: String], at key: String, role: String) throws(ConfigError) {
+        if entries.isEmpty {
+            throw error(key, "must list at least one \(role) and key (no client could connect)")
+        }
+        var names: [String: String] = [:]
+        for (name, publicKey) in entries.sorted(by: { $0.key < $1.key }) {
+            if !Self.isOperatorName(name) {
+                throw error(key, "'\(name)' is not a\(role == "operator" ? "n" : "") \(role) name (1 to 64 letters, digits, '_', '-' or '.')")
+            }
+            if !CurveKeys.isZ85Key(publicKey) {
+                throw error("\(key).\(name)", "'\(publicKey)' is not a Z85 CURVE public key (40 characters)")
+            }
+            if let other = names[publicKey] {
+                throw error("\(key).\(name)", "has the same key as '\(other)': each key names one \(role)")
+            }
+            names[publicKey] = name
+        }
     }
 
     /// An operator name as it is journaled: 1 to 64 ASCII letters, digits, `_`, `-` or `.`.

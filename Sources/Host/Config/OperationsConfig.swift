@@ -23,9 +23,15 @@ public struct EventsConfig: Decodable, Sendable {
     public var sendHighWaterMark: Int32 = 100_000
     /// Milliseconds between two heartbeats.
     public var heartbeatIntervalMs: Int = 1_000
+    /// Subscribers connected at once; more are refused in their handshake. With `send_hwm` it
+    /// bounds the memory stalled subscribers can hold (docs/events.md, "Subscribers").
+    public var maxSubscribers: Int = 16
+    /// CURVE encryption and subscriber authentication (nil: none, loopback endpoint only).
+    public var curve: EventsCurveConfig?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case endpoint, decisions, sendHighWaterMark = "send_hwm", heartbeatIntervalMs = "heartbeat_interval_ms"
+        case maxSubscribers = "max_subscribers", curve
     }
 
     public init(endpoint: String) { self.endpoint = endpoint }
@@ -37,6 +43,36 @@ public struct EventsConfig: Decodable, Sendable {
         decisions = try container.decodeIfPresent(Decisions.self, forKey: .decisions) ?? decisions
         sendHighWaterMark = try container.decodeIfPresent(Int32.self, forKey: .sendHighWaterMark) ?? sendHighWaterMark
         heartbeatIntervalMs = try container.decodeIfPresent(Int.self, forKey: .heartbeatIntervalMs) ?? heartbeatIntervalMs
+        maxSubscribers = try container.decodeIfPresent(Int.self, forKey: .maxSubscribers) ?? maxSubscribers
+        curve = try container.decodeIfPresent(EventsCurveConfig.self, forKey: .curve)
+    }
+}
+
+/// ZeroMQ CURVE on the event stream: the host's key pair and the subscribers it admits.
+public struct EventsCurveConfig: Decodable, Sendable {
+    /// File holding the host's key pair (`gatehouse keygen`), relative to the config's folder;
+    /// mode 0600 or 0400. May be the control channel's.
+    public var serverKeyFile: String
+    /// Subscriber name → Z85 public key (40 characters). Only these keys may subscribe; the name
+    /// is what the host logs about the connection.
+    public var subscribers: [String: String]
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case serverKeyFile = "server_key_file", subscribers
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        serverKeyFile = try container.decode(String.self, forKey: .serverKeyFile)
+        subscribers = try container.decode([String: String].self, forKey: .subscribers)
+    }
+
+    /// Subscriber name by raw 32-byte public key (valid keys only; the validator refuses the rest).
+    public var subscribersByKey: [[UInt8]: String] {
+        var byKey: [[UInt8]: String] = [:]
+        for (name, key) in subscribers { if let bytes = CurveKeys.decode(key) { byKey[bytes] = name } }
+        return byKey
     }
 }
 

@@ -64,6 +64,11 @@ final class StreamFeeder: Sendable {
     func resumeForTesting() { paused.store(false, ordering: .releasing) }
     private let paused = Atomic<Bool>(false)
 
+    /// The stream thread services its socket at least this often, busy or not (ns).
+    static let serviceIntervalNs: Int64 = 1_000_000
+    /// Stream thread only.
+    private nonisolated(unsafe) var lastServiceWallNs: Int64 = 0
+
     private func run() {
         defer { done.signal() }
         while true {
@@ -79,11 +84,18 @@ final class StreamFeeder: Sendable {
                     }
                     publisher.publish(message, wallTimeNs: wall)
                 }
+                // A stream that never drains its ring still answers handshakes, applies
+                // subscriptions and keeps the heartbeat's period.
+                if wall - lastServiceWallNs >= Self.serviceIntervalNs {
+                    lastServiceWallNs = wall
+                    publisher.service(eventTimeNs: lastEventTimeNs.load(ordering: .relaxed), wallTimeNs: wall)
+                }
                 continue
             }
             accountForLost()
             if !running.load(ordering: .acquiring) && ring.count == 0 { return }
-            publisher.service(eventTimeNs: lastEventTimeNs.load(ordering: .relaxed), wallTimeNs: EventSink.wallNs())
+            lastServiceWallNs = EventSink.wallNs()
+            publisher.service(eventTimeNs: lastEventTimeNs.load(ordering: .relaxed), wallTimeNs: lastServiceWallNs)
             usleep(200)
         }
     }

@@ -6,13 +6,17 @@ import ZeroMQ
 /// The risk event stream's socket (docs/events.md): an XPUB bound to `events.endpoint` that
 /// sends `[topic, payload]` messages with a gap-free per-publisher `seq`.
 ///
-/// A slow or dead subscriber never slows the host: the socket is XPUB with NODROP and a send
-/// high-water mark, sent to without blocking. When a subscriber's queue is full libzmq refuses
-/// the message for everyone (`EAGAIN`); it is counted in `dropped` and its `seq` stays used, so
-/// every subscriber sees the same gap and the next heartbeat says how many were lost.
+/// A slow or dead subscriber never slows the host nor the other subscribers: each subscriber has
+/// its own queue of `send_hwm` messages, sent to without blocking, and a message that does not
+/// fit a full queue is lost for that subscriber alone (it sees the gap in `seq`). Memory is
+/// bounded against any peer: at most `max_subscribers` connections (a `SubscriberGate` refuses
+/// the rest in their handshake), subscriptions applied only when they are a prefix of a topic
+/// this host publishes (`SubscriptionFilter`, the socket in `ZMQ_XPUB_MANUAL`), and no
+/// subscription message over 1,024 bytes (`ZMQ_MAXMSGSIZE`).
 ///
-/// Confined to the stream thread after init (ZeroMQ sockets are not thread-safe); the counters
-/// are atomics so the event loop and metrics can read them.
+/// The socket lives in a ZeroMQ context of its own, so the stream's ZAP handler (the gate) and
+/// the control channel's never meet. Confined to the stream thread after init (ZeroMQ sockets are
+/// not thread-safe); the counters are atomics so the event loop and metrics can read them.
 final class RiskEventPublisher: Sendable {
     /// Random per process start, 16 hex digits: a new one tells subscribers `seq` restarted.
     let publisherID: String
@@ -23,6 +27,13 @@ final class RiskEventPublisher: Sendable {
     // The socket is used by one thread at a time: created here, then only by the stream thread
     // (`StreamFeeder`; thread start orders the two); `close` runs after that thread has stopped.
     private nonisolated(unsafe) let socket: ZMQSocket
+    private nonisolated(unsafe) let gate: SubscriberGate
+    private let filter: SubscriptionFilter
+    /// The stream's own context (see the type's doc).
+    private let context: ZMQContext
+    private let subscribersNow = Atomic<Int>(0)
+    private let subscribersRefusedCount = Atomic<UInt64>(0)
+    private let subscriptionsRefusedCount = Atomic<UInt64>(0)
     private let nextSeq = Atomic<UInt64>(1)
     private let publishedCount = Atomic<UInt64>(0)
     private let droppedCount = Atomic<UInt64>(0)
@@ -32,20 +43,37 @@ final class RiskEventPublisher: Sendable {
     private let killSwitch = Atomic<Bool>(false)
     private let logger: Logger
 
-    /// Binds the socket. Throws what libzmq reports (address in use, bad endpoint).
-    init(config: EventsConfig, hostID: String, context: ZMQContext, logger: Logger) throws {
+    /// Binds the socket. `strategies`: the names whose topics may be subscribed to;
+    /// `serverSecretKey` and `subscribersByKey` with `events.curve`. Throws what libzmq reports
+    /// (address in use, bad endpoint).
+    init(config: EventsConfig, hostID: String, strategies: [String], serverSecretKey: String? = nil,
+         subscribersByKey: [[UInt8]: String]? = nil, logger: Logger) throws {
+        context = try ZMQContext()
         socket = try ZMQSocket(context: context, type: .xpub)
         do {
             try socket.setLinger(milliseconds: 0)
             try socket.setSendHighWaterMark(config.sendHighWaterMark)
-            try socket.setXPubNoDrop(true)
+            try socket.setXPubManual(true)
             try socket.setMaxMessageSize(MessageLimits.subscriptionBytes)
-            try socket.bind(config.endpoint)
-            endpoint = (try? socket.lastEndpoint()) ?? config.endpoint
+            // A connection that never completes its handshake gives its place back after this.
+            try socket.setHandshakeInterval(milliseconds: 5_000)
+            try socket.setZAPDomain(SubscriberGate.domain)
+            if let serverSecretKey { try socket.makeCurveServer(secretKey: serverSecretKey) }
+            gate = try SubscriberGate(context: context, watching: socket, maxSubscribers: config.maxSubscribers,
+                                      subscribersByKey: subscribersByKey, logger: logger)
         } catch {
             socket.close()
             throw error
         }
+        do {
+            try socket.bind(config.endpoint)
+            endpoint = (try? socket.lastEndpoint()) ?? config.endpoint
+        } catch {
+            gate.close()
+            socket.close()
+            throw error
+        }
+        filter = SubscriptionFilter(strategies: strategies)
         var generator = SystemRandomNumberGenerator()
         let id = String(generator.next() as UInt64, radix: 16)
         publisherID = String(repeating: "0", count: 16 - id.count) + id
@@ -57,8 +85,16 @@ final class RiskEventPublisher: Sendable {
 
     /// Messages sent so far.
     var published: UInt64 { publishedCount.load(ordering: .relaxed) }
-    /// Messages refused at the high-water mark, or lost to a full stream ring, so far.
+    /// Messages lost for every subscriber so far: lost to a full stream ring, or a send that
+    /// failed. (A message lost at one subscriber's full queue is not counted: libzmq does not
+    /// say; that subscriber sees the gap in `seq`.)
     var dropped: UInt64 { droppedCount.load(ordering: .relaxed) }
+    /// Subscribers connected now.
+    var subscribers: Int { subscribersNow.load(ordering: .relaxed) }
+    /// Connections refused so far: over `max_subscribers`, or (CURVE) a key not listed.
+    var subscribersRefused: UInt64 { subscribersRefusedCount.load(ordering: .relaxed) }
+    /// Subscriptions not applied so far: no topic of this host starts with them.
+    var subscriptionsRefused: UInt64 { subscriptionsRefusedCount.load(ordering: .relaxed) }
 
     /// Event loop: the state heartbeats report.
     func setStatus(tradingState state: UInt8, killSwitch on: Bool) {
@@ -99,13 +135,37 @@ final class RiskEventPublisher: Sendable {
         }
     }
 
-    /// Stream thread: reads the subscriptions libzmq passes up (XPUB queues them; unread they
-    /// would pile up) and sends a heartbeat when one is due.
+    /// Stream thread: answers the gate's handshakes, applies or refuses the subscriptions libzmq
+    /// passes up (unread they would pile up, and none applies until read), and sends a
+    /// heartbeat when one is due.
     func service(eventTimeNs: Int64, wallTimeNs: Int64) {
-        while let _ = try? socket.receiveMultipart(dontWait: true) {}
+        gate.service()
+        subscribersNow.store(gate.connected, ordering: .relaxed)
+        subscribersRefusedCount.store(gate.refused, ordering: .relaxed)
+        applySubscriptions()
         guard wallTimeNs - lastHeartbeatNs >= heartbeatIntervalNs else { return }
         lastHeartbeatNs = wallTimeNs
         publishHeartbeat(eventTimeNs: eventTimeNs, wallTimeNs: wallTimeNs)
+    }
+
+    /// A subscription message is one frame: 1 (subscribe) or 0 (unsubscribe), then the prefix.
+    /// In `ZMQ_XPUB_MANUAL` it takes effect only when set on the socket right after it was read
+    /// (libzmq applies it to the connection it came from).
+    private func applySubscriptions() {
+        while let frames = try? socket.receiveMultipart(dontWait: true) {
+            guard frames.count == 1, let frame = frames.first, let command = frame.first, command <= 1 else { continue }
+            let prefix = Array(frame.dropFirst())
+            if command == 1 {
+                if filter.admits(prefix[...]) {
+                    try? socket.subscribe(bytes: prefix)
+                } else {
+                    subscriptionsRefusedCount.wrappingAdd(1, ordering: .relaxed)
+                }
+            } else {
+                // Unapplied prefixes are not in libzmq's table: removing them is a no-op.
+                try? socket.unsubscribe(bytes: prefix)
+            }
+        }
     }
 
     /// Stream thread: one heartbeat now.
@@ -124,6 +184,7 @@ final class RiskEventPublisher: Sendable {
     /// last event among them) to leave, then closes.
     func close() {
         try? socket.setLinger(milliseconds: 500)
+        gate.close()
         socket.close()
     }
 

@@ -52,6 +52,11 @@ final class HostMetrics: DecisionStopwatch {
     private let eventsDropped: CoreMetrics.Counter
     private var eventsPublishedSeen: UInt64 = 0
     private var eventsDroppedSeen: UInt64 = 0
+    private let eventSubscribers: CoreMetrics.Gauge
+    private let eventSubscribersRefused: CoreMetrics.Counter
+    private let eventSubscriptionsRefused: CoreMetrics.Counter
+    private var eventSubscribersRefusedSeen: UInt64 = 0
+    private var eventSubscriptionsRefusedSeen: UInt64 = 0
     private let equity: CoreMetrics.Gauge
     private let peakEquity: CoreMetrics.Gauge
     private let drawdown: CoreMetrics.Gauge
@@ -88,6 +93,9 @@ final class HostMetrics: DecisionStopwatch {
         journalQueueDepth = gauge(MetricsCatalog.journalQueueDepth)
         eventsPublished = CoreMetrics.Counter(label: MetricsCatalog.eventsPublished.name, factory: factory)
         eventsDropped = CoreMetrics.Counter(label: MetricsCatalog.eventsDropped.name, factory: factory)
+        eventSubscribers = CoreMetrics.Gauge(label: MetricsCatalog.eventSubscribers.name, factory: factory)
+        eventSubscribersRefused = CoreMetrics.Counter(label: MetricsCatalog.eventSubscribersRefused.name, factory: factory)
+        eventSubscriptionsRefused = CoreMetrics.Counter(label: MetricsCatalog.eventSubscriptionsRefused.name, factory: factory)
         equity = gauge(MetricsCatalog.equity)
         peakEquity = gauge(MetricsCatalog.peakEquity)
         drawdown = gauge(MetricsCatalog.drawdown)
@@ -165,6 +173,9 @@ final class HostMetrics: DecisionStopwatch {
         if let publisher = host.publisher {
             advance(eventsPublished, total: publisher.published, seen: &eventsPublishedSeen)
             advance(eventsDropped, total: publisher.dropped, seen: &eventsDroppedSeen)
+            eventSubscribers.record(publisher.subscribers)
+            advance(eventSubscribersRefused, total: publisher.subscribersRefused, seen: &eventSubscribersRefusedSeen)
+            advance(eventSubscriptionsRefused, total: publisher.subscriptionsRefused, seen: &eventSubscriptionsRefusedSeen)
         }
         let book = engine.risk.book
         equity.record(book.equityUSD)

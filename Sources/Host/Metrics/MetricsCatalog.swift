@@ -23,7 +23,12 @@ enum MetricsCatalog {
                                           help: "Records waiting in the journal writer's queue for the SQLite commit.")
     static let eventsPublished = Family(name: "gatehouse_events_published_total", help: "Risk events sent on the event stream.")
     static let eventsDropped = Family(name: "gatehouse_events_dropped_total",
-                                      help: "Risk events dropped at the stream's send high-water mark or lost to its full ring (their seq stays used, so subscribers see a gap).")
+                                      help: "Risk events lost for every subscriber: to the stream's full ring, or a failed send (their seq stays used, so subscribers see a gap). A message lost at one subscriber's full queue is not counted here.")
+    static let eventSubscribers = Family(name: "gatehouse_events_subscribers", help: "Subscribers connected to the event stream now.")
+    static let eventSubscribersRefused = Family(name: "gatehouse_events_subscribers_refused_total",
+                                                help: "Event stream connections refused in their handshake: over events.max_subscribers, or a CURVE key not listed.")
+    static let eventSubscriptionsRefused = Family(name: "gatehouse_events_subscriptions_refused_total",
+                                                  help: "Event stream subscriptions not applied because no topic of this host starts with them.")
     static let equity = Family(name: "gatehouse_equity_usd", help: "Account equity: starting equity plus live realized and unrealized PnL, USD.")
     static let peakEquity = Family(name: "gatehouse_peak_equity_usd", help: "Highest account equity seen, USD.")
     static let drawdown = Family(name: "gatehouse_drawdown_pct", help: "Account drawdown from the peak equity, percent.")
@@ -42,7 +47,7 @@ enum MetricsCatalog {
 
     static let all: [Family] = [
         decisions, chainLatency, feedTicks, feedDrops, auditQueueDepth, journalQueueDepth, eventsPublished, eventsDropped,
-        equity, peakEquity, drawdown, grossExposure, strategyExposure, strategyUnrealized, tradingState, killSwitch,
+        eventSubscribers, eventSubscribersRefused, eventSubscriptionsRefused, equity, peakEquity, drawdown, grossExposure, strategyExposure, strategyUnrealized, tradingState, killSwitch,
         controlUnusable, controlClientsRefused,
     ]
 

@@ -88,7 +88,17 @@ public final class EventLoop {
         var publisher: RiskEventPublisher?
         if let events = config.config.events {
             do {
-                publisher = try RiskEventPublisher(config: events, hostID: config.config.host.id, context: context, logger: logger)
+                var secretKey: String?
+                if let curve = events.curve {
+                    do {
+                        secretKey = try CurveKeyFile.read(config.resolvePath(curve.serverKeyFile)).secretKey
+                    } catch {
+                        throw ControlChannelError("events.curve.server_key_file: \(error.description)")
+                    }
+                }
+                publisher = try RiskEventPublisher(
+                    config: events, hostID: config.config.host.id, strategies: config.config.strategies.map(\.name),
+                    serverSecretKey: secretKey, subscribersByKey: events.curve?.subscribersByKey, logger: logger)
             } catch {
                 abandon()
                 throw .events(endpoint: events.endpoint, detail: "\(error)")

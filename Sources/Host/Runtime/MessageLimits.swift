@@ -3,14 +3,15 @@
 /// or stream subscriber can make the host hold a huge message. Each limit is far above what the
 /// protocol it carries needs (docs/control.md, docs/events.md).
 ///
-/// Not on the sockets the host connects (feeds, the order gateway): libzmq treats an oversized
-/// part as a protocol error and does not reconnect such a socket, so one bad frame would cut the
-/// feed or the gateway off for good, without a word. Those need a socket monitor that reports
-/// and reconnects first.
+/// The sockets the host connects (feeds, the order gateway) have limits of their own, with a
+/// monitor that reconnects them: libzmq treats an oversized part as a protocol error and does
+/// not reconnect by itself.
 enum MessageLimits {
     /// A control request. Larger than the 64 KiB the channel takes, so a request between the
     /// two still gets its answer naming the size; beyond it the client is disconnected.
     static let controlPartBytes: Int64 = 1_048_576
-    /// A subscription to the event stream (a topic prefix, at most about 100 bytes).
-    static let subscriptionBytes: Int64 = 256
+    /// A subscription to the event stream (a topic prefix, at most about 100 bytes). The limit
+    /// covers the handshake's commands too, and a CURVE handshake's INITIATE (vouch and
+    /// metadata) is about 300 bytes: hence a kilobyte.
+    static let subscriptionBytes: Int64 = 1_024
 }
