@@ -121,4 +121,12 @@ extension ZMQSocket {
     public func setReconnectInterval(milliseconds: Int32) throws {
         try setIntOption(ZMQ_RECONNECT_IVL, milliseconds, "ZMQ_RECONNECT_IVL")
     }
+
+    /// ROUTER: a new connection with a routing id already in use takes it over, instead of
+    /// being dropped (`ZMQ_ROUTER_HANDOVER`). A peer that reconnects under its fixed id (the
+    /// host to its order gateway) is then heard at once, not after the old connection's last
+    /// messages were read.
+    public func setRouterHandover(_ enabled: Bool) throws {
+        try setIntOption(ZMQ_ROUTER_HANDOVER, enabled ? 1 : 0, "ZMQ_ROUTER_HANDOVER")
+    }
 }

@@ -49,6 +49,8 @@ public struct ZMQMonitorEvent: Sendable, Equatable {
 public final class ZMQSocketMonitor {
     private let pair: ZMQSocket
     private let watched: ZMQSocket
+    /// The socket the events arrive on, to wait on it in a poller (readable: an event waits).
+    public var socket: ZMQSocket { pair }
     private let message = ZMQMessage()
     private static let counter = Atomic<UInt64>(0)
 

@@ -96,6 +96,7 @@ struct GatewayEndToEndTests {
         let context = try ZMQContext()
         let router = try ZMQSocket(context: context, type: .router)
         try router.setLinger(milliseconds: 0)
+        try router.setRouterHandover(true)
         try router.setReceiveTimeout(milliseconds: 100)
         defer { router.close() }
         let deadline = Date().addingTimeInterval(60)
@@ -137,6 +138,7 @@ struct GatewayEndToEndTests {
         let context = try ZMQContext()
         let router = try ZMQSocket(context: context, type: .router)
         try router.setLinger(milliseconds: 0)
+        try router.setRouterHandover(true)
         try router.bind(gatewayEndpoint)
         try router.setReceiveTimeout(milliseconds: 100)
         defer { router.close() }
@@ -160,6 +162,17 @@ struct GatewayEndToEndTests {
             answered = order.clientOrderID
             for frame in garbage { _ = try router.send(multipart: [message[0], frame]) }
             _ = try router.send(multipart: [message[0], Array("two".utf8), Array("frames".utf8)])
+            // An answer over the host's 64 KiB limit ends the connection unread; the host
+            // connects again, and says so. Answers go on once a heartbeat came on the new one.
+            _ = try router.send(multipart: [message[0], Array(repeating: UInt8(ascii: "x"), count: 200_000)])
+            usleep(400_000)
+            // What the old connection delivered is already here: set it aside.
+            while try router.receiveMultipart(dontWait: true) != nil {}
+            var reconnected = false
+            while !reconnected && Date() < deadline && host.isRunning {
+                if let beat = try router.receiveMultipart(), beat.count == 2, case .heartbeat? = try? GatewayMessage.decode(beat[1]) { reconnected = true }
+            }
+            try #require(reconnected, "no heartbeat from the host after the oversized answer: \(host.standardError)")
             _ = try router.send(multipart: [message[0], GatewayMessage.ack(clientOrderID: order.clientOrderID).encoded()])
             let price = try Self.mark(order.symbol, at: order.tsNs)
             marked = price
@@ -180,6 +193,7 @@ struct GatewayEndToEndTests {
 
         // Each bad frame was dropped, counted by reason, and logged; the host kept running.
         let stderr = host.standardError
+        #expect(stderr.contains("connection lost; connecting again"), "the oversized answer's disconnect was not reported")
         for reason in ["not_json_object=2", "unsupported_version=1", "unknown_type=1", "wrong_type=1", "unknown_order=1", "wrong_frame_count=1",
                        "duplicate_fill=1", "fill_outside_band=1"] {
             #expect(stderr.contains(reason), "no \(reason) in: \(stderr.split(separator: "\n").filter { $0.contains("gateway") })")

@@ -40,6 +40,7 @@ struct ConfigLoaderTests {
         #expect(strategy.mode == .live)
         #expect(strategy.params.jsonText == #"{"fast_period":5,"nested":{"a":[1,2.5,"x",true,null]}}"#)
         #expect(loaded.config.feeds[0].topics == ["md."])
+        #expect(loaded.config.feeds[0].maxFrameBytes == 65_536)
         #expect(loaded.config.host.logLevel == "info")
     }
 
@@ -185,6 +186,8 @@ struct ConfigLoaderTests {
         ("symbols: [BTCUSD]", "symbols: [BTCUSD, BTCUSD]", "strategies[0].symbols"),
         ("mode: live", "mode: live\n    sha256: abc", "strategies[0].sha256"),
         ("endpoint: tcp://127.0.0.1:5556", "endpoint: localhost:5556", "feeds[0].endpoint"),
+        ("endpoint: tcp://127.0.0.1:5556", "endpoint: tcp://127.0.0.1:5556\n    max_frame_bytes: 63", "feeds[0].max_frame_bytes"),
+        ("endpoint: tcp://127.0.0.1:5556", "endpoint: tcp://127.0.0.1:5556\n    max_frame_bytes: 16777217", "feeds[0].max_frame_bytes"),
         ("name: ema", "name: \"bad name!\"", "strategies[0].name"),
     ])
     func invalidValuesAreRefusedWithTheirKeyPath(original: String, replacement: String, keyPath: String) throws {

@@ -65,6 +65,8 @@ struct GatewayCommand: ParsableCommand {
         let context = try ZMQContext()
         let router = try ZMQSocket(context: context, type: .router)
         try router.setLinger(milliseconds: 0)
+        // A host that reconnects (same routing id) takes over its id at once.
+        try router.setRouterHandover(true)
         try router.bind(bind)
         let subscriber = try ZMQSocket(context: context, type: .sub)
         try subscriber.setLinger(milliseconds: 0)

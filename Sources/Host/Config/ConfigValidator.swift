@@ -29,6 +29,9 @@ struct ConfigValidator {
             if !feedNames.insert(feed.name).inserted { throw error("\(path).name", "duplicate feed name '\(feed.name)'") }
             try validateEndpoint(feed.endpoint, at: "\(path).endpoint")
             if feed.receiveHighWaterMark < 0 { throw error("\(path).receive_hwm", "must be >= 0") }
+            if !(64...16_777_216).contains(feed.maxFrameBytes) {
+                throw error("\(path).max_frame_bytes", "must be between 64 and 16777216 bytes")
+            }
         }
         var strategyNames: Set<String> = []
         for (index, strategy) in config.strategies.enumerated() {

@@ -123,9 +123,12 @@ public struct FeedConfig: Decodable, Sendable {
     public var topics: [String]
     /// Inbound queue limit in messages (ZMQ_RCVHWM); 0 means unlimited.
     public var receiveHighWaterMark: Int32 = 100_000
+    /// Largest frame taken from the publisher, bytes (ZMQ_MAXMSGSIZE): a larger one ends the
+    /// connection before it is read (the host then connects again, `ConnectionKeeper`).
+    public var maxFrameBytes: Int = 65_536
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, endpoint, topics, receiveHighWaterMark = "receive_hwm"
+        case name, endpoint, topics, receiveHighWaterMark = "receive_hwm", maxFrameBytes = "max_frame_bytes"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -135,6 +138,7 @@ public struct FeedConfig: Decodable, Sendable {
         endpoint = try container.decode(String.self, forKey: .endpoint)
         topics = try container.decodeIfPresent([String].self, forKey: .topics) ?? ["md."]
         receiveHighWaterMark = try container.decodeIfPresent(Int32.self, forKey: .receiveHighWaterMark) ?? receiveHighWaterMark
+        maxFrameBytes = try container.decodeIfPresent(Int.self, forKey: .maxFrameBytes) ?? maxFrameBytes
     }
 }
 

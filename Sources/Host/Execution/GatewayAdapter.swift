@@ -65,10 +65,19 @@ final class GatewayAdapter: Venue {
         // `unsent`, where it can expire, instead of inside libzmq until a reconnect.
         try socket.setImmediate(true)
         try socket.setRoutingID(Array(identity.utf8))
+        // An answer over the limit ends the connection unread; the keeper connects again.
+        try socket.setMaxMessageSize(MessageLimits.gatewayPartBytes)
+        keeper = try ConnectionKeeper(socket: socket, endpoint: endpoint, logger: logger)
         try socket.connect(endpoint)
     }
 
-    func close() { socket.close() }
+    /// Reconnects the socket after any lost connection (an oversized message included).
+    let keeper: ConnectionKeeper
+
+    func close() {
+        keeper.close()
+        socket.close()
+    }
 
     /// Every order in flight, oldest first (for the state snapshot).
     var state: [GatewayOrder] { orders.values.sorted { $0.order.orderID < $1.order.orderID } }

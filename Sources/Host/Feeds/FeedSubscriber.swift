@@ -7,10 +7,14 @@ import ZeroMQ
 /// frames it dropped (by reason). Lives on the event-loop thread.
 ///
 /// Feed input is never trusted: every frame is decoded and validated, a bad one is dropped and
-/// counted, and a warning about it is rate-limited so a broken publisher cannot flood the log.
+/// counted, and a warning about it is rate-limited so a broken publisher cannot flood the log. A
+/// frame over `max_frame_bytes` is not even read: libzmq ends the connection, and the keeper logs
+/// it, counts it and connects again.
 final class FeedSubscriber {
     let config: FeedConfig
     let socket: ZMQSocket
+    /// Reconnects the socket after any lost connection (an oversized frame included).
+    let keeper: ConnectionKeeper
     private let decoder: FeedFrameDecoder
     /// The host's one guard against events dated too far ahead (shared by its feeds).
     private let clock: EventClockGuard
@@ -40,11 +44,19 @@ final class FeedSubscriber {
         do {
             socket = try ZMQSocket(context: context, type: .sub)
             try socket.setReceiveHighWaterMark(config.receiveHighWaterMark)
+            try socket.setMaxMessageSize(Int64(config.maxFrameBytes))
             for prefix in config.topics.isEmpty ? [""] : config.topics { try socket.subscribe(prefix) }
+            keeper = try ConnectionKeeper(socket: socket, endpoint: config.endpoint, logger: logger)
             try socket.connect(config.endpoint)
         } catch {
             throw .feed(name: config.name, endpoint: config.endpoint, detail: "\(error)")
         }
+    }
+
+    /// Stops watching and closes the socket.
+    func close() {
+        keeper.close()
+        socket.close()
     }
 
     /// Total frames dropped.

@@ -81,7 +81,7 @@ public final class EventLoop {
             publisher?.close()
             control?.close()
             metrics?.stop()
-            for feed in openFeeds { feed.socket.close() }
+            for feed in openFeeds { feed.close() }
             openGateway?.close()
             openHost.destroyAll()
         }
@@ -229,7 +229,7 @@ public final class EventLoop {
         metricsServer?.start()
         defer {
             host.destroyAll()
-            for feed in feeds { feed.socket.close() }
+            for feed in feeds { feed.close() }
             control?.close()
             if let gateway {
                 if !gateway.dropped.isEmpty || !gateway.orders.isEmpty {
@@ -254,6 +254,11 @@ public final class EventLoop {
         let gatewayIndex = feeds.count
         let controlIndex = try control.map { try poller.addReadable($0.socket) }
         let zapIndex = try control?.zap.map { try poller.addReadable($0) }
+        // Connection events of the sockets the host connects: a lost connection is reconnected.
+        var keepers = feeds.map(\.keeper)
+        if let gateway { keepers.append(gateway.keeper) }
+        var keeperIndices: [Int] = []
+        for keeper in keepers { keeperIndices.append(try poller.addReadable(keeper.monitorSocket)) }
         logger.info("event loop running", metadata: ["feeds": "\(feeds.count)", "strategies": "\(engine.strategies.count)"])
         while !stop.isRequested {
             // Orders waiting for their journal commit leave within a millisecond of it, and a
@@ -271,6 +276,9 @@ public final class EventLoop {
                 }
             } else if gateway != nil {
                 serviceGateway(readable: false)
+            }
+            for (keeper, index) in zip(keepers, keeperIndices) where keeper.isReconnectPending || poller.isReadable(index) {
+                keeper.service(nowWallNs: EventSink.wallNs())
             }
             if engine.deadman != nil || host.metrics != nil {
                 let nowWallNs = EventSink.wallNs()

@@ -10,6 +10,9 @@ enum MessageLimits {
     /// A control request. Larger than the 64 KiB the channel takes, so a request between the
     /// two still gets its answer naming the size; beyond it the client is disconnected.
     static let controlPartBytes: Int64 = 1_048_576
+    /// A message part from the order gateway (its messages are JSON objects of a few hundred
+    /// bytes).
+    static let gatewayPartBytes: Int64 = 65_536
     /// A subscription to the event stream (a topic prefix, at most about 100 bytes). The limit
     /// covers the handshake's commands too, and a CURVE handshake's INITIATE (vouch and
     /// metadata) is about 300 bytes: hence a kilobyte.

@@ -1,0 +1,77 @@
+import Foundation
+import Logging
+import ZeroMQ
+
+/// Keeps a connecting socket (a feed's SUB, the gateway's DEALER) connected, and says when it
+/// was not.
+///
+/// libzmq reconnects a socket whose peer went away, but not one whose connection ended in a
+/// protocol error, and a part over the socket's `ZMQ_MAXMSGSIZE` is one: without this, one
+/// oversized frame would cut the feed or the gateway off for good, without a word. The keeper
+/// watches the socket's connection events (`ZMQSocketMonitor`, polled with the loop's sockets);
+/// when a connection ends it logs it (a warning, the first ten then every hundredth), counts it,
+/// and `reconnectDelayNs` later disconnects and connects the endpoint again, whatever ended it.
+/// Messages sent while the connection was down are lost to this socket (a feed sees the gap in
+/// its ticks; the gateway's orders are handled by `GatewayAdapter`'s send delay).
+///
+/// Event-loop thread only.
+final class ConnectionKeeper {
+    /// Wait after a lost connection before connecting again (ns): a peer that keeps sending
+    /// oversized frames costs at most ten reconnects a second.
+    static let reconnectDelayNs: Int64 = 100_000_000
+
+    let socket: ZMQSocket
+    let endpoint: String
+    /// The monitor's socket, for the loop's poller.
+    var monitorSocket: ZMQSocket { monitor.socket }
+    private let monitor: ZMQSocketMonitor
+    private let logger: Logger
+    /// Connections that ended so far.
+    private(set) var connectionsLost: UInt64 = 0
+    /// Times the keeper connected the endpoint again.
+    private(set) var reconnects: UInt64 = 0
+    /// When to connect again (ns of wall time), 0 when nothing is pending.
+    private(set) var reconnectDueWallNs: Int64 = 0
+
+    /// Starts watching `socket`, which connects to `endpoint`. Call before it connects.
+    init(socket: ZMQSocket, endpoint: String, logger: Logger) throws {
+        self.socket = socket
+        self.endpoint = endpoint
+        self.logger = logger
+        monitor = try ZMQSocketMonitor(watching: socket)
+    }
+
+    /// Whether a reconnect waits for its time (the loop then calls `service` every turn).
+    var isReconnectPending: Bool { reconnectDueWallNs != 0 }
+
+    /// Reads the connection events, and connects again when a lost connection's delay is over.
+    func service(nowWallNs: Int64) {
+        while let event = try? monitor.next() {
+            if event.kind == .handshakeSucceeded && connectionsLost > 0 {
+                logger.info("connected again", metadata: ["endpoint": "\(endpoint)", "connections_lost": "\(connectionsLost)"])
+            }
+            guard event.kind == .disconnected else { continue }
+            connectionsLost &+= 1
+            if reconnectDueWallNs == 0 { reconnectDueWallNs = nowWallNs + Self.reconnectDelayNs }
+            if connectionsLost <= 10 || connectionsLost % 100 == 0 {
+                logger.warning("connection lost; connecting again", metadata: [
+                    "endpoint": "\(endpoint)", "connections_lost": "\(connectionsLost)",
+                    "note": "the peer went away, or sent a frame over the size limit",
+                ])
+            }
+        }
+        guard reconnectDueWallNs != 0, nowWallNs >= reconnectDueWallNs else { return }
+        reconnectDueWallNs = 0
+        reconnects &+= 1
+        // Not connected any more, or waiting for libzmq's own retry: either way start afresh.
+        try? socket.disconnect(endpoint)
+        do {
+            try socket.connect(endpoint)
+        } catch {
+            logger.error("reconnect failed", metadata: ["endpoint": "\(endpoint)", "error": "\(error)"])
+            reconnectDueWallNs = nowWallNs + Self.reconnectDelayNs
+        }
+    }
+
+    func close() { monitor.close() }
+}
