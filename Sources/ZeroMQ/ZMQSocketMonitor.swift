@@ -16,6 +16,10 @@ public struct ZMQMonitorEvent: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         /// A connecting socket's connection is up (TCP level; the ZMTP handshake follows).
         case connected
+        /// A connecting socket's connect is in progress (non-blocking connect started).
+        case connectDelayed
+        /// A connecting socket scheduled its next attempt (after a failure or a lost connection).
+        case connectRetried
         /// A listener accepted a connection.
         case accepted
         /// The ZMTP handshake (and ZAP, if any) of a connection succeeded.
@@ -31,6 +35,8 @@ public struct ZMQMonitorEvent: Sendable, Equatable {
         init(_ raw: UInt16) {
             switch Int32(raw) {
             case ZMQ_EVENT_CONNECTED: self = .connected
+            case ZMQ_EVENT_CONNECT_DELAYED: self = .connectDelayed
+            case ZMQ_EVENT_CONNECT_RETRIED: self = .connectRetried
             case ZMQ_EVENT_ACCEPTED: self = .accepted
             case ZMQ_EVENT_HANDSHAKE_SUCCEEDED: self = .handshakeSucceeded
             case ZMQ_EVENT_DISCONNECTED: self = .disconnected

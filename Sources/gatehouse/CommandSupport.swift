@@ -23,8 +23,9 @@ func bootstrapLogging(level: String, hostID: String, progress: TerminalProgress?
     LoggingSystem.bootstrap { label in
         var handler = StreamLogHandler.standardError(label: label)
         handler.logLevel = Logger.Level(rawValue: level) ?? .info
-        if let progress { return ProgressAwareLogHandler(wrapped: handler, progress: progress) }
-        return handler
+        // One event, one line, whatever a peer put in a field.
+        if let progress { return LineSafeLogHandler(wrapping: ProgressAwareLogHandler(wrapped: handler, progress: progress)) }
+        return LineSafeLogHandler(wrapping: handler)
     }
     var logger = Logger(label: "gatehouse")
     logger[metadataKey: "host"] = "\(hostID)"

@@ -76,6 +76,9 @@ struct ControlBadInputTests {
         req("an unknown key", "{\"verb\":\"status\",\"colour\":\"red\"}", "unknown key 'colour'"),
         req("an unknown key beside a valid kill", "{\"verb\":\"kill\",\"operator\":\"mallory\",\"reason\":\"x\",\"now\":true}", "unknown key 'now'"),
         req("no verb", "{\"operator\":\"mallory\",\"reason\":\"x\"}", "'verb' is missing"),
+        req("a verb carrying a log line", "{\"verb\":\"x\\n2026-01-01T00:00:00+0000 critical gatehouse: FORGED\",\"operator\":\"m\",\"reason\":\"x\"}", "unknown verb 'x"),
+        req("a key given twice", "{\"verb\":\"kill\",\"operator\":\"mallory\",\"reason\":\"x\",\"verb\":\"status\"}", "key 'verb' is given twice"),
+        req("a key given twice, once escaped", "{\"verb\":\"status\",\"\\u0076erb\":\"kill\",\"operator\":\"m\",\"reason\":\"x\"}", "key 'verb' is given twice"),
         req("a null verb", "{\"verb\":null}", "'verb' is missing"),
         req("an unknown verb", "{\"verb\":\"explode\",\"operator\":\"mallory\",\"reason\":\"x\"}", "unknown verb 'explode'"),
         req("a verb in the wrong case", "{\"verb\":\"KILL\",\"operator\":\"mallory\",\"reason\":\"x\"}", "unknown verb 'KILL'"),
@@ -150,6 +153,10 @@ struct ControlBadInputTests {
         kill(host.processID, SIGTERM)
         let exitStatus = try host.waitForExit(seconds: 60)
         #expect(exitStatus == 0, "\(host.standardError)")
+        // Every log event stayed on its own line: a newline in a request is written escaped.
+        #expect(!host.standardError.split(separator: "\n").contains { $0.hasPrefix("2026-01-01T00:00:00+0000 critical") },
+                "a request forged a log line")
+        #expect(host.standardError.contains("\\n2026-01-01T00:00:00+0000 critical gatehouse: FORGED"))
         // Each refusal was logged.
         let logged = host.standardError.components(separatedBy: "control request refused").count - 1
         #expect(logged == Self.cases.count, "\(logged) refusals logged for \(Self.cases.count) bad requests")

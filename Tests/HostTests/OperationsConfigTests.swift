@@ -151,7 +151,7 @@ struct OperationsConfigTests {
     }
 
     /// Over TCP any local user can connect, and a request's operator name is only a claim.
-    @Test(arguments: ["inproc://ctl", "tcp://127.0.0.1:7200", "tcp://127.8.9.10:7200", "tcp://localhost:7200", "tcp://[::1]:7200"])
+    @Test(arguments: ["inproc://ctl", "tcp://127.0.0.1:7200", "tcp://127.8.9.10:7200", "tcp://[::1]:7200"])
     func aLoopbackTCPControlEndpointNeedsCurve(endpoint: String) throws {
         try Self.expectRefused("control: {endpoint: \"\(endpoint)\"}\n", keyPath: "control.endpoint", message: "not an ipc:// endpoint")
         let curve = "control: {endpoint: \"\(endpoint)\", curve: {server_key_file: host.key, operators: {alice: \"\(Self.clientKey)\"}}}\n"
@@ -208,7 +208,8 @@ struct OperationsConfigTests {
         ("control: {timeout: 100}\n", "control.timeout", "unknown key"),
         ("control: {curve: yes}\n", "control.curve", "mapping"),
         ("control: {endpoint: \"tcp://127.0.0.1:7200\"}\n", "control.endpoint", "TCP needs CURVE keys"),
-        ("control: {endpoint: \"tcp://localhost:7200\"}\n", "control.endpoint", "not an ipc:// endpoint"),
+        ("control: {endpoint: \"tcp://localhost:7200\"}\n", "control.endpoint", "not an address libzmq can bind"),
+        ("events: {endpoint: \"tcp://LOCALHOST:7100\"}\n", "events.endpoint", "use tcp://127.0.0.1:7100"),
         ("control: {curve: {operators: {alice: \"\(clientKey)\"}}}\n", "control.curve.server_key_file", "missing"),
         ("control: {curve: {server_key_file: \"\", operators: {alice: \"\(clientKey)\"}}}\n", "control.curve.server_key_file", "must not be empty"),
         ("control: {curve: {server_key_file: [a], operators: {alice: \"\(clientKey)\"}}}\n", "control.curve.server_key_file", "wrong type"),
@@ -230,12 +231,13 @@ struct OperationsConfigTests {
     @Test(arguments: [
         ("deadman: {period_hours: 24}\n", "deadman", "needs a control section"),
         ("control: {}\ndeadman: {enabled: maybe}\n", "deadman.enabled", "true or false"),
-        ("control: {}\ndeadman: {period_hours: 0}\n", "deadman.period_hours", "between 0 and 8760"),
-        ("control: {}\ndeadman: {period_hours: -1}\n", "deadman.period_hours", "between 0 and 8760"),
-        ("control: {}\ndeadman: {period_hours: 8761}\n", "deadman.period_hours", "between 0 and 8760"),
-        ("control: {}\ndeadman: {period_hours: .nan}\n", "deadman.period_hours", "between 0 and 8760"),
-        ("control: {}\ndeadman: {period_hours: .inf}\n", "deadman.period_hours", "between 0 and 8760"),
+        ("control: {}\ndeadman: {period_hours: 0}\n", "deadman.period_hours", "between one second (0.000278) and 8760 hours"),
+        ("control: {}\ndeadman: {period_hours: -1}\n", "deadman.period_hours", "between one second (0.000278) and 8760 hours"),
+        ("control: {}\ndeadman: {period_hours: 8761}\n", "deadman.period_hours", "between one second (0.000278) and 8760 hours"),
+        ("control: {}\ndeadman: {period_hours: .nan}\n", "deadman.period_hours", "between one second (0.000278) and 8760 hours"),
+        ("control: {}\ndeadman: {period_hours: .inf}\n", "deadman.period_hours", "between one second (0.000278) and 8760 hours"),
         ("control: {}\ndeadman: {period_hours: a day}\n", "deadman.period_hours", "number"),
+        ("control: {}\ndeadman: {period_hours: 1e-13}\n", "deadman.period_hours", "between one second"),
         ("control: {}\ndeadman: {warning_pct: 0}\n", "deadman.warning_pct", "below deadman.critical_pct"),
         ("control: {}\ndeadman: {warning_pct: 96}\n", "deadman.warning_pct", "below deadman.critical_pct"),
         ("control: {}\ndeadman: {warning_pct: 97, critical_pct: 96}\n", "deadman.warning_pct", "below deadman.critical_pct"),
@@ -247,7 +249,7 @@ struct OperationsConfigTests {
         ("control: {}\ndeadman: {critical_pct: -10}\n", "deadman.critical_pct", "above 0"),
         ("control: {}\ndeadman: {critical_pct: .nan}\n", "deadman.critical_pct", "below 100"),
         ("control: {}\ndeadman: {period: 24}\n", "deadman.period", "unknown key"),
-        ("control: {}\ndeadman: {enabled: false, period_hours: 0}\n", "deadman.period_hours", "between 0 and 8760"),
+        ("control: {}\ndeadman: {enabled: false, period_hours: 0}\n", "deadman.period_hours", "between one second (0.000278) and 8760 hours"),
     ])
     func badDeadmanSettingsAreRefusedNamingTheKey(fragment: String, keyPath: String, message: String) throws {
         try Self.expectRefused(fragment, keyPath: keyPath, message: message)

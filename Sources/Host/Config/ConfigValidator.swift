@@ -124,10 +124,18 @@ struct ConfigValidator {
         }
     }
 
-    func validateEndpoint(_ endpoint: String, at path: String) throws(ConfigError) {
+    /// `bound`: the host binds it (events, control). libzmq binds interfaces and IP addresses,
+    /// never a host name, so `tcp://localhost:…` would pass here and fail at bind.
+    func validateEndpoint(_ endpoint: String, at path: String, bound: Bool = false) throws(ConfigError) {
         let schemes = ["tcp://", "ipc://", "inproc://"]
         guard let scheme = schemes.first(where: { endpoint.hasPrefix($0) }), endpoint.count > scheme.count else {
             throw error(path, "'\(endpoint)' is not a ZeroMQ endpoint (tcp://host:port, ipc://path or inproc://name)")
+        }
+        if bound && scheme == "tcp://" {
+            let host = endpoint.dropFirst(scheme.count).split(separator: ":", maxSplits: 1).first ?? ""
+            if host.lowercased() == "localhost" {
+                throw error(path, "'\(endpoint)' is not an address libzmq can bind (it binds interfaces and IP addresses, not host names): use tcp://127.0.0.1:\(endpoint.split(separator: ":").last ?? "port")")
+            }
         }
     }
 
@@ -150,7 +158,7 @@ extension ConfigValidator {
     /// The event stream, the control channel and the dead man's switch.
     func validateOperations(_ config: GatehouseConfig) throws(ConfigError) {
         if let events = config.events {
-            try validateEndpoint(events.endpoint, at: "events.endpoint")
+            try validateEndpoint(events.endpoint, at: "events.endpoint", bound: true)
             if !(1...10_000_000).contains(events.sendHighWaterMark) {
                 throw error("events.send_hwm", "must be between 1 and 10000000 messages")
             }
@@ -168,7 +176,7 @@ extension ConfigValidator {
             }
         }
         if let control = config.control {
-            try validateEndpoint(control.endpoint, at: "control.endpoint")
+            try validateEndpoint(control.endpoint, at: "control.endpoint", bound: true)
             if let curve = control.curve {
                 if curve.serverKeyFile.isEmpty { throw error("control.curve.server_key_file", "must not be empty") }
                 try validateKeyNames(curve.operators, at: "control.curve.operators", role: "operator")
@@ -183,8 +191,9 @@ extension ConfigValidator {
             if deadman.enabled && config.control == nil {
                 throw error("deadman", "needs a control section: check-ins come over the control channel (or set deadman.enabled: false)")
             }
-            if !(deadman.periodHours.isFinite && deadman.periodHours > 0 && deadman.periodHours <= 8_760) {
-                throw error("deadman.period_hours", "must be between 0 and 8760 hours")
+            // In nanoseconds below a second the period's levels would be zero or a few ns apart.
+            if !(deadman.periodHours.isFinite && deadman.periodHours >= 1.0 / 3_600 && deadman.periodHours <= 8_760) {
+                throw error("deadman.period_hours", "must be between one second (0.000278) and 8760 hours")
             }
             // The critical level first: a warning "below critical_pct" means nothing while
             // critical_pct itself is out of range (and the error must name the key that is).

@@ -20,6 +20,11 @@ extension OperatorRequest {
         guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] else {
             throw Invalid(description: "the request is not a JSON object")
         }
+        // JSON readers differ on a key given twice (this one keeps the first, others the last):
+        // such a request means two things, so it is refused.
+        if let repeated = Self.repeatedTopLevelKey(in: bytes) {
+            throw Invalid(description: "key '\(repeated)' is given twice")
+        }
         let known: Set<String> = ["verb", "strategy", "operator", "reason", "force"]
         if let unknown = object.keys.sorted().first(where: { !known.contains($0) }) {
             throw Invalid(description: "unknown key '\(unknown)' (known: \(known.sorted().joined(separator: ", ")))")
@@ -59,5 +64,45 @@ extension OperatorRequest {
             if reason.trimmingCharacters(in: .whitespaces).isEmpty { throw Invalid(description: "\(verb.rawValue) needs a reason (--reason)") }
         }
         return OperatorRequest(verb: verb, strategy: strategy, operatorName: operatorName, reason: reason, force: force)
+    }
+
+    /// The first key of the top-level object that appears twice (compared after unescaping, so
+    /// `"\u0076erb"` is `verb`), or nil. `bytes` is already known to be one JSON object.
+    static func repeatedTopLevelKey(in bytes: [UInt8]) -> String? {
+        var seen: Set<String> = []
+        var depth = 0
+        var index = 0
+        var expectKey = false
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\""):
+                // A string token: find its end, skipping escaped characters.
+                let start = index
+                index += 1
+                while index < bytes.count && bytes[index] != UInt8(ascii: "\"") {
+                    index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1
+                }
+                if depth == 1 && expectKey {
+                    let token = Array(bytes[start...min(index, bytes.count - 1)])
+                    if let key = (try? JSONSerialization.jsonObject(with: Data(token), options: .fragmentsAllowed)) as? String,
+                       !seen.insert(key).inserted {
+                        return key
+                    }
+                    expectKey = false
+                }
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+                expectKey = depth == 1 && byte == UInt8(ascii: "{")
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                depth -= 1
+            case UInt8(ascii: ","):
+                if depth == 1 { expectKey = true }
+            default:
+                break
+            }
+            index += 1
+        }
+        return nil
     }
 }

@@ -9,15 +9,17 @@ import ZeroMQ
 /// protocol error, and a part over the socket's `ZMQ_MAXMSGSIZE` is one: without this, one
 /// oversized frame would cut the feed or the gateway off for good, without a word. The keeper
 /// watches the socket's connection events (`ZMQSocketMonitor`, polled with the loop's sockets);
-/// when a connection ends it logs it (a warning, the first ten then every hundredth), counts it,
-/// and `reconnectDelayNs` later disconnects and connects the endpoint again, whatever ended it.
+/// when a connection ends it logs it (a warning, the first ten then every hundredth) and counts
+/// it, and if libzmq has not scheduled its own retry within `reconnectDelayNs`, connects the
+/// endpoint again.
 /// Messages sent while the connection was down are lost to this socket (a feed sees the gap in
 /// its ticks; the gateway's orders are handled by `GatewayAdapter`'s send delay).
 ///
 /// Event-loop thread only.
 final class ConnectionKeeper {
-    /// Wait after a lost connection before connecting again (ns): a peer that keeps sending
-    /// oversized frames costs at most ten reconnects a second.
+    /// How long libzmq has to announce its own retry after a lost connection before the keeper
+    /// connects again (ns); a peer that keeps sending oversized frames costs at most ten
+    /// reconnects a second.
     static let reconnectDelayNs: Int64 = 100_000_000
 
     let socket: ZMQSocket
@@ -44,26 +46,41 @@ final class ConnectionKeeper {
     /// Whether a reconnect waits for its time (the loop then calls `service` every turn).
     var isReconnectPending: Bool { reconnectDueWallNs != 0 }
 
-    /// Reads the connection events, and connects again when a lost connection's delay is over.
+    /// Reads the connection events, and connects again when a lost connection was not taken up
+    /// again by libzmq within the delay.
+    ///
+    /// After an ordinary disconnect libzmq schedules its own retry (`ZMQ_EVENT_CONNECT_RETRIED`)
+    /// and the keeper leaves it alone: a `zmq_disconnect` would throw away the messages already
+    /// received and not yet read (a replay's last ticks and its end-of-stream frame). Only a
+    /// connection libzmq gave up on (a protocol error: no retry follows) is connected again.
     func service(nowWallNs: Int64) {
         while let event = try? monitor.next() {
-            if event.kind == .handshakeSucceeded && connectionsLost > 0 {
+            switch event.kind {
+            case .disconnected:
+                connectionsLost &+= 1
+                reconnectDueWallNs = nowWallNs + Self.reconnectDelayNs
+                if connectionsLost <= 10 || connectionsLost % 100 == 0 {
+                    logger.warning("connection lost", metadata: [
+                        "endpoint": "\(endpoint)", "connections_lost": "\(connectionsLost)",
+                        "note": "the peer went away, or sent a frame over the size limit",
+                    ])
+                }
+            case .connectRetried, .connectDelayed, .connected:
+                // libzmq is on it.
+                reconnectDueWallNs = 0
+            case .handshakeSucceeded where connectionsLost > 0:
                 logger.info("connected again", metadata: ["endpoint": "\(endpoint)", "connections_lost": "\(connectionsLost)"])
-            }
-            guard event.kind == .disconnected else { continue }
-            connectionsLost &+= 1
-            if reconnectDueWallNs == 0 { reconnectDueWallNs = nowWallNs + Self.reconnectDelayNs }
-            if connectionsLost <= 10 || connectionsLost % 100 == 0 {
-                logger.warning("connection lost; connecting again", metadata: [
-                    "endpoint": "\(endpoint)", "connections_lost": "\(connectionsLost)",
-                    "note": "the peer went away, or sent a frame over the size limit",
-                ])
+            default:
+                break
             }
         }
         guard reconnectDueWallNs != 0, nowWallNs >= reconnectDueWallNs else { return }
         reconnectDueWallNs = 0
         reconnects &+= 1
-        // Not connected any more, or waiting for libzmq's own retry: either way start afresh.
+        logger.warning("connection not retried by libzmq (a protocol error, such as a frame over the size limit): connecting again",
+                       metadata: ["endpoint": "\(endpoint)", "reconnects": "\(reconnects)"])
+        // libzmq ignores a second connect of a SUB or DEALER to an endpoint it still lists, so
+        // the dead one is removed first (its session is gone: nothing unread is left in it).
         try? socket.disconnect(endpoint)
         do {
             try socket.connect(endpoint)

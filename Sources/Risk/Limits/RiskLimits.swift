@@ -121,7 +121,9 @@ public struct RiskLimits: Sendable, Equatable {
             percent(maxGrossPctOfEquity, "account.max_gross_pct_of_equity"),
             maxGrossUSD.flatMap { $0.isFinite && $0 > 0 ? nil : Invalid(key: "account.max_gross_usd", message: "must be a positive amount") },
             percent(maxSymbolPctOfEquity, "account.max_symbol_pct_of_equity"),
-            staleAfterSeconds.isFinite && staleAfterSeconds > 0 ? nil : Invalid(key: "account.stale_after_seconds", message: "must be > 0"),
+            // Seconds and days become Int64 nanoseconds: bounded so the conversion cannot overflow.
+            staleAfterSeconds.isFinite && staleAfterSeconds > 0 && staleAfterSeconds <= 31_536_000 ? nil
+                : Invalid(key: "account.stale_after_seconds", message: "must be > 0 and at most 31536000 seconds (a year)"),
             percent(drawdownHaltPct, "account.drawdown_halt_pct"),
             percent(drawdownBufferPct, "account.drawdown_buffer_pct", allowZero: true),
             drawdownBufferPct < drawdownHaltPct ? nil : Invalid(key: "account.drawdown_buffer_pct", message: "must be below account.drawdown_halt_pct"),
@@ -137,7 +139,8 @@ public struct RiskLimits: Sendable, Equatable {
             percent(strategyDailyLossPct, "strategy.daily_loss_pct"),
             strategyMaxOpenPositions >= 1 ? nil : Invalid(key: "strategy.max_open_positions", message: "must be >= 1"),
             strategyMaxTradesPerDay >= 1 ? nil : Invalid(key: "strategy.max_trades_per_day", message: "must be >= 1"),
-            correlationSampleSeconds.isFinite && correlationSampleSeconds >= 1 ? nil : Invalid(key: "correlation.sample_seconds", message: "must be >= 1"),
+            correlationSampleSeconds.isFinite && correlationSampleSeconds >= 1 && correlationSampleSeconds <= 86_400 ? nil
+                : Invalid(key: "correlation.sample_seconds", message: "must be between 1 and 86400 seconds (a day)"),
             correlationMinSamples >= 3 ? nil : Invalid(key: "correlation.min_samples", message: "must be >= 3"),
             correlationWindowSamples >= correlationMinSamples ? nil
                 : Invalid(key: "correlation.window_samples", message: "must be >= correlation.min_samples (\(correlationMinSamples))"),
@@ -150,7 +153,8 @@ public struct RiskLimits: Sendable, Equatable {
             cooldownLossesBeforeScaling >= 1 ? nil : Invalid(key: "cooldown.losses_before_scaling", message: "must be >= 1"),
             cooldownStepFactor > 0 && cooldownStepFactor <= 1 ? nil : Invalid(key: "cooldown.step_factor", message: "must be in (0, 1]"),
             cooldownFloorFactor > 0 && cooldownFloorFactor <= 1 ? nil : Invalid(key: "cooldown.floor_factor", message: "must be in (0, 1]"),
-            decayWindowDays.isFinite && decayWindowDays > 0 ? nil : Invalid(key: "decay.window_days", message: "must be > 0"),
+            decayWindowDays.isFinite && decayWindowDays > 0 && decayWindowDays <= 3_650 ? nil
+                : Invalid(key: "decay.window_days", message: "must be > 0 and at most 3650 days"),
             decayMinTrades >= 2 ? nil : Invalid(key: "decay.min_trades", message: "must be >= 2"),
             decayMinSharpe.isFinite ? nil : Invalid(key: "decay.min_sharpe", message: "must be a number"),
         ]
