@@ -136,6 +136,9 @@ struct ConfigLoaderTests {
         ("risk:\n  strategy:\n    max_open_positions: 0\n", "risk.strategy.max_open_positions"),
         ("risk:\n  strategy:\n    max_open_positions: ten\n", "risk.strategy.max_open_positions"),
         ("risk:\n  decay:\n    min_sharpe: [1]\n", "risk.decay.min_sharpe"),
+        ("risk:\n  alerts:\n    hysteresis_pct: 25\n", "risk.alerts.hysteresis_pct"),
+        ("risk:\n  alerts:\n    hysteresis_pct: -1\n", "risk.alerts.hysteresis_pct"),
+        ("risk:\n  alerts:\n    hysteresis: 5\n", "risk.alerts.hysteresis"),
         ("risk:\n  clusters:\n    - {name: c, symbols: [BTCUSD, DOGE], max_pct_of_equity: 30}\n", "risk.clusters[0].symbols[1]"),
     ])
     func invalidRiskValuesAreRefusedNamingTheKey(fragment: String, keyPath: String) throws {
@@ -193,6 +196,12 @@ struct ConfigLoaderTests {
     func invalidValuesAreRefusedWithTheirKeyPath(original: String, replacement: String, keyPath: String) throws {
         let error = try #require(parseError(Self.valid.replacingOccurrences(of: original, with: replacement)))
         #expect(error.keyPath == keyPath)
+    }
+
+    @Test func theAlertHysteresisIsReadAndDefaultsToFivePoints() throws {
+        let configured = try ConfigLoader.parse(Self.valid + "\nrisk:\n  alerts:\n    hysteresis_pct: 10\n", file: "test.yaml")
+        #expect(configured.config.risk.limits.alertHysteresisPct == 10)
+        #expect(try ConfigLoader.parse(Self.valid, file: "test.yaml").config.risk.limits.alertHysteresisPct == 5)
     }
 
     @Test func duplicateStrategyNamesAreRefused() throws {

@@ -109,16 +109,16 @@ struct DeadmanThroughTheHostTests {
         let changes = JournaledHost.stateChanges(entries).filter { $0.change.kind == "deadman" || $0.change.kind == "trading_state" }
         #expect(changes.map { "\($0.change.kind) \($0.change.toState) \($0.change.reason)" } == [
             "deadman WARNING DEADMAN_SWITCH", "deadman CRITICAL DEADMAN_SWITCH", "deadman FIRED DEADMAN_SWITCH",
-            "trading_state HALTED DEADMAN_SWITCH", "deadman OK OPERATOR", "deadman WARNING DEADMAN_SWITCH",
+            "trading_state HALTED DEADMAN_SWITCH", "deadman OK OPERATOR", "trading_state ACTIVE OPERATOR", "deadman WARNING DEADMAN_SWITCH",
         ])
         #expect(changes.map(\.change.wallTimeNs) == [
             started + 20 * Self.hour, started + 23 * Self.hour + Self.hour / 2, started + 24 * Self.hour, started + 24 * Self.hour,
-            resetAt, resetAt + 20 * Self.hour,
+            resetAt, resetAt, resetAt + 20 * Self.hour,
         ])
+        // Each level is recorded from the one before it; the reset un-halts the account.
+        #expect(changes.map(\.change.fromState) == ["OK", "WARNING", "CRITICAL", "ACTIVE", "FIRED", "HALTED", "OK"])
         let fired = changes[2].change
         #expect(fired.value == 100 && fired.limitValue == 100)
-        #expect(changes[3].change.fromState == "ACTIVE")
-        #expect(changes[4].change.fromState == "FIRED")
         // Both operator requests are journaled with who, why and what came of them.
         let actions = entries.compactMap { entry -> String? in
             guard case .operatorAction(let action) = entry.record else { return nil }
@@ -197,11 +197,18 @@ struct AlertsThroughTheHostTests {
         let events = try run.finish()
         let alerts = JournaledHost.stateChanges(try run.journal(), kind: "alert").map(\.change)
         #expect(alerts.map { "\($0.subject) \($0.fromState)->\($0.toState) \($0.reason)" }
-            == crossings.map { "account.drawdown_halt_pct account \($0.from)->\($0.to) account.drawdown_halt_pct" })
+            == crossings.map { "account \($0.from)->\($0.to) account.drawdown_halt_pct" })
         #expect(alerts.map(\.eventTimeNs) == crossings.map(\.ts), "an alert is journaled at the tick that crossed")
         let usages = alerts.map { $0.value ?? .nan }
         #expect(zip(usages, crossings.map(\.usage)).allSatisfy { abs($0 - $1) < 1e-6 }, "\(usages)")
-        #expect(alerts.allSatisfy { $0.limitValue == 100 })
+        // The use whose crossing made each change: a rising level's threshold, a falling one's
+        // threshold minus the 5-point hysteresis.
+        let crossed: [String: Double] = ["GREEN->YELLOW": 50, "YELLOW->ORANGE": 75, "ORANGE->RED": 100,
+                                         "RED->ORANGE": 95, "ORANGE->YELLOW": 70, "YELLOW->GREEN": 45]
+        for alert in alerts {
+            let step = "\(alert.fromState)->\(alert.toState)"
+            if let expected = crossed[step] { #expect(alert.limitValue == expected, "\(step): \(String(describing: alert.limitValue))") }
+        }
 
         // Published once per crossing too.
         let published = events.filter { $0.topic == "risk.alert" }

@@ -326,6 +326,17 @@ struct AuditRecordTests {
         defer { reader.close() }
         #expect(try reader.count(.decision) == 1)
         #expect(try reader.count(.intent) == 1)
+        // The stored zeros are not passed off as the values: the validation stage names them.
+        let stages = try reader.records(.decision).compactMap { entry -> [String]? in
+            guard case .decision(let d) = entry.record else { return nil }
+            return d.stages.map(\.detail)
+        }
+        #expect(stages.first?.first?.contains("non_finite: quantity=nan limit_price=inf stop_loss_price=nan") == true, "\(stages)")
+        // On the stream they are null, never 0, and the payload is valid JSON.
+        let messages = StreamProjection(names: .init(strategies: ["a"], symbols: ["BTCUSD"]), decisions: .all).messages(for: event)
+        let data = try #require(try JSONSerialization.jsonObject(with: Data(messages[0].data.utf8)) as? [String: Any])
+        #expect(data["requested_quantity"] is NSNull && data["limit_price"] is NSNull && data["stop_loss_price"] is NSNull, "\(data)")
+        #expect(data["final_quantity"] as? Double == 0)
     }
 
     @Test func aLatchTheChainSetIsJournaledAsAStateChangeAndABreach() throws {

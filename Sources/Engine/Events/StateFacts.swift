@@ -54,12 +54,16 @@ package struct AlertFact: Sendable {
     package var usagePct: Double
     package var value: Double
     package var limit: Double
+    /// The use (percent) whose crossing made the change: the new level's threshold when rising
+    /// (50, 75, 100), the threshold left minus the hysteresis when falling (45, 70, 95 at 5).
+    package var crossedPct: Double
     /// Event time and wall time, ns since the Unix epoch.
     package var eventTimeNs: Int64
     package var wallTimeNs: Int64
 
     package init(rule: WatchedLimit.Rule, subject: WatchedLimit.Subject, from: AlertLevel, to: AlertLevel, usagePct: Double,
-                 value: Double, limit: Double, eventTimeNs: Int64, wallTimeNs: Int64) {
+                 value: Double, limit: Double, crossedPct: Double, eventTimeNs: Int64, wallTimeNs: Int64) {
+        self.crossedPct = crossedPct
         self.rule = rule
         self.subject = subject
         self.from = from

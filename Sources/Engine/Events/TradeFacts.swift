@@ -9,9 +9,15 @@ package struct DecisionFact: Sendable {
     package var side: Side?
     package var orderType: OrderType?
     /// Limit and stop-loss prices; a non-finite one (why it was refused) is kept as 0, which the
-    /// journal can store.
+    /// journal can store, and named in `nonFinite`.
     package var limitPrice: Double
     package var stopLossPrice: Double
+    /// The fields the intent gave as NaN or infinite, with what they were (`quantity=nan
+    /// stop_loss_price=-inf`); nil when all were finite. The journal and the stream say so
+    /// instead of passing the stored 0 off as the value.
+    package var nonFinite: String?
+    /// Which of requested quantity, limit price and stop-loss price were not finite.
+    package var quantityWasNonFinite = false, limitWasNonFinite = false, stopWasNonFinite = false
     package var reduceOnly: Bool
     package var origin: IntentOrigin
     package var mode: BookMode
@@ -24,6 +30,16 @@ package struct DecisionFact: Sendable {
                  reduceOnly: Bool, origin: IntentOrigin, mode: BookMode, trace: StageTrace, wallTimeNs: Int64) {
         var decision = decision
         // A refused intent may carry NaN or infinity: SQLite cannot store them in REAL columns.
+        quantityWasNonFinite = !decision.requestedQuantity.isFinite
+        limitWasNonFinite = !limitPrice.isFinite
+        stopWasNonFinite = !stopLossPrice.isFinite
+        if quantityWasNonFinite || limitWasNonFinite || stopWasNonFinite {
+            var named: [String] = []
+            if quantityWasNonFinite { named.append("quantity=\(Self.spelled(decision.requestedQuantity))") }
+            if limitWasNonFinite { named.append("limit_price=\(Self.spelled(limitPrice))") }
+            if stopWasNonFinite { named.append("stop_loss_price=\(Self.spelled(stopLossPrice))") }
+            nonFinite = named.joined(separator: " ")
+        }
         decision.requestedQuantity = Self.finiteOrZero(decision.requestedQuantity)
         self.decision = decision
         self.side = side
@@ -50,6 +66,16 @@ package struct DecisionFact: Sendable {
     }
 
     @inline(__always) package static func finiteOrZero(_ value: Double) -> Double { value.isFinite ? value : 0 }
+
+    /// `nan`, `inf` or `-inf`.
+    static func spelled(_ value: Double) -> String { value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf") }
+
+    /// The first stage's detail with the non-finite fields added (the validation's note, for an
+    /// intent refused as INVALID_INTENT).
+    package func stageDetail(_ index: Int, _ rendered: String) -> String {
+        guard index == 0, let nonFinite else { return rendered }
+        return rendered.isEmpty ? "non_finite: \(nonFinite)" : "\(rendered) non_finite: \(nonFinite)"
+    }
 }
 
 /// An order at a venue: sent, or a change of its status (docs/events.md, `order`).

@@ -106,6 +106,12 @@ extension Engine {
             return OperatorOutcome(.refused, "the account drawdown (\(drawdown) %) is still at or past the halt (\(haltPct) %): the halt stays latched. `reset --force` accepts the loss and re-bases peak equity to the current equity")
         }
         var cleared: [String] = []
+        let stateBefore = risk.controls.effectiveState
+        defer {
+            // The account's trading state, as its own record, whichever latch held it.
+            let stateAfter = risk.controls.effectiveState
+            if stateAfter != stateBefore { change(.tradingState, "account", stateBefore.rawValue, stateAfter.rawValue, nil, nil) }
+        }
         if risk.controls.killSwitch {
             risk.setKillSwitch(false)
             change(.killSwitch, "account", "ON", "OFF", nil, nil)
@@ -143,10 +149,12 @@ extension Engine {
     /// pass a manual clock). Publishes each level once; at 100 % the account goes HALTED (exits
     /// still pass) until an explicit reset.
     package func serviceDeadman(nowWallNs: Int64) {
-        guard var switchState = deadman, let level = switchState.advance(to: nowWallNs) else { return }
+        guard var switchState = deadman else { return }
+        let previous = switchState.level
+        guard let level = switchState.advance(to: nowWallNs) else { return }
         deadman = switchState
         var changes = [TransitionFact(
-            kind: .deadman, subject: "account", from: "CHECKED_IN", to: level.description.uppercased(), reason: "DEADMAN_SWITCH",
+            kind: .deadman, subject: "account", from: previous.description.uppercased(), to: level.description.uppercased(), reason: "DEADMAN_SWITCH",
             value: switchState.elapsedPct(at: nowWallNs), limit: 100, eventTimeNs: clockNs, wallTimeNs: nowWallNs)]
         if level == .fired {
             let before = risk.controls.effectiveState

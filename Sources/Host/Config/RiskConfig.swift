@@ -10,7 +10,7 @@ public struct RiskConfig: Decodable, Sendable {
     public var startingEquityUSD: Double?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case account, strategy, clusters, correlation, cooldown, decay
+        case account, strategy, clusters, correlation, cooldown, decay, alerts
     }
 
     /// Where a config key lands in `RiskLimits`.
@@ -62,6 +62,9 @@ public struct RiskConfig: Decodable, Sendable {
             ("min_trades", .integer(\.decayMinTrades)),
             ("min_sharpe", .number(\.decayMinSharpe)),
         ],
+        .alerts: [
+            ("hysteresis_pct", .number(\.alertHysteresisPct)),
+        ],
     ]
 
     /// Keys of `account` that are not limits.
@@ -73,7 +76,7 @@ public struct RiskConfig: Decodable, Sendable {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
         var limits = RiskLimits()
-        for section in [CodingKeys.account, .strategy, .correlation, .cooldown, .decay] where container.contains(section) {
+        for section in [CodingKeys.account, .strategy, .correlation, .cooldown, .decay, .alerts] where container.contains(section) {
             let fields = Self.sections[section] ?? []
             let sectionDecoder = try container.superDecoder(forKey: section)
             let extras = section == .account ? Self.accountExtras : []

@@ -36,16 +36,17 @@ struct JournalProjection: Sendable {
             eventTimeNs: d.timestampNs, wallTimeNs: fact.wallTimeNs, decisionID: d.decisionID, strategy: strategy,
             strategyID: d.strategyID, clientID: d.clientID, symbol: symbol, symbolID: d.symbolID,
             verdict: d.verdict.description, reason: d.reason.description,
-            requestedQuantity: d.requestedQuantity, finalQuantity: d.finalQuantity, stages: Self.stages(fact.trace))
+            requestedQuantity: d.requestedQuantity, finalQuantity: d.finalQuantity, stages: Self.stages(fact))
         return [.intent(intent), .decision(decision)]
     }
 
-    /// The trace as `decision_stages` rows (the stream's `stages` carries the same).
-    static func stages(_ trace: StageTrace) -> [StageRecord] {
-        trace.notes.map { note in
+    /// The trace as `decision_stages` rows (the stream's `stages` carries the same). Fields the
+    /// intent gave as NaN or infinite are stored as 0 and named in the first stage's detail.
+    static func stages(_ fact: DecisionFact) -> [StageRecord] {
+        fact.trace.notes.enumerated().map { index, note in
             StageRecord(stage: note.stage.description, code: note.code.description, severity: note.code.severity.rawValue,
                         quantityIn: note.quantityIn, quantityOut: note.quantityOut, factor: note.factor,
-                        detail: note.renderedDetail)
+                        detail: fact.stageDetail(index, note.renderedDetail))
         }
     }
 
@@ -97,13 +98,15 @@ struct JournalProjection: Sendable {
             detail: "outcome=\(fact.outcome) forced=\(fact.forced) message=\(fact.message)")
     }
 
-    /// An alert is journaled as a change of the limit's alert level.
+    /// An alert is journaled as a change of the limit's alert level: the subject (`account`, a
+    /// strategy, a symbol, a cluster), the limit's config key as the reason, its use (percent)
+    /// and the use whose crossing made the change.
     func alertRecord(_ fact: AlertFact) -> StateChangeRecord {
         StateChangeRecord(
             eventTimeNs: fact.eventTimeNs, wallTimeNs: fact.wallTimeNs, kind: "alert",
-            subject: "\(fact.rule.rawValue) \(names.subject(fact.subject))",
+            subject: names.subject(fact.subject),
             fromState: fact.from.description.uppercased(), toState: fact.to.description.uppercased(),
-            reason: fact.rule.rawValue, value: fact.usagePct, limitValue: 100)
+            reason: fact.rule.rawValue, value: fact.usagePct, limitValue: fact.crossedPct)
     }
 
     /// The unwind's ranking, one row per strategy, so a reader sees why its orders were chosen.

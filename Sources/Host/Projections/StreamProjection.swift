@@ -39,23 +39,26 @@ struct StreamProjection: Sendable {
         // An intent refused as INVALID_INTENT may name no valid side or type.
         data.add("side", fact.side == nil ? "unknown" : EventNames.side(fact.side))
         data.add("order_type", fact.orderType == nil ? "unknown" : EventNames.orderType(fact.orderType))
-        data.add("requested_quantity", d.requestedQuantity)
+        // A value the intent gave as NaN or infinite is null (JSON has no such numbers), never 0.
+        if fact.quantityWasNonFinite { data.add("requested_quantity", raw: "null") } else { data.add("requested_quantity", d.requestedQuantity) }
         data.add("final_quantity", d.finalQuantity)
-        data.add("limit_price", fact.limitPrice)
-        data.add("stop_loss_price", fact.stopLossPrice)
+        if fact.limitWasNonFinite { data.add("limit_price", raw: "null") } else { data.add("limit_price", fact.limitPrice) }
+        if fact.stopWasNonFinite { data.add("stop_loss_price", raw: "null") } else { data.add("stop_loss_price", fact.stopLossPrice) }
         data.add("reduce_only", fact.reduceOnly)
         data.add("mode", EventNames.mode(fact.mode))
         data.add("origin", fact.origin.name)
         data.add("verdict", d.verdict.description)
         data.add("reason", d.reason.description)
+        var stageIndex = 0
         data.add("stages", array: fact.trace.notes) { stage, note in
+            defer { stageIndex += 1 }
             stage.add("stage", note.stage.description)
             stage.add("code", note.code.description)
             stage.add("severity", note.code.severity.rawValue)
             stage.add("quantity_in", note.quantityIn)
             stage.add("quantity_out", note.quantityOut)
             stage.add("factor", note.factor)
-            stage.add("detail", note.renderedDetail)
+            stage.add("detail", fact.stageDetail(stageIndex, note.renderedDetail))
         }
         return RiskEvent(kind: "decision", topic: "risk.decision.\(strategy)", eventTimeNs: d.timestampNs, data: data.closed)
     }
@@ -124,8 +127,10 @@ struct StreamProjection: Sendable {
     }
 
     /// The `state` message of a transition.
+    /// Its `kind` is lower case (`kill_switch`, `latch`, `pause`, `mode`) like every kind on the
+    /// stream; the journal keeps the operators' upper-case spelling for its existing queries.
     static func state(_ fact: TransitionFact) -> RiskEvent {
-        state(kind: fact.kind.rawValue, subject: fact.subject, from: fact.from, to: fact.to, reason: fact.reason,
+        state(kind: fact.kind.rawValue.lowercased(), subject: fact.subject, from: fact.from, to: fact.to, reason: fact.reason,
               value: fact.value, limit: fact.limit, eventTimeNs: fact.eventTimeNs)
     }
 

@@ -82,7 +82,7 @@ public struct RiskChain: Sendable {
         clusterCapsPct = caps
         symbolClusters = bySymbol
         watchedLimits = Self.watchedLimits(book: book, clusterCount: members.count)
-        alertLevels = LimitAlerts(slots: watchedLimits.count)
+        alertLevels = LimitAlerts(slots: watchedLimits.count, hysteresisPct: limits.alertHysteresisPct)
         trace.reserveCapacity(16)
         stateChanges.reserveCapacity(16)
     }

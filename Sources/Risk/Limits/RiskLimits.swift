@@ -77,6 +77,10 @@ public struct RiskLimits: Sendable, Equatable {
 
     /// Closed trades of this many days count, days.
     public var decayWindowDays: Double = 30
+    /// Alert levels: a limit's level falls back only once its use is this many percentage
+    /// points below the level's threshold (50, 75, 100 %), so a value wobbling at a threshold
+    /// alerts once, not once per tick.
+    public var alertHysteresisPct: Double = 5
     /// Fewest closed trades in the window before the detector may pause a strategy.
     public var decayMinTrades: Int = 10
     /// Annualized Sharpe below which the strategy is paused.
@@ -157,6 +161,8 @@ public struct RiskLimits: Sendable, Equatable {
                 : Invalid(key: "decay.window_days", message: "must be > 0 and at most 3650 days"),
             decayMinTrades >= 2 ? nil : Invalid(key: "decay.min_trades", message: "must be >= 2"),
             decayMinSharpe.isFinite ? nil : Invalid(key: "decay.min_sharpe", message: "must be a number"),
+            alertHysteresisPct.isFinite && alertHysteresisPct >= 0 && alertHysteresisPct < 25 ? nil
+                : Invalid(key: "alerts.hysteresis_pct", message: "must be at least 0 and below 25 percentage points"),
         ]
         if let first = checks.compactMap({ $0 }).first { return first }
         var clusterNames: Set<String> = []
