@@ -42,4 +42,34 @@ struct CrashReportTests {
         #expect(host.standardError.contains("gatehouse: fatal signal SIGSEGV while strategy 'crasher' ran on_market_data; the host stops. Restarted on its journal, it recovers its state"),
                 "\(host.standardError.suffix(2_000))")
     }
+
+    /// A plugin looping on a malformed call cannot flood the log: the refusals are counted, and
+    /// logged the first ten times and then every thousandth.
+    @Test func malformedSubmissionsAreLoggedAtALimitedRate() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let plugin = try TestSupport.buildFixture(in: folder)
+        let context = try ZMQContext()
+        let publisher = try ZMQSocket(context: context, type: .xpub)
+        defer { publisher.close() }
+        try publisher.setLinger(milliseconds: 0)
+        try publisher.bind("ipc://\(folder.path)/md.sock")
+        let config = try TestSupport.writeConfig(in: folder, feedEndpoint: "ipc://\(folder.path)/md.sock", strategies: [
+            TestSupport.strategy("noisy", plugin: plugin, symbols: ["BTCUSD"], params: "{bad_submits: 30000}"),
+        ])
+        let host = try ChildProcess(Self.gatehouse, ["run", "--config", config])
+        defer { if host.isRunning { host.send(SIGKILL); _ = host.wait(seconds: 10) } }
+        try publisher.setReceiveTimeout(milliseconds: 30_000)
+        try #require(try publisher.receiveMultipart() != nil, "the host never subscribed: \(host.standardError)")
+        try publisher.send(multipart: [Array("md.sim.BTCUSD".utf8),
+                                       Array(#"{"type":"trade","ts_ns":1772460000000000000,"price":100,"size":1}"#.utf8)])
+        // The last of the 30,000 is logged; then the host is asked to stop.
+        let deadline = Date().addingTimeInterval(60)
+        while !host.standardError.contains("refused_so_far=30000") && Date() < deadline && host.isRunning { usleep(20_000) }
+        host.send(SIGTERM)
+        #expect(host.wait(seconds: 60) == .exited(0))
+        host.finishReading()
+        let lines = host.standardError.split(separator: "\n").filter { $0.contains("submit_intent refused") }
+        #expect(lines.count == 10 + 30, "\(lines.count) lines logged for 30,000 refusals")
+    }
 }

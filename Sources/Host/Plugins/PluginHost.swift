@@ -139,7 +139,14 @@ final class PluginHost: StrategyPort {
               out.pointee.abi_version == GH_ABI_VERSION, out.pointee.struct_size >= UInt32(MemoryLayout<gh_decision>.size)
         else {
             invalidSubmissions &+= 1
-            instance.logger.warning("submit_intent refused: NULL pointer or bad abi_version/struct_size (use GH_INIT_INTENT / GH_INIT_DECISION)")
+            instance.invalidSubmissions &+= 1
+            // Counted always, logged the first ten times and then every thousandth: a plugin
+            // looping on a bad call must not flood the log.
+            let count = instance.invalidSubmissions
+            if count <= 10 || count % 1_000 == 0 {
+                instance.logger.warning("submit_intent refused: NULL pointer or bad abi_version/struct_size (use GH_INIT_INTENT / GH_INIT_DECISION)",
+                                        metadata: ["refused_so_far": "\(count)"])
+            }
             return GH_ERR_INVALID_ARGUMENT
         }
         let raw = intent.pointee

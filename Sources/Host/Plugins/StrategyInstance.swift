@@ -14,6 +14,8 @@ final class StrategyInstance {
     let plugin: LoadedPlugin
     /// The host API block handed to `create`; at a fixed address for the strategy's lifetime.
     let hostAPI: UnsafeMutablePointer<gh_host_api>
+    /// `submit_intent` calls refused as malformed (NULL, wrong ABI version or size) so far.
+    var invalidSubmissions: UInt64 = 0
     /// Back-reference to the plugin host that owns this instance.
     unowned(unsafe) var host: PluginHost!
     /// The plugin's state pointer from `create` (nil until created, and after destroy).

@@ -34,6 +34,8 @@
  *   "exit_below"        on a trade below this price, a strategy holding a long position in the
  *                       symbol (get_position) submits a reduce-only MARKET SELL of all of it, with
  *                       no stop, instead of the buy (default 0: never)
+ *   "bad_submits"       on each trade, first call submit_intent this many times with NULL
+ *                       arguments (refused, GH_ERR_INVALID_ARGUMENT) (default 0)
  *   "crash_at_event"    dereference NULL (SIGSEGV) in on_market_data on this event, counted from
  *                       1 (default 0: never): a plugin crashing inside the host's process
  *
@@ -75,6 +77,7 @@ typedef struct fixture_state {
     uint64_t max_intents;     /* "max_intents", default 0 (no limit) */
     uint64_t intents_sent;    /* intents submitted so far, for max_intents */
     double exit_below;        /* "exit_below", default 0 (never): sell a long position below this price */
+    uint64_t bad_submits;     /* "bad_submits", default 0: malformed submit_intent calls per trade */
     uint64_t crash_at_event;  /* "crash_at_event", default 0 (never): SIGSEGV on this market event */
 } fixture_state;
 
@@ -205,6 +208,7 @@ static void *fixture_create(const gh_host_api *host, const char *config_json) {
     s->stop_factor = fixture_number(config_json, "stop_factor", 0.98);
     s->max_intents = (uint64_t)fixture_number(config_json, "max_intents", 0.0);
     s->exit_below = fixture_number(config_json, "exit_below", 0.0);
+    s->bad_submits = (uint64_t)fixture_number(config_json, "bad_submits", 0.0);
     s->crash_at_event = (uint64_t)fixture_number(config_json, "crash_at_event", 0.0);
     return s;
 }
@@ -227,6 +231,12 @@ static void fixture_on_market_data(void *self, const gh_market_event *event) {
         snprintf(line, sizeof line, "md %s %" PRId64 " %s", event->symbol != NULL ? event->symbol : "-",
                  event->ts_ns, price);
         fixture_trace(s, line);
+    }
+    if (event->kind == GH_MD_TRADE && s->host->submit_intent != NULL) {
+        uint64_t bad;
+        for (bad = 0; bad < s->bad_submits; bad++) {
+            (void)s->host->submit_intent(s->host->host, NULL, NULL);
+        }
     }
     if (event->kind == GH_MD_TRADE && s->host->submit_intent != NULL
         && (s->max_intents == 0 || s->intents_sent < s->max_intents)) {
