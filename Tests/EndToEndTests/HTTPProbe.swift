@@ -17,11 +17,10 @@ enum HTTPProbe {
         let description: String
     }
 
-    /// Sends `request` to 127.0.0.1:`port` and reads until the server closes (5 s at most).
-    static func send(_ request: [UInt8], port: UInt16) throws -> Answer {
+    /// A TCP connection to 127.0.0.1:`port` whose reads time out after 5 s; the caller closes it.
+    static func open(port: UInt16) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
-        defer { close(fd) }
         var timeout = timeval(tv_sec: 5, tv_usec: 0)
         _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
@@ -31,7 +30,17 @@ enum HTTPProbe {
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { throw Failure(description: "connect to 127.0.0.1:\(port): errno \(errno)") }
+        guard connected == 0 else {
+            close(fd)
+            throw Failure(description: "connect to 127.0.0.1:\(port): errno \(errno)")
+        }
+        return fd
+    }
+
+    /// Sends `request` to 127.0.0.1:`port` and reads until the server closes (5 s at most).
+    static func send(_ request: [UInt8], port: UInt16) throws -> Answer {
+        let fd = try open(port: port)
+        defer { close(fd) }
         var offset = 0
         while offset < request.count {
             let written = request.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }

@@ -57,6 +57,27 @@ struct MetricsEndToEndTests {
         #expect(try HTTPProbe.send(Array("not http at all\r\n\r\n".utf8), port: port).status == 400)
         #expect(try HTTPProbe.send([0xff, 0xfe, 13, 10, 13, 10], port: port).status == 400)
         #expect(try HTTPProbe.send(Array(("GET /metrics HTTP/1.1\r\nX: " + String(repeating: "a", count: 20_000)).utf8), port: port).status == 431)
+        // Slow loris: twenty clients trickle a request a byte at a time, each byte well within
+        // any per-read timeout. Scrapes are still answered, and the tricklers dropped.
+        let tricklers = try (0..<20).map { _ in try HTTPProbe.open(port: port) }
+        defer { for fd in tricklers { close(fd) } }
+        let trickling = Date().addingTimeInterval(6)
+        let trickle = Thread {
+            var sent = 0
+            let request = Array("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n".utf8)
+            while Date() < trickling {
+                for fd in tricklers { _ = request.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + sent % request.count, 1, Int32(MSG_NOSIGNAL)) } }
+                sent += 1
+                usleep(300_000)
+            }
+        }
+        trickle.start()
+        for _ in 0..<8 {
+            // The probe gives up after 5 s without an answer: a server held by the tricklers fails here.
+            let answer = try HTTPProbe.get("/metrics", port: port)
+            #expect(answer.status == 200)
+            usleep(500_000)
+        }
         // An unusable control request (no reason) is counted.
         let unusable = try OperationsEndToEndTests.ctl(["kill", "--operator", "alice"], config: config)
         #expect(unusable.0 == 2, "\(unusable.1)")

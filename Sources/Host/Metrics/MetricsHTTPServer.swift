@@ -8,12 +8,14 @@ import Glibc
 #endif
 
 /// A minimal HTTP/1.1 server for Prometheus scrapes: `GET /metrics` answers the registry in the
-/// text exposition format; anything else gets a short error. One thread of its own, one
-/// connection at a time, `Connection: close`: a scraper asks every few seconds, so nothing more
-/// is needed, and none of it touches the event loop.
+/// text exposition format; anything else gets a short error. One thread of its own polling the
+/// listener and up to `maxPendingClients` connections, `Connection: close`; none of it touches
+/// the event loop.
 ///
 /// Bad requests never stop it: a request line it cannot read is answered 400, a request longer
-/// than `maxRequestBytes` 431, a client that sends nothing is dropped after `clientTimeoutSeconds`.
+/// than `maxRequestBytes` 431, and a client has `clientTimeoutSeconds` in all to send its
+/// request, so one that trickles it (slow loris) or sends nothing is dropped without holding up
+/// the others.
 final class MetricsHTTPServer: Sendable {
     /// The address it listens on, as `host:port` with the port actually bound.
     let address: String
@@ -87,40 +89,85 @@ final class MetricsHTTPServer: Sendable {
         close(listener)
     }
 
+    /// A connection whose request is still coming in.
+    private struct Pending {
+        let fd: Int32
+        var request: [UInt8]
+        /// Monotonic ns after which the connection is dropped, however it is trickling in.
+        let deadlineNs: UInt64
+    }
+
+    /// Connections read at once; a newer one past this replaces the oldest.
+    static let maxPendingClients = 64
+
+    /// One poll over the listener and every pending connection: each connection has
+    /// `clientTimeoutSeconds` in all to send its request, so a client trickling a byte at a time
+    /// (slow loris) or many silent ones cannot hold the server, and a scrape arriving meanwhile
+    /// is answered as soon as its own request is in.
     private func serve() {
-        defer { done.signal() }
+        defer {
+            done.signal()
+        }
         var buffer: [UInt8] = []
         buffer.reserveCapacity(64 * 1024)
+        var pending: [Pending] = []
+        defer { for client in pending { close(client.fd) } }
+        var chunk = [UInt8](repeating: 0, count: 2_048)
+        var fds: [pollfd] = []
         while !stopping.load(ordering: .acquiring) {
-            var ready = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
-            guard poll(&ready, 1, 100) > 0 else { continue }
-            let client = accept(listener, nil, nil)
-            guard client >= 0 else { continue }
-            // Not inherited by plugins' or tests' child processes.
-            _ = fcntl(client, F_SETFD, FD_CLOEXEC)
-            answer(client, buffer: &buffer)
-            close(client)
+            fds.removeAll(keepingCapacity: true)
+            fds.append(pollfd(fd: listener, events: Int16(POLLIN), revents: 0))
+            for client in pending { fds.append(pollfd(fd: client.fd, events: Int16(POLLIN), revents: 0)) }
+            let ready = fds.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), 100) }
+            let now = DispatchTime.now().uptimeNanoseconds
+            var finished: Set<Int32> = []
+            if ready > 0 {
+                for (index, entry) in fds.enumerated().dropFirst() where entry.revents != 0 {
+                    var client = pending[index - 1]
+                    let read = chunk.withUnsafeMutableBytes { recv(client.fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+                    if read <= 0 {
+                        if read < 0 && (errno == EAGAIN || errno == EINTR) { continue }
+                        finished.insert(client.fd)  // closed before asking: nothing to answer
+                        continue
+                    }
+                    client.request.append(contentsOf: chunk[0..<read])
+                    pending[index - 1] = client
+                    if client.request.count > Self.maxRequestBytes {
+                        send(client.fd, status: "431 Request Header Fields Too Large", body: "request over \(Self.maxRequestBytes) bytes\n")
+                        finished.insert(client.fd)
+                    } else if Self.hasHeaderEnd(client.request) {
+                        answer(client.fd, request: client.request, buffer: &buffer)
+                        finished.insert(client.fd)
+                    }
+                }
+                if fds[0].revents != 0 {
+                    let fd = accept(listener, nil, nil)
+                    if fd >= 0 {
+                        // Not inherited by plugins' or tests' child processes.
+                        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+                        // Answers are small: a client that does not read them is given up on.
+                        var timeout = timeval(tv_sec: Self.clientTimeoutSeconds, tv_usec: 0)
+                        _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+                        if pending.count - finished.count >= Self.maxPendingClients, let oldest = pending.first(where: { !finished.contains($0.fd) }) {
+                            finished.insert(oldest.fd)
+                        }
+                        pending.append(Pending(fd: fd, request: [], deadlineNs: now + UInt64(Self.clientTimeoutSeconds) * 1_000_000_000))
+                    }
+                }
+            }
+            for client in pending where client.deadlineNs <= now { finished.insert(client.fd) }
+            guard !finished.isEmpty else { continue }
+            pending.removeAll { client in
+                guard finished.contains(client.fd) else { return false }
+                close(client.fd)
+                return true
+            }
         }
     }
 
-    /// Reads one request from `client` and answers it.
-    private func answer(_ client: Int32, buffer: inout [UInt8]) {
-        var timeout = timeval(tv_sec: Self.clientTimeoutSeconds, tv_usec: 0)
-        _ = setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        _ = setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var request: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 2_048)
-        while !Self.hasHeaderEnd(request) {
-            if request.count > Self.maxRequestBytes {
-                send(client, status: "431 Request Header Fields Too Large", body: "request over \(Self.maxRequestBytes) bytes\n")
-                return
-            }
-            let read = chunk.withUnsafeMutableBytes { recv(client, $0.baseAddress, $0.count, 0) }
-            guard read > 0 else { return }  // closed, or silent past the timeout: nothing to answer
-            request.append(contentsOf: chunk[0..<read])
-        }
-        let route = Self.route(request)
-        switch route {
+    /// Answers the complete request `request` on `client`.
+    private func answer(_ client: Int32, request: [UInt8], buffer: inout [UInt8]) {
+        switch Self.route(request) {
         case .metrics(let head):
             buffer.removeAll(keepingCapacity: true)
             registry.emit(into: &buffer)
