@@ -79,6 +79,11 @@ struct OperationsEndToEndTests {
         }
         let host = try ProcessDriver("gatehouse", ["run", "--config", config])
         try #require(host.waitForStandardError(containing: "event loop running"), "host did not start: \(host.standardError)")
+        // Its threads carry the names the docs give them (journal.md, plugin-abi.md).
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(host.processID)/task")) ?? []
+        let threadNames = Set(tasks.compactMap { try? String(contentsOfFile: "/proc/\(host.processID)/task/\($0)/comm", encoding: .utf8) }
+            .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+        #expect(threadNames.isSuperset(of: ["gh-event-loop", "gh-journal-feed", "gh-journal-sql", "gh-stream"]), "\(threadNames.sorted())")
         // Only the host's user (and root) may connect to the control socket.
         var socketInfo = stat()
         #expect(stat(folder.appendingPathComponent("control.sock").path, &socketInfo) == 0)

@@ -41,8 +41,11 @@ final class JournalFeeder: Sendable {
         self.writer = writer
         self.projection = JournalProjection(names: names)
         self.logger = logger
-        let thread = Thread { [self] in run() }
-        thread.name = "gatehouse-journal"
+        let thread = Thread { [self] in
+            nameCurrentThread("gh-journal-feed")
+            run()
+        }
+        thread.name = "gh-journal-feed"
         thread.start()
     }
 

@@ -31,8 +31,11 @@ final class StreamFeeder: Sendable {
         self.ring = ring
         self.publisher = publisher
         projection = StreamProjection(names: names, decisions: publisher.decisions)
-        let thread = Thread { [self] in run() }
-        thread.name = "gatehouse-stream"
+        let thread = Thread { [self] in
+            nameCurrentThread("gh-stream")
+            run()
+        }
+        thread.name = "gh-stream"
         thread.start()
     }
 

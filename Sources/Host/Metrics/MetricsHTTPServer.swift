@@ -76,8 +76,11 @@ final class MetricsHTTPServer: Sendable {
     /// Starts serving on a thread of its own.
     func start() {
         guard !started.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        let thread = Thread { [self] in serve() }
-        thread.name = "gatehouse-metrics"
+        let thread = Thread { [self] in
+            nameCurrentThread("gh-metrics")
+            serve()
+        }
+        thread.name = "gh-metrics"
         thread.start()
     }
 

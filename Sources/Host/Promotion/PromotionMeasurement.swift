@@ -25,10 +25,11 @@ final class PromotionMeasurement: Sendable {
         self.request = request
         self.address = address
         let thread = Thread { [slot] in
+            nameCurrentThread("gh-promotion")
             let measured = Self.measure(strategy: strategy, journal: journal, criteria: criteria)
             slot.outcome.withLock { $0 = measured }
         }
-        thread.name = "gatehouse-promotion"
+        thread.name = "gh-promotion"
         thread.start()
     }
 

@@ -54,6 +54,7 @@ public final class HostService: Service {
     ) async throws -> RunSummary {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<RunSummary, any Error>) in
             let thread = Thread {
+                nameCurrentThread("gh-event-loop")
                 do {
                     let loop = try EventLoop(config: config, context: context, options: options, stop: stop, logger: logger)
                     onStarted()
@@ -62,7 +63,7 @@ public final class HostService: Service {
                     continuation.resume(throwing: error)
                 }
             }
-            thread.name = "gatehouse-event-loop"
+            thread.name = "gh-event-loop"
             thread.start()
         }
     }

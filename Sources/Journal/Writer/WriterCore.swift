@@ -1,4 +1,7 @@
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import Synchronization
 
@@ -112,8 +115,11 @@ final class WriterCore: Sendable {
 
     /// Starts the writer thread, which owns `connection` from now on.
     func start(_ connection: WriterConnection) {
-        let thread = Thread { [self] in run(connection) }
-        thread.name = "gatehouse-journal"
+        let thread = Thread { [self] in
+            nameWriterThread()
+            run(connection)
+        }
+        thread.name = "gh-journal-sql"
         thread.start()
     }
 
@@ -341,3 +347,14 @@ final class WriterCore: Sendable {
         for waiter in waiters { waiter.semaphore.signal() }
     }
 }
+
+/// Names the writer thread for the OS (`ps -L`): Foundation's `Thread.name` does not reach the
+/// kernel on Linux, which keeps at most 15 bytes of a name.
+private func nameWriterThread() {
+    _ = setThreadName(pthread_self(), "gh-journal-sql")
+}
+
+/// glibc's `pthread_setname_np`, which this module's C imports do not declare (it needs
+/// `_GNU_SOURCE`).
+@_silgen_name("pthread_setname_np")
+private func setThreadName(_ thread: pthread_t, _ name: UnsafePointer<CChar>) -> Int32

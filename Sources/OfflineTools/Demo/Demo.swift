@@ -196,6 +196,7 @@ final class ReplayThread: Sendable {
     func start() throws -> String {
         let bound = DispatchSemaphore(value: 0)
         let thread = Thread { [self] in
+            nameCurrentThread("gh-demo-replay")
             do {
                 let publisher = try ReplayPublisher(context: context, bind: endpoint, venue: venue, encoding: encoding)
                 state.withLock { $0.boundEndpoint = .success(publisher.endpoint) }
@@ -220,7 +221,7 @@ final class ReplayThread: Sendable {
                 complete(.failure(error))
             }
         }
-        thread.name = "gatehouse-demo-replay"
+        thread.name = "gh-demo-replay"
         thread.start()
         bound.wait()
         return try state.withLock { $0.boundEndpoint! }.get()
