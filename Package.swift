@@ -18,6 +18,7 @@ let package = Package(
         .executable(name: "gatehouse-bench-risk", targets: ["RiskBenchmark"]),
         .executable(name: "gatehouse-bench-journal", targets: ["JournalBenchmark"]),
         .executable(name: "gatehouse-bench-ticks", targets: ["TickFileBenchmark"]),
+        .executable(name: "gatehouse-bench-attacks", targets: ["AttackBenchmark"]),
         // Example strategies, built as the shared libraries the host loads with dlopen.
         .library(name: "EMACrossover", type: .dynamic, targets: ["EMACrossover"]),
         .library(name: "Breakout", type: .dynamic, targets: ["Breakout"]),
@@ -157,6 +158,10 @@ let package = Package(
 
         // Benchmarks/: ticks-file parsing, streamed and whole, beside a read-only baseline; peak memory.
         .executableTarget(name: "TickFileBenchmark", dependencies: ["FeedReplay", "MarketData"], path: "Benchmarks/TickFileBenchmark"),
+
+        // Benchmarks/: the real host's memory under hostile peers (subscriptions, stalled
+        // subscribers, connections past the cap, huge control requests and feed frames).
+        .executableTarget(name: "AttackBenchmark", dependencies: ["ZeroMQ"], path: "Benchmarks/AttackBenchmark"),
 
         // Example strategies (Plugins/). Each only sees the C contract.
         .target(name: "EMACrossover", dependencies: ["StrategyABI"], path: "Plugins/EMACrossover"),

@@ -152,7 +152,7 @@ struct EventPublisherDropTests {
         let greedy = try Self.subscriber(context, to: publisher.endpoint, prefix: "risk.heartbeat.and.more", timeoutMs: 20)
         defer { greedy.close() }
         // (Under the SUB's own high-water mark of 1,000, so libzmq sends every one.)
-        for n in 0..<500 { try greedy.subscribe("junk-\(n)-" + String(repeating: "j", count: 200)) }
+        for n in 0..<500 { try greedy.subscribe("junk-\(n)-" + String(repeating: "j", count: 100)) }
         try greedy.subscribe("risk.decision.ema")
         try #require(try Self.heartbeats(publisher, [listener], wallNs: &wallNs) == [true])
         for _ in 0..<20 { wallNs += 10_000_000; publisher.service(eventTimeNs: 0, wallTimeNs: wallNs) }

@@ -12,7 +12,8 @@ import ZeroMQ
 /// bounded against any peer: at most `max_subscribers` connections (a `SubscriberGate` refuses
 /// the rest in their handshake), subscriptions applied only when they are a prefix of a topic
 /// this host publishes (`SubscriptionFilter`, the socket in `ZMQ_XPUB_MANUAL`), and no
-/// subscription message over 1,024 bytes (`ZMQ_MAXMSGSIZE`).
+/// subscription message over 128 bytes (1 KiB with CURVE, `ZMQ_MAXMSGSIZE`). Not bounded: how
+/// many subscriptions one connection sends; libzmq keeps each (docs/events.md, "Subscribers").
 ///
 /// The socket lives in a ZeroMQ context of its own, so the stream's ZAP handler (the gate) and
 /// the control channel's never meet. Confined to the stream thread after init (ZeroMQ sockets are
@@ -54,7 +55,7 @@ final class RiskEventPublisher: Sendable {
             try socket.setLinger(milliseconds: 0)
             try socket.setSendHighWaterMark(config.sendHighWaterMark)
             try socket.setXPubManual(true)
-            try socket.setMaxMessageSize(MessageLimits.subscriptionBytes)
+            try socket.setMaxMessageSize(serverSecretKey == nil ? MessageLimits.subscriptionBytes : MessageLimits.curveSubscriptionBytes)
             // A connection that never completes its handshake gives its place back after this.
             try socket.setHandshakeInterval(milliseconds: 5_000)
             try socket.setZAPDomain(SubscriberGate.domain)

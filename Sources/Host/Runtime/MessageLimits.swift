@@ -13,8 +13,13 @@ enum MessageLimits {
     /// A message part from the order gateway (its messages are JSON objects of a few hundred
     /// bytes).
     static let gatewayPartBytes: Int64 = 65_536
-    /// A subscription to the event stream (a topic prefix, at most about 100 bytes). The limit
-    /// covers the handshake's commands too, and a CURVE handshake's INITIATE (vouch and
-    /// metadata) is about 300 bytes: hence a kilobyte.
-    static let subscriptionBytes: Int64 = 1_024
+    /// A subscription to the event stream: a topic prefix, at most 14 + 64 bytes
+    /// (`risk.decision.` and a strategy's name). libzmq keeps every subscription a connection
+    /// sends, a trie node per byte, however many (docs/events.md, "Subscribers"), so the limit
+    /// is kept near the longest topic.
+    static let subscriptionBytes: Int64 = 128
+    /// The same with `events.curve`: the limit covers the handshake's commands too, and a CURVE
+    /// handshake's INITIATE (vouch and metadata) is about 300 bytes. Only listed subscribers
+    /// get past the handshake there.
+    static let curveSubscriptionBytes: Int64 = 1_024
 }
