@@ -9,7 +9,7 @@ import ZeroMQ
 /// protocol error, and a part over the socket's `ZMQ_MAXMSGSIZE` is one: without this, one
 /// oversized frame would cut the feed or the gateway off for good, without a word. The keeper
 /// watches the socket's connection events (`ZMQSocketMonitor`, polled with the loop's sockets);
-/// when a connection ends it logs it (a warning, the first ten then every hundredth) and counts
+/// when a connection ends it logs it (info, the first ten then every hundredth) and counts
 /// it, and if libzmq has not scheduled its own retry within `reconnectDelayNs`, connects the
 /// endpoint again.
 /// Messages sent while the connection was down are lost to this socket (a feed sees the gap in
@@ -59,8 +59,10 @@ final class ConnectionKeeper {
             case .disconnected:
                 connectionsLost &+= 1
                 reconnectDueWallNs = nowWallNs + Self.reconnectDelayNs
+                // Info: a publisher that ends its replay, or restarts, does this, and libzmq
+                // retries; the warning is for a connection libzmq gave up on (below).
                 if connectionsLost <= 10 || connectionsLost % 100 == 0 {
-                    logger.warning("connection lost", metadata: [
+                    logger.info("connection lost", metadata: [
                         "endpoint": "\(endpoint)", "connections_lost": "\(connectionsLost)",
                         "note": "the peer went away, or sent a frame over the size limit",
                     ])
