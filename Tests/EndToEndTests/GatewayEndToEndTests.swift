@@ -211,6 +211,18 @@ struct GatewayEndToEndTests {
         #expect(fills.count == 2)
         #expect(fills.allSatisfy { $0.price == marked && $0.feeUSD == 0.25 }, "\(fills.map(\.price)) against a mark of \(marked)")
         #expect(stderr.contains("gateway fill refused: priced outside the band"))
+        // And alerted: a red alert on the symbol, journaled (and published on risk.alert).
+        let symbol = try #require(try reader.records(.intent).compactMap { entry -> String? in
+            guard case .intent(let intent) = entry.record, "\(intent.strategy)-\(intent.decisionID)" == id else { return nil }
+            return intent.symbol
+        }.first)
+        let alerts = try reader.records(.stateChange).compactMap { entry -> String? in
+            guard case .stateChange(let c) = entry.record, c.kind == "alert", c.reason == "execution.gateway.fill_band_pct" else { return nil }
+            return "\(c.subject) \(c.fromState)->\(c.toState) \((c.value ?? 0) > 10_000)"
+        }
+        // The fill was at 100 times the order's mark, about 9,900 % from the mark of the moment
+        // against a band of 25 %: a use of tens of thousands of percent.
+        #expect(alerts == ["\(symbol) GREEN->RED true"], "\(alerts)")
     }
 
     /// The reference price the host had for `symbol` at event time `ts`: the last trade price or

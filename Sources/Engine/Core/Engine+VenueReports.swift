@@ -45,6 +45,13 @@ extension Engine {
         case .reconciled(let order):
             risk.adjustUnknownOrders(strategy: order.strategyID, symbol: order.symbolID, by: -1)
             orderFact(order, .reconciled)
+        case .fillRefused(let order, let price, let mark, let bandPct):
+            // Not a watched limit with a level to keep: each refused fill is a red alert of its
+            // own, on the symbol, so the stream tells an operator to reconcile the order.
+            let distancePct = abs(price / mark - 1) * 100
+            emit(.alert(AlertFact(rule: .gatewayFillBand, subject: .symbol(order.symbolID), from: .green, to: .red,
+                                  usagePct: distancePct / bandPct * 100, value: distancePct, limit: bandPct, crossedPct: 100,
+                                  eventTimeNs: clockNs, wallTimeNs: wallNs())))
         }
     }
 }

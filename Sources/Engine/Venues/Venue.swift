@@ -61,4 +61,7 @@ package enum VenueReport: Sendable {
     case becameUnknown(Order)
     /// An answer for an order whose state was unknown.
     case reconciled(Order)
+    /// A fill refused, not booked: priced more than `bandPct` percent from the symbol's `mark`
+    /// (the order stays in flight for an operator to reconcile). Published as a red alert.
+    case fillRefused(Order, price: Double, mark: Double, bandPct: Double)
 }

@@ -230,6 +230,7 @@ final class GatewayAdapter: Venue {
                     "client_order_id": "\(fill.clientOrderID)", "fill_id": "\(fill.fillID.prefix(64))", "price": "\(fill.price)",
                     "mark": "\(reference)", "band_pct": "\(fillBand * 100)",
                 ])
+                events.append(.fillRefused(entry.order, price: fill.price, mark: reference, bandPct: fillBand * 100))
                 return
             }
             entry.fillIDs = (entry.fillIDs ?? []) + [fill.fillID]

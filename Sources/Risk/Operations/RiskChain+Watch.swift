@@ -18,6 +18,9 @@ public struct WatchedLimit: Sendable, Equatable {
         case clusterExposure = "clusters.max_pct_of_equity"
         case strategyDrawdown = "strategy.drawdown_pct"
         case strategyDailyLoss = "strategy.daily_loss_pct"
+        /// Not watched each event: a gateway fill priced outside the band around the mark, alerted
+        /// once per refused fill (value: its distance from the mark, percent; limit: the band).
+        case gatewayFillBand = "execution.gateway.fill_band_pct"
     }
 
     public var rule: Rule
