@@ -14,23 +14,36 @@ struct CrashReportTests {
         return URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("gatehouse").path
     }()
 
-    @Test func aPluginThatCrashesIsNamedWithItsCallbackBeforeTheHostDies() throws {
-        let folder = try TestSupport.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+    /// A real `gatehouse run` of fixture strategies (name, symbol, params) in `folder`, fed by
+    /// the returned XPUB once it has subscribed.
+    static func host(in folder: URL, _ strategies: [(String, String, String)]) throws -> (ChildProcess, ZMQSocket) {
         let plugin = try TestSupport.buildFixture(in: folder)
         let context = try ZMQContext()
         let publisher = try ZMQSocket(context: context, type: .xpub)
-        defer { publisher.close() }
         try publisher.setLinger(milliseconds: 0)
         try publisher.bind("ipc://\(folder.path)/md.sock")
-        let config = try TestSupport.writeConfig(in: folder, feedEndpoint: "ipc://\(folder.path)/md.sock", strategies: [
-            TestSupport.strategy("calm", plugin: plugin, symbols: ["ETHUSD"]),
-            TestSupport.strategy("crasher", plugin: plugin, symbols: ["BTCUSD"], params: "{crash_at_event: 2}"),
-        ])
+        let config = try TestSupport.writeConfig(in: folder, feedEndpoint: "ipc://\(folder.path)/md.sock", strategies: strategies.map {
+            TestSupport.strategy($0.0, plugin: plugin, symbols: [$0.1], params: $0.2)
+        })
         let host = try ChildProcess(Self.gatehouse, ["run", "--config", config])
+        do {
+            try publisher.setReceiveTimeout(milliseconds: 30_000)
+            try #require(try publisher.receiveMultipart() != nil, "the host never subscribed: \(host.standardError)")
+        } catch {
+            host.send(SIGKILL)
+            _ = host.wait(seconds: 10)
+            publisher.close()
+            throw error
+        }
+        return (host, publisher)
+    }
+
+    @Test func aPluginThatCrashesIsNamedWithItsCallbackBeforeTheHostDies() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (host, publisher) = try Self.host(in: folder, [("calm", "ETHUSD", "{}"), ("crasher", "BTCUSD", "{crash_at_event: 2}")])
+        defer { publisher.close() }
         defer { if host.isRunning { host.send(SIGKILL); _ = host.wait(seconds: 10) } }
-        try publisher.setReceiveTimeout(milliseconds: 30_000)
-        try #require(try publisher.receiveMultipart() != nil, "the host never subscribed: \(host.standardError)")
         let ts: Int64 = 1_772_460_000_000_000_000
         for (index, symbol) in ["ETHUSD", "BTCUSD", "BTCUSD"].enumerated() {
             try publisher.send(multipart: [Array("md.sim.\(symbol)".utf8),
@@ -48,19 +61,9 @@ struct CrashReportTests {
     @Test func malformedSubmissionsAreLoggedAtALimitedRate() throws {
         let folder = try TestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let plugin = try TestSupport.buildFixture(in: folder)
-        let context = try ZMQContext()
-        let publisher = try ZMQSocket(context: context, type: .xpub)
+        let (host, publisher) = try Self.host(in: folder, [("noisy", "BTCUSD", "{bad_submits: 30000}")])
         defer { publisher.close() }
-        try publisher.setLinger(milliseconds: 0)
-        try publisher.bind("ipc://\(folder.path)/md.sock")
-        let config = try TestSupport.writeConfig(in: folder, feedEndpoint: "ipc://\(folder.path)/md.sock", strategies: [
-            TestSupport.strategy("noisy", plugin: plugin, symbols: ["BTCUSD"], params: "{bad_submits: 30000}"),
-        ])
-        let host = try ChildProcess(Self.gatehouse, ["run", "--config", config])
         defer { if host.isRunning { host.send(SIGKILL); _ = host.wait(seconds: 10) } }
-        try publisher.setReceiveTimeout(milliseconds: 30_000)
-        try #require(try publisher.receiveMultipart() != nil, "the host never subscribed: \(host.standardError)")
         try publisher.send(multipart: [Array("md.sim.BTCUSD".utf8),
                                        Array(#"{"type":"trade","ts_ns":1772460000000000000,"price":100,"size":1}"#.utf8)])
         // The last of the 30,000 is logged; then the host is asked to stop.
