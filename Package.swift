@@ -19,6 +19,7 @@ let package = Package(
         .executable(name: "gatehouse-bench-journal", targets: ["JournalBenchmark"]),
         .executable(name: "gatehouse-bench-ticks", targets: ["TickFileBenchmark"]),
         .executable(name: "gatehouse-bench-attacks", targets: ["AttackBenchmark"]),
+        .executable(name: "gatehouse-soak", targets: ["Soak"]),
         // Example strategies, built as the shared libraries the host loads with dlopen.
         .library(name: "EMACrossover", type: .dynamic, targets: ["EMACrossover"]),
         .library(name: "Breakout", type: .dynamic, targets: ["Breakout"]),
@@ -162,6 +163,15 @@ let package = Package(
         // Benchmarks/: the real host's memory under hostile peers (subscriptions, stalled
         // subscribers, connections past the cap, huge control requests and feed frames).
         .executableTarget(name: "AttackBenchmark", dependencies: ["ZeroMQ"], path: "Benchmarks/AttackBenchmark"),
+
+        // Benchmarks/: the soak (RELIABILITY.md): the real host under a long run of 64 strategies
+        // with operator actions and faults, then its invariants checked from the journal, the
+        // event stream and the run summary.
+        .executableTarget(
+            name: "Soak",
+            dependencies: ["ZeroMQ", "Journal", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/Soak"
+        ),
 
         // Example strategies (Plugins/). Each only sees the C contract.
         .target(name: "EMACrossover", dependencies: ["StrategyABI"], path: "Plugins/EMACrossover"),
