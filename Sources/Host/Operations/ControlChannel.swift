@@ -108,7 +108,11 @@ final class ControlChannel {
                 reply = answer
             } catch {
                 badRequests &+= 1
-                logger.warning("control request refused", metadata: ["error": "\(error)"])
+                // The first hundred, then every thousandth: a local client flooding unusable
+                // requests must not grow the log without bound (each is still answered).
+                if badRequests <= 100 || badRequests % 1_000 == 0 {
+                    logger.warning("control request refused", metadata: ["error": "\(error)", "refused_so_far": "\(badRequests)"])
+                }
                 reply = OperatorReply(outcome: "error", message: error.description, verb: "")
             }
             self.reply(reply, to: address)
