@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -47,20 +49,15 @@ enum CrashReport {
     }
 
     /// Installs the handler for SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT and SIGTRAP, with an
-    /// alternate stack for the calling thread (a stack overflow is one of the crashes it
-    /// reports): call it on the event-loop thread. `strategies` names the instances by index (a
+    /// alternate stack for the calling thread if it has none (a stack overflow is one of the
+    /// crashes it reports): call it on the event-loop thread. `strategies` names the instances by index (a
     /// later call replaces them); the handler is installed once per process.
     static func install(strategies: [String]) {
         let lines = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: max(1, strategies.count))
         for (index, name) in strategies.enumerated() { lines[index] = strdup(name) }
         crashNames = lines
         crashNameCount = Int32(strategies.count)
-        var stack = stack_t()
-        let size = 1 << 16
-        stack.ss_sp = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
-        stack.ss_size = size
-        stack.ss_flags = 0
-        sigaltstack(&stack, nil)
+        setUpAlternateStack()
         guard !crashInstalled else { return }
         crashInstalled = true
         for signal in crashSignals {
@@ -75,6 +72,49 @@ enum CrashReport {
     }
 }
 
+extension CrashReport {
+    /// Bytes of the alternate stack `setUpAlternateStack` makes: room for this handler (a few
+    /// `write(2)` calls) and for the handler it hands the signal on to, which runs on it too.
+    static let alternateStackSize = 1 << 16
+
+    /// Gives the calling thread an alternate signal stack (so the handler still runs after a stack
+    /// overflow), unless the thread has one already: whoever set that one up keeps it. (AddressSanitizer
+    /// gives every thread its own and unmaps it when the thread ends; a stack put in its place made
+    /// that unmap fail and the sanitizer abort the process.) Returns whether it set one up.
+    @discardableResult
+    static func setUpAlternateStack() -> Bool {
+        var current = stack_t()
+        if sigaltstack(nil, &current) == 0 && current.ss_flags & Int32(SS_DISABLE) == 0 { return false }
+        var stack = stack_t()
+        let memory = UnsafeMutableRawPointer.allocate(byteCount: alternateStackSize, alignment: 16)
+        stack.ss_sp = memory
+        stack.ss_size = alternateStackSize
+        stack.ss_flags = 0
+        guard sigaltstack(&stack, nil) == 0 else {
+            memory.deallocate()
+            return false
+        }
+        crashOwnStacks.withLock { _ = $0.insert(UInt(bitPattern: memory)) }
+        return true
+    }
+
+    /// Takes back the alternate stack `setUpAlternateStack` gave the calling thread, if it did (a
+    /// stack someone else set up stays): the loop thread calls it as it ends, so a process that runs
+    /// many hosts one after another (the demo, the tests) does not keep a stack for each.
+    static func removeAlternateStack() {
+        var current = stack_t()
+        guard sigaltstack(nil, &current) == 0, current.ss_flags & Int32(SS_DISABLE) == 0, let memory = current.ss_sp,
+              crashOwnStacks.withLock({ $0.remove(UInt(bitPattern: memory)) != nil })
+        else { return }
+        var disabled = stack_t()
+        disabled.ss_flags = Int32(SS_DISABLE)
+        sigaltstack(&disabled, nil)
+        memory.deallocate()
+    }
+}
+
+/// The addresses of the alternate stacks `setUpAlternateStack` made and has not taken back.
+private let crashOwnStacks = Mutex<Set<UInt>>([])
 private let crashSignals: [Int32] = [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP]
 nonisolated(unsafe) private var crashStrategy: Int32 = -1
 nonisolated(unsafe) private var crashCallback: Int32 = 0
