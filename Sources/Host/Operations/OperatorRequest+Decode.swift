@@ -3,13 +3,13 @@ import Foundation
 
 extension OperatorRequest {
     /// Why a request was refused before it reached the host's state.
-    struct Invalid: Error, CustomStringConvertible {
-        let description: String
+    package struct Invalid: Error, CustomStringConvertible {
+        package let description: String
     }
 
     /// Decodes a request: a JSON object `{"verb", "strategy"?, "operator", "reason", "force"?}`.
     /// Names what is wrong; unknown keys are refused like the config's.
-    static func decode(_ bytes: [UInt8]) throws(Invalid) -> OperatorRequest {
+    package static func decode(_ bytes: [UInt8]) throws(Invalid) -> OperatorRequest {
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             throw Invalid(description: "the request is empty: one JSON object expected")
         }
@@ -45,8 +45,9 @@ extension OperatorRequest {
         let force = wire.force ?? false
         if verb.needsStrategy && (strategy ?? "").isEmpty { throw Invalid(description: "\(verb.rawValue) needs a strategy") }
         if verb.isAction {
-            if operatorName.trimmingCharacters(in: .whitespaces).isEmpty { throw Invalid(description: "\(verb.rawValue) needs an operator name") }
-            if reason.trimmingCharacters(in: .whitespaces).isEmpty { throw Invalid(description: "\(verb.rawValue) needs a reason (--reason)") }
+            // Blank counts as none (docs/control.md): white space of any kind, line breaks too.
+            if operatorName.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw Invalid(description: "\(verb.rawValue) needs an operator name") }
+            if reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw Invalid(description: "\(verb.rawValue) needs a reason (--reason)") }
         }
         return OperatorRequest(verb: verb, strategy: strategy, operatorName: operatorName, reason: reason, force: force)
     }
