@@ -332,6 +332,9 @@ struct WhatIfTests {
         (["strategies": #"[{"name": "ema_majors", "closed_trades": [{"closed_at_ns": 1, "pnl": 1}]}]"#],
          "strategies[0].closed_trades[0].pnl", "closed_at_ns, pnl_pct"),
         (["clusters": #"[{"name": "x", "symbols": ["BTCUSD", "ETHUSD"], "max_pct": 10}]"#], "clusters[0].max_pct", "name, symbols, max_pct_of_equity"),
+        // An empty key is named `""` (found by the what-if fuzz target: it was refused at no path).
+        (["": "1"], #""""#, "now_ns, account, marks, returns, positions, strategies, clusters, intents"),
+        (["account": #"{"": 5}"#], #"account."""#, "equity_usd, peak_equity_usd, day_start_equity_usd, trading_state, kill_switch, halt_latched"),
     ] as [([String: String?], String, String)])
     func unknownKeysAreRefusedNamingTheirPath(fields: [String: String?], path: String, allowed: String) throws {
         let error = try #require(try Self.inputError(Self.input(fields)))
