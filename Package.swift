@@ -163,6 +163,12 @@ let package = Package(
         // A C target: no public headers of its own, it only includes the contract.
         .target(name: "Breakout", dependencies: ["StrategyABI"], path: "Plugins/Breakout", publicHeadersPath: "."),
 
+        // Fuzz targets (docs/fuzzing-and-sanitizers.md): each runs one parser on arbitrary bytes
+        // and checks what it promises beyond "no trap"; a seeded mutation driver over the seed
+        // corpora in Tests/Fuzz. Run by FuzzTests in every `swift test`, and by libFuzzer on
+        // demand (tools/fuzz.sh).
+        .target(name: "FuzzTargets", dependencies: ["MarketData", "Gateway", "Engine", "Host", "OfflineTools"]),
+
         // Test helpers: child processes with bounded waits (posix_spawn, every other descriptor
         // closed in the child). Used by the tests only.
         .target(name: "CChildSpawn", path: "Tests/CChildSpawn"),
@@ -184,6 +190,8 @@ let package = Package(
             dependencies: ["Host", "OfflineTools", "Promotion", "Engine", "Risk", "Journal", "StrategyABI", "ZeroMQ", "MarketData", "FeedReplay", "CSQLite", "TestKit"],
             exclude: ["Fixtures"]
         ),
+        .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ZeroMQ", "MarketData", "Journal", "Engine", "TestKit", "CSQLite", "Gateway"]),
     ]
 )
+
