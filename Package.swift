@@ -195,3 +195,10 @@ let package = Package(
     ]
 )
 
+// The libFuzzer executable (tools/fuzz.sh): only declared when the script asks for it, because its
+// `main` comes from libFuzzer (`-sanitize=fuzzer`), so it cannot link in an ordinary build, and an
+// ordinary build (CI's) should not pay for it. Everything it runs is in FuzzTargets, which is.
+if Context.environment["GATEHOUSE_LIBFUZZER"] == "1" {
+    package.products.append(.executable(name: "gatehouse-fuzz", targets: ["GatehouseFuzz"]))
+    package.targets.append(.executableTarget(name: "GatehouseFuzz", dependencies: ["FuzzTargets"], path: "tools/fuzz"))
+}
