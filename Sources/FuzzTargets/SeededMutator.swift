@@ -1,8 +1,8 @@
 /// A deterministic mutation driver in the manner of libFuzzer's mutators, but without coverage
-/// feedback: each input is one seed with one mutation or up to five stacked (bit flips, byte changes, inserts,
-/// deletes, duplicated and spliced ranges, dictionary tokens, boundary numbers as text and as
-/// binary, truncation, runs of one byte). The same seeds, dictionary and `seed` give the same
-/// inputs on every machine, so a finding in CI replays from its seed and iteration.
+/// feedback: each input is one seed with one mutation or up to five stacked (bit flips, byte
+/// changes, inserts, deletes, duplicated and spliced ranges, dictionary tokens, boundary numbers
+/// as text and as binary, truncation, runs of one byte). The same seeds, dictionary and `seed`
+/// give the same inputs on every machine, so a finding in CI replays from its seed and iteration.
 package struct SeededMutator {
     /// The inputs mutations start from (at least one).
     package let seeds: [[UInt8]]
