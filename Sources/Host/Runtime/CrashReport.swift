@@ -55,19 +55,30 @@ enum CrashReport {
     static func install(strategies: [String]) {
         let lines = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: max(1, strategies.count))
         for (index, name) in strategies.enumerated() { lines[index] = strdup(name) }
-        crashNames = lines
-        crashNameCount = Int32(strategies.count)
         setUpAlternateStack()
-        guard !crashInstalled else { return }
-        crashInstalled = true
-        for signal in crashSignals {
-            var action = sigaction()
-            action.__sigaction_handler.sa_handler = crashHandler
-            action.sa_flags = Int32(SA_ONSTACK)
-            sigemptyset(&action.sa_mask)
-            var previous = sigaction()
-            sigaction(signal, &action, &previous)
-            crashPrevious[Int(signal)] = previous
+        // One install at a time: a process may start hosts on several threads (the tests do).
+        crashInstallLock.withLock { _ in
+            let previous = crashNames, previousCount = Int(crashNameCount)
+            crashNameCount = 0
+            crashNames = lines
+            crashNameCount = Int32(strategies.count)
+            // The names of the host before, in a process that runs several: freed, not kept for
+            // ever (the handler reads them only while it handles a fatal signal).
+            if let previous {
+                for index in 0..<previousCount { free(previous[index]) }
+                previous.deallocate()
+            }
+            guard !crashInstalled else { return }
+            crashInstalled = true
+            for signal in crashSignals {
+                var action = sigaction()
+                action.__sigaction_handler.sa_handler = crashHandler
+                action.sa_flags = Int32(SA_ONSTACK)
+                sigemptyset(&action.sa_mask)
+                var previous = sigaction()
+                sigaction(signal, &action, &previous)
+                crashPrevious[Int(signal)] = previous
+            }
         }
     }
 }
@@ -113,6 +124,8 @@ extension CrashReport {
     }
 }
 
+/// Held while `install` changes the names and the handlers.
+private let crashInstallLock = Mutex<Void>(())
 /// The addresses of the alternate stacks `setUpAlternateStack` made and has not taken back.
 private let crashOwnStacks = Mutex<Set<UInt>>([])
 private let crashSignals: [Int32] = [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP]
