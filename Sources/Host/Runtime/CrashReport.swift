@@ -14,9 +14,11 @@ import Glibc
 /// then hands the signal to the handler that was there before (the Swift runtime's backtrace,
 /// or the default action), so the exit status and any core dump are as without it.
 ///
-/// The loop marks each plugin call (`enter`, `leave`): two stores to globals, no lock, no
-/// allocation. The handler only reads them and calls `write(2)`, which is async-signal-safe;
-/// every string it writes is made at install time.
+/// The loop marks each plugin call (`enter`, `leave`): two relaxed atomic stores (plain stores on
+/// x86-64), no lock, no allocation; atomic because a process may run several hosts at once (the
+/// tests do; ThreadSanitizer reported the plain globals), and then the last call marked is named.
+/// The handler only reads them and calls `write(2)`, which is async-signal-safe; every string it
+/// writes is made at install time.
 enum CrashReport {
     /// Callbacks, by the index `enter` takes.
     enum Callback: Int32, CaseIterable {
@@ -38,14 +40,14 @@ enum CrashReport {
     /// Marks the start of a call into strategy `index`'s plugin.
     @inline(__always)
     static func enter(_ index: Int, _ callback: Callback) {
-        crashCallback = callback.rawValue
-        crashStrategy = Int32(index)
+        crashCallback.store(callback.rawValue, ordering: .relaxed)
+        crashStrategy.store(Int32(index), ordering: .relaxed)
     }
 
     /// Marks the end of the call (the loop is in the host again).
     @inline(__always)
     static func leave() {
-        crashStrategy = -1
+        crashStrategy.store(-1, ordering: .relaxed)
     }
 
     /// Installs the handler for SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT and SIGTRAP, with an
@@ -129,8 +131,10 @@ private let crashInstallLock = Mutex<Void>(())
 /// The addresses of the alternate stacks `setUpAlternateStack` made and has not taken back.
 private let crashOwnStacks = Mutex<Set<UInt>>([])
 private let crashSignals: [Int32] = [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP]
-nonisolated(unsafe) private var crashStrategy: Int32 = -1
-nonisolated(unsafe) private var crashCallback: Int32 = 0
+/// The strategy (index) whose plugin is running, -1 in the host; lock-free, so the handler may read it.
+private let crashStrategy = Atomic<Int32>(-1)
+/// The callback it is in (`CrashReport.Callback`).
+private let crashCallback = Atomic<Int32>(0)
 nonisolated(unsafe) private var crashNames: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
 nonisolated(unsafe) private var crashNameCount: Int32 = 0
 nonisolated(unsafe) private var crashInstalled = false
@@ -163,12 +167,12 @@ private func crashWrite(_ text: UnsafeMutablePointer<CChar>?) {
 private let crashHandler: @convention(c) (Int32) -> Void = { signal in
     crashWrite(crashPieces[0])
     if signal >= 0 && Int(signal) < crashSignalNames.count { crashWrite(crashSignalNames[Int(signal)]) }
-    let strategy = crashStrategy
+    let strategy = crashStrategy.load(ordering: .relaxed)
     if strategy >= 0 && strategy < crashNameCount, let names = crashNames {
         crashWrite(crashPieces[1])
         crashWrite(names[Int(strategy)])
         crashWrite(crashPieces[2])
-        let callback = Int(crashCallback)
+        let callback = Int(crashCallback.load(ordering: .relaxed))
         if callback >= 0 && callback < crashCallbackNames.count { crashWrite(crashCallbackNames[callback]) }
     } else {
         crashWrite(crashPieces[3])
