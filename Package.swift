@@ -178,6 +178,12 @@ let package = Package(
         // A C target: no public headers of its own, it only includes the contract.
         .target(name: "Breakout", dependencies: ["StrategyABI"], path: "Plugins/Breakout", publicHeadersPath: "."),
 
+        // Fuzz targets (docs/fuzzing-and-sanitizers.md): each runs one parser on arbitrary bytes
+        // and checks what it promises beyond "no trap"; a seeded mutation driver over the seed
+        // corpora in Tests/Fuzz. Run by FuzzTests in every `swift test`, and by libFuzzer on
+        // demand (tools/fuzz.sh).
+        .target(name: "FuzzTargets", dependencies: ["MarketData", "Gateway", "Engine", "Host", "OfflineTools"]),
+
         // Test helpers: child processes with bounded waits (posix_spawn, every other descriptor
         // closed in the child). Used by the tests only.
         .target(name: "CChildSpawn", path: "Tests/CChildSpawn"),
@@ -199,6 +205,15 @@ let package = Package(
             dependencies: ["Host", "OfflineTools", "Promotion", "Engine", "Risk", "Journal", "StrategyABI", "ZeroMQ", "MarketData", "FeedReplay", "CSQLite", "TestKit"],
             exclude: ["Fixtures"]
         ),
+        .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ZeroMQ", "MarketData", "Journal", "Engine", "TestKit", "CSQLite", "Gateway"]),
     ]
 )
+
+// The libFuzzer executable (tools/fuzz.sh): only declared when the script asks for it, because its
+// `main` comes from libFuzzer (`-sanitize=fuzzer`), so it cannot link in an ordinary build, and an
+// ordinary build (CI's) should not pay for it. Everything it runs is in FuzzTargets, which is.
+if Context.environment["GATEHOUSE_LIBFUZZER"] == "1" {
+    package.products.append(.executable(name: "gatehouse-fuzz", targets: ["GatehouseFuzz"]))
+    package.targets.append(.executableTarget(name: "GatehouseFuzz", dependencies: ["FuzzTargets"], path: "tools/fuzz"))
+}

@@ -79,9 +79,16 @@ public struct FeedFrameDecoder: Sendable {
             return .endOfStream(framesSent: UInt64(sent))
         }
         guard let kind = MarketEventKind(rawValue: kindByte) else { return .dropped(.unknownType) }
-        return .event(MarketEvent(
-            kind: kind, symbolID: symbolID, timestampNs: timestamp,
-            value(0), value(1), value(2), value(3), value(4), value(5)))
+        // Only the slots the kind uses are read: the others are 0 in the event whatever the
+        // publisher wrote there (MarketEvent promises it, and the event must equal the same frame
+        // sent as JSON, which has no such slots).
+        switch kind {
+        case .trade: return .event(.trade(symbolID: symbolID, timestampNs: timestamp, price: value(0), size: value(1)))
+        case .quote:
+            return .event(.quote(symbolID: symbolID, timestampNs: timestamp, bid: value(0), bidSize: value(1), ask: value(2), askSize: value(3)))
+        case .bar:
+            return .event(.bar(symbolID: symbolID, timestampNs: timestamp, open: value(0), high: value(1), low: value(2), close: value(3), volume: value(4)))
+        }
     }
 
     // MARK: JSON

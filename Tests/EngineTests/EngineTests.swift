@@ -103,7 +103,7 @@ struct EngineTests {
     @Test func aDecisionReachesTheStrategyAfterItsCallbackAndItsFillOnTheNextTick() {
         let (engine, port, output) = Self.engine()
         defer { withExtendedLifetime(port) {} }  // the engine does not retain its port
-        port.onMarketData = { engine, event, strategy in
+        port.onMarketData = { [unowned port] engine, event, strategy in  // the port keeps the closure
             if event.timestampNs == 1_000 {
                 let decision = engine.submit(Self.buy(1), from: engine.strategies[strategy])
                 // The answer comes back at once; the notice only after the callback returns.

@@ -169,6 +169,16 @@ struct ConfigLoaderTests {
         #expect(error.message.contains(message), "\(error.message)")
     }
 
+    /// An empty key is written `""` in the path, so the error still says where it is. (Found by
+    /// the what-if fuzz target, whose paths are rendered the same way: `"": 1` was refused at no
+    /// path at all.)
+    @Test(arguments: [("\"\": 1\n", "\"\""), ("execution:\n  paper: {\"\": 1}\n", "execution.paper.\"\"")])
+    func anEmptyUnknownKeyIsNamedInThePath(fragment: String, keyPath: String) throws {
+        let error = try #require(parseError(Self.valid + "\n" + fragment))
+        #expect(error.keyPath == keyPath)
+        #expect(error.message.contains("unknown key"), "\(error.message)")
+    }
+
     @Test func aMissingRequiredKeyNamesIt() throws {
         let text = Self.valid.replacingOccurrences(of: "    allocated_capital_usd: 1000\n", with: "")
         let error = try #require(parseError(text))

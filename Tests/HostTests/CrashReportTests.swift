@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TestKit
 import Testing
 import ZeroMQ
@@ -74,5 +75,52 @@ struct CrashReportTests {
         host.finishReading()
         let lines = host.standardError.split(separator: "\n").filter { $0.contains("submit_intent refused") }
         #expect(lines.count == 10 + 30, "\(lines.count) lines logged for 30,000 refusals")
+    }
+
+    /// The alternate signal stack: set up only on a thread that has none, and taken back only when
+    /// it is the one set up. (AddressSanitizer gives every thread a stack of its own and unmaps it
+    /// when the thread ends; a host that replaced it made every sanitized run of `gatehouse` abort
+    /// as its loop thread ended.) On a thread of its own, with the thread's stack put back after.
+    @Test func theAlternateStackIsSetUpOnlyWhereThereIsNoneAndTakenBackOnlyWhenItIsOurs() throws {
+        let observed = Mutex<[String: Bool]>([:])
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            func current() -> stack_t {
+                var stack = stack_t()
+                sigaltstack(nil, &stack)
+                return stack
+            }
+            func enabled() -> Bool { current().ss_flags & Int32(SS_DISABLE) == 0 }
+            var original = current()
+            var disabled = stack_t()
+            disabled.ss_flags = Int32(SS_DISABLE)
+            sigaltstack(&disabled, nil)
+            var seen: [String: Bool] = [:]
+            seen["set up where there is none"] = CrashReport.setUpAlternateStack()
+            seen["in place, of its size"] = enabled() && current().ss_size == CrashReport.alternateStackSize
+            seen["not set up twice"] = !CrashReport.setUpAlternateStack()
+            CrashReport.removeAlternateStack()
+            seen["taken back"] = !enabled()
+            let size = 1 << 15
+            let theirs = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
+            var stack = stack_t()
+            stack.ss_sp = theirs
+            stack.ss_size = size
+            sigaltstack(&stack, nil)
+            seen["another's stack kept"] = !CrashReport.setUpAlternateStack() && current().ss_sp == theirs
+            CrashReport.removeAlternateStack()
+            seen["another's stack not taken back"] = enabled() && current().ss_sp == theirs
+            sigaltstack(&original, nil)
+            theirs.deallocate()
+            observed.withLock { $0 = seen }
+            done.signal()
+        }
+        thread.start()
+        try #require(done.wait(timeout: .now() + 30) == .success, "the thread did not finish")
+        let seen = observed.withLock { $0 }
+        for step in ["set up where there is none", "in place, of its size", "not set up twice", "taken back",
+                     "another's stack kept", "another's stack not taken back"] {
+            #expect(seen[step] == true, "\(step)")
+        }
     }
 }

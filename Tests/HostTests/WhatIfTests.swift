@@ -297,6 +297,21 @@ struct WhatIfTests {
         (["strategies": #"[{"name": "ema_majors", "consecutive_losses": -1}]"#], nil, "strategies[0].consecutive_losses", "must be >= 0"),
         (["strategies": #"[{"name": "ema_majors"}, {"name": "ema_majors"}]"#], nil,
          "strategies[1].name", "strategy 'ema_majors' is listed twice (first: strategies[0])"),
+        // Magnitudes whose sums and products overflow (found by the what-if fuzz target: each of
+        // these made a NaN or infinite figure that the JSON output could not hold).
+        (["positions": #"[{"strategy": "ema_majors", "symbol": "BTCUSD", "quantity": -1e308, "average_price": 59000}]"#], nil,
+         "positions[0].quantity", "must be a non-zero number of units (> 0 long, < 0 short) of at most 1e15"),
+        (["positions": #"[{"strategy": "ema_majors", "symbol": "BTCUSD", "quantity": 1e12, "average_price": 59000}]"#], nil,
+         "positions[0].quantity", "is worth 5.9e+16 USD at its average price: at most 1e15"),
+        (["marks": #"[{"symbol": "ETHUSD", "price": 1e308, "ts_ns": 1772459995000000000}]"#, "positions": nil], nil,
+         "marks[0].price", "must be a positive price of at most 1e15, not 1e+308"),
+        (["account": #"{"equity_usd": 1e300}"#], nil, "account.equity_usd", "must be a positive amount of at most 1e15"),
+        ([:], [#"{"strategy": "ema_majors", "symbol": "ETHUSD", "side": "buy", "quantity": 3, "type": "limit", "limit_price": 1e308}"#],
+         "intents[0].limit_price", "must be a positive price for a limit intent of at most 1e15"),
+        ([:], [#"{"strategy": "ema_majors", "symbol": "ETHUSD", "side": "buy", "quantity": 1e13}"#],
+         "intents[0].quantity", "is worth 2e+16 USD at its symbol's mark: at most 1e15"),
+        (["strategies": #"[{"name": "ema_majors", "realized_usd": -1e200}]"#], nil,
+         "strategies[0].realized_usd", "must be a finite number between -1e15 and 1e15"),
     ]
 
     @Test(arguments: 0..<errorCases.count)
@@ -317,6 +332,9 @@ struct WhatIfTests {
         (["strategies": #"[{"name": "ema_majors", "closed_trades": [{"closed_at_ns": 1, "pnl": 1}]}]"#],
          "strategies[0].closed_trades[0].pnl", "closed_at_ns, pnl_pct"),
         (["clusters": #"[{"name": "x", "symbols": ["BTCUSD", "ETHUSD"], "max_pct": 10}]"#], "clusters[0].max_pct", "name, symbols, max_pct_of_equity"),
+        // An empty key is named `""` (found by the what-if fuzz target: it was refused at no path).
+        (["": "1"], #""""#, "now_ns, account, marks, returns, positions, strategies, clusters, intents"),
+        (["account": #"{"": 5}"#], #"account."""#, "equity_usd, peak_equity_usd, day_start_equity_usd, trading_state, kill_switch, halt_latched"),
     ] as [([String: String?], String, String)])
     func unknownKeysAreRefusedNamingTheirPath(fields: [String: String?], path: String, allowed: String) throws {
         let error = try #require(try Self.inputError(Self.input(fields)))

@@ -87,6 +87,21 @@ struct ValidDecodeTests {
             == .event(.trade(symbolID: btc, timestampNs: ts, price: 101.5, size: 2)))
     }
 
+    /// The wire format says to write 0 in the slots a kind does not use and that the decoder
+    /// ignores them: whatever is there, the event holds 0 (as `MarketEvent` promises) and equals
+    /// the same event sent as JSON. (Found by the feed-frame fuzz target: the slots were copied.)
+    @Test func theSlotsAKindDoesNotUseAreZeroWhateverTheFrameHolds() {
+        let junk: Double = 1.1125369292536007e-308
+        #expect(decode(wirePayload(kind: 1, timestampNs: ts, values: [100, 2, junk, .nan, -1, .infinity]))
+            == .event(.trade(symbolID: btc, timestampNs: ts, price: 100, size: 2)))
+        #expect(decode(wirePayload(kind: 2, timestampNs: ts, values: [99, 1, 101, 3, junk, .nan]))
+            == .event(.quote(symbolID: btc, timestampNs: ts, bid: 99, bidSize: 1, ask: 101, askSize: 3)))
+        #expect(decode(wirePayload(kind: 3, timestampNs: ts, values: [100, 102, 99, 101, 5, junk]))
+            == .event(.bar(symbolID: btc, timestampNs: ts, open: 100, high: 102, low: 99, close: 101, volume: 5)))
+        let json = #"{"type":"bar","ts_ns":1700000000000000000,"open":100,"high":102,"low":99,"close":101,"volume":5}"#
+        #expect(decode(wirePayload(kind: 3, timestampNs: ts, values: [100, 102, 99, 101, 5, junk])) == decode(json: json))
+    }
+
     @Test func referencePriceIsTradePriceQuoteMidOrBarClose() {
         #expect(MarketEvent.trade(symbolID: 1, timestampNs: 1, price: 101.5, size: 2).referencePrice == 101.5)
         #expect(MarketEvent.quote(symbolID: 1, timestampNs: 1, bid: 99, bidSize: 1, ask: 101, askSize: 1).referencePrice == 100)

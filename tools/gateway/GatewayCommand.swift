@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import Gateway
 import MarketData
 import ZeroMQ
@@ -140,16 +141,21 @@ struct GatewayCommand: ParsableCommand {
 
 /// SIGINT/SIGTERM set a flag the loop checks.
 final class StopFlag: @unchecked Sendable {
-    // @unchecked: `set` is a plain word written by the signal source's queue and read by the loop.
-    private(set) var isSet = false
+    // @unchecked: `sources` is only written by `install`, before the flag is shared. The flag
+    // itself is atomic: the signal source's queue sets it while the loop reads it (as a plain Bool
+    // it was a data race, which ThreadSanitizer reported, and an optimizer may read it only once).
+    private let flag = Atomic<Bool>(false)
     private var sources: [DispatchSourceSignal] = []
+
+    /// Whether SIGINT or SIGTERM has arrived.
+    var isSet: Bool { flag.load(ordering: .relaxed) }
 
     static func install() -> StopFlag {
         let flag = StopFlag()
         for signalNumber in [SIGINT, SIGTERM] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { flag.isSet = true }
+            source.setEventHandler { flag.flag.store(true, ordering: .relaxed) }
             source.resume()
             flag.sources.append(source)
         }

@@ -19,14 +19,16 @@ public struct ConfigError: Error, CustomStringConvertible, Sendable {
     }
 }
 
-/// Renders a decoding path as `a.b[2].c`.
+/// Renders a decoding path as `a.b[2].c`. An empty key is written `""`, so an error about it
+/// still shows where it is (a path of one empty key would otherwise read as no path at all).
 package func renderKeyPath(_ path: [any CodingKey]) -> String {
     var text = ""
-    for key in path {
+    for (position, key) in path.enumerated() {
         if let index = key.intValue {
             text += "[\(index)]"
         } else {
-            text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"
+            let name = key.stringValue.isEmpty ? "\"\"" : key.stringValue
+            text += position == 0 ? name : ".\(name)"
         }
     }
     return text

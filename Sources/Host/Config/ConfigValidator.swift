@@ -2,10 +2,15 @@ import ZeroMQ
 import MarketData
 
 /// Checks a decoded config for what the types alone cannot express.
-struct ConfigValidator {
-    let file: String
+package struct ConfigValidator {
+    /// The config file, named in every error.
+    package let file: String
 
-    func validate(_ config: GatehouseConfig) throws(ConfigError) {
+    /// A validator whose errors name `file`.
+    package init(file: String) { self.file = file }
+
+    /// Throws the first problem of `config`, naming its key path.
+    package func validate(_ config: GatehouseConfig) throws(ConfigError) {
         if config.feeds.isEmpty { throw error("feeds", "at least one feed is required") }
         if config.strategies.isEmpty { throw error("strategies", "at least one strategy is required") }
         if !(config.host.dropWarningIntervalSeconds >= 0) {

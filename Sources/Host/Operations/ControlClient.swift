@@ -22,12 +22,7 @@ public enum ControlClient {
         guard let control = loaded.config.control else {
             throw Failure(description: "\(loaded.file) has no control section: this host takes no operator commands", timedOut: false)
         }
-        var object = EventJSON()
-        object.add("verb", verb)
-        if let strategy { object.add("strategy", strategy) }
-        object.add("operator", operatorName)
-        object.add("reason", reason)
-        if force { object.add("force", true) }
+        let body = requestBody(verb: verb, strategy: strategy, operatorName: operatorName, reason: reason, force: force)
         let timeout = Int32(timeoutMs ?? control.timeoutMs)
         do {
             let context = try ZMQContext()
@@ -51,7 +46,7 @@ public enum ControlClient {
                 try socket.makeCurveClient(serverKey: server, publicKey: client.publicKey, secretKey: client.secretKey)
             }
             try socket.connect(control.endpoint)
-            guard try socket.send(object.closed) else {
+            guard try socket.send(body) else {
                 throw Failure(description: "could not send to \(control.endpoint) within \(timeout) ms", timedOut: true)
             }
             let reply = ZMQMessage()
@@ -64,5 +59,18 @@ public enum ControlClient {
         } catch {
             throw Failure(description: "\(control.endpoint): \(error)", timedOut: false)
         }
+    }
+
+    /// The JSON request `send` puts on the wire (docs/control.md): `verb`, `strategy` when given,
+    /// `operator`, `reason`, and `force` only when true. `OperatorRequest.decode` reads it back to
+    /// the same request (a fuzz target checks that for every request it accepts).
+    package static func requestBody(verb: String, strategy: String?, operatorName: String, reason: String, force: Bool) -> String {
+        var object = EventJSON()
+        object.add("verb", verb)
+        if let strategy { object.add("strategy", strategy) }
+        object.add("operator", operatorName)
+        object.add("reason", reason)
+        if force { object.add("force", true) }
+        return object.closed
     }
 }

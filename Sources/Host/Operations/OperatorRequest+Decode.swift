@@ -3,8 +3,8 @@ import Foundation
 
 extension OperatorRequest {
     /// Why a request was refused before it reached the host's state.
-    struct Invalid: Error, CustomStringConvertible {
-        let description: String
+    package struct Invalid: Error, CustomStringConvertible {
+        package let description: String
     }
 
     /// Decodes a request: a JSON object `{"verb", "strategy"?, "operator", "reason", "force"?}`.
@@ -13,7 +13,7 @@ extension OperatorRequest {
     /// `keyOperator`: the operator the connection's CURVE key is listed under. The request then
     /// acts under that name; `operator` may be left out, and one that names someone else is
     /// refused (no key holder can act in another operator's name).
-    static func decode(_ bytes: [UInt8], keyOperator: String? = nil) throws(Invalid) -> OperatorRequest {
+    package static func decode(_ bytes: [UInt8], keyOperator: String? = nil) throws(Invalid) -> OperatorRequest {
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             throw Invalid(description: "the request is empty: one JSON object expected")
         }
@@ -60,8 +60,9 @@ extension OperatorRequest {
         let force = wire.force ?? false
         if verb.needsStrategy && (strategy ?? "").isEmpty { throw Invalid(description: "\(verb.rawValue) needs a strategy") }
         if verb.isAction {
-            if operatorName.trimmingCharacters(in: .whitespaces).isEmpty { throw Invalid(description: "\(verb.rawValue) needs an operator name") }
-            if reason.trimmingCharacters(in: .whitespaces).isEmpty { throw Invalid(description: "\(verb.rawValue) needs a reason (--reason)") }
+            // Blank counts as none (docs/control.md): white space of any kind, line breaks too.
+            if operatorName.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw Invalid(description: "\(verb.rawValue) needs an operator name") }
+            if reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw Invalid(description: "\(verb.rawValue) needs a reason (--reason)") }
         }
         return OperatorRequest(verb: verb, strategy: strategy, operatorName: operatorName, reason: reason, force: force)
     }

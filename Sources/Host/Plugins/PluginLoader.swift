@@ -12,9 +12,9 @@ struct LoadedPlugin {
     let path: String
     /// SHA-256 of the bytes loaded, lowercase hex.
     let sha256: String
-    /// The host's copy of the plugin's strategy table, valid for the life of the process: the
-    /// bytes the plugin's `struct_size` covers, and NULL for any callback appended to the table
-    /// after the plugin was built, so the host never reads past the plugin's table.
+    /// The host's copy of the plugin's strategy table: the bytes the plugin's `struct_size`
+    /// covers, and NULL for any callback appended to the table after the plugin was built, so the
+    /// host never reads past the plugin's table. The `StrategyInstance` made of it owns and frees it.
     let api: UnsafePointer<gh_strategy_api>
 }
 

@@ -8,7 +8,7 @@ import StrategyABI
 final class StrategyInstance {
     /// The engine's record of this strategy.
     let strategy: EngineStrategy
-    /// The plugin's table.
+    /// The host's copy of the plugin's table (`LoadedPlugin.api`), freed with the instance.
     let api: UnsafePointer<gh_strategy_api>
     /// The loaded file and its SHA-256.
     let plugin: LoadedPlugin
@@ -30,6 +30,9 @@ final class StrategyInstance {
 
     deinit {
         hostAPI.deallocate()
+        // Nothing calls into the table once the instance is gone (the plugin stays loaded: it is
+        // never closed, but the copy is the host's).
+        api.deallocate()
     }
 
     /// Dense id (1-based) in config order.

@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,9 +14,11 @@ import Glibc
 /// then hands the signal to the handler that was there before (the Swift runtime's backtrace,
 /// or the default action), so the exit status and any core dump are as without it.
 ///
-/// The loop marks each plugin call (`enter`, `leave`): two stores to globals, no lock, no
-/// allocation. The handler only reads them and calls `write(2)`, which is async-signal-safe;
-/// every string it writes is made at install time.
+/// The loop marks each plugin call (`enter`, `leave`): two relaxed atomic stores (plain stores on
+/// x86-64), no lock, no allocation; atomic because a process may run several hosts at once (the
+/// tests do; ThreadSanitizer reported the plain globals), and then the last call marked is named.
+/// The handler only reads them and calls `write(2)`, which is async-signal-safe; every string it
+/// writes is made at install time.
 enum CrashReport {
     /// Callbacks, by the index `enter` takes.
     enum Callback: Int32, CaseIterable {
@@ -36,48 +40,101 @@ enum CrashReport {
     /// Marks the start of a call into strategy `index`'s plugin.
     @inline(__always)
     static func enter(_ index: Int, _ callback: Callback) {
-        crashCallback = callback.rawValue
-        crashStrategy = Int32(index)
+        crashCallback.store(callback.rawValue, ordering: .relaxed)
+        crashStrategy.store(Int32(index), ordering: .relaxed)
     }
 
     /// Marks the end of the call (the loop is in the host again).
     @inline(__always)
     static func leave() {
-        crashStrategy = -1
+        crashStrategy.store(-1, ordering: .relaxed)
     }
 
     /// Installs the handler for SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT and SIGTRAP, with an
-    /// alternate stack for the calling thread (a stack overflow is one of the crashes it
-    /// reports): call it on the event-loop thread. `strategies` names the instances by index (a
+    /// alternate stack for the calling thread if it has none (a stack overflow is one of the
+    /// crashes it reports): call it on the event-loop thread. `strategies` names the instances by index (a
     /// later call replaces them); the handler is installed once per process.
     static func install(strategies: [String]) {
         let lines = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: max(1, strategies.count))
         for (index, name) in strategies.enumerated() { lines[index] = strdup(name) }
-        crashNames = lines
-        crashNameCount = Int32(strategies.count)
-        var stack = stack_t()
-        let size = 1 << 16
-        stack.ss_sp = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
-        stack.ss_size = size
-        stack.ss_flags = 0
-        sigaltstack(&stack, nil)
-        guard !crashInstalled else { return }
-        crashInstalled = true
-        for signal in crashSignals {
-            var action = sigaction()
-            action.__sigaction_handler.sa_handler = crashHandler
-            action.sa_flags = Int32(SA_ONSTACK)
-            sigemptyset(&action.sa_mask)
-            var previous = sigaction()
-            sigaction(signal, &action, &previous)
-            crashPrevious[Int(signal)] = previous
+        setUpAlternateStack()
+        // One install at a time: a process may start hosts on several threads (the tests do).
+        crashInstallLock.withLock { _ in
+            let previous = crashNames, previousCount = Int(crashNameCount)
+            crashNameCount = 0
+            crashNames = lines
+            crashNameCount = Int32(strategies.count)
+            // The names of the host before, in a process that runs several: freed, not kept for
+            // ever (the handler reads them only while it handles a fatal signal).
+            if let previous {
+                for index in 0..<previousCount { free(previous[index]) }
+                previous.deallocate()
+            }
+            guard !crashInstalled else { return }
+            crashInstalled = true
+            for signal in crashSignals {
+                var action = sigaction()
+                action.__sigaction_handler.sa_handler = crashHandler
+                action.sa_flags = Int32(SA_ONSTACK)
+                sigemptyset(&action.sa_mask)
+                var previous = sigaction()
+                sigaction(signal, &action, &previous)
+                crashPrevious[Int(signal)] = previous
+            }
         }
     }
 }
 
+extension CrashReport {
+    /// Bytes of the alternate stack `setUpAlternateStack` makes: room for this handler (a few
+    /// `write(2)` calls) and for the handler it hands the signal on to, which runs on it too.
+    static let alternateStackSize = 1 << 16
+
+    /// Gives the calling thread an alternate signal stack (so the handler still runs after a stack
+    /// overflow), unless the thread has one already: whoever set that one up keeps it. (AddressSanitizer
+    /// gives every thread its own and unmaps it when the thread ends; a stack put in its place made
+    /// that unmap fail and the sanitizer abort the process.) Returns whether it set one up.
+    @discardableResult
+    static func setUpAlternateStack() -> Bool {
+        var current = stack_t()
+        if sigaltstack(nil, &current) == 0 && current.ss_flags & Int32(SS_DISABLE) == 0 { return false }
+        var stack = stack_t()
+        let memory = UnsafeMutableRawPointer.allocate(byteCount: alternateStackSize, alignment: 16)
+        stack.ss_sp = memory
+        stack.ss_size = alternateStackSize
+        stack.ss_flags = 0
+        guard sigaltstack(&stack, nil) == 0 else {
+            memory.deallocate()
+            return false
+        }
+        crashOwnStacks.withLock { _ = $0.insert(UInt(bitPattern: memory)) }
+        return true
+    }
+
+    /// Takes back the alternate stack `setUpAlternateStack` gave the calling thread, if it did (a
+    /// stack someone else set up stays): the loop thread calls it as it ends, so a process that runs
+    /// many hosts one after another (the demo, the tests) does not keep a stack for each.
+    static func removeAlternateStack() {
+        var current = stack_t()
+        guard sigaltstack(nil, &current) == 0, current.ss_flags & Int32(SS_DISABLE) == 0, let memory = current.ss_sp,
+              crashOwnStacks.withLock({ $0.remove(UInt(bitPattern: memory)) != nil })
+        else { return }
+        var disabled = stack_t()
+        disabled.ss_flags = Int32(SS_DISABLE)
+        sigaltstack(&disabled, nil)
+        memory.deallocate()
+    }
+}
+
+/// Held while `install` changes the names and the handlers.
+private let crashInstallLock = Mutex<Void>(())
+/// The addresses of the alternate stacks `setUpAlternateStack` made and has not taken back.
+private let crashOwnStacks = Mutex<Set<UInt>>([])
 private let crashSignals: [Int32] = [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP]
-nonisolated(unsafe) private var crashStrategy: Int32 = -1
-nonisolated(unsafe) private var crashCallback: Int32 = 0
+/// The strategy (index) whose plugin is running, -1 in the host; lock-free, so the handler may read it.
+private let crashStrategy = Atomic<Int32>(-1)
+/// The callback it is in (`CrashReport.Callback`).
+private let crashCallback = Atomic<Int32>(0)
 nonisolated(unsafe) private var crashNames: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
 nonisolated(unsafe) private var crashNameCount: Int32 = 0
 nonisolated(unsafe) private var crashInstalled = false
@@ -110,12 +167,12 @@ private func crashWrite(_ text: UnsafeMutablePointer<CChar>?) {
 private let crashHandler: @convention(c) (Int32) -> Void = { signal in
     crashWrite(crashPieces[0])
     if signal >= 0 && Int(signal) < crashSignalNames.count { crashWrite(crashSignalNames[Int(signal)]) }
-    let strategy = crashStrategy
+    let strategy = crashStrategy.load(ordering: .relaxed)
     if strategy >= 0 && strategy < crashNameCount, let names = crashNames {
         crashWrite(crashPieces[1])
         crashWrite(names[Int(strategy)])
         crashWrite(crashPieces[2])
-        let callback = Int(crashCallback)
+        let callback = Int(crashCallback.load(ordering: .relaxed))
         if callback >= 0 && callback < crashCallbackNames.count { crashWrite(crashCallbackNames[callback]) }
     } else {
         crashWrite(crashPieces[3])

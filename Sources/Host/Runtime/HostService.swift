@@ -55,6 +55,8 @@ public final class HostService: Service {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<RunSummary, any Error>) in
             let thread = Thread {
                 nameCurrentThread("gh-event-loop")
+                // The stack CrashReport gave this thread goes with it.
+                defer { CrashReport.removeAlternateStack() }
                 do {
                     let loop = try EventLoop(config: config, context: context, options: options, stop: stop, logger: logger)
                     onStarted()

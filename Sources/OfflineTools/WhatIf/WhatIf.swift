@@ -107,6 +107,12 @@ public enum WhatIf {
 }
 
 extension WhatIf {
+    /// The largest price, quantity, amount of money or notional (units × price, USD) an input may
+    /// hold: 1e15, far beyond any real book, and small enough that the chain's sums and products
+    /// of such values stay finite, so every decision can be printed. (A position of 1e308 units
+    /// made the account's equity NaN, and the JSON output could not be written.)
+    public static let maxMagnitude = 1e15
+
     /// A checked input: every name resolved to its id, every value validated, ready to restore.
     struct Plan {
         let file: String
@@ -237,11 +243,24 @@ extension WhatIf {
         }
 
         func positive(_ value: Double, at path: String, _ what: String) throws(WhatIfError) {
-            guard value.isFinite, value > 0 else { throw fail(path, "must be a positive \(what), not \(value)") }
+            guard value.isFinite, value > 0, value <= WhatIf.maxMagnitude else {
+                throw fail(path, "must be a positive \(what) of at most 1e15, not \(value)")
+            }
         }
 
         func finite(_ value: Double, at path: String) throws(WhatIfError) {
-            guard value.isFinite else { throw fail(path, "must be a finite number") }
+            guard value.isFinite, abs(value) <= WhatIf.maxMagnitude else { throw fail(path, "must be a finite number between -1e15 and 1e15") }
+        }
+
+        /// `quantity` units at `price` are worth at most `maxMagnitude` USD.
+        func notional(_ quantity: Double, at price: Double, _ priced: String, path: String) throws(WhatIfError) {
+            let worth = abs(quantity) * price
+            guard worth <= WhatIf.maxMagnitude else { throw fail(path, "is worth \(worth) USD at \(priced): at most 1e15") }
+        }
+
+        /// The latest mark of `symbol` (0 without one).
+        func latestMark(_ symbol: UInt32) -> Double {
+            marks.last { $0.symbol == symbol }?.price ?? 0
         }
 
         func positiveTime(_ value: Int64, at path: String) throws(WhatIfError) {
@@ -320,10 +339,12 @@ extension WhatIf {
                 guard marked.contains(symbol) else {
                     throw fail("\(path).symbol", "'\(position.symbol)' has no mark; add one to marks so the position can be valued")
                 }
-                guard position.quantity.isFinite, position.quantity != 0 else {
-                    throw fail("\(path).quantity", "must be a non-zero number of units (> 0 long, < 0 short), not \(position.quantity)")
+                guard position.quantity.isFinite, position.quantity != 0, abs(position.quantity) <= WhatIf.maxMagnitude else {
+                    throw fail("\(path).quantity", "must be a non-zero number of units (> 0 long, < 0 short) of at most 1e15, not \(position.quantity)")
                 }
                 try positive(position.averagePrice, at: "\(path).average_price", "price")
+                try notional(position.quantity, at: position.averagePrice, "its average price", path: "\(path).quantity")
+                try notional(position.quantity, at: latestMark(symbol), "its mark", path: "\(path).quantity")
                 let key = "\(position.strategy)\u{0}\(position.symbol)"
                 if let earlier = seen[key] {
                     throw fail(path, "a second position of strategy '\(position.strategy)' in '\(position.symbol)' (first: positions[\(earlier)])")
@@ -395,8 +416,12 @@ extension WhatIf {
                 case .market:
                     guard raw.limitPrice == 0 else { throw fail("\(path).limit_price", "must be 0 (or left out) for a market intent") }
                 }
-                guard raw.stopLossPrice.isFinite, raw.stopLossPrice >= 0 else {
-                    throw fail("\(path).stop_loss_price", "must be 0 (no stop) or a positive price, not \(raw.stopLossPrice)")
+                guard raw.stopLossPrice.isFinite, raw.stopLossPrice >= 0, raw.stopLossPrice <= WhatIf.maxMagnitude else {
+                    throw fail("\(path).stop_loss_price", "must be 0 (no stop) or a positive price of at most 1e15, not \(raw.stopLossPrice)")
+                }
+                switch type {
+                case .limit: try notional(raw.quantity, at: raw.limitPrice, "its limit price", path: "\(path).quantity")
+                case .market: try notional(raw.quantity, at: latestMark(symbol), "its symbol's mark", path: "\(path).quantity")
                 }
                 let clientID = raw.clientID ?? Int64(index + 1)
                 let shown = raw.clientID == nil ? "\(clientID) (the default, index + 1)" : "\(clientID)"
