@@ -18,9 +18,9 @@ import ZeroMQ
 /// Event-loop thread only.
 final class ConnectionKeeper {
     /// How long libzmq has to announce its own retry after a lost connection before the keeper
-    /// connects again (ns); a peer that keeps sending oversized frames costs at most ten
-    /// reconnects a second.
-    static let reconnectDelayNs: Int64 = 100_000_000
+    /// connects again (ns); a peer that keeps sending oversized frames costs at most two
+    /// reconnects a second (long enough that a busy loop reads libzmq's own retry first).
+    static let reconnectDelayNs: Int64 = 500_000_000
 
     let socket: ZMQSocket
     let endpoint: String
