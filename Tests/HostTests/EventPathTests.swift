@@ -113,7 +113,9 @@ struct SubscriptionSizeTests {
         try bad.setLinger(milliseconds: 0)
         try bad.setReceiveTimeout(milliseconds: 100)
         // An oversized prefix first, then one that matches every event, on the same connection.
-        try bad.subscribe(String(repeating: "x", count: 4_096))
+        // It sorts before "risk.": a SUB resends its subscriptions in sorted order when it
+        // connects again, so the oversized one still comes first then.
+        try bad.subscribe(String(repeating: "a", count: 4_096))
         try bad.subscribe("risk.")
         try bad.connect("ipc://\(h.folder.path)/events.sock")
         var heartbeats = 0, badReceived = 0
