@@ -63,11 +63,14 @@ struct GatewayEndToEndTests {
         #expect(counts["malformed"] == 0)
         // The held order turned unknown after 200 ms, was asked about, and was reconciled (on a
         // slow machine an acknowledgement may also come late: each unknown is then reconciled by
-        // it); every other order was acknowledged.
+        // it); every other order was acknowledged, or reconciled by its late acknowledgement
+        // (under ThreadSanitizer, several are).
         let unknown = rows.filter { $0.1 == "unknown" }.map(\.0)
         #expect(unknown.first == submitted.first)
         #expect(Set(rows.filter { $0.1 == "reconciled" }.map(\.0)) == Set(unknown))
-        #expect(rows.filter { $0.1 == "acknowledged" }.count == submitted.count - 1)
+        let acknowledged = rows.filter { $0.1 == "acknowledged" }.map(\.0)
+        #expect(Set(acknowledged).count == acknowledged.count)
+        #expect(Set(acknowledged).union(unknown) == Set(submitted))
         #expect(counts["acks"] == submitted.count - 1)
         #expect((counts["status_requests"] ?? 0) >= 1)
         // The gateway's fills reached the book, the strategy and the journal (a fill it made after
