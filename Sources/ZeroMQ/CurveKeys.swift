@@ -70,3 +70,20 @@ extension ZMQSocket {
         try setIntOption(ZMQ_HANDSHAKE_IVL, milliseconds, "ZMQ_HANDSHAKE_IVL")
     }
 }
+
+extension CurveKeys {
+    /// Names by raw 32-byte public key, for a ZAP handler, from a config's name → Z85 key
+    /// mapping; entries whose key does not decode are left out (the config check refuses them).
+    public static func namesByKey(_ keysByName: [String: String]) -> [[UInt8]: String] {
+        var byKey: [[UInt8]: String] = [:]
+        for (name, key) in keysByName { if let bytes = decode(key) { byKey[bytes] = name } }
+        return byKey
+    }
+
+    /// A ZAP reply (RFC 27) to `request` (`[version, request id, …]`): 200 with `userID` when
+    /// admitted, else 400 with `refusal` as the status text.
+    public static func zapReply(to request: [[UInt8]], refusal: String?, userID: String) -> [[UInt8]] {
+        [Array("1.0".utf8), request[1], Array((refusal == nil ? "200" : "400").utf8),
+         Array((refusal ?? "OK").utf8), Array((refusal == nil ? userID : "").utf8), []]
+    }
+}

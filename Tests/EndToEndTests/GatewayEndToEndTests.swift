@@ -85,6 +85,18 @@ struct GatewayEndToEndTests {
         #expect(Int(live.fills) == liveFills)
     }
 
+    /// The test's gateway: a ROUTER that hands a reconnecting host its routing id at once
+    /// (`ZMQ_ROUTER_HANDOVER`, as docs/gateway-protocol.md asks of a gateway), receives with a
+    /// 100 ms timeout, and is bound to `endpoint` unless nil (bound later by the test).
+    static func gatewayRouter(bindingTo endpoint: String?) throws -> ZMQSocket {
+        let router = try ZMQSocket(context: try ZMQContext(), type: .router)
+        try router.setLinger(milliseconds: 0)
+        try router.setRouterHandover(true)
+        if let endpoint { try router.bind(endpoint) }
+        try router.setReceiveTimeout(milliseconds: 100)
+        return router
+    }
+
     @Test func ordersThatCannotReachTheGatewayAreRejectedAfterTheSendDelayAndNeverSentLate() throws {
         let folder = try ProcessDriver.temporaryFolder()
         let feed = "ipc://\(folder.path)/md.sock", gatewayEndpoint = "ipc://\(folder.path)/gw.sock"
@@ -96,11 +108,7 @@ struct GatewayEndToEndTests {
         try #require(replayer.waitForStandardError(containing: "waiting for"), "replayer did not start: \(replayer.standardError)")
         let host = try ProcessDriver("gatehouse", ["run", "--config", config, "--until-end-of-stream", "--json"])
         // The gateway comes up once orders have given up waiting: it must receive none of them.
-        let context = try ZMQContext()
-        let router = try ZMQSocket(context: context, type: .router)
-        try router.setLinger(milliseconds: 0)
-        try router.setRouterHandover(true)
-        try router.setReceiveTimeout(milliseconds: 100)
+        let router = try Self.gatewayRouter(bindingTo: nil)
         defer { router.close() }
         let deadline = Date().addingTimeInterval(60)
         func rejectedSoFar() -> [String] {
@@ -138,12 +146,7 @@ struct GatewayEndToEndTests {
         let feed = "ipc://\(folder.path)/md.sock", gatewayEndpoint = "ipc://\(folder.path)/gw.sock"
         let journal = folder.appendingPathComponent("journal.sqlite").path
         let config = try Self.config(feed: feed, gateway: gatewayEndpoint, ackTimeoutMs: 60_000, journal: journal, in: folder)
-        let context = try ZMQContext()
-        let router = try ZMQSocket(context: context, type: .router)
-        try router.setLinger(milliseconds: 0)
-        try router.setRouterHandover(true)
-        try router.bind(gatewayEndpoint)
-        try router.setReceiveTimeout(milliseconds: 100)
+        let router = try Self.gatewayRouter(bindingTo: gatewayEndpoint)
         defer { router.close() }
         // No feed is needed: the host's heartbeats (every 100 ms) are what the gateway hears.
         let host = try ProcessDriver("gatehouse", ["run", "--config", config])
@@ -175,12 +178,7 @@ struct GatewayEndToEndTests {
         let config = try Self.config(feed: feed, gateway: gatewayEndpoint, ackTimeoutMs: 60_000, journal: journal, in: folder)
         // This test is the gateway: a ROUTER that answers the host's first order with garbage,
         // then with a real acknowledgement and fill.
-        let context = try ZMQContext()
-        let router = try ZMQSocket(context: context, type: .router)
-        try router.setLinger(milliseconds: 0)
-        try router.setRouterHandover(true)
-        try router.bind(gatewayEndpoint)
-        try router.setReceiveTimeout(milliseconds: 100)
+        let router = try Self.gatewayRouter(bindingTo: gatewayEndpoint)
         defer { router.close() }
         let replayer = try ProcessDriver("gatehouse-replay", ["--ticks", RecoveryTests.ticks, "--bind", feed, "--quiet", "--speed", "3000"])
         try #require(replayer.waitForStandardError(containing: "waiting for"), "replayer did not start: \(replayer.standardError)")

@@ -69,11 +69,7 @@ public struct EventsCurveConfig: Decodable, Sendable {
     }
 
     /// Subscriber name by raw 32-byte public key (valid keys only; the validator refuses the rest).
-    public var subscribersByKey: [[UInt8]: String] {
-        var byKey: [[UInt8]: String] = [:]
-        for (name, key) in subscribers { if let bytes = CurveKeys.decode(key) { byKey[bytes] = name } }
-        return byKey
-    }
+    public var subscribersByKey: [[UInt8]: String] { CurveKeys.namesByKey(subscribers) }
 }
 
 /// The `control` section: the operator control channel (`gatehouse ctl`, docs/control.md).
@@ -133,11 +129,7 @@ public struct CurveConfig: Decodable, Sendable {
     }
 
     /// Operator name by raw 32-byte public key (valid keys only; the validator refuses the rest).
-    public var operatorsByKey: [[UInt8]: String] {
-        var byKey: [[UInt8]: String] = [:]
-        for (name, key) in operators { if let bytes = CurveKeys.decode(key) { byKey[bytes] = name } }
-        return byKey
-    }
+    public var operatorsByKey: [[UInt8]: String] { CurveKeys.namesByKey(operators) }
 }
 
 /// The `deadman` section: the dead man's switch (seed 001, layer 8). An operator must check in

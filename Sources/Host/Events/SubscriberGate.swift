@@ -92,19 +92,13 @@ final class SubscriberGate {
         }
         if let refusal {
             refused &+= 1
-            // Rate-limited like the feeds' drops: a peer that retries must not flood the log.
-            if refused <= 10 || refused % 1_000 == 0 {
+            if shouldLogOccurrence(refused) {
                 logger.warning("event stream subscriber refused", metadata: [
                     "address": "\(address)", "mechanism": "\(mechanism)", "reason": "\(refusal)", "refused_so_far": "\(refused)",
                 ])
             }
         }
-        let admitted = refusal == nil
-        let reply: [[UInt8]] = [
-            Array("1.0".utf8), request[1], Array((admitted ? "200" : "400").utf8),
-            Array((refusal ?? "OK").utf8), Array(name.utf8), [],
-        ]
-        _ = try? zap.send(multipart: reply, dontWait: true)
+        _ = try? zap.send(multipart: CurveKeys.zapReply(to: request, refusal: refusal, userID: name), dontWait: true)
     }
 
     func close() {

@@ -379,7 +379,7 @@ final class GatewayAdapter: Venue {
         let count = dropped[reason, default: 0] + 1
         dropped[reason] = count
         // The first few of each kind in full, then every thousandth: a flood does not flood the log.
-        if count <= 10 || count % 1_000 == 0 {
+        if shouldLogOccurrence(count) {
             logger.warning("gateway message dropped", metadata: ["reason": "\(reason)", "detail": "\(detail)", "count": "\(count)"])
         }
     }

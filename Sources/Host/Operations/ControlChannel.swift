@@ -110,7 +110,7 @@ final class ControlChannel {
                 badRequests &+= 1
                 // The first hundred, then every thousandth: a local client flooding unusable
                 // requests must not grow the log without bound (each is still answered).
-                if badRequests <= 100 || badRequests % 1_000 == 0 {
+                if shouldLogOccurrence(badRequests, first: 100) {
                     logger.warning("control request refused", metadata: ["error": "\(error)", "refused_so_far": "\(badRequests)"])
                 }
                 reply = OperatorReply(outcome: "error", message: error.description, verb: "")
@@ -156,10 +156,7 @@ final class ControlChannel {
                     "address": "\(String(decoding: frames[3], as: UTF8.self))", "mechanism": "\(mechanism)",
                 ])
             }
-            let reply: [[UInt8]] = [
-                Array("1.0".utf8), frames[1], Array((admitted ? "200" : "400").utf8),
-                Array((admitted ? "OK" : "client key not authorized").utf8), Array((name ?? "").utf8), [],
-            ]
+            let reply = CurveKeys.zapReply(to: frames, refusal: admitted ? nil : "client key not authorized", userID: name ?? "")
             _ = try? zap.send(multipart: reply, dontWait: true)
         }
     }

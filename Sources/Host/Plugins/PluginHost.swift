@@ -143,7 +143,7 @@ final class PluginHost: StrategyPort {
             // Counted always, logged the first ten times and then every thousandth: a plugin
             // looping on a bad call must not flood the log.
             let count = instance.invalidSubmissions
-            if count <= 10 || count % 1_000 == 0 {
+            if shouldLogOccurrence(count) {
                 instance.logger.warning("submit_intent refused: NULL pointer or bad abi_version/struct_size (use GH_INIT_INTENT / GH_INIT_DECISION)",
                                         metadata: ["refused_so_far": "\(count)"])
             }

@@ -61,7 +61,7 @@ final class ConnectionKeeper {
                 reconnectDueWallNs = nowWallNs + Self.reconnectDelayNs
                 // Info: a publisher that ends its replay, or restarts, does this, and libzmq
                 // retries; the warning is for a connection libzmq gave up on (below).
-                if connectionsLost <= 10 || connectionsLost % 100 == 0 {
+                if shouldLogOccurrence(connectionsLost, every: 100) {
                     logger.info("connection lost", metadata: [
                         "endpoint": "\(endpoint)", "connections_lost": "\(connectionsLost)",
                         "note": "the peer went away, or sent a frame over the size limit",
