@@ -8,7 +8,8 @@ import Glibc
 /// `gatehouse-bench-attacks`: the host's memory under the peers of issue 11's probes. Starts the
 /// real `gatehouse run` (the binary beside this one) on the bundled config with its feed, event
 /// stream and control channel on ipc sockets in a temporary folder, then, one after the other:
-/// a subscriber sending 200,000 distinct 1 KB subscriptions, another 200,000 of 100 bytes; 16 subscribers that never read
+/// a subscriber sending 200,000 distinct 1 KB subscriptions, another 200,000 of 100 bytes; 16
+/// subscribers each at the subscription cap (1,024 of 118 bytes); 16 subscribers that never read
 /// while 200,000 ticks go through the host; 500 more connections past `max_subscribers`; a
 /// 300 MB control request; a 256 MB feed frame. After each it prints the host's resident set
 /// (VmRSS) and its peak so far (VmHWM) from /proc, beside the baseline measured at start.
@@ -71,6 +72,25 @@ struct AttackBenchmark {
             Thread.sleep(forTimeInterval: 1)
             report("  and after that subscriber left")
         }
+
+        // 1b. The worst the caps allow: 16 connections (max_subscribers) each holding 1,024
+        // distinct subscriptions (max_subscriptions) of 118 bytes (the size limit).
+        var atCap: [ZMQSocket] = []
+        for c in 0..<16 {
+            let socket = try ZMQSocket(context: context, type: .sub)
+            try socket.setSendHighWaterMark(0)
+            try socket.connect(events)
+            for n in 0..<1_024 {
+                let head = "risk.junk-\(c)-\(n)-"
+                try socket.subscribe(head + String(repeating: "j", count: 118 - head.utf8.count))
+            }
+            atCap.append(socket)
+        }
+        Thread.sleep(forTimeInterval: 5)
+        report("16 subscribers × 1,024 subscriptions of 118 bytes")
+        for socket in atCap { socket.close() }
+        Thread.sleep(forTimeInterval: 1)
+        report("  and after they left")
 
         // 2. 16 subscribers that never read, while 200,000 ticks pass through the host.
         var stalled: [ZMQSocket] = []

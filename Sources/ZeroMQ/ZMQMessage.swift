@@ -30,6 +30,15 @@ public final class ZMQMessage {
     /// Whether more frames of the same multipart message follow this one.
     public var hasMore: Bool { zmq_msg_more(pointer) != 0 }
 
+    /// The file descriptor of the connection the frame arrived on (`ZMQ_SRCFD`), nil when libzmq
+    /// does not know it (inproc, or a frame this process made). The descriptor is libzmq's: it
+    /// may be closed and reused as soon as the connection ends, so check it is still that
+    /// connection (a socket monitor's `accepted` / `disconnected`) before acting on it.
+    public var sourceFileDescriptor: Int32? {
+        let fd = zmq_msg_get(pointer, ZMQ_SRCFD)
+        return fd >= 0 ? fd : nil
+    }
+
     /// The frame as an array (allocates; for control paths and tests).
     public var array: [UInt8] { Array(bytes) }
 

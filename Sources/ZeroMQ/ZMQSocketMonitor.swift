@@ -6,7 +6,7 @@ public struct ZMQMonitorEvent: Sendable, Equatable {
     /// The libzmq event (`ZMQ_EVENT_*`).
     public let kind: Kind
     /// The event's value: the connection's file descriptor for `accepted`, `connected` and
-    /// `disconnected`; an errno or a reconnect interval for others.
+    /// `disconnected`, the listening socket's for `listening`; an errno or a reconnect interval for others.
     public let value: UInt32
     /// The endpoint concerned: the bound one for a listener's events, the connected one for a
     /// connecting socket's.
@@ -20,6 +20,8 @@ public struct ZMQMonitorEvent: Sendable, Equatable {
         case connectDelayed
         /// A connecting socket scheduled its next attempt (after a failure or a lost connection).
         case connectRetried
+        /// A bind succeeded: the socket listens.
+        case listening
         /// A listener accepted a connection.
         case accepted
         /// The ZMTP handshake (and ZAP, if any) of a connection succeeded.
@@ -37,6 +39,7 @@ public struct ZMQMonitorEvent: Sendable, Equatable {
             case ZMQ_EVENT_CONNECTED: self = .connected
             case ZMQ_EVENT_CONNECT_DELAYED: self = .connectDelayed
             case ZMQ_EVENT_CONNECT_RETRIED: self = .connectRetried
+            case ZMQ_EVENT_LISTENING: self = .listening
             case ZMQ_EVENT_ACCEPTED: self = .accepted
             case ZMQ_EVENT_HANDSHAKE_SUCCEEDED: self = .handshakeSucceeded
             case ZMQ_EVENT_DISCONNECTED: self = .disconnected

@@ -164,6 +164,49 @@ struct EventPublisherDropTests {
         #expect(try Self.decode(decision).topic == "risk.decision.ema")
     }
 
+    @Test func aConnectionHoldingMoreThanMaxSubscriptionsIsDroppedAndTheOthersGoOn() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let publisher = try Self.publisher(in: folder) { $0.maxSubscriptions = 40 }
+        defer { publisher.close() }
+        let context = try ZMQContext()
+        defer { context.shutdown() }
+        var wallNs: Int64 = 1_000_000_000
+        let listener = try Self.subscriber(context, to: publisher.endpoint, prefix: "risk.heartbeat", timeoutMs: 20)
+        defer { listener.close() }
+        // Unsubscribing gives room back: its first, 30, 10 of them removed, 19 more: 40 held, at the cap.
+        let modest = try Self.subscriber(context, to: publisher.endpoint, prefix: "risk.heartbeat", timeoutMs: 20)
+        defer { modest.close() }
+        for n in 0..<30 { try modest.subscribe("junk-\(n)") }
+        for n in 0..<10 { try modest.unsubscribe("junk-\(n)") }
+        for n in 30..<49 { try modest.subscribe("junk-\(n)") }
+        // One past the cap: refused ones count too (libzmq keeps them all).
+        let greedy = try ZMQSocket(context: context, type: .sub)
+        defer { greedy.close() }
+        try greedy.setLinger(milliseconds: 0)
+        // It would reconnect in 100 ms and send all 41 again; once is what is tested here.
+        try greedy.setReconnectInterval(milliseconds: 600_000)
+        try greedy.subscribe("risk.heartbeat")
+        try greedy.connect(publisher.endpoint)
+        let monitor = try ZMQSocketMonitor(watching: greedy)
+        defer { monitor.close() }
+        for n in 0..<40 { try greedy.subscribe("junk-\(n)") }
+        try #require(try Self.heartbeats(publisher, [listener, modest], wallNs: &wallNs) == [true, true])
+        // The greedy connection is ended by the host (its SUB sees the disconnect), once.
+        var disconnects = 0
+        for _ in 0..<200 where disconnects == 0 {
+            wallNs += 10_000_000
+            publisher.service(eventTimeNs: 0, wallTimeNs: wallNs)
+            while let event = try monitor.next() { if event.kind == .disconnected { disconnects += 1 } }
+        }
+        #expect(disconnects == 1, "the connection past max_subscriptions was not ended")
+        // The others keep receiving: a connection at the cap is not dropped.
+        for socket in [listener, modest] { _ = try Self.drain(socket) }
+        #expect(try Self.heartbeats(publisher, [listener, modest], wallNs: &wallNs) == [true, true])
+        #expect(publisher.subscribersDropped == 1)
+        #expect(publisher.subscribers == 2)
+    }
+
     @Test func withCurveOnlyListedSubscriberKeysReceiveAnything() throws {
         let folder = try TestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -119,16 +119,17 @@ struct OperationsConfigTests {
     }
 
     @Test func theLimitsOfEachRangeAreAccepted() throws {
-        let low = try parse("events: {send_hwm: 1, heartbeat_interval_ms: 10}\ncontrol: {timeout_ms: 100}\n")
-        #expect(low.events?.sendHighWaterMark == 1 && low.events?.heartbeatIntervalMs == 10)
+        let low = try parse("events: {send_hwm: 1, heartbeat_interval_ms: 10, max_subscriptions: 1}\ncontrol: {timeout_ms: 100}\n")
+        #expect(low.events?.sendHighWaterMark == 1 && low.events?.heartbeatIntervalMs == 10 && low.events?.maxSubscriptions == 1)
         #expect(low.control?.timeoutMs == 100)
         let high = try parse("""
-            events: {send_hwm: 10000000, heartbeat_interval_ms: 600000}
+            events: {send_hwm: 10000000, heartbeat_interval_ms: 600000, max_subscriptions: 65536}
             control: {timeout_ms: 600000}
             deadman: {period_hours: 8760, warning_pct: 99.9, critical_pct: 99.99}
 
             """)
         #expect(high.events?.sendHighWaterMark == 10_000_000 && high.events?.heartbeatIntervalMs == 600_000)
+        #expect(high.events?.maxSubscriptions == 65_536)
         #expect(high.control?.timeoutMs == 600_000)
         #expect(high.deadman?.periodHours == 8_760 && high.deadman?.criticalPct == 99.99)
     }
@@ -182,6 +183,8 @@ struct OperationsConfigTests {
         ("events: {endpoint: \"tcp://10.1.2.3:7100\"}\n", "events.endpoint", "not a loopback address"),
         ("events: {max_subscribers: 0}\n", "events.max_subscribers", "between 1 and 1024"),
         ("events: {max_subscribers: 1025}\n", "events.max_subscribers", "between 1 and 1024"),
+        ("events: {max_subscriptions: 0}\n", "events.max_subscriptions", "between 1 and 65536"),
+        ("events: {max_subscriptions: 65537}\n", "events.max_subscriptions", "between 1 and 65536"),
         ("events: {curve: {server_key_file: host.key, subscribers: {}}}\n", "events.curve.subscribers", "at least one subscriber"),
         ("events: {curve: {server_key_file: host.key, subscribers: {desk: short}}}\n", "events.curve.subscribers.desk", "not a Z85 CURVE public key"),
         ("events: {curve: {server_key_file: \"\", subscribers: {desk: \"\(clientKey)\"}}}\n", "events.curve.server_key_file", "must not be empty"),

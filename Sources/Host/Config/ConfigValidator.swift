@@ -173,6 +173,9 @@ extension ConfigValidator {
             if !(1...1_024).contains(events.maxSubscribers) {
                 throw error("events.max_subscribers", "must be between 1 and 1024 subscribers")
             }
+            if !(1...65_536).contains(events.maxSubscriptions) {
+                throw error("events.max_subscriptions", "must be between 1 and 65536 subscriptions per subscriber")
+            }
             if let curve = events.curve {
                 if curve.serverKeyFile.isEmpty { throw error("events.curve.server_key_file", "must not be empty") }
                 try validateKeyNames(curve.subscribers, at: "events.curve.subscribers", role: "subscriber")

@@ -26,12 +26,17 @@ public struct EventsConfig: Decodable, Sendable {
     /// Subscribers connected at once; more are refused in their handshake. With `send_hwm` it
     /// bounds the memory stalled subscribers can hold (docs/events.md, "Subscribers").
     public var maxSubscribers: Int = 16
+    /// Subscriptions one connection may hold at once (subscribe messages less unsubscribe
+    /// messages, applied or not); the host drops a connection that sends more. libzmq keeps every
+    /// subscription a connection sends, so this bounds what one subscriber can make the host hold
+    /// (docs/events.md, "Subscribers").
+    public var maxSubscriptions: Int = 1_024
     /// CURVE encryption and subscriber authentication (nil: none, loopback endpoint only).
     public var curve: EventsCurveConfig?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case endpoint, decisions, sendHighWaterMark = "send_hwm", heartbeatIntervalMs = "heartbeat_interval_ms"
-        case maxSubscribers = "max_subscribers", curve
+        case maxSubscribers = "max_subscribers", maxSubscriptions = "max_subscriptions", curve
     }
 
     public init(endpoint: String) { self.endpoint = endpoint }
@@ -44,6 +49,7 @@ public struct EventsConfig: Decodable, Sendable {
         sendHighWaterMark = try container.decodeIfPresent(Int32.self, forKey: .sendHighWaterMark) ?? sendHighWaterMark
         heartbeatIntervalMs = try container.decodeIfPresent(Int.self, forKey: .heartbeatIntervalMs) ?? heartbeatIntervalMs
         maxSubscribers = try container.decodeIfPresent(Int.self, forKey: .maxSubscribers) ?? maxSubscribers
+        maxSubscriptions = try container.decodeIfPresent(Int.self, forKey: .maxSubscriptions) ?? maxSubscriptions
         curve = try container.decodeIfPresent(EventsCurveConfig.self, forKey: .curve)
     }
 }

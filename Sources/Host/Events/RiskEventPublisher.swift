@@ -11,9 +11,9 @@ import ZeroMQ
 /// fit a full queue is lost for that subscriber alone (it sees the gap in `seq`). Memory is
 /// bounded against any peer: at most `max_subscribers` connections (a `SubscriberGate` refuses
 /// the rest in their handshake), subscriptions applied only when they are a prefix of a topic
-/// this host publishes (`SubscriptionFilter`, the socket in `ZMQ_XPUB_MANUAL`), and no
-/// subscription message over 128 bytes (1 KiB with CURVE, `ZMQ_MAXMSGSIZE`). Not bounded: how
-/// many subscriptions one connection sends; libzmq keeps each (docs/events.md, "Subscribers").
+/// this host publishes (`SubscriptionFilter`, the socket in `ZMQ_XPUB_MANUAL`), at most
+/// `max_subscriptions` held per connection (the gate drops a connection that sends more), and no
+/// subscription message over 128 bytes (1 KiB with CURVE, `ZMQ_MAXMSGSIZE`).
 ///
 /// The socket lives in a ZeroMQ context of its own, so the stream's ZAP handler (the gate) and
 /// the control channel's never meet. Confined to the stream thread after init (ZeroMQ sockets are
@@ -35,6 +35,9 @@ final class RiskEventPublisher: Sendable {
     private let subscribersNow = Atomic<Int>(0)
     private let subscribersRefusedCount = Atomic<UInt64>(0)
     private let subscriptionsRefusedCount = Atomic<UInt64>(0)
+    private let subscribersDroppedCount = Atomic<UInt64>(0)
+    /// Where each subscription message is read into (stream thread).
+    private nonisolated(unsafe) let subscription = ZMQMessage()
     private let nextSeq = Atomic<UInt64>(1)
     private let publishedCount = Atomic<UInt64>(0)
     private let droppedCount = Atomic<UInt64>(0)
@@ -61,7 +64,7 @@ final class RiskEventPublisher: Sendable {
             try socket.setZAPDomain(SubscriberGate.domain)
             if let serverSecretKey { try socket.makeCurveServer(secretKey: serverSecretKey) }
             gate = try SubscriberGate(context: context, watching: socket, maxSubscribers: config.maxSubscribers,
-                                      subscribersByKey: subscribersByKey, logger: logger)
+                                      maxSubscriptions: config.maxSubscriptions, subscribersByKey: subscribersByKey, logger: logger)
         } catch {
             socket.close()
             throw error
@@ -96,6 +99,8 @@ final class RiskEventPublisher: Sendable {
     var subscribersRefused: UInt64 { subscribersRefusedCount.load(ordering: .relaxed) }
     /// Subscriptions not applied so far: no topic of this host starts with them.
     var subscriptionsRefused: UInt64 { subscriptionsRefusedCount.load(ordering: .relaxed) }
+    /// Connections dropped so far for holding more than `max_subscriptions` subscriptions.
+    var subscribersDropped: UInt64 { subscribersDroppedCount.load(ordering: .relaxed) }
 
     /// Event loop: the state heartbeats report.
     func setStatus(tradingState state: UInt8, killSwitch on: Bool) {
@@ -144,6 +149,7 @@ final class RiskEventPublisher: Sendable {
         subscribersNow.store(gate.connected, ordering: .relaxed)
         subscribersRefusedCount.store(gate.refused, ordering: .relaxed)
         applySubscriptions()
+        subscribersDroppedCount.store(gate.dropped, ordering: .relaxed)
         guard wallTimeNs - lastHeartbeatNs >= heartbeatIntervalNs else { return }
         lastHeartbeatNs = wallTimeNs
         publishHeartbeat(eventTimeNs: eventTimeNs, wallTimeNs: wallTimeNs)
@@ -151,11 +157,19 @@ final class RiskEventPublisher: Sendable {
 
     /// A subscription message is one frame: 1 (subscribe) or 0 (unsubscribe), then the prefix.
     /// In `ZMQ_XPUB_MANUAL` it takes effect only when set on the socket right after it was read
-    /// (libzmq applies it to the connection it came from).
+    /// (libzmq applies it to the connection it came from). Each counts against its connection's
+    /// `max_subscriptions` first (`SubscriberGate`).
     private func applySubscriptions() {
-        while let frames = try? socket.receiveMultipart(dontWait: true) {
-            guard frames.count == 1, let frame = frames.first, let command = frame.first, command <= 1 else { continue }
+        while (try? socket.receive(into: subscription, dontWait: true)) == true {
+            if subscription.hasMore {
+                // Not a subscription (an XSUB peer's message): skip the rest of it.
+                while subscription.hasMore, (try? socket.receive(into: subscription, dontWait: true)) == true {}
+                continue
+            }
+            let frame = subscription.bytes
+            guard let command = frame.first, command <= 1 else { continue }
             let prefix = Array(frame.dropFirst())
+            guard gate.admitSubscription(subscribe: command == 1, from: subscription.sourceFileDescriptor) else { continue }
             if command == 1 {
                 if filter.admits(prefix[...]) {
                     try? socket.subscribe(bytes: prefix)

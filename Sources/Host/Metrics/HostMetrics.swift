@@ -55,8 +55,10 @@ final class HostMetrics: DecisionStopwatch {
     private let eventSubscribers: CoreMetrics.Gauge
     private let eventSubscribersRefused: CoreMetrics.Counter
     private let eventSubscriptionsRefused: CoreMetrics.Counter
+    private let eventSubscribersDropped: CoreMetrics.Counter
     private var eventSubscribersRefusedSeen: UInt64 = 0
     private var eventSubscriptionsRefusedSeen: UInt64 = 0
+    private var eventSubscribersDroppedSeen: UInt64 = 0
     private let equity: CoreMetrics.Gauge
     private let peakEquity: CoreMetrics.Gauge
     private let drawdown: CoreMetrics.Gauge
@@ -96,6 +98,7 @@ final class HostMetrics: DecisionStopwatch {
         eventSubscribers = CoreMetrics.Gauge(label: MetricsCatalog.eventSubscribers.name, factory: factory)
         eventSubscribersRefused = CoreMetrics.Counter(label: MetricsCatalog.eventSubscribersRefused.name, factory: factory)
         eventSubscriptionsRefused = CoreMetrics.Counter(label: MetricsCatalog.eventSubscriptionsRefused.name, factory: factory)
+        eventSubscribersDropped = CoreMetrics.Counter(label: MetricsCatalog.eventSubscribersDropped.name, factory: factory)
         equity = gauge(MetricsCatalog.equity)
         peakEquity = gauge(MetricsCatalog.peakEquity)
         drawdown = gauge(MetricsCatalog.drawdown)
@@ -176,6 +179,7 @@ final class HostMetrics: DecisionStopwatch {
             eventSubscribers.record(publisher.subscribers)
             advance(eventSubscribersRefused, total: publisher.subscribersRefused, seen: &eventSubscribersRefusedSeen)
             advance(eventSubscriptionsRefused, total: publisher.subscriptionsRefused, seen: &eventSubscriptionsRefusedSeen)
+            advance(eventSubscribersDropped, total: publisher.subscribersDropped, seen: &eventSubscribersDroppedSeen)
         }
         let book = engine.risk.book
         equity.record(book.equityUSD)

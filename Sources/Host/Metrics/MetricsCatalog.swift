@@ -29,6 +29,8 @@ enum MetricsCatalog {
                                                 help: "Event stream connections refused in their handshake: over events.max_subscribers, or a CURVE key not listed.")
     static let eventSubscriptionsRefused = Family(name: "gatehouse_events_subscriptions_refused_total",
                                                   help: "Event stream subscriptions not applied because no topic of this host starts with them.")
+    static let eventSubscribersDropped = Family(name: "gatehouse_events_subscribers_dropped_total",
+                                                help: "Event stream connections the host ended for holding more than events.max_subscriptions subscriptions.")
     static let equity = Family(name: "gatehouse_equity_usd", help: "Account equity: starting equity plus live realized and unrealized PnL, USD.")
     static let peakEquity = Family(name: "gatehouse_peak_equity_usd", help: "Highest account equity seen, USD.")
     static let drawdown = Family(name: "gatehouse_drawdown_pct", help: "Account drawdown from the peak equity, percent.")
@@ -47,7 +49,7 @@ enum MetricsCatalog {
 
     static let all: [Family] = [
         decisions, chainLatency, feedTicks, feedDrops, auditQueueDepth, journalQueueDepth, eventsPublished, eventsDropped,
-        eventSubscribers, eventSubscribersRefused, eventSubscriptionsRefused, equity, peakEquity, drawdown, grossExposure, strategyExposure, strategyUnrealized, tradingState, killSwitch,
+        eventSubscribers, eventSubscribersRefused, eventSubscriptionsRefused, eventSubscribersDropped, equity, peakEquity, drawdown, grossExposure, strategyExposure, strategyUnrealized, tradingState, killSwitch,
         controlUnusable, controlClientsRefused,
     ]
 
