@@ -73,6 +73,20 @@ struct MarketTickCodecTests {
         #expect(MarketTickCodec.decode(codec.bytes, count: 1, firstTimeNs: codec.firstTimeNs) == [MarketTick(symbolID: 3, timeNs: 9_000, price: 2)])
     }
 
+    @Test func aBlockTakenForARecordIsOnlyAsLongAsItsTicksAndTheCodecKeepsItsBuffer() {
+        // The journal's feeder takes a block per event; its queue can hold thousands of them.
+        var codec = MarketTickCodec(reservingTicks: 4_096)
+        let reserved = codec.bytes.capacity
+        codec.append(symbolID: 2, timeNs: 5_000, price: 1)
+        let block = codec.blockBytes
+        codec.reset()
+        // Symbol 2, no time step from the block's first, price 1 at scale 0 (zigzag 2 << 4).
+        #expect(block == [2, 0, 32])
+        // Not the 32 KiB reserved for a quiet block (malloc may round a little up).
+        #expect(block.capacity < 64, "a 3-byte block holds \(block.capacity) bytes of capacity")
+        #expect(codec.bytes.capacity == reserved, "the codec's buffer was reallocated")
+    }
+
     @Test(arguments: [
         ("a truncated price", 1),
         ("a trailing byte", -1),

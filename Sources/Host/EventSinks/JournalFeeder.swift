@@ -98,7 +98,7 @@ final class JournalFeeder: Sendable {
             defer { ticks.reset() }
             return .marketTicks(MarketTicksRecord(
                 eventTimeNs: ticks.lastTimeNs, wallTimeNs: EventSink.wallNs(), firstTimeNs: ticks.firstTimeNs,
-                count: ticks.count, format: MarketTickCodec.format, ticks: ticks.bytes))
+                count: ticks.count, format: MarketTickCodec.format, ticks: ticks.blockBytes))
         }
         while true {
             if let event = ring.pop() {

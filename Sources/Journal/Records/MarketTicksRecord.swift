@@ -119,6 +119,13 @@ public struct MarketTickCodec: Sendable {
         count += 1
     }
 
+    /// The block's bytes in an array of their own, no longer than they are: what a record takes.
+    /// A record given `bytes` itself would share the buffer reserved for a whole quiet block
+    /// (32 KiB and up), keep all of it alive however few ticks it holds, and make `reset`
+    /// allocate that capacity again: with the journal's queue full of small blocks, hundreds of
+    /// MB for a few MB of ticks.
+    public var blockBytes: [UInt8] { bytes.withUnsafeBufferPointer { Array($0) } }
+
     /// Starts a new block, keeping the buffer's capacity.
     public mutating func reset() {
         bytes.removeAll(keepingCapacity: true)
