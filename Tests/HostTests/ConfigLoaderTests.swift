@@ -140,6 +140,14 @@ struct ConfigLoaderTests {
         ("risk:\n  alerts:\n    hysteresis_pct: -1\n", "risk.alerts.hysteresis_pct"),
         ("risk:\n  alerts:\n    hysteresis: 5\n", "risk.alerts.hysteresis"),
         ("risk:\n  clusters:\n    - {name: c, symbols: [BTCUSD, DOGE], max_pct_of_equity: 30}\n", "risk.clusters[0].symbols[1]"),
+        ("risk:\n  instruments:\n    BTCUSD: {tick_size: 0}\n", "risk.instruments.BTCUSD.tick_size"),
+        ("risk:\n  instruments:\n    BTCUSD: {lot_size: 2, max_quantity: 1}\n", "risk.instruments.BTCUSD.lot_size"),
+        ("risk:\n  instruments:\n    BTCUSD: {lot: 1}\n", "risk.instruments.BTCUSD.lot"),
+        ("risk:\n  instruments:\n    DOGE: {lot_size: 1}\n", "risk.instruments.DOGE"),
+        ("risk:\n  firewall:\n    price_band_pct: -1\n", "risk.firewall.price_band_pct"),
+        ("risk:\n  firewall:\n    max_order_pct_of_capital: 0\n", "risk.firewall.max_order_pct_of_capital"),
+        ("risk:\n  firewall:\n    restricted_symbols: [BTCUSD, DOGE]\n", "risk.firewall.restricted_symbols[1]"),
+        ("risk:\n  firewall:\n    restricted: [BTCUSD]\n", "risk.firewall.restricted"),
     ])
     func invalidRiskValuesAreRefusedNamingTheKey(fragment: String, keyPath: String) throws {
         let error = try #require(parseError(Self.valid + "\n" + fragment))
@@ -206,6 +214,22 @@ struct ConfigLoaderTests {
     func invalidValuesAreRefusedWithTheirKeyPath(original: String, replacement: String, keyPath: String) throws {
         let error = try #require(parseError(Self.valid.replacingOccurrences(of: original, with: replacement)))
         #expect(error.keyPath == keyPath)
+    }
+
+    @Test func firewallAndInstrumentRulesAreRead() throws {
+        let loaded = try ConfigLoader.parse(Self.valid + """
+
+            risk:
+              firewall: {max_order_pct_of_capital: 500, price_band_pct: 5, restricted_symbols: [BTCUSD], stale_portfolio_after_seconds: 60}
+              instruments:
+                BTCUSD: {tick_size: 0.01, lot_size: 0.00001, min_quantity: 0.0001, max_quantity: 50, max_notional_usd: 500000}
+
+            """, file: "test.yaml")
+        let limits = loaded.config.risk.limits
+        #expect(limits.maxOrderPctOfCapital == 500 && limits.priceBandPct == 5 && limits.restrictedSymbols == ["BTCUSD"])
+        #expect(limits.stalePortfolioAfterSeconds == 60)
+        #expect(limits.instruments == ["BTCUSD": InstrumentRules(tickSize: 0.01, lotSize: 0.00001, minQuantity: 0.0001,
+                                                                 maxQuantity: 50, maxNotionalUSD: 500_000)])
     }
 
     @Test func theAlertHysteresisIsReadAndDefaultsToFivePoints() throws {

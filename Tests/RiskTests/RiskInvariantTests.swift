@@ -35,6 +35,8 @@ struct RiskInvariantTests {
         limits.strategyMaxTradesPerDay = 400
         limits.correlationWindowSamples = 60
         limits.correlationMinSamples = 20
+        // Lots on two symbols: rounding down must never take a quantity past a cap.
+        limits.instruments = ["ETH": InstrumentRules(lotSize: 0.001), "SOL": InstrumentRules(lotSize: 0.01)]
         return limits
     }
 
@@ -247,6 +249,9 @@ struct RiskInvariantTests {
 
                 // (a) the quantity: never more than asked, never negative, 0 on a reject.
                 let final = decision.finalQuantity
+                if let lot = limits.instruments[Self.symbols[Int(symbol) - 1]]?.lotSize, !InstrumentRules.isMultiple(final, of: lot) {
+                    fail(step, "\(final) is not a whole number of lots of \(lot)")
+                }
                 if final < 0 || final > quantity { fail(step, "final \(final) outside [0, \(quantity)]") }
                 switch decision.verdict {
                 case .reject: if final != 0 { fail(step, "REJECT with final \(final)") }

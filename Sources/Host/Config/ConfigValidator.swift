@@ -127,6 +127,12 @@ package struct ConfigValidator {
         for symbol in config.risk.limits.minOrderQuantity.keys.sorted() where !known.contains(symbol) {
             throw error("risk.account.min_order_quantity.\(symbol)", "'\(symbol)' is not a symbol of any strategy")
         }
+        for symbol in config.risk.limits.instruments.keys.sorted() where !known.contains(symbol) {
+            throw error("risk.instruments.\(symbol)", "'\(symbol)' is not a symbol of any strategy")
+        }
+        for (index, symbol) in config.risk.limits.restrictedSymbols.enumerated() where !known.contains(symbol) {
+            throw error("risk.firewall.restricted_symbols[\(index)]", "'\(symbol)' is not a symbol of any strategy")
+        }
     }
 
     /// `bound`: the host binds it (events, control). libzmq binds interfaces and IP addresses,

@@ -10,7 +10,7 @@ public struct RiskConfig: Decodable, Sendable {
     public var startingEquityUSD: Double?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case account, strategy, clusters, correlation, cooldown, decay, alerts
+        case account, strategy, clusters, correlation, cooldown, decay, alerts, firewall, instruments
     }
 
     /// Where a config key lands in `RiskLimits`.
@@ -22,7 +22,7 @@ public struct RiskConfig: Decodable, Sendable {
 
     /// The keys of each section and the limit each sets. One line per key: the config's whole
     /// vocabulary for the risk chain is this table (plus `account.starting_equity_usd`,
-    /// `account.min_order_quantity` and `clusters`).
+    /// `account.min_order_quantity`, `firewall.restricted_symbols`, `instruments` and `clusters`).
     static let sections: [CodingKeys: [(key: String, field: Field)]] = [
         .account: [
             ("max_gross_pct_of_equity", .number(\.maxGrossPctOfEquity)),
@@ -65,10 +65,17 @@ public struct RiskConfig: Decodable, Sendable {
         .alerts: [
             ("hysteresis_pct", .number(\.alertHysteresisPct)),
         ],
+        .firewall: [
+            ("max_order_pct_of_capital", .number(\.maxOrderPctOfCapital)),
+            ("price_band_pct", .optionalNumber(\.priceBandPct)),
+            ("stale_portfolio_after_seconds", .optionalNumber(\.stalePortfolioAfterSeconds)),
+        ],
     ]
 
     /// Keys of `account` that are not limits.
     static let accountExtras = ["starting_equity_usd", "min_order_quantity"]
+    /// Keys of `firewall` that are not numbers.
+    static let firewallExtras = ["restricted_symbols"]
 
     init() {}
 
@@ -76,10 +83,10 @@ public struct RiskConfig: Decodable, Sendable {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
         var limits = RiskLimits()
-        for section in [CodingKeys.account, .strategy, .correlation, .cooldown, .decay, .alerts] where container.contains(section) {
+        for section in [CodingKeys.account, .strategy, .correlation, .cooldown, .decay, .alerts, .firewall] where container.contains(section) {
             let fields = Self.sections[section] ?? []
             let sectionDecoder = try container.superDecoder(forKey: section)
-            let extras = section == .account ? Self.accountExtras : []
+            let extras = section == .account ? Self.accountExtras : section == .firewall ? Self.firewallExtras : []
             try sectionDecoder.rejectUnknownKeys(allowed: fields.map(\.key) + extras)
             let values = try sectionDecoder.container(keyedBy: AnyCodingKey.self)
             for (key, field) in fields {
@@ -99,11 +106,38 @@ public struct RiskConfig: Decodable, Sendable {
                     limits.minOrderQuantity = minimums
                 }
             }
+            if section == .firewall {
+                limits.restrictedSymbols = try values.decodeIfPresent([String].self, forKey: AnyCodingKey(stringValue: "restricted_symbols")) ?? []
+            }
+        }
+        if let instruments = try container.decodeIfPresent([String: InstrumentEntry].self, forKey: .instruments) {
+            limits.instruments = instruments.mapValues(\.rules)
         }
         if let clusters = try container.decodeIfPresent([ClusterEntry].self, forKey: .clusters) {
             limits.clusters = clusters.map { RiskLimits.Cluster(name: $0.name, symbols: $0.symbols, maxPctOfEquity: $0.maxPctOfEquity) }
         }
         self.limits = limits
+    }
+
+    /// One entry of `risk.instruments`: a symbol's order rules, every key optional.
+    struct InstrumentEntry: Decodable {
+        var rules = InstrumentRules()
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case tickSize = "tick_size", lotSize = "lot_size", minQuantity = "min_quantity"
+            case maxQuantity = "max_quantity", maxNotionalUSD = "max_notional_usd"
+        }
+
+        init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(CodingKeys.self)
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            rules = InstrumentRules(
+                tickSize: try c.decodeIfPresent(Double.self, forKey: .tickSize),
+                lotSize: try c.decodeIfPresent(Double.self, forKey: .lotSize),
+                minQuantity: try c.decodeIfPresent(Double.self, forKey: .minQuantity),
+                maxQuantity: try c.decodeIfPresent(Double.self, forKey: .maxQuantity),
+                maxNotionalUSD: try c.decodeIfPresent(Double.self, forKey: .maxNotionalUSD))
+        }
     }
 
     /// One entry of `risk.clusters`.

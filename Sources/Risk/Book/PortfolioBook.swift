@@ -89,6 +89,8 @@ public struct PortfolioBook: Sendable, Codable, Equatable {
 
     /// Symbols with live gross exposure, in no particular order (for O(held) scans).
     public private(set) var heldSymbols: [UInt32] = []
+    /// Whether `symbol` has live gross exposure (is in `heldSymbols`).
+    public func isHeldLive(_ symbol: UInt32) -> Bool { heldIndex[Int(symbol) - 1] != 0 }
     var heldIndex: [Int]  // position in heldSymbols + 1, 0 when not held
 
     /// Account.

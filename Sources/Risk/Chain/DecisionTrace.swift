@@ -1,11 +1,12 @@
 /// The stages of the chain, in order. `validation` is the host's own check of the intent's
 /// fields before the chain; `execution` is the adapter that acts on an approval.
 public enum RiskStage: UInt8, Sendable, CaseIterable, CustomStringConvertible, BitwiseCopyable {
-    case validation, portfolioGuard, correlationSizer, cooldown, decayDetector, execution
+    case validation, firewall, portfolioGuard, correlationSizer, cooldown, decayDetector, execution
 
     public var description: String {
         switch self {
         case .validation: "Validation"
+        case .firewall: "Firewall"
         case .portfolioGuard: "PortfolioGuard"
         case .correlationSizer: "CorrelationSizer"
         case .cooldown: "Cooldown"

@@ -87,6 +87,24 @@ public enum ReasonCode: UInt32, Sendable, CaseIterable, CustomStringConvertible,
     /// An operator paused the strategy (`gatehouse ctl pause`): no new risk for it until resumed;
     /// its exits still pass.
     case strategyPaused = 38
+    /// A limit price that is not a whole number of the symbol's ticks: the whole intent is refused.
+    case priceOffTick = 39
+    /// A limit price further from the mark than `risk.firewall.price_band_pct`: the whole intent is refused.
+    case priceOutsideBand = 40
+    /// A quantity above the symbol's `max_quantity`: the whole intent is refused (a typo is not shrunk).
+    case orderQuantityAboveMax = 41
+    /// A notional above the symbol's `max_notional_usd`: the whole intent is refused.
+    case orderNotionalAboveMax = 42
+    /// A notional above `risk.firewall.max_order_pct_of_capital` of the strategy's allocated
+    /// capital: the whole intent is refused.
+    case orderNotionalAboveStrategyMax = 43
+    /// The symbol is on `risk.firewall.restricted_symbols`: no new risk; exits pass.
+    case restrictedSymbol = 44
+    /// A symbol the account holds has a mark older than the stale-portfolio limit: no new risk
+    /// anywhere until it is priced again; exits pass.
+    case stalePortfolio = 45
+    /// The final quantity was rounded down to a whole number of the symbol's lots.
+    case lotSizeRounded = 46
 
     /// The SCREAMING_SNAKE name, as printed in logs and passed to plugins.
     public var name: StaticString {
@@ -130,6 +148,14 @@ public enum ReasonCode: UInt32, Sendable, CaseIterable, CustomStringConvertible,
         case .journalUnavailable: "JOURNAL_UNAVAILABLE"
         case .orderStateUnknown: "ORDER_STATE_UNKNOWN"
         case .strategyPaused: "STRATEGY_PAUSED"
+        case .priceOffTick: "PRICE_OFF_TICK"
+        case .priceOutsideBand: "PRICE_OUTSIDE_BAND"
+        case .orderQuantityAboveMax: "ORDER_QUANTITY_ABOVE_MAX"
+        case .orderNotionalAboveMax: "ORDER_NOTIONAL_ABOVE_MAX"
+        case .orderNotionalAboveStrategyMax: "ORDER_NOTIONAL_ABOVE_STRATEGY_MAX"
+        case .restrictedSymbol: "RESTRICTED_SYMBOL"
+        case .stalePortfolio: "STALE_PORTFOLIO"
+        case .lotSizeRounded: "LOT_SIZE_ROUNDED"
         }
     }
 
@@ -139,7 +165,7 @@ public enum ReasonCode: UInt32, Sendable, CaseIterable, CustomStringConvertible,
         case .none: .info
         case .correlationInsufficientData: .warn
         case .aggregateNotionalReshape, .symbolNotionalReshape, .clusterNotionalReshape, .strategyPositionReshape,
-             .riskPerTradeReshape, .correlationScaled, .cooldownScaled, .reduceOnlyTrimmed:
+             .riskPerTradeReshape, .correlationScaled, .cooldownScaled, .reduceOnlyTrimmed, .lotSizeRounded:
             .reshape
         default: .hardReject
         }
@@ -150,7 +176,7 @@ public enum ReasonCode: UInt32, Sendable, CaseIterable, CustomStringConvertible,
         switch self {
         case .none, .invalidIntent, .symbolNotSubscribed, .duplicateClientID, .killSwitchActive,
              .accountHalted, .accountReducing, .stopLossRequired, .reduceOnlyNothingToReduce, .journalUnavailable,
-             .strategyPaused:
+             .strategyPaused, .restrictedSymbol:
             []
         case .orderStateUnknown: ["unknown_orders"]
         case .noMarketData: []
@@ -172,6 +198,13 @@ public enum ReasonCode: UInt32, Sendable, CaseIterable, CustomStringConvertible,
         case .decayPaused: ["sharpe", "trades"]
         case .belowMinOrderSize: ["quantity", "min_quantity"]
         case .reduceOnlyTrimmed: ["requested", "position"]
+        case .priceOffTick: ["price", "tick_size"]
+        case .priceOutsideBand: ["price", "mark", "distance_pct", "band_pct"]
+        case .orderQuantityAboveMax: ["quantity", "max_quantity"]
+        case .orderNotionalAboveMax: ["notional_usd", "max_notional_usd"]
+        case .orderNotionalAboveStrategyMax: ["notional_usd", "max_usd", "max_pct_of_capital"]
+        case .stalePortfolio: ["stale_symbols", "oldest_age_s", "stale_after_s", "oldest_symbol_id"]
+        case .lotSizeRounded: ["quantity", "lot_size", "rounded"]
         }
     }
 

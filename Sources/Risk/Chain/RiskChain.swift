@@ -46,6 +46,18 @@ public struct RiskChain: Sendable {
     /// Symbol names by id − 1, as given.
     public let symbolNames: [String]
     let minOrderQuantity: [Double]        // per symbol, 0 = use the notional minimum
+    // The Firewall's rules per symbol (index id − 1), from `limits.instruments`.
+    let tickSize: [Double]                // 0 = no grid
+    let lotSize: [Double]                 // 0 = no rounding
+    let maxOrderQuantity: [Double]        // +∞ = none
+    let maxOrderNotionalUSD: [Double]     // +∞ = none
+    let restricted: [Bool]
+    let stalePortfolioAfterNs: Int64
+    /// At or below the mark time of every symbol the live book holds (`.min`: not known), so the
+    /// stale-portfolio check costs O(1) while every held mark is fresh and scans the held symbols
+    /// only once this floor is older than the limit (`firewall`). Lowered wherever a symbol may
+    /// become held or a mark move back; not part of `RiskState` (a restored chain rescans).
+    var heldMarkFloorNs: Int64 = .min
     let clusterMembers: [[UInt32]]
     let clusterCapsPct: [Double]
     let symbolClusters: [[Int]]           // per symbol, indices into clusterMembers
@@ -66,7 +78,14 @@ public struct RiskChain: Sendable {
         operatorPaused = Array(repeating: false, count: strategies.count)
         strategyDailyLossDay = Array(repeating: .min, count: strategies.count)
         unknownOrders = Array(repeating: 0, count: max(1, strategies.count * symbols.count))
-        minOrderQuantity = symbols.map { limits.minOrderQuantity[$0] ?? 0 }
+        minOrderQuantity = symbols.map { limits.minOrderQuantity[$0] ?? limits.instruments[$0]?.minQuantity ?? 0 }
+        tickSize = symbols.map { limits.instruments[$0]?.tickSize ?? 0 }
+        lotSize = symbols.map { limits.instruments[$0]?.lotSize ?? 0 }
+        maxOrderQuantity = symbols.map { limits.instruments[$0]?.maxQuantity ?? .infinity }
+        maxOrderNotionalUSD = symbols.map { limits.instruments[$0]?.maxNotionalUSD ?? .infinity }
+        let restrictedSet = Set(limits.restrictedSymbols)
+        restricted = symbols.map { restrictedSet.contains($0) }
+        stalePortfolioAfterNs = Int64(((limits.stalePortfolioAfterSeconds ?? limits.staleAfterSeconds) * 1e9).rounded())
         var ids: [String: UInt32] = [:]
         for (index, name) in symbols.enumerated() { ids[name] = UInt32(index + 1) }
         var members: [[UInt32]] = []
@@ -94,6 +113,7 @@ public struct RiskChain: Sendable {
     public mutating func updateMark(symbol: UInt32, price: Double, at ns: Int64) {
         correlations.advance(to: ns, marks: book.marks)
         book.updateMark(symbol: symbol, price: price, at: ns)
+        heldMarkFloorNs = min(heldMarkFloorNs, ns)
         checkDrawdownLatch(at: ns)
     }
 
@@ -104,6 +124,7 @@ public struct RiskChain: Sendable {
     ) -> ClosedTrade? {
         let closed = book.applyFill(strategy: strategy, symbol: symbol, side: side, quantity: quantity,
                                     price: price, feeUSD: feeUSD, at: ns)
+        heldMarkFloorNs = min(heldMarkFloorNs, book.markTime(symbol))
         if let closed { recordClosedTrade(closed) }
         checkDrawdownLatch(at: ns)
         return closed
@@ -163,7 +184,10 @@ public struct RiskChain: Sendable {
 
     /// Moves a flat shadow strategy into the live book (`PortfolioBook.promoteToLive`): from the
     /// next intent on its orders count against every account limit.
-    public mutating func promoteToLive(_ strategy: UInt32) { book.promoteToLive(strategy) }
+    public mutating func promoteToLive(_ strategy: UInt32) {
+        book.promoteToLive(strategy)
+        heldMarkFloorNs = .min
+    }
 
     mutating func checkDrawdownLatch(at ns: Int64) {
         guard controls.haltLatch == nil else { return }
@@ -180,10 +204,13 @@ public struct RiskChain: Sendable {
     /// The work on one intent as it moves through the stages.
     struct Work {
         let intent: OrderIntent
-        /// Entry price: the limit price of a limit intent, else the symbol's mark. Stops and risk per
-        /// trade are measured from it.
+        /// The symbol's mark.
+        let mark: Double
+        /// Entry price: the limit price of a limit intent; for a market intent the mark, or with
+        /// a price band its edge on the intent's side (the worst a market order may fill at).
+        /// Risk per trade is measured from it.
         let price: Double
-        /// Price the budgets value the quantity at: the mark, or a higher limit price. The book
+        /// Price the budgets value the quantity at: the mark, or a higher entry price. The book
         /// values exposure at the mark, so a limit far below it must not buy more units than the
         /// budget holds once valued.
         let budgetPrice: Double
@@ -227,13 +254,14 @@ public struct RiskChain: Sendable {
             reducing = min(intent.quantity, max(0, abs(filled) - alreadyReducing))
         }
         let sameSideBase = direction > 0 ? max(0, filled + pending.buy) : max(0, pending.sell - filled)
+        let entry = intent.orderType == .limit ? intent.limitPrice
+            : limits.priceBandPct.map { mark * (1 + direction * $0 / 100) } ?? mark
         var work = Work(
-            intent: intent, price: intent.orderType == .limit ? intent.limitPrice : mark,
-            budgetPrice: intent.orderType == .limit ? max(mark, intent.limitPrice) : mark, direction: direction,
+            intent: intent, mark: mark, price: entry, budgetPrice: max(mark, entry), direction: direction,
             filledPosition: filled, sameSideBase: sameSideBase, reducing: reducing, increasing: intent.quantity - reducing)
 
-        func reject(_ code: ReasonCode, stage: RiskStage) -> Decision {
-            note(stage, code, quantityIn: intent.quantity, quantityOut: 0)
+        func reject(_ code: ReasonCode, stage: RiskStage, details: (Double, Double, Double, Double) = (0, 0, 0, 0)) -> Decision {
+            note(stage, code, quantityIn: intent.quantity, quantityOut: 0, details: details)
             return Decision(decisionID: decisionID, strategyID: strategy, clientID: intent.clientID, symbolID: symbol,
                             verdict: .reject, reason: code, requestedQuantity: intent.quantity, finalQuantity: 0, timestampNs: ns)
         }
@@ -241,6 +269,10 @@ public struct RiskChain: Sendable {
         // The operator's block stops everything, reducing intents included.
         if controls.killSwitch { return reject(.killSwitchActive, stage: .portfolioGuard) }
         if mark <= 0 { return reject(.noMarketData, stage: .portfolioGuard) }
+        // A price or size no real order has: refused whole, exits included.
+        if let refusal = orderRefusal(intent, mark: mark, budgetPrice: work.budgetPrice) {
+            return reject(refusal.code, stage: .firewall, details: refusal.details)
+        }
         if intent.reduceOnly && work.increasing > 0 {
             if work.reducing == 0 { return reject(.reduceOnlyNothingToReduce, stage: .portfolioGuard) }
             let requested = work.increasing
@@ -249,6 +281,7 @@ public struct RiskChain: Sendable {
                 details: (intent.quantity, work.reducing, 0, 0))
         }
 
+        firewall(&work, at: ns)
         portfolioGuard(&work, at: ns)
         correlationSizer(&work)
         cooldown(&work)
@@ -267,17 +300,36 @@ public struct RiskChain: Sendable {
             belowMinimum = true
             note(.execution, .belowMinOrderSize, quantityIn: before, quantityOut: work.quantity, details: (dropped, minimum, 0, 0))
         }
-        let cutOrBlocked = work.blockedBy != nil || work.largestCut != nil || belowMinimum
-        let final = cutOrBlocked ? min(work.quantity, intent.quantity) : intent.quantity
+        var cutOrBlocked = work.blockedBy != nil || work.largestCut != nil || belowMinimum
+        var final = cutOrBlocked ? min(work.quantity, intent.quantity) : intent.quantity
+        // Whole lots only, rounded down so no cap is passed; new risk that rounding took below
+        // the minimum is dropped as above.
+        var lotRounded = false
+        let rounded = roundToLot(final, symbol: symbol)
+        if rounded < final {
+            note(.execution, .lotSizeRounded, quantityIn: final, quantityOut: rounded, details: (final, lotSize[Int(symbol) - 1], rounded, 0))
+            lotRounded = true
+            cutOrBlocked = true
+            final = rounded
+            let increasingLeft = final - min(final, work.reducing)
+            if increasingLeft > 0 && increasingLeft < minimum * (1 - 1e-12) {
+                let before = final
+                final = roundToLot(min(final, work.reducing), symbol: symbol)
+                belowMinimum = true
+                note(.execution, .belowMinOrderSize, quantityIn: before, quantityOut: final, details: (increasingLeft, minimum, 0, 0))
+            }
+            work.increasing = final - min(final, work.reducing)
+        }
         // The primary reason: the block; else the minimum size, which removed what the budgets and
-        // factors had left; else the reshape that cut the most.
-        let reason = work.blockedBy ?? (belowMinimum ? .belowMinOrderSize : (work.largestCut?.code ?? .none))
+        // factors had left; else the reshape that cut the most; else the lot rounding.
+        let reason = work.blockedBy ?? (belowMinimum ? .belowMinOrderSize : (work.largestCut?.code ?? (lotRounded ? .lotSizeRounded : .none)))
         if final <= 0 {
             return Decision(decisionID: decisionID, strategyID: strategy, clientID: intent.clientID, symbolID: symbol,
                             verdict: .reject, reason: reason, requestedQuantity: intent.quantity, finalQuantity: 0, timestampNs: ns)
         }
         let reshaped = cutOrBlocked && final < intent.quantity
         book.addPending(strategy: strategy, symbol: symbol, quantity: direction * final)
+        heldMarkFloorNs = min(heldMarkFloorNs, book.markTime(symbol))
         if work.increasing > 0 { book.countTrade(strategy: strategy) }
         return Decision(decisionID: decisionID, strategyID: strategy, clientID: intent.clientID, symbolID: symbol,
                         verdict: reshaped ? .reshape : .approve,

@@ -71,6 +71,7 @@ extension RiskChain {
             throw mismatch("the decay window (days)", savedWindow.windowNs / 86_400_000_000_000, window.windowNs / 86_400_000_000_000)
         }
         book = state.book
+        heldMarkFloorNs = .min
         correlations = state.correlations
         controls = state.controls
         decayWindows = state.decayWindows

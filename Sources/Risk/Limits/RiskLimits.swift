@@ -32,6 +32,24 @@ public struct RiskLimits: Sendable, Equatable {
     /// Per-symbol minimum order quantity (units); symbols not listed use `minOrderNotionalUSD`.
     public var minOrderQuantity: [String: Double] = [:]
 
+    // MARK: Firewall (order checks, first in the chain)
+
+    /// Per-symbol order rules: tick and lot size, minimum and maximum quantity, maximum notional.
+    public var instruments: [String: InstrumentRules] = [:]
+    /// Largest notional of one intent, at its budget price, as a percentage of the strategy's
+    /// allocated capital; above it the whole intent is refused (`ORDER_NOTIONAL_ABOVE_STRATEGY_MAX`).
+    /// 1,000 % by default: ten times what the strategy has is a typo, whatever its other limits.
+    public var maxOrderPctOfCapital: Double = 1_000
+    /// Price collar, percent: a limit price further than this from the mark is refused whole
+    /// (`PRICE_OUTSIDE_BAND`), and a market order is valued at the band's edge on its side (a buy
+    /// at mark × (1 + band), a sell at mark × (1 − band)) for its stop and risk per trade. nil: off.
+    public var priceBandPct: Double? = nil
+    /// Symbols closed to new risk (`RESTRICTED_SYMBOL`); exits still pass.
+    public var restrictedSymbols: [String] = []
+    /// A symbol the account holds whose mark is older than this refuses new risk in every symbol
+    /// (`STALE_PORTFOLIO`), seconds of event time. nil: `staleAfterSeconds`.
+    public var stalePortfolioAfterSeconds: Double? = nil
+
     // MARK: Per strategy (PortfolioGuard), as percentages of the strategy's allocated capital
 
     /// Largest position notional in one symbol (seed 001: 25 %).
@@ -163,8 +181,22 @@ public struct RiskLimits: Sendable, Equatable {
             decayMinSharpe.isFinite ? nil : Invalid(key: "decay.min_sharpe", message: "must be a number"),
             alertHysteresisPct.isFinite && alertHysteresisPct >= 0 && alertHysteresisPct < 25 ? nil
                 : Invalid(key: "alerts.hysteresis_pct", message: "must be at least 0 and below 25 percentage points"),
+            maxOrderPctOfCapital.isFinite && maxOrderPctOfCapital > 0 && maxOrderPctOfCapital <= 100_000 ? nil
+                : Invalid(key: "firewall.max_order_pct_of_capital", message: "must be > 0 and at most 100000 percent"),
+            priceBandPct.flatMap { $0.isFinite && $0 > 0 && $0 < 100 ? nil : Invalid(key: "firewall.price_band_pct", message: "must be > 0 and below 100 percent") },
+            stalePortfolioAfterSeconds.flatMap { $0.isFinite && $0 > 0 && $0 <= 31_536_000 ? nil
+                : Invalid(key: "firewall.stale_portfolio_after_seconds", message: "must be > 0 and at most 31536000 seconds (a year)") },
+            Set(restrictedSymbols).count == restrictedSymbols.count ? nil
+                : Invalid(key: "firewall.restricted_symbols", message: "lists a symbol twice"),
         ]
         if let first = checks.compactMap({ $0 }).first { return first }
+        for symbol in instruments.keys.sorted() {
+            if let failure = instruments[symbol]!.validationFailure(symbol: symbol) { return failure }
+            if instruments[symbol]!.minQuantity != nil && minOrderQuantity[symbol] != nil {
+                return Invalid(key: "instruments.\(symbol).min_quantity",
+                               message: "and account.min_order_quantity.\(symbol) both set the minimum; keep one")
+            }
+        }
         var clusterNames: Set<String> = []
         for (index, cluster) in clusters.enumerated() {
             if cluster.name.isEmpty { return Invalid(key: "clusters[\(index)].name", message: "must not be empty") }

@@ -6,7 +6,8 @@
 ///    has not told in time (`ORDER_STATE_UNKNOWN`); account state: HALTED (latched or by an
 ///    operator), REDUCING (by an operator);
 /// 2. a fresh mark (`STALE_MARKET_DATA`);
-/// 3. a stop-loss on the protective side (`STOP_LOSS_REQUIRED`, `STOP_LOSS_WRONG_SIDE`);
+/// 3. a stop-loss on the protective side of both the entry price and the mark
+///    (`STOP_LOSS_REQUIRED`, `STOP_LOSS_WRONG_SIDE`);
 /// 4. account drawdown halt (latches HALTED), drawdown buffer, rolling 24 h drawdown, daily loss;
 /// 5. the strategy's drawdown breaker, daily loss, open positions and trades per day;
 /// 6. budgets, reshaping to the smallest remaining one: the strategy's position and risk per
@@ -50,8 +51,11 @@ extension RiskChain {
             block(&work, .stopLossRequired, stage: .portfolioGuard)
             return true
         }
-        if (work.direction > 0 && intent.stopLossPrice >= work.price) || (work.direction < 0 && intent.stopLossPrice <= work.price) {
-            block(&work, .stopLossWrongSide, stage: .portfolioGuard, details: (work.price, intent.stopLossPrice, 0, 0))
+        // Against the entry price and the market both: a buy limit at 10 with the market at 8
+        // and its stop at 9 would be stopped out as soon as it fills below 9.
+        let protected = work.direction > 0 ? min(work.price, work.mark) : max(work.price, work.mark)
+        if (work.direction > 0 && intent.stopLossPrice >= protected) || (work.direction < 0 && intent.stopLossPrice <= protected) {
+            block(&work, .stopLossWrongSide, stage: .portfolioGuard, details: (protected, intent.stopLossPrice, 0, 0))
             return true
         }
         let drawdown = book.drawdownPct

@@ -164,6 +164,14 @@ typedef struct gh_market_event {
 #define GH_REASON_JOURNAL_UNAVAILABLE 36u
 #define GH_REASON_ORDER_STATE_UNKNOWN 37u /* an order in this symbol awaits the gateway's answer */
 #define GH_REASON_STRATEGY_PAUSED 38u     /* an operator paused this strategy (gatehouse ctl pause) */
+#define GH_REASON_PRICE_OFF_TICK 39u      /* limit price not on the symbol's tick grid: whole intent refused */
+#define GH_REASON_PRICE_OUTSIDE_BAND 40u  /* limit price outside the price band around the mark: whole intent refused */
+#define GH_REASON_ORDER_QUANTITY_ABOVE_MAX 41u /* quantity above the symbol's maximum: whole intent refused */
+#define GH_REASON_ORDER_NOTIONAL_ABOVE_MAX 42u /* notional above the symbol's maximum: whole intent refused */
+#define GH_REASON_ORDER_NOTIONAL_ABOVE_STRATEGY_MAX 43u /* notional above the strategy's share of its capital */
+#define GH_REASON_RESTRICTED_SYMBOL 44u   /* the symbol is closed to new risk; exits pass */
+#define GH_REASON_STALE_PORTFOLIO 45u     /* a held symbol's mark is stale: no new risk anywhere; exits pass */
+#define GH_REASON_LOT_SIZE_ROUNDED 46u    /* final quantity rounded down to whole lots */
 
 /**
  * An order intent: what the strategy would like to trade. Build it with GH_INIT_INTENT.

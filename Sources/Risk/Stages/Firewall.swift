@@ -1,0 +1,90 @@
+/// The Firewall (issue 12): the order checks a pre-trade risk gateway makes before any budget,
+/// first in the chain. Two kinds:
+///
+/// - **Refusals of the whole intent**, reducing part included: a price or a size no real order
+///   has. A limit price off the symbol's tick grid (`PRICE_OFF_TICK`) or further than the price
+///   band from the mark (`PRICE_OUTSIDE_BAND`); a quantity or notional above the symbol's maximum
+///   (`ORDER_QUANTITY_ABOVE_MAX`, `ORDER_NOTIONAL_ABOVE_MAX`) or a notional above the strategy's
+///   share of its capital (`ORDER_NOTIONAL_ABOVE_STRATEGY_MAX`). A typo is refused, never shrunk
+///   into an order (`orderRefusal`).
+/// - **Blocks of the risk-increasing part**, exits still pass: a restricted symbol
+///   (`RESTRICTED_SYMBOL`) and a stale portfolio, a held symbol whose mark is older than
+///   `stale_portfolio_after_seconds` (`STALE_PORTFOLIO`) (`firewall`).
+///
+/// Lot rounding, the last step of every decision, is `roundToLot` (RiskChain.decide).
+extension RiskChain {
+    /// Why the whole intent is refused, with its details, or nil. `price` is the intent's budget
+    /// price (the mark, or a higher limit price), the one its notional is valued at.
+    func orderRefusal(_ intent: OrderIntent, mark: Double, budgetPrice price: Double)
+        -> (code: ReasonCode, details: (Double, Double, Double, Double))? {
+        let s = Int(intent.symbolID) - 1
+        if intent.orderType == .limit {
+            let tick = tickSize[s]
+            if tick > 0 && !InstrumentRules.isMultiple(intent.limitPrice, of: tick) {
+                return (.priceOffTick, (intent.limitPrice, tick, 0, 0))
+            }
+            if let band = limits.priceBandPct {
+                let distancePct = abs(intent.limitPrice - mark) / mark * 100
+                if distancePct > band { return (.priceOutsideBand, (intent.limitPrice, mark, distancePct, band)) }
+            }
+        }
+        if intent.quantity > maxOrderQuantity[s] {
+            return (.orderQuantityAboveMax, (intent.quantity, maxOrderQuantity[s], 0, 0))
+        }
+        let notional = intent.quantity * price
+        if notional > maxOrderNotionalUSD[s] {
+            return (.orderNotionalAboveMax, (notional, maxOrderNotionalUSD[s], 0, 0))
+        }
+        let strategyCap = limits.maxOrderPctOfCapital / 100 * book.strategy(intent.strategyID).allocatedCapitalUSD
+        if notional > strategyCap {
+            return (.orderNotionalAboveStrategyMax, (notional, strategyCap, limits.maxOrderPctOfCapital, 0))
+        }
+        return nil
+    }
+
+    /// The blocks of the risk-increasing part: a restricted symbol, then a stale portfolio.
+    mutating func firewall(_ work: inout Work, at ns: Int64) {
+        guard work.increasing > 0 else { return }
+        let intent = work.intent
+        if restricted[Int(intent.symbolID) - 1] {
+            return block(&work, .restrictedSymbol, stage: .firewall)
+        }
+        // The intent's own symbol stale: PortfolioGuard's STALE_MARKET_DATA names it better.
+        if Double(ns - book.markTime(intent.symbolID)) / 1e9 > limits.staleAfterSeconds { return }
+        let limitNs = stalePortfolioAfterNs
+        let isShadow = book.strategy(intent.strategyID).mode == .shadow
+        // Every live held mark at or after the floor, the floor within the limit: none is stale.
+        // Else one pass over the live held symbols (which also raises the floor to their oldest
+        // mark), and a shadow strategy's own ones each time.
+        if heldMarkFloorNs >= ns - limitNs && !isShadow { return }
+        var stale = 0, oldest: UInt32 = 0, oldestTime = Int64.max
+        func look(_ symbol: UInt32) {
+            let time = book.markTime(symbol)
+            if ns - time > limitNs {
+                stale += 1
+                if time < oldestTime { oldestTime = time; oldest = symbol }
+            }
+        }
+        if heldMarkFloorNs < ns - limitNs {
+            var floor = Int64.max
+            for symbol in book.heldSymbols {
+                floor = min(floor, book.markTime(symbol))
+                look(symbol)
+            }
+            heldMarkFloorNs = floor
+        }
+        if isShadow {
+            for symbol in book.strategyHeldSymbols[Int(intent.strategyID) - 1] where !book.isHeldLive(symbol) { look(symbol) }
+        }
+        if stale > 0 {
+            block(&work, .stalePortfolio, stage: .firewall,
+                  details: (Double(stale), Double(ns - oldestTime) / 1e9, Double(limitNs) / 1e9, Double(oldest)))
+        }
+    }
+
+    /// `final` (units) rounded down to the symbol's lot (unchanged without one): never above it.
+    func roundToLot(_ final: Double, symbol: UInt32) -> Double {
+        let lot = lotSize[Int(symbol) - 1]
+        return lot > 0 ? InstrumentRules.roundDown(final, toLot: lot) : final
+    }
+}
