@@ -48,6 +48,33 @@ struct DecideCommandTests {
         #expect(stdout.hasPrefix("[\n  {\n    \"account_after\" : {"))
     }
 
+    @Test func theFirewallsInstrumentRulesApplyToWhatIfDecisions() throws {
+        // The example's config with lots of 0.7 on ETHUSD and at most 10 units per SOLUSD order.
+        let folder = try ProcessDriver.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let text = try String(contentsOfFile: Self.config, encoding: .utf8).replacingOccurrences(
+            of: "risk:\n  account:\n",
+            with: "risk:\n  instruments:\n    ETHUSD: {lot_size: 0.7, tick_size: 0.01}\n    SOLUSD: {max_quantity: 10}\n  account:\n")
+        try #require(text.contains("lot_size: 0.7"))
+        let config = folder.appendingPathComponent("whatif.yaml").path
+        try text.write(toFile: config, atomically: true, encoding: .utf8)
+        let (status, stdout, stderr) = try ProcessDriver.run("gatehouse", ["decide", "--config", config, "--input", Self.example])
+        try #require(status == 0, "decide failed: \(stderr)")
+        let outputs = try JSONDecoder().decode([Output].self, from: Data(stdout.utf8))
+        try #require(outputs.count == 2)
+        // 7 ETH reshaped to the 6 the cap leaves (12,000 at 2,000), then down to 8 lots of 0.7.
+        let first = outputs[0]
+        #expect(first.verdict == "RESHAPE" && first.reason == "AGGREGATE_NOTIONAL_RESHAPE")
+        #expect(abs(first.final_quantity - 5.6) < 1e-12)
+        #expect(first.reasons.map(\.code).contains("LOT_SIZE_ROUNDED"))
+        #expect(first.trace.last?.stage == "ExecutionAdapter" && first.trace.last?.code == "LOT_SIZE_ROUNDED")
+        // 20 SOL against a maximum of 10: a typo, refused whole by the Firewall.
+        let second = outputs[1]
+        #expect(second.verdict == "REJECT" && second.reason == "ORDER_QUANTITY_ABOVE_MAX")
+        #expect(second.reason_detail == "ORDER_QUANTITY_ABOVE_MAX: quantity=20 max_quantity=10")
+        #expect(second.trace.map(\.stage) == ["Firewall"])
+    }
+
     @Test func aMalformedInputExitsWithStatusTwoNamingTheFileAndPath() throws {
         let folder = try ProcessDriver.temporaryFolder()
         let malformed = folder.appendingPathComponent("malformed.json").path
