@@ -59,6 +59,18 @@ struct EngineStateEncodingTests {
         #expect(bytes.count * 2 < json.utf8.count, "\(bytes.count) bytes against \(json.utf8.count) of JSON")
     }
 
+    @Test func aV2SnapshotWithoutOrderFlowStillReadsAndAV3OneCarriesIt() throws {
+        var state = Self.tradedState()
+        let flow = try #require(state.orderFlow)
+        #expect(try EngineState.decode(format: EngineState.format, text: "", bytes: state.encoded()).risk.orderFlow == flow)
+        // A v2 snapshot is the same bytes without the last property (its presence byte).
+        state.orderFlow = nil
+        state.risk.orderFlow = nil
+        let v2 = Array(try state.encoded().dropLast())
+        let back = try EngineState.decode(format: EngineState.formatV2, text: "", bytes: v2)
+        #expect(back.orderFlow == nil && back == state)
+    }
+
     @Test func valuesJSONCannotCarryComeBackBitForBit() throws {
         var state = Self.tradedState()
         state.risk.accountDailyLossDay = .min

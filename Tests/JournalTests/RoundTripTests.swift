@@ -272,7 +272,7 @@ struct RoundTripTests {
 
         let writer = try JournalWriter(path: path, options: JournalTestSupport.options())
         #expect(writer.openedSchemaVersion == 4)
-        let binary = SnapshotRecord(eventTimeNs: 20, wallTimeNs: 21, format: "gatehouse-state-v2+bin", reason: "periodic", encoded: [0, 1, 2, 255])
+        let binary = SnapshotRecord(eventTimeNs: 20, wallTimeNs: 21, format: "gatehouse-state-v3+bin", reason: "periodic", encoded: [0, 1, 2, 255])
         #expect(writer.append(.snapshot(binary)) == .accepted(seq: 3))
         try writer.close()
         let reader = try JournalReader(path: path)

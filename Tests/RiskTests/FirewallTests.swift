@@ -215,6 +215,63 @@ struct FirewallTests {
         #expect(chain.decide(Fixture.intent(client: 2, quantity: 1), decisionID: 2, at: later).reason == .stalePortfolio)
     }
 
+    // MARK: Order flow: rates and duplicates
+
+    @Test func theStrategysBucketRefusesNewRiskPastItsRateAndRefillsInEventTime() {
+        // 2 a second, a bucket of 3: three at once pass, the fourth waits half a second.
+        var chain = Fixture.chain(limits: Self.limits { $0.maxIntentsPerSecond = 2; $0.intentBurst = 3 })
+        Fixture.hold(&chain, strategy: 1, symbol: 2, quantity: 5, price: 1_000)
+        let burst = (1...4).map { chain.decide(Fixture.intent(client: UInt64($0), quantity: 0.1), decisionID: UInt64($0), at: Fixture.day0) }
+        #expect(burst.map(\.verdict) == [.approve, .approve, .approve, .reject])
+        #expect(burst[3].reason == .orderRateExceeded)
+        #expect(Self.note(chain, .orderRateExceeded) == "ORDER_RATE_EXCEEDED: rate_per_s=2 burst=3 wait_s=0.5")
+        // An exit is not throttled.
+        #expect(chain.decide(Fixture.intent(client: 5, symbol: 2, side: .sell, quantity: 3), decisionID: 5, at: Fixture.day0).verdict == .approve)
+        // Half a second later one token is back; 0.1 s after that, 0.2 of one.
+        #expect(chain.decide(Fixture.intent(client: 6, quantity: 0.1), decisionID: 6, at: Fixture.at(seconds: 0.5)).verdict == .approve)
+        let early = chain.decide(Fixture.intent(client: 7, quantity: 0.1), decisionID: 7, at: Fixture.at(seconds: 0.6))
+        #expect(early.reason == .orderRateExceeded)
+        #expect(Self.note(chain, .orderRateExceeded) == "ORDER_RATE_EXCEEDED: rate_per_s=2 burst=3 wait_s=0.4")
+    }
+
+    @Test func theAccountsBucketIsSharedAndARefusalThereTakesNoStrategyToken() {
+        var chain = Fixture.chain(limits: Self.limits { $0.maxIntentsPerSecond = 10; $0.accountMaxIntentsPerSecond = 1; $0.accountIntentBurst = 2 })
+        #expect(chain.decide(Fixture.intent(strategy: 1, quantity: 0.1), decisionID: 1, at: Fixture.day0).verdict == .approve)
+        #expect(chain.decide(Fixture.intent(strategy: 2, quantity: 0.1), decisionID: 2, at: Fixture.day0).verdict == .approve)
+        let third = chain.decide(Fixture.intent(strategy: 1, client: 2, quantity: 0.1), decisionID: 3, at: Fixture.day0)
+        #expect(third.reason == .accountOrderRateExceeded)
+        #expect(Self.note(chain, .accountOrderRateExceeded) == "ACCOUNT_ORDER_RATE_EXCEEDED: rate_per_s=1 burst=2 wait_s=1")
+        // Strategy 1 took one of its ten, not two.
+        #expect(chain.orderFlow.strategyTokens[0] == 9)
+    }
+
+    @Test func theSameOrderSentAgainWithinTheWindowIsRefusedWhole() {
+        var chain = Fixture.chain(limits: Self.limits { $0.duplicateWindowSeconds = 1 })
+        let first = Self.limit(quantity: 2, at: 990, stop: 980)
+        #expect(chain.decide(first, decisionID: 1, at: Fixture.day0).verdict == .approve)
+        let again = chain.decide(first, decisionID: 2, at: Fixture.at(seconds: 0.5))
+        #expect(again.verdict == .reject && again.reason == .duplicateOrder)
+        #expect(Self.note(chain, .duplicateOrder) == "DUPLICATE_ORDER: age_s=0.5 window_s=1 previous_decision_id=1")
+        // Another quantity or price is another order; the same one a full window later passes.
+        #expect(chain.decide(Self.limit(quantity: 2.5, at: 990, stop: 980), decisionID: 3, at: Fixture.at(seconds: 0.5)).verdict == .approve)
+        #expect(chain.decide(Self.limit(quantity: 2, at: 991, stop: 980), decisionID: 4, at: Fixture.at(seconds: 0.5)).verdict == .approve)
+        #expect(chain.decide(first, decisionID: 5, at: Fixture.at(seconds: 1)).verdict == .approve)
+    }
+
+    @Test func aRestoredChainDecidesTheNextIntentsAsTheOriginalWould() throws {
+        let limits = Self.limits { $0.maxIntentsPerSecond = 1; $0.intentBurst = 2; $0.duplicateWindowSeconds = 5 }
+        var chain = Fixture.chain(limits: limits)
+        _ = chain.decide(Fixture.intent(quantity: 0.1), decisionID: 1, at: Fixture.day0)
+        _ = chain.decide(Fixture.intent(client: 2, quantity: 0.2), decisionID: 2, at: Fixture.day0)
+        var restored = Fixture.chain(limits: limits)
+        try restored.restore(chain.state)
+        #expect(restored.orderFlow == chain.orderFlow)
+        for (index, intent) in [Fixture.intent(client: 3, quantity: 0.3), Fixture.intent(client: 4, quantity: 0.1)].enumerated() {
+            let at = Fixture.at(seconds: Double(index) * 1.5)
+            #expect(restored.decide(intent, decisionID: 3, at: at) == chain.decide(intent, decisionID: 3, at: at))
+        }
+    }
+
     // MARK: Bad limits
 
     @Test(arguments: [
@@ -234,6 +291,11 @@ struct FirewallTests {
         #expect(Self.limits { $0.maxOrderPctOfCapital = 0 }.validationFailure()?.key == "firewall.max_order_pct_of_capital")
         #expect(Self.limits { $0.stalePortfolioAfterSeconds = 0 }.validationFailure()?.key == "firewall.stale_portfolio_after_seconds")
         #expect(Self.limits { $0.restrictedSymbols = ["AAA", "AAA"] }.validationFailure()?.key == "firewall.restricted_symbols")
+        #expect(Self.limits { $0.maxIntentsPerSecond = 0 }.validationFailure()?.key == "firewall.max_intents_per_second")
+        #expect(Self.limits { $0.intentBurst = 5 }.validationFailure()
+            == RiskLimits.Invalid(key: "firewall.intent_burst", message: "has no rate to refill it: set firewall.max_intents_per_second too"))
+        #expect(Self.limits { $0.accountMaxIntentsPerSecond = 10; $0.accountIntentBurst = 0.5 }.validationFailure()?.key == "firewall.account_intent_burst")
+        #expect(Self.limits { $0.duplicateWindowSeconds = -1 }.validationFailure()?.key == "firewall.duplicate_window_seconds")
         let both = Self.limits(["AAA": InstrumentRules(minQuantity: 1)]) { $0.minOrderQuantity = ["AAA": 2] }
         #expect(both.validationFailure()?.key == "instruments.AAA.min_quantity")
     }

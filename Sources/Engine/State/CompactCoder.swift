@@ -1,6 +1,6 @@
 /// A compact binary encoding for `Codable` values whose coding is synthesized (structs of
-/// numbers, strings, arrays, optionals and raw-value enums): the snapshot format
-/// `gatehouse-state-v2+bin` (docs/journal.md, "Snapshot encoding").
+/// numbers, strings, arrays, optionals and raw-value enums): the snapshot formats
+/// `gatehouse-state-v3+bin` and `-v2+bin` (docs/journal.md, "Snapshot encoding").
 ///
 /// Values are written in the order they are encoded, with no keys: a keyed container writes its
 /// values in call order and reads them back in the same order, which is what synthesized
@@ -15,7 +15,8 @@
 /// byte; `Double` as its 8 IEEE 754 bytes, little-endian, so every value (infinities and NaN
 /// included) comes back bit for bit; `Bool` one byte; strings a varint length and UTF-8; arrays
 /// a 4-byte little-endian count and the elements; an optional property one byte (0 absent, 1
-/// present) before its value.
+/// present) before its value, or nothing when the input ends there (an optional property
+/// appended to the outermost type later: `gatehouse-state-v3+bin` reads v2's bytes so).
 package enum CompactCoder {
     /// Why bytes do not decode (cut short, or not written by this encoding of this type).
     package struct Failure: Error, CustomStringConvertible {
@@ -327,7 +328,10 @@ extension CompactScalarReader {
         return exact
     }
     func readValue<T: Decodable>(_ type: T.Type) throws -> T { try T(from: CompactDecoding(source: source)) }
-    func isPresent() throws -> Bool { try readBool() }
+    /// An optional property the input ends right before reads as absent: the outermost type
+    /// may append optional properties at its end and still read the bytes written before them.
+    /// (Anywhere else the next value's bytes follow, so a cut input still fails.)
+    func isPresent() throws -> Bool { source.offset == source.bytes.count ? false : try readBool() }
 }
 
 struct CompactDecoding: Decoder {

@@ -12,7 +12,10 @@ import Risk
 /// start again.
 package struct EngineState: Codable, Equatable, Sendable {
     /// The encoding written in `snapshots.format` (binary, in `snapshots.state_bin`).
-    package static let format = "gatehouse-state-v2+bin"
+    package static let format = "gatehouse-state-v3+bin"
+    /// The binary encoding before the Firewall's order flow (`orderFlow`) was added at the end:
+    /// the same bytes without it, still read.
+    package static let formatV2 = "gatehouse-state-v2+bin"
     /// The encoding of journals written before it (JSON text, in `snapshots.state`), still read.
     package static let jsonFormat = "gatehouse-state-v1+json"
 
@@ -32,6 +35,42 @@ package struct EngineState: Codable, Equatable, Sendable {
     /// The dead man's switch: last check-in and level (nil without one). A restart does not count
     /// as a check-in: an automated restart must not mask an operator's absence.
     package var deadman: DeadMansSwitch?
+    /// The Firewall's order-rate buckets and each strategy's last orders: `risk.orderFlow`,
+    /// coded last and optional, so a v2 snapshot, which ends before it, reads as nil (full
+    /// buckets). Not stored twice: a state rides in every end-of-event fact's ring slot.
+    package var orderFlow: OrderFlow? {
+        get { risk.orderFlow }
+        set { risk.orderFlow = newValue }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case strategies, symbols, nextDecisionID, risk, paper, gateway, deadman, orderFlow
+    }
+
+    package init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        strategies = try c.decode([String].self, forKey: .strategies)
+        symbols = try c.decode([String].self, forKey: .symbols)
+        nextDecisionID = try c.decode(UInt64.self, forKey: .nextDecisionID)
+        risk = try c.decode(RiskState.self, forKey: .risk)
+        paper = try c.decode(PaperVenue.State.self, forKey: .paper)
+        gateway = try c.decodeIfPresent([GatewayOrder].self, forKey: .gateway)
+        deadman = try c.decodeIfPresent(DeadMansSwitch.self, forKey: .deadman)
+        risk.orderFlow = try c.decodeIfPresent(OrderFlow.self, forKey: .orderFlow)
+    }
+
+    /// The same properties in the same order as `init(from:)` (the compact encoding keeps no keys).
+    package func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(strategies, forKey: .strategies)
+        try c.encode(symbols, forKey: .symbols)
+        try c.encode(nextDecisionID, forKey: .nextDecisionID)
+        try c.encode(risk, forKey: .risk)
+        try c.encode(paper, forKey: .paper)
+        try c.encodeIfPresent(gateway, forKey: .gateway)
+        try c.encodeIfPresent(deadman, forKey: .deadman)
+        try c.encodeIfPresent(risk.orderFlow, forKey: .orderFlow)
+    }
 
     package init(strategies: [String], symbols: [String], nextDecisionID: UInt64, risk: RiskState, paper: PaperVenue.State,
                  gateway: [GatewayOrder]?, deadman: DeadMansSwitch?) {
@@ -63,7 +102,7 @@ package struct EngineState: Codable, Equatable, Sendable {
     /// Decodes a snapshot: `format` with its bytes, or `jsonFormat` with its text.
     package static func decode(format: String, text: String, bytes: [UInt8]) throws(RecoveryError) -> EngineState {
         switch format {
-        case Self.format:
+        case Self.format, Self.formatV2:
             do {
                 return try CompactCoder.decode(EngineState.self, from: bytes)
             } catch {
@@ -78,7 +117,7 @@ package struct EngineState: Codable, Equatable, Sendable {
                 throw RecoveryError(description: "the snapshot cannot be decoded: \(error)")
             }
         default:
-            throw RecoveryError(description: "the snapshot is in format '\(format)', which this build does not read (it reads '\(Self.format)' and '\(Self.jsonFormat)')")
+            throw RecoveryError(description: "the snapshot is in format '\(format)', which this build does not read (it reads '\(Self.format)', '\(Self.formatV2)' and '\(Self.jsonFormat)')")
         }
     }
 }

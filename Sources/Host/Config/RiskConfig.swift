@@ -69,6 +69,11 @@ public struct RiskConfig: Decodable, Sendable {
             ("max_order_pct_of_capital", .number(\.maxOrderPctOfCapital)),
             ("price_band_pct", .optionalNumber(\.priceBandPct)),
             ("stale_portfolio_after_seconds", .optionalNumber(\.stalePortfolioAfterSeconds)),
+            ("max_intents_per_second", .optionalNumber(\.maxIntentsPerSecond)),
+            ("intent_burst", .optionalNumber(\.intentBurst)),
+            ("account_max_intents_per_second", .optionalNumber(\.accountMaxIntentsPerSecond)),
+            ("account_intent_burst", .optionalNumber(\.accountIntentBurst)),
+            ("duplicate_window_seconds", .optionalNumber(\.duplicateWindowSeconds)),
         ],
     ]
 

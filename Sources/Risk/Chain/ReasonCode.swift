@@ -105,6 +105,14 @@ public enum ReasonCode: UInt32, Sendable, CaseIterable, CustomStringConvertible,
     case stalePortfolio = 45
     /// The final quantity was rounded down to a whole number of the symbol's lots.
     case lotSizeRounded = 46
+    /// The strategy's order-rate bucket is empty (`risk.firewall.max_intents_per_second`): no new
+    /// risk until it refills; exits pass.
+    case orderRateExceeded = 47
+    /// The account's order-rate bucket is empty (`risk.firewall.account_max_intents_per_second`).
+    case accountOrderRateExceeded = 48
+    /// The same order (symbol, side, quantity, limit price) as one the strategy sent within
+    /// `risk.firewall.duplicate_window_seconds`: the whole intent is refused.
+    case duplicateOrder = 49
 
     /// The SCREAMING_SNAKE name, as printed in logs and passed to plugins.
     public var name: StaticString {
@@ -156,6 +164,9 @@ public enum ReasonCode: UInt32, Sendable, CaseIterable, CustomStringConvertible,
         case .restrictedSymbol: "RESTRICTED_SYMBOL"
         case .stalePortfolio: "STALE_PORTFOLIO"
         case .lotSizeRounded: "LOT_SIZE_ROUNDED"
+        case .orderRateExceeded: "ORDER_RATE_EXCEEDED"
+        case .accountOrderRateExceeded: "ACCOUNT_ORDER_RATE_EXCEEDED"
+        case .duplicateOrder: "DUPLICATE_ORDER"
         }
     }
 
@@ -205,6 +216,8 @@ public enum ReasonCode: UInt32, Sendable, CaseIterable, CustomStringConvertible,
         case .orderNotionalAboveStrategyMax: ["notional_usd", "max_usd", "max_pct_of_capital"]
         case .stalePortfolio: ["stale_symbols", "oldest_age_s", "stale_after_s", "oldest_symbol_id"]
         case .lotSizeRounded: ["quantity", "lot_size", "rounded"]
+        case .orderRateExceeded, .accountOrderRateExceeded: ["rate_per_s", "burst", "wait_s"]
+        case .duplicateOrder: ["age_s", "window_s", "previous_decision_id"]
         }
     }
 

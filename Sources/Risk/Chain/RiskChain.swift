@@ -53,11 +53,14 @@ public struct RiskChain: Sendable {
     let maxOrderNotionalUSD: [Double]     // +∞ = none
     let restricted: [Bool]
     let stalePortfolioAfterNs: Int64
+    let duplicateWindowNs: Int64?
     /// At or below the mark time of every symbol the live book holds (`.min`: not known), so the
     /// stale-portfolio check costs O(1) while every held mark is fresh and scans the held symbols
     /// only once this floor is older than the limit (`firewall`). Lowered wherever a symbol may
     /// become held or a mark move back; not part of `RiskState` (a restored chain rescans).
     var heldMarkFloorNs: Int64 = .min
+    /// Order-rate buckets and each strategy's last orders sent (`OrderFlow`).
+    public internal(set) var orderFlow: OrderFlow
     let clusterMembers: [[UInt32]]
     let clusterCapsPct: [Double]
     let symbolClusters: [[Int]]           // per symbol, indices into clusterMembers
@@ -86,6 +89,8 @@ public struct RiskChain: Sendable {
         let restrictedSet = Set(limits.restrictedSymbols)
         restricted = symbols.map { restrictedSet.contains($0) }
         stalePortfolioAfterNs = Int64(((limits.stalePortfolioAfterSeconds ?? limits.staleAfterSeconds) * 1e9).rounded())
+        duplicateWindowNs = limits.duplicateWindowSeconds.map { Int64(($0 * 1e9).rounded()) }
+        orderFlow = OrderFlow(strategies: strategies.count, limits: limits)
         var ids: [String: UInt32] = [:]
         for (index, name) in symbols.enumerated() { ids[name] = UInt32(index + 1) }
         var members: [[UInt32]] = []
@@ -270,7 +275,7 @@ public struct RiskChain: Sendable {
         if controls.killSwitch { return reject(.killSwitchActive, stage: .portfolioGuard) }
         if mark <= 0 { return reject(.noMarketData, stage: .portfolioGuard) }
         // A price or size no real order has: refused whole, exits included.
-        if let refusal = orderRefusal(intent, mark: mark, budgetPrice: work.budgetPrice) {
+        if let refusal = orderRefusal(intent, mark: mark, budgetPrice: work.budgetPrice, at: ns) {
             return reject(refusal.code, stage: .firewall, details: refusal.details)
         }
         if intent.reduceOnly && work.increasing > 0 {
@@ -282,6 +287,7 @@ public struct RiskChain: Sendable {
         }
 
         firewall(&work, at: ns)
+        throttle(&work, at: ns)
         portfolioGuard(&work, at: ns)
         correlationSizer(&work)
         cooldown(&work)
@@ -330,6 +336,7 @@ public struct RiskChain: Sendable {
         let reshaped = cutOrBlocked && final < intent.quantity
         book.addPending(strategy: strategy, symbol: symbol, quantity: direction * final)
         heldMarkFloorNs = min(heldMarkFloorNs, book.markTime(symbol))
+        if duplicateWindowNs != nil { orderFlow.record(intent, decisionID: decisionID, at: ns) }
         if work.increasing > 0 { book.countTrade(strategy: strategy) }
         return Decision(decisionID: decisionID, strategyID: strategy, clientID: intent.clientID, symbolID: symbol,
                         verdict: reshaped ? .reshape : .approve,

@@ -22,6 +22,15 @@ public struct RiskState: Sendable, Codable, Equatable {
     public var strategyDailyLossDay: [Int64]
     /// Per (strategy, symbol): orders awaiting the gateway's overdue answer.
     public var unknownOrders: [Int32]
+    /// The Firewall's order-rate buckets and recent orders (nil: restored as full buckets and no
+    /// orders). Not in this type's own coding: the host's snapshot carries it as its last
+    /// property, so snapshots written before it still decode (`EngineState`).
+    public var orderFlow: OrderFlow? = nil
+
+    enum CodingKeys: String, CodingKey {
+        case book, correlations, controls, decayWindows, decayPaused, operatorPaused, accountDailyLossDay
+        case strategyDailyLossDay, unknownOrders
+    }
 }
 
 /// Why a state cannot be restored into a chain: it was made for a different shape of account.
@@ -34,7 +43,7 @@ extension RiskChain {
     public var state: RiskState {
         RiskState(book: book, correlations: correlations, controls: controls, decayWindows: decayWindows,
                   decayPaused: decayPaused, operatorPaused: operatorPaused, accountDailyLossDay: accountDailyLossDay,
-                  strategyDailyLossDay: strategyDailyLossDay, unknownOrders: unknownOrders)
+                  strategyDailyLossDay: strategyDailyLossDay, unknownOrders: unknownOrders, orderFlow: orderFlow)
     }
 
     /// Replaces the chain's state with `state`, which must fit this chain: the same number of
@@ -80,5 +89,10 @@ extension RiskChain {
         accountDailyLossDay = state.accountDailyLossDay
         strategyDailyLossDay = state.strategyDailyLossDay
         unknownOrders = state.unknownOrders.count == unknownOrders.count ? state.unknownOrders : unknownOrders
+        if let flow = state.orderFlow, flow.fits(strategies: book.strategyCount) {
+            orderFlow = flow
+        } else {
+            orderFlow = OrderFlow(strategies: book.strategyCount, limits: limits)
+        }
     }
 }

@@ -49,6 +49,19 @@ public struct RiskLimits: Sendable, Equatable {
     /// A symbol the account holds whose mark is older than this refuses new risk in every symbol
     /// (`STALE_PORTFOLIO`), seconds of event time. nil: `staleAfterSeconds`.
     public var stalePortfolioAfterSeconds: Double? = nil
+    /// Order-rate throttle per strategy: intents with a risk-increasing part per second of event
+    /// time, a token bucket (`ORDER_RATE_EXCEEDED`). nil: off.
+    public var maxIntentsPerSecond: Double? = nil
+    /// The strategy bucket's size, intents (nil: one second's worth, `maxIntentsPerSecond`).
+    public var intentBurst: Double? = nil
+    /// The same for the whole account (`ACCOUNT_ORDER_RATE_EXCEEDED`). nil: off.
+    public var accountMaxIntentsPerSecond: Double? = nil
+    /// The account bucket's size, intents (nil: `accountMaxIntentsPerSecond`).
+    public var accountIntentBurst: Double? = nil
+    /// An intent equal to one of the strategy's orders sent less than this long ago (symbol,
+    /// side, quantity, limit price) is refused whole (`DUPLICATE_ORDER`), seconds of event time.
+    /// nil: off.
+    public var duplicateWindowSeconds: Double? = nil
 
     // MARK: Per strategy (PortfolioGuard), as percentages of the strategy's allocated capital
 
@@ -131,6 +144,16 @@ public struct RiskLimits: Sendable, Equatable {
         public var description: String { "\(key): \(message)" }
     }
 
+    static func rate(_ value: Double?, _ key: String) -> Invalid? {
+        value.flatMap { $0.isFinite && $0 > 0 && $0 <= 1_000_000 ? nil : Invalid(key: key, message: "must be > 0 and at most 1000000 intents per second") }
+    }
+
+    static func burst(_ value: Double?, rate: Double?, _ key: String, rateKey: String) -> Invalid? {
+        guard let value else { return nil }
+        if rate == nil { return Invalid(key: key, message: "has no rate to refill it: set \(rateKey) too") }
+        return value.isFinite && value >= 1 && value <= 1_000_000 ? nil : Invalid(key: key, message: "must be between 1 and 1000000 intents")
+    }
+
     /// The first unusable value, or nil. Keys are the config keys under `risk`.
     public func validationFailure() -> Invalid? {
         func percent(_ value: Double, _ key: String, allowZero: Bool = false) -> Invalid? {
@@ -188,6 +211,13 @@ public struct RiskLimits: Sendable, Equatable {
                 : Invalid(key: "firewall.stale_portfolio_after_seconds", message: "must be > 0 and at most 31536000 seconds (a year)") },
             Set(restrictedSymbols).count == restrictedSymbols.count ? nil
                 : Invalid(key: "firewall.restricted_symbols", message: "lists a symbol twice"),
+            Self.rate(maxIntentsPerSecond, "firewall.max_intents_per_second"),
+            Self.burst(intentBurst, rate: maxIntentsPerSecond, "firewall.intent_burst", rateKey: "firewall.max_intents_per_second"),
+            Self.rate(accountMaxIntentsPerSecond, "firewall.account_max_intents_per_second"),
+            Self.burst(accountIntentBurst, rate: accountMaxIntentsPerSecond, "firewall.account_intent_burst",
+                       rateKey: "firewall.account_max_intents_per_second"),
+            duplicateWindowSeconds.flatMap { $0.isFinite && $0 > 0 && $0 <= 86_400 ? nil
+                : Invalid(key: "firewall.duplicate_window_seconds", message: "must be > 0 and at most 86400 seconds (a day)") },
         ]
         if let first = checks.compactMap({ $0 }).first { return first }
         for symbol in instruments.keys.sorted() {

@@ -6,7 +6,9 @@
 ///   band from the mark (`PRICE_OUTSIDE_BAND`); a quantity or notional above the symbol's maximum
 ///   (`ORDER_QUANTITY_ABOVE_MAX`, `ORDER_NOTIONAL_ABOVE_MAX`) or a notional above the strategy's
 ///   share of its capital (`ORDER_NOTIONAL_ABOVE_STRATEGY_MAX`). A typo is refused, never shrunk
-///   into an order (`orderRefusal`).
+///   into an order (`orderRefusal`). So is the same order sent again within the duplicate
+///   window (`DUPLICATE_ORDER`).
+/// - **The order-rate throttles** on the risk-increasing part (`throttle`, `OrderFlow.swift`).
 /// - **Blocks of the risk-increasing part**, exits still pass: a restricted symbol
 ///   (`RESTRICTED_SYMBOL`) and a stale portfolio, a held symbol whose mark is older than
 ///   `stale_portfolio_after_seconds` (`STALE_PORTFOLIO`) (`firewall`).
@@ -15,7 +17,7 @@
 extension RiskChain {
     /// Why the whole intent is refused, with its details, or nil. `price` is the intent's budget
     /// price (the mark, or a higher limit price), the one its notional is valued at.
-    func orderRefusal(_ intent: OrderIntent, mark: Double, budgetPrice price: Double)
+    func orderRefusal(_ intent: OrderIntent, mark: Double, budgetPrice price: Double, at ns: Int64)
         -> (code: ReasonCode, details: (Double, Double, Double, Double))? {
         let s = Int(intent.symbolID) - 1
         if intent.orderType == .limit {
@@ -27,6 +29,9 @@ extension RiskChain {
                 let distancePct = abs(intent.limitPrice - mark) / mark * 100
                 if distancePct > band { return (.priceOutsideBand, (intent.limitPrice, mark, distancePct, band)) }
             }
+        }
+        if let window = duplicateWindowNs, let previous = orderFlow.duplicate(of: intent, windowNs: window, at: ns) {
+            return (.duplicateOrder, (Double(ns - previous.atNs) / 1e9, Double(window) / 1e9, Double(previous.decisionID), 0))
         }
         if intent.quantity > maxOrderQuantity[s] {
             return (.orderQuantityAboveMax, (intent.quantity, maxOrderQuantity[s], 0, 0))

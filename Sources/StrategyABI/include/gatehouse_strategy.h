@@ -172,6 +172,9 @@ typedef struct gh_market_event {
 #define GH_REASON_RESTRICTED_SYMBOL 44u   /* the symbol is closed to new risk; exits pass */
 #define GH_REASON_STALE_PORTFOLIO 45u     /* a held symbol's mark is stale: no new risk anywhere; exits pass */
 #define GH_REASON_LOT_SIZE_ROUNDED 46u    /* final quantity rounded down to whole lots */
+#define GH_REASON_ORDER_RATE_EXCEEDED 47u /* the strategy's order-rate bucket is empty; exits pass */
+#define GH_REASON_ACCOUNT_ORDER_RATE_EXCEEDED 48u /* the account's order-rate bucket is empty; exits pass */
+#define GH_REASON_DUPLICATE_ORDER 49u     /* the same order as one sent within the duplicate window */
 
 /**
  * An order intent: what the strategy would like to trade. Build it with GH_INIT_INTENT.

@@ -1,0 +1,125 @@
+/// The Firewall's memory of order flow (issue 12): a token bucket per strategy and one for the
+/// account (`ORDER_RATE_EXCEEDED`, `ACCOUNT_ORDER_RATE_EXCEEDED`), and each strategy's last
+/// orders sent, to refuse the same order sent again within a window (`DUPLICATE_ORDER`).
+///
+/// Event time throughout, like every window of the chain: a replay of the same ticks and intents
+/// refills the buckets identically, and recovery re-decides a journal's tail exactly. Live, event
+/// time follows the feed; while the feed is quiet it stands still and the buckets do not refill,
+/// which can only refuse more, never let more through. Part of `RiskState`.
+public struct OrderFlow: Sendable, Codable, Equatable {
+    /// Tokens left per strategy (index id − 1), and the event time they were counted at.
+    var strategyTokens: [Double]
+    var strategyRefillNs: [Int64]
+    var accountTokens: Double
+    var accountRefillNs: Int64
+    /// Per strategy, its last `recentPerStrategy` orders sent, oldest overwritten first.
+    var recent: [SentOrder]
+    var recentNext: [Int]
+
+    /// Orders remembered per strategy for the duplicate check.
+    static let recentPerStrategy = 8
+
+    /// An order the chain approved or reshaped, as the strategy asked for it.
+    struct SentOrder: Sendable, Codable, Equatable {
+        var symbolID: UInt32 = 0
+        var side: UInt32 = 0
+        var quantity: Double = 0
+        /// The limit price, 0 for a market order.
+        var price: Double = 0
+        var atNs: Int64 = .min
+        var decisionID: UInt64 = 0
+    }
+
+    /// Full buckets and no orders, for `strategies` strategies.
+    init(strategies: Int, limits: RiskLimits) {
+        strategyTokens = Array(repeating: limits.intentBurst ?? 0, count: strategies)
+        strategyRefillNs = Array(repeating: .min, count: strategies)
+        accountTokens = limits.accountIntentBurst ?? 0
+        accountRefillNs = .min
+        recent = Array(repeating: SentOrder(), count: strategies * Self.recentPerStrategy)
+        recentNext = Array(repeating: 0, count: strategies)
+    }
+
+    /// Whether the state fits a chain of `strategies` strategies.
+    func fits(strategies: Int) -> Bool {
+        strategyTokens.count == strategies && strategyRefillNs.count == strategies
+            && recent.count == strategies * Self.recentPerStrategy && recentNext.count == strategies
+    }
+
+    /// Refills a bucket of `rate` tokens a second up to `burst` for the event time since
+    /// `refillNs`, then takes one token if there is one. Returns nil when taken, else the seconds
+    /// until one is there.
+    static func take(tokens: inout Double, refillNs: inout Int64, rate: Double, burst: Double, at ns: Int64) -> Double? {
+        if refillNs == .min {
+            tokens = burst
+        } else if ns > refillNs {
+            tokens = min(burst, tokens + Double(ns - refillNs) / 1e9 * rate)
+        }
+        refillNs = max(refillNs, ns)
+        if tokens >= 1 {
+            tokens -= 1
+            return nil
+        }
+        return (1 - tokens) / rate
+    }
+
+    /// The most recent order of `strategy` equal to `intent` (symbol, side, quantity, limit
+    /// price) sent less than `windowNs` before `ns`.
+    func duplicate(of intent: OrderIntent, windowNs: Int64, at ns: Int64) -> SentOrder? {
+        let base = (Int(intent.strategyID) - 1) * Self.recentPerStrategy
+        var found: SentOrder?
+        for index in base..<base + Self.recentPerStrategy {
+            let order = recent[index]
+            guard order.atNs != .min, ns - order.atNs < windowNs, order.symbolID == intent.symbolID,
+                  order.side == intent.side.rawValue, order.quantity == intent.quantity, order.price == intent.limitPrice
+            else { continue }
+            if found == nil || order.atNs > found!.atNs { found = order }
+        }
+        return found
+    }
+
+    /// Remembers an order the chain let through.
+    mutating func record(_ intent: OrderIntent, decisionID: UInt64, at ns: Int64) {
+        let s = Int(intent.strategyID) - 1
+        recent[s * Self.recentPerStrategy + recentNext[s]] = SentOrder(
+            symbolID: intent.symbolID, side: intent.side.rawValue, quantity: intent.quantity, price: intent.limitPrice,
+            atNs: ns, decisionID: decisionID)
+        recentNext[s] = (recentNext[s] + 1) % Self.recentPerStrategy
+    }
+}
+
+extension RiskChain {
+    /// The order-rate throttles, on the risk-increasing part: the strategy's bucket, then the
+    /// account's. An intent that passes takes a token from each; one refused takes none.
+    mutating func throttle(_ work: inout Work, at ns: Int64) {
+        guard work.increasing > 0 else { return }
+        let s = Int(work.intent.strategyID) - 1
+        if let rate = limits.maxIntentsPerSecond {
+            let burst = limits.intentBurst ?? rate
+            var tokens = orderFlow.strategyTokens[s], refill = orderFlow.strategyRefillNs[s]
+            if let wait = OrderFlow.take(tokens: &tokens, refillNs: &refill, rate: rate, burst: burst, at: ns) {
+                orderFlow.strategyTokens[s] = tokens
+                orderFlow.strategyRefillNs[s] = refill
+                return block(&work, .orderRateExceeded, stage: .firewall, details: (rate, burst, wait, 0))
+            }
+            if let rate = limits.accountMaxIntentsPerSecond {
+                // Both buckets or neither: a refusal by the account's gives the strategy's token back.
+                let accountBurst = limits.accountIntentBurst ?? rate
+                if let wait = OrderFlow.take(tokens: &orderFlow.accountTokens, refillNs: &orderFlow.accountRefillNs,
+                                             rate: rate, burst: accountBurst, at: ns) {
+                    orderFlow.strategyTokens[s] = tokens + 1
+                    orderFlow.strategyRefillNs[s] = refill
+                    return block(&work, .accountOrderRateExceeded, stage: .firewall, details: (rate, accountBurst, wait, 0))
+                }
+            }
+            orderFlow.strategyTokens[s] = tokens
+            orderFlow.strategyRefillNs[s] = refill
+        } else if let rate = limits.accountMaxIntentsPerSecond {
+            let accountBurst = limits.accountIntentBurst ?? rate
+            if let wait = OrderFlow.take(tokens: &orderFlow.accountTokens, refillNs: &orderFlow.accountRefillNs,
+                                         rate: rate, burst: accountBurst, at: ns) {
+                return block(&work, .accountOrderRateExceeded, stage: .firewall, details: (rate, accountBurst, wait, 0))
+            }
+        }
+    }
+}
