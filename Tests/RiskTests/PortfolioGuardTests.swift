@@ -17,6 +17,32 @@ struct PortfolioGuardTests {
         #expect(note?.rendered == "AGGREGATE_NOTIONAL_RESHAPE: cap_usd=50000 used_usd=38000 requested_usd=14000 remaining_usd=12000")
     }
 
+    @Test(arguments: [false, true])
+    func withCapsFollowingEquityAStrategy18PercentDownRisks18PercentLessPerTrade(follow: Bool) {
+        var limits = Fixture.looseLimits()
+        limits.strategyMaxRiskPerTradePct = 2     // 2,000 of 100,000
+        limits.strategyCapsFollowEquity = follow
+        // Out of the way of an 18 % loss: the account and strategy loss limits.
+        limits.drawdownHaltPct = 100; limits.drawdownBufferPct = 0; limits.rolling24hDrawdownPct = 100
+        limits.accountDailyLossPct = 100; limits.strategyDailyLossPct = 100; limits.strategyDrawdownPct = 100
+        var chain = Fixture.chain(limits: limits, equity: 400_000)
+        // 100 units bought at 1,000 and sold at 820: 18,000 lost, strategy equity 82,000.
+        Fixture.roundTrip(&chain, strategy: 1, symbol: 2, quantity: 100, entry: 1_000, exit: 820)
+        #expect(chain.book.equityUSD(strategy: 1) == 82_000)
+        // Stop 40 below: 50 units at 2,000 of risk, or 41 at 1,640 (2 % of 82,000).
+        let decision = chain.decide(Fixture.intent(quantity: 300, stop: 960), decisionID: 1, at: Fixture.day0)
+        #expect(decision.reason == .riskPerTradeReshape)
+        #expect(abs(decision.finalQuantity - (follow ? 41 : 50)) < 1e-9)
+        // The position cap too (100 % here): 100,000 or 82,000 of AAA, 100 or 82 units.
+        let position = chain.decide(Fixture.intent(client: 2, symbol: 4, quantity: 300, stop: 999.9), decisionID: 2, at: Fixture.day0)
+        #expect(position.reason == .strategyPositionReshape)
+        #expect(abs(position.finalQuantity - (follow ? 82 : 100)) < 1e-9)
+        // Gains never raise the caps past the allocation: strategy 2, up 10 %, keeps 2,000.
+        Fixture.roundTrip(&chain, strategy: 2, symbol: 3, quantity: 100, entry: 1_000, exit: 1_100)
+        let up = chain.decide(Fixture.intent(strategy: 2, quantity: 300, stop: 960), decisionID: 3, at: Fixture.day0)
+        #expect(abs(up.finalQuantity - 50) < 1e-9)
+    }
+
     @Test func nothingLeftUnderTheAggregateCapRejects() {
         var limits = Fixture.looseLimits()
         limits.maxGrossPctOfEquity = 50

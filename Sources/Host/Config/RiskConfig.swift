@@ -18,6 +18,7 @@ public struct RiskConfig: Decodable, Sendable {
         case number(WritableKeyPath<RiskLimits, Double> & Sendable)
         case optionalNumber(WritableKeyPath<RiskLimits, Double?> & Sendable)
         case integer(WritableKeyPath<RiskLimits, Int> & Sendable)
+        case boolean(WritableKeyPath<RiskLimits, Bool> & Sendable)
     }
 
     /// The keys of each section and the limit each sets. One line per key: the config's whole
@@ -42,6 +43,7 @@ public struct RiskConfig: Decodable, Sendable {
             ("daily_loss_pct", .number(\.strategyDailyLossPct)),
             ("max_open_positions", .integer(\.strategyMaxOpenPositions)),
             ("max_trades_per_day", .integer(\.strategyMaxTradesPerDay)),
+            ("caps_follow_equity", .boolean(\.strategyCapsFollowEquity)),
         ],
         .correlation: [
             ("sample_seconds", .number(\.correlationSampleSeconds)),
@@ -103,6 +105,8 @@ public struct RiskConfig: Decodable, Sendable {
                     if let value = try values.decodeIfPresent(Double.self, forKey: codingKey) { limits[keyPath: path] = value }
                 case .integer(let path):
                     if let value = try values.decodeIfPresent(Int.self, forKey: codingKey) { limits[keyPath: path] = value }
+                case .boolean(let path):
+                    if let value = try values.decodeIfPresent(Bool.self, forKey: codingKey) { limits[keyPath: path] = value }
                 }
             }
             if section == .account {

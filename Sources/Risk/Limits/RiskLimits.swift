@@ -73,6 +73,9 @@ public struct RiskLimits: Sendable, Equatable {
     public var strategyDrawdownPct: Double = 20
     /// Strategy loss since the start of the UTC day at which its new risk stops (seed 001: 5 %).
     public var strategyDailyLossPct: Double = 5
+    /// Whether the position and risk-per-trade caps are shares of the strategy's equity when it
+    /// is below its allocation (true), or always of the allocation (false, the seeds' reading).
+    public var strategyCapsFollowEquity = false
     /// Most symbols a strategy may have a position or a pending order in at once (seed 002: 10).
     public var strategyMaxOpenPositions: Int = 10
     /// Most risk-increasing intents a strategy may have approved per UTC day (seed 002: 20).

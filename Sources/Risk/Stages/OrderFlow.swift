@@ -90,36 +90,29 @@ public struct OrderFlow: Sendable, Codable, Equatable {
 
 extension RiskChain {
     /// The order-rate throttles, on the risk-increasing part: the strategy's bucket, then the
-    /// account's. An intent that passes takes a token from each; one refused takes none.
+    /// account's. An intent that passes takes a token from each; one refused takes none (a
+    /// refusal by the account's bucket leaves the strategy's as it was: refilling it later over
+    /// the longer interval gives the same tokens, the bucket's cap included).
     mutating func throttle(_ work: inout Work, at ns: Int64) {
         guard work.increasing > 0 else { return }
         let s = Int(work.intent.strategyID) - 1
+        var tokens = orderFlow.strategyTokens[s], refill = orderFlow.strategyRefillNs[s]
         if let rate = limits.maxIntentsPerSecond {
             let burst = limits.intentBurst ?? rate
-            var tokens = orderFlow.strategyTokens[s], refill = orderFlow.strategyRefillNs[s]
             if let wait = OrderFlow.take(tokens: &tokens, refillNs: &refill, rate: rate, burst: burst, at: ns) {
                 orderFlow.strategyTokens[s] = tokens
                 orderFlow.strategyRefillNs[s] = refill
                 return block(&work, .orderRateExceeded, stage: .firewall, details: (rate, burst, wait, 0))
             }
-            if let rate = limits.accountMaxIntentsPerSecond {
-                // Both buckets or neither: a refusal by the account's gives the strategy's token back.
-                let accountBurst = limits.accountIntentBurst ?? rate
-                if let wait = OrderFlow.take(tokens: &orderFlow.accountTokens, refillNs: &orderFlow.accountRefillNs,
-                                             rate: rate, burst: accountBurst, at: ns) {
-                    orderFlow.strategyTokens[s] = tokens + 1
-                    orderFlow.strategyRefillNs[s] = refill
-                    return block(&work, .accountOrderRateExceeded, stage: .firewall, details: (rate, accountBurst, wait, 0))
-                }
-            }
-            orderFlow.strategyTokens[s] = tokens
-            orderFlow.strategyRefillNs[s] = refill
-        } else if let rate = limits.accountMaxIntentsPerSecond {
-            let accountBurst = limits.accountIntentBurst ?? rate
+        }
+        if let rate = limits.accountMaxIntentsPerSecond {
+            let burst = limits.accountIntentBurst ?? rate
             if let wait = OrderFlow.take(tokens: &orderFlow.accountTokens, refillNs: &orderFlow.accountRefillNs,
-                                         rate: rate, burst: accountBurst, at: ns) {
-                return block(&work, .accountOrderRateExceeded, stage: .firewall, details: (rate, accountBurst, wait, 0))
+                                         rate: rate, burst: burst, at: ns) {
+                return block(&work, .accountOrderRateExceeded, stage: .firewall, details: (rate, burst, wait, 0))
             }
         }
+        orderFlow.strategyTokens[s] = tokens
+        orderFlow.strategyRefillNs[s] = refill
     }
 }

@@ -23,6 +23,11 @@ extension RiskChain {
         // Position the risk-increasing part builds on: the largest the strategy could hold in the
         // intent's direction (0 once the reducing part has taken it through zero).
         let base = work.sameSideBase
+        // What the strategy's own caps are a share of: its allocation, or with
+        // `strategy.caps_follow_equity` its equity when that is lower (a strategy 18 % down
+        // risks 18 % less per trade; gains never raise the caps past the allocation).
+        let capital = limits.strategyCapsFollowEquity
+            ? min(entry.allocatedCapitalUSD, max(0, book.equityUSD(strategy: strategy))) : entry.allocatedCapitalUSD
         var bestQuantity = work.increasing
         var binding: (reshape: ReasonCode, exhausted: ReasonCode, budget: Budget)?
         func consider(_ reshape: ReasonCode, _ exhausted: ReasonCode, _ budget: Budget) {
@@ -33,7 +38,7 @@ extension RiskChain {
             }
         }
         consider(.strategyPositionReshape, .strategyPositionExhausted,
-                 Budget(cap: limits.strategyMaxPositionPct / 100 * entry.allocatedCapitalUSD, used: base * price))
+                 Budget(cap: limits.strategyMaxPositionPct / 100 * capital, used: base * price))
         var grossCap = limits.maxGrossPctOfEquity / 100 * equity
         if let absolute = limits.maxGrossUSD { grossCap = min(grossCap, absolute) }
         consider(.aggregateNotionalReshape, .aggregateNotionalExhausted, Budget(cap: grossCap, used: book.liveGrossUSD + ownGross))
@@ -50,7 +55,7 @@ extension RiskChain {
 
         // Risk per trade: |entry − stop| × quantity within the strategy's share.
         let stopDistance = abs(work.price - intent.stopLossPrice)
-        let riskCap = limits.strategyMaxRiskPerTradePct / 100 * entry.allocatedCapitalUSD
+        let riskCap = limits.strategyMaxRiskPerTradePct / 100 * capital
         let riskAllowed = stopDistance > 0 ? riskCap / stopDistance : .infinity
 
         let requestedUSD = work.increasing * price
