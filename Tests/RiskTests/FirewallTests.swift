@@ -258,11 +258,40 @@ struct FirewallTests {
         #expect(chain.decide(first, decisionID: 5, at: Fixture.at(seconds: 1)).verdict == .approve)
     }
 
+    @Test func threeSameSideFillsWithinTenSecondsPauseTheStrategyUntilResumed() {
+        var chain = Fixture.chain(limits: Self.limits { $0.repeatedFills = 3; $0.repeatedFillsWindowSeconds = 10 })
+        func fill(_ side: Side, at seconds: Double, strategy: UInt32 = 1) {
+            chain.applyFill(strategy: strategy, symbol: 1, side: side, quantity: 1, price: 1_000, feeUSD: 0, at: Fixture.at(seconds: seconds))
+        }
+        // Buy, sell, buy: two buys only. Then buys 6 and 11 s after the first: 11 s apart, no latch.
+        fill(.buy, at: 0); fill(.sell, at: 4); fill(.buy, at: 6); fill(.buy, at: 11)
+        #expect(chain.stateChanges.isEmpty)
+        // The buy at 12 s is the third within 10 s (6, 11, 12): paused, once.
+        fill(.buy, at: 12)
+        #expect(chain.stateChanges == [StateChange(kind: .strategyPaused(strategyID: 1), reason: .repeatedExecutions,
+                                                   atNs: Fixture.at(seconds: 12), value: 3, limit: 10)])
+        fill(.buy, at: 13)
+        #expect(chain.stateChanges.count == 1)
+        let now = Fixture.at(seconds: 13)
+        let buy = chain.decide(Fixture.intent(quantity: 1), decisionID: 1, at: now)
+        #expect(buy.verdict == .reject && buy.reason == .repeatedExecutions)
+        #expect(Self.note(chain, .repeatedExecutions) == "REPEATED_EXECUTIONS: fills=3 window_s=10")
+        // Its exits pass, the other strategy trades on, and an operator's resume lifts it.
+        #expect(chain.decide(Fixture.intent(client: 2, side: .sell, quantity: 1), decisionID: 2, at: now).verdict == .approve)
+        #expect(chain.decide(Fixture.intent(strategy: 2, quantity: 1), decisionID: 3, at: now).verdict == .approve)
+        chain.resumeStrategy(1)
+        #expect(chain.decide(Fixture.intent(client: 3, quantity: 1), decisionID: 4, at: now).verdict == .approve)
+    }
+
     @Test func aRestoredChainDecidesTheNextIntentsAsTheOriginalWould() throws {
-        let limits = Self.limits { $0.maxIntentsPerSecond = 1; $0.intentBurst = 2; $0.duplicateWindowSeconds = 5 }
+        let limits = Self.limits {
+            $0.maxIntentsPerSecond = 1; $0.intentBurst = 2; $0.duplicateWindowSeconds = 5
+            $0.repeatedFills = 2; $0.repeatedFillsWindowSeconds = 60
+        }
         var chain = Fixture.chain(limits: limits)
         _ = chain.decide(Fixture.intent(quantity: 0.1), decisionID: 1, at: Fixture.day0)
         _ = chain.decide(Fixture.intent(client: 2, quantity: 0.2), decisionID: 2, at: Fixture.day0)
+        chain.applyFill(strategy: 1, symbol: 1, side: .buy, quantity: 0.1, price: 1_000, feeUSD: 0, at: Fixture.day0)
         var restored = Fixture.chain(limits: limits)
         try restored.restore(chain.state)
         #expect(restored.orderFlow == chain.orderFlow)
@@ -296,6 +325,10 @@ struct FirewallTests {
             == RiskLimits.Invalid(key: "firewall.intent_burst", message: "has no rate to refill it: set firewall.max_intents_per_second too"))
         #expect(Self.limits { $0.accountMaxIntentsPerSecond = 10; $0.accountIntentBurst = 0.5 }.validationFailure()?.key == "firewall.account_intent_burst")
         #expect(Self.limits { $0.duplicateWindowSeconds = -1 }.validationFailure()?.key == "firewall.duplicate_window_seconds")
+        #expect(Self.limits { $0.repeatedFills = 3 }.validationFailure()
+            == RiskLimits.Invalid(key: "firewall.repeated_fills_window_seconds",
+                                  message: "firewall.repeated_fills and firewall.repeated_fills_window_seconds go together: set both or neither"))
+        #expect(Self.limits { $0.repeatedFills = 1; $0.repeatedFillsWindowSeconds = 5 }.validationFailure()?.key == "firewall.repeated_fills")
         let both = Self.limits(["AAA": InstrumentRules(minQuantity: 1)]) { $0.minOrderQuantity = ["AAA": 2] }
         #expect(both.validationFailure()?.key == "instruments.AAA.min_quantity")
     }

@@ -57,6 +57,9 @@ package struct EventNames: Sendable {
         case .accountHalted:
             return Latch(kind: TransitionFact.Kind.tradingState.rawValue, subject: "account", from: "ACTIVE", to: "HALTED", rule: rule,
                          detail: "drawdown_pct=\(change.value) halt_pct=\(change.limit) latched=HALTED")
+        case .strategyPaused(let id) where change.reason == .repeatedExecutions:
+            return Latch(kind: "strategy_pause", subject: strategy(id), from: "RUNNING", to: "PAUSED", rule: rule,
+                         detail: "fills=\(change.value) window_s=\(change.limit) paused_until=operator_resume")
         case .strategyPaused(let id):
             return Latch(kind: "strategy_pause", subject: strategy(id), from: "RUNNING", to: "PAUSED", rule: rule,
                          detail: "sharpe=\(change.value) min_sharpe=\(change.limit) paused_until=operator_resume")

@@ -19,6 +19,7 @@ public struct RiskConfig: Decodable, Sendable {
         case optionalNumber(WritableKeyPath<RiskLimits, Double?> & Sendable)
         case integer(WritableKeyPath<RiskLimits, Int> & Sendable)
         case boolean(WritableKeyPath<RiskLimits, Bool> & Sendable)
+        case optionalInteger(WritableKeyPath<RiskLimits, Int?> & Sendable)
     }
 
     /// The keys of each section and the limit each sets. One line per key: the config's whole
@@ -76,6 +77,8 @@ public struct RiskConfig: Decodable, Sendable {
             ("account_max_intents_per_second", .optionalNumber(\.accountMaxIntentsPerSecond)),
             ("account_intent_burst", .optionalNumber(\.accountIntentBurst)),
             ("duplicate_window_seconds", .optionalNumber(\.duplicateWindowSeconds)),
+            ("repeated_fills", .optionalInteger(\.repeatedFills)),
+            ("repeated_fills_window_seconds", .optionalNumber(\.repeatedFillsWindowSeconds)),
         ],
     ]
 
@@ -107,6 +110,8 @@ public struct RiskConfig: Decodable, Sendable {
                     if let value = try values.decodeIfPresent(Int.self, forKey: codingKey) { limits[keyPath: path] = value }
                 case .boolean(let path):
                     if let value = try values.decodeIfPresent(Bool.self, forKey: codingKey) { limits[keyPath: path] = value }
+                case .optionalInteger(let path):
+                    if let value = try values.decodeIfPresent(Int.self, forKey: codingKey) { limits[keyPath: path] = value }
                 }
             }
             if section == .account {

@@ -113,6 +113,9 @@ public enum ReasonCode: UInt32, Sendable, CaseIterable, CustomStringConvertible,
     /// The same order (symbol, side, quantity, limit price) as one the strategy sent within
     /// `risk.firewall.duplicate_window_seconds`: the whole intent is refused.
     case duplicateOrder = 49
+    /// `risk.firewall.repeated_fills` fills on the same side within the window paused the
+    /// strategy until an operator resumes it: no new risk; exits pass.
+    case repeatedExecutions = 50
 
     /// The SCREAMING_SNAKE name, as printed in logs and passed to plugins.
     public var name: StaticString {
@@ -167,6 +170,7 @@ public enum ReasonCode: UInt32, Sendable, CaseIterable, CustomStringConvertible,
         case .orderRateExceeded: "ORDER_RATE_EXCEEDED"
         case .accountOrderRateExceeded: "ACCOUNT_ORDER_RATE_EXCEEDED"
         case .duplicateOrder: "DUPLICATE_ORDER"
+        case .repeatedExecutions: "REPEATED_EXECUTIONS"
         }
     }
 
@@ -218,6 +222,7 @@ public enum ReasonCode: UInt32, Sendable, CaseIterable, CustomStringConvertible,
         case .lotSizeRounded: ["quantity", "lot_size", "rounded"]
         case .orderRateExceeded, .accountOrderRateExceeded: ["rate_per_s", "burst", "wait_s"]
         case .duplicateOrder: ["age_s", "window_s", "previous_decision_id"]
+        case .repeatedExecutions: ["fills", "window_s"]
         }
     }
 

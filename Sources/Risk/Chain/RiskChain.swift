@@ -54,6 +54,7 @@ public struct RiskChain: Sendable {
     let restricted: [Bool]
     let stalePortfolioAfterNs: Int64
     let duplicateWindowNs: Int64?
+    let repeatedFillsWindowNs: Int64?
     /// At or below the mark time of every symbol the live book holds (`.min`: not known), so the
     /// stale-portfolio check costs O(1) while every held mark is fresh and scans the held symbols
     /// only once this floor is older than the limit (`firewall`). Lowered wherever a symbol may
@@ -90,6 +91,7 @@ public struct RiskChain: Sendable {
         restricted = symbols.map { restrictedSet.contains($0) }
         stalePortfolioAfterNs = Int64(((limits.stalePortfolioAfterSeconds ?? limits.staleAfterSeconds) * 1e9).rounded())
         duplicateWindowNs = limits.duplicateWindowSeconds.map { Int64(($0 * 1e9).rounded()) }
+        repeatedFillsWindowNs = limits.repeatedFillsWindowSeconds.map { Int64(($0 * 1e9).rounded()) }
         orderFlow = OrderFlow(strategies: strategies.count, limits: limits)
         var ids: [String: UInt32] = [:]
         for (index, name) in symbols.enumerated() { ids[name] = UInt32(index + 1) }
@@ -130,6 +132,7 @@ public struct RiskChain: Sendable {
         let closed = book.applyFill(strategy: strategy, symbol: symbol, side: side, quantity: quantity,
                                     price: price, feeUSD: feeUSD, at: ns)
         heldMarkFloorNs = min(heldMarkFloorNs, book.markTime(symbol))
+        checkRepeatedExecutions(strategy: strategy, side: side, at: ns)
         if let closed { recordClosedTrade(closed) }
         checkDrawdownLatch(at: ns)
         return closed
@@ -177,10 +180,12 @@ public struct RiskChain: Sendable {
         return true
     }
 
-    /// Resumes a strategy: clears an operator's pause and the decay detector's.
+    /// Resumes a strategy: clears an operator's pause, the decay detector's and the
+    /// repeated-execution latch's.
     public mutating func resumeStrategy(_ strategy: UInt32) {
         decayPaused[Int(strategy) - 1] = false
         operatorPaused[Int(strategy) - 1] = false
+        orderFlow.executionLatched[Int(strategy) - 1] = false
     }
 
     /// An operator's pause: the strategy's new risk is refused (`STRATEGY_PAUSED`) until

@@ -89,7 +89,7 @@ extension RiskChain {
         accountDailyLossDay = state.accountDailyLossDay
         strategyDailyLossDay = state.strategyDailyLossDay
         unknownOrders = state.unknownOrders.count == unknownOrders.count ? state.unknownOrders : unknownOrders
-        if let flow = state.orderFlow, flow.fits(strategies: book.strategyCount) {
+        if let flow = state.orderFlow, flow.fits(strategies: book.strategyCount, limits: limits) {
             orderFlow = flow
         } else {
             orderFlow = OrderFlow(strategies: book.strategyCount, limits: limits)

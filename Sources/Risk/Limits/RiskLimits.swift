@@ -62,6 +62,12 @@ public struct RiskLimits: Sendable, Equatable {
     /// side, quantity, limit price) is refused whole (`DUPLICATE_ORDER`), seconds of event time.
     /// nil: off.
     public var duplicateWindowSeconds: Double? = nil
+    /// Repeated-execution latch: this many fills of one strategy on the same side within
+    /// `repeatedFillsWindowSeconds` pause it (`REPEATED_EXECUTIONS`) until an operator resumes
+    /// it. nil: off. Both or neither.
+    public var repeatedFills: Int? = nil
+    /// The latch's window, seconds of event time.
+    public var repeatedFillsWindowSeconds: Double? = nil
 
     // MARK: Per strategy (PortfolioGuard), as percentages of the strategy's allocated capital
 
@@ -221,6 +227,12 @@ public struct RiskLimits: Sendable, Equatable {
                        rateKey: "firewall.account_max_intents_per_second"),
             duplicateWindowSeconds.flatMap { $0.isFinite && $0 > 0 && $0 <= 86_400 ? nil
                 : Invalid(key: "firewall.duplicate_window_seconds", message: "must be > 0 and at most 86400 seconds (a day)") },
+            repeatedFills.flatMap { (2...1_000).contains($0) ? nil : Invalid(key: "firewall.repeated_fills", message: "must be between 2 and 1000 fills") },
+            repeatedFillsWindowSeconds.flatMap { $0.isFinite && $0 > 0 && $0 <= 86_400 ? nil
+                : Invalid(key: "firewall.repeated_fills_window_seconds", message: "must be > 0 and at most 86400 seconds (a day)") },
+            (repeatedFills == nil) == (repeatedFillsWindowSeconds == nil) ? nil
+                : Invalid(key: repeatedFills == nil ? "firewall.repeated_fills" : "firewall.repeated_fills_window_seconds",
+                          message: "firewall.repeated_fills and firewall.repeated_fills_window_seconds go together: set both or neither"),
         ]
         if let first = checks.compactMap({ $0 }).first { return first }
         for symbol in instruments.keys.sorted() {

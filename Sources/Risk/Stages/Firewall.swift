@@ -54,6 +54,10 @@ extension RiskChain {
         if restricted[Int(intent.symbolID) - 1] {
             return block(&work, .restrictedSymbol, stage: .firewall)
         }
+        if orderFlow.executionLatched[Int(intent.strategyID) - 1] {
+            return block(&work, .repeatedExecutions, stage: .firewall,
+                         details: (Double(limits.repeatedFills ?? 0), limits.repeatedFillsWindowSeconds ?? 0, 0, 0))
+        }
         // The intent's own symbol stale: PortfolioGuard's STALE_MARKET_DATA names it better.
         if Double(ns - book.markTime(intent.symbolID)) / 1e9 > limits.staleAfterSeconds { return }
         let limitNs = stalePortfolioAfterNs

@@ -15,6 +15,12 @@ public struct OrderFlow: Sendable, Codable, Equatable {
     /// Per strategy, its last `recentPerStrategy` orders sent, oldest overwritten first.
     var recent: [SentOrder]
     var recentNext: [Int]
+    /// Per (strategy, side): the event times of its last `repeated_fills` fills, a ring
+    /// (`.min`: empty), and the next slot; per strategy, whether the repeated-execution latch
+    /// paused it (until an operator resumes it).
+    var fillTimes: [Int64]
+    var fillNext: [Int]
+    public internal(set) var executionLatched: [Bool]
 
     /// Orders remembered per strategy for the duplicate check.
     static let recentPerStrategy = 8
@@ -38,12 +44,28 @@ public struct OrderFlow: Sendable, Codable, Equatable {
         accountRefillNs = .min
         recent = Array(repeating: SentOrder(), count: strategies * Self.recentPerStrategy)
         recentNext = Array(repeating: 0, count: strategies)
+        fillTimes = Array(repeating: .min, count: strategies * 2 * (limits.repeatedFills ?? 0))
+        fillNext = Array(repeating: 0, count: strategies * 2)
+        executionLatched = Array(repeating: false, count: strategies)
     }
 
     /// Whether the state fits a chain of `strategies` strategies.
-    func fits(strategies: Int) -> Bool {
+    func fits(strategies: Int, limits: RiskLimits) -> Bool {
         strategyTokens.count == strategies && strategyRefillNs.count == strategies
             && recent.count == strategies * Self.recentPerStrategy && recentNext.count == strategies
+            && fillTimes.count == strategies * 2 * (limits.repeatedFills ?? 0) && fillNext.count == strategies * 2
+            && executionLatched.count == strategies
+    }
+
+    /// Records a fill of `strategy` on `side` at `ns`; true when it is the `count`-th on that
+    /// side within `windowNs` (the oldest of the ring at most `windowNs` before it).
+    mutating func recordFill(strategy: UInt32, side: Side, count: Int, windowNs: Int64, at ns: Int64) -> Bool {
+        let ring = (Int(strategy) - 1) * 2 + (side == .buy ? 0 : 1)
+        let slot = fillNext[ring]
+        fillTimes[ring * count + slot] = ns
+        fillNext[ring] = (slot + 1) % count
+        let oldest = fillTimes[ring * count + fillNext[ring]]
+        return oldest != .min && ns - oldest <= windowNs
     }
 
     /// Refills a bucket of `rate` tokens a second up to `burst` for the event time since
@@ -89,6 +111,18 @@ public struct OrderFlow: Sendable, Codable, Equatable {
 }
 
 extension RiskChain {
+    /// The repeated-execution latch, at each fill: the `repeated_fills`-th fill of the strategy
+    /// on one side within the window pauses it, once (a state change the host journals and acts
+    /// on as for a decay pause: its risk-increasing resting orders are cancelled).
+    mutating func checkRepeatedExecutions(strategy: UInt32, side: Side, at ns: Int64) {
+        guard let count = limits.repeatedFills, let windowNs = repeatedFillsWindowNs else { return }
+        let repeated = orderFlow.recordFill(strategy: strategy, side: side, count: count, windowNs: windowNs, at: ns)
+        guard repeated, !orderFlow.executionLatched[Int(strategy) - 1] else { return }
+        orderFlow.executionLatched[Int(strategy) - 1] = true
+        stateChanges.append(StateChange(kind: .strategyPaused(strategyID: strategy), reason: .repeatedExecutions, atNs: ns,
+                                        value: Double(count), limit: Double(windowNs) / 1e9))
+    }
+
     /// The order-rate throttles, on the risk-increasing part: the strategy's bucket, then the
     /// account's. An intent that passes takes a token from each; one refused takes none (a
     /// refusal by the account's bucket leaves the strategy's as it was: refilling it later over
