@@ -8,6 +8,7 @@ struct DecideCommandTests {
         struct Reason: Decodable { let code: String; let severity: String; let stage: String; let detail: String }
         struct Step: Decodable { let stage: String; let quantity_in: Double; let quantity_out: Double; let factor: Double; let code: String }
         struct Account: Decodable { let equity_usd: Double; let live_gross_usd: Double; let trading_state: String }
+        struct Unchecked: Decodable { let check: String; let why: String }
         let index: Int
         let strategy: String
         let symbol: String
@@ -22,6 +23,7 @@ struct DecideCommandTests {
         let reasons: [Reason]
         let trace: [Step]
         let account_after: Account
+        let unchecked: [Unchecked]
     }
 
     static let example = ProcessDriver.repositoryRoot.appendingPathComponent("tools/examples/seed004-reshape.json").path
@@ -41,9 +43,12 @@ struct DecideCommandTests {
         #expect(first.final_notional_usd == 12_000)
         #expect(first.trace.map(\.stage) == ["PortfolioGuard", "CorrelationSizer", "Cooldown", "DecayDetector"])
         #expect(first.account_after.live_gross_usd == 50_000)
-        // The second intent sees the budget the first one used up.
+        // It let new risk through, so it names what the scenario could not check.
+        #expect(first.unchecked.map(\.check) == ["ROLLING_DRAWDOWN_BREACHED", "ACCOUNT_DAILY_LOSS", "STRATEGY_DAILY_LOSS", "PENDING_ORDERS"])
+        // The second intent sees the budget the first one used up; refused, it has nothing unchecked.
         #expect(outputs[1].verdict == "REJECT")
         #expect(outputs[1].reason == "AGGREGATE_NOTIONAL_EXHAUSTED")
+        #expect(outputs[1].unchecked.isEmpty)
         // Pretty-printed with sorted keys: the first key of each decision is account_after.
         #expect(stdout.hasPrefix("[\n  {\n    \"account_after\" : {"))
     }

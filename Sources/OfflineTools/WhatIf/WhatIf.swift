@@ -47,13 +47,43 @@ public enum WhatIf {
         var chain = plan.restoredChain()
         var outputs: [Output] = []
         outputs.reserveCapacity(plan.intents.count)
+        let unchecked = Self.unchecked(loaded.config.risk.limits)
         for (index, intent) in plan.intents.enumerated() {
+            let reducing = chain.reducingPart(of: intent)
             let decision = chain.decide(intent, decisionID: UInt64(index + 1), at: plan.nowNs)
-            outputs.append(Output(
+            var output = Output(
                 index: index, decision: decision, intent: intent, strategy: plan.strategyNames[Int(intent.strategyID) - 1],
-                symbol: plan.symbols[Int(intent.symbolID) - 1], chain: chain))
+                symbol: plan.symbols[Int(intent.symbolID) - 1], chain: chain)
+            // A check only ever refuses or cuts new risk: one the scenario could not run matters
+            // only to a decision that let new risk through.
+            if decision.finalQuantity > reducing * (1 + 1e-12) { output.unchecked = unchecked }
+            outputs.append(output)
         }
         return outputs
+    }
+
+    /// The checks a scenario cannot evaluate, with why, under `limits` (docs/what-if.md,
+    /// "Limits of the scenario"): the host might refuse or cut what the what-if lets through.
+    static func unchecked(_ limits: RiskLimits) -> [Output.Unchecked] {
+        var checks: [Output.Unchecked] = [
+            .init(check: "ROLLING_DRAWDOWN_BREACHED", why: "the scenario has no hourly equity marks: the rolling 24 h drawdown starts at 0"),
+            .init(check: "ACCOUNT_DAILY_LOSS", why: "the scenario cannot say the limit was hit earlier today: it holds only from an intent of the list that finds the loss"),
+            .init(check: "STRATEGY_DAILY_LOSS", why: "as ACCOUNT_DAILY_LOSS, for the strategy"),
+            .init(check: "PENDING_ORDERS", why: "orders resting before the scenario are not known: the budgets, open positions and reducing parts count only the list's own approvals"),
+        ]
+        if limits.maxIntentsPerSecond != nil {
+            checks.append(.init(check: "ORDER_RATE_EXCEEDED", why: "the strategy's intents before the scenario are not known: its bucket starts full"))
+        }
+        if limits.accountMaxIntentsPerSecond != nil {
+            checks.append(.init(check: "ACCOUNT_ORDER_RATE_EXCEEDED", why: "the account's intents before the scenario are not known: its bucket starts full"))
+        }
+        if limits.duplicateWindowSeconds != nil {
+            checks.append(.init(check: "DUPLICATE_ORDER", why: "orders sent before the scenario are not known: only the list's own are compared"))
+        }
+        if limits.repeatedFills != nil {
+            checks.append(.init(check: "REPEATED_EXECUTIONS", why: "fills before the scenario are not known, and the what-if makes none"))
+        }
+        return checks
     }
 
     // MARK: Decoding errors

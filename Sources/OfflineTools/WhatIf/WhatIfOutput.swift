@@ -36,12 +36,23 @@ extension WhatIf {
         public var trace: [Step]
         /// The account after this decision (the approval is booked as pending).
         public var accountAfter: AccountAfter
+        /// The checks the scenario could not evaluate, when the decision let new risk through
+        /// (the host could refuse or cut it for them); empty otherwise.
+        public var unchecked: [Unchecked] = []
 
         enum CodingKeys: String, CodingKey {
             case index, decisionID = "decision_id", strategy, symbol, side, clientID = "client_id", verdict
             case requestedQuantity = "requested_quantity", finalQuantity = "final_quantity"
             case valuationPrice = "valuation_price", finalNotionalUSD = "final_notional_usd"
-            case reason, reasonDetail = "reason_detail", reasons, trace, accountAfter = "account_after"
+            case reason, reasonDetail = "reason_detail", reasons, trace, accountAfter = "account_after", unchecked
+        }
+
+        /// A check the scenario could not evaluate.
+        public struct Unchecked: Encodable, Sendable, Equatable {
+            /// The reason code it would give (`PENDING_ORDERS`: the budgets' resting orders).
+            public var check: String
+            /// What the scenario lacks for it.
+            public var why: String
         }
 
         /// A reason a stage gave.
@@ -58,7 +69,7 @@ extension WhatIf {
 
         /// One stage's note.
         public struct Step: Encodable, Sendable, Equatable {
-            /// `PortfolioGuard`, `CorrelationSizer`, `Cooldown`, `DecayDetector` or `ExecutionAdapter`.
+            /// `Firewall`, `PortfolioGuard`, `CorrelationSizer`, `Cooldown`, `DecayDetector` or `ExecutionAdapter`.
             public var stage: String
             /// Units the stage was given and let through.
             public var quantityIn: Double

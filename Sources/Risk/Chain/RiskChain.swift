@@ -244,6 +244,17 @@ public struct RiskChain: Sendable {
         var quantity: Double { reducing + increasing }
     }
 
+    /// The part of `intent` that reduces its strategy's filled position (units): only what is
+    /// filled and not already being taken away by pending orders on the intent's side. A sell
+    /// against an unfilled buy is not reducing: if the buy is cancelled the sell opens a short.
+    public func reducingPart(of intent: OrderIntent) -> Double {
+        let filled = book.position(strategy: intent.strategyID, symbol: intent.symbolID)
+        guard filled != 0 && (filled > 0) != (intent.side == .buy) else { return 0 }
+        let pending = book.pendingOrders(strategy: intent.strategyID, symbol: intent.symbolID)
+        let alreadyReducing = filled > 0 ? pending.sell : pending.buy
+        return min(intent.quantity, max(0, abs(filled) - alreadyReducing))
+    }
+
     /// Decides `intent` at event time `ns`. The intent's fields must already be valid (the host
     /// checks them); the symbol must have a mark. On APPROVE or RESHAPE the final quantity is
     /// booked as pending at once, so the next intent sees it.
@@ -255,14 +266,7 @@ public struct RiskChain: Sendable {
         let filled = book.position(strategy: strategy, symbol: symbol)
         let pending = book.pendingOrders(strategy: strategy, symbol: symbol)
         let direction = intent.side.sign
-        // Reducing: only what is filled and not already being taken away by pending orders on the
-        // intent's side. A sell against an unfilled buy is not reducing: if the buy is cancelled
-        // the sell opens a short.
-        var reducing = 0.0
-        if filled != 0 && (filled > 0) != (direction > 0) {
-            let alreadyReducing = filled > 0 ? pending.sell : pending.buy
-            reducing = min(intent.quantity, max(0, abs(filled) - alreadyReducing))
-        }
+        let reducing = reducingPart(of: intent)
         let sameSideBase = direction > 0 ? max(0, filled + pending.buy) : max(0, pending.sell - filled)
         let entry = intent.orderType == .limit ? intent.limitPrice
             : limits.priceBandPct.map { mark * (1 + direction * $0 / 100) } ?? mark
