@@ -263,6 +263,30 @@ struct BreachUnwindTests {
         #expect(JournaledHost.number(unwindFills.first?.data["price"]) == 34_400)
     }
 
+    @Test func aPositionLargerThanTheSymbolsMaximumQuantityIsUnwoundInOrdersTheVenueTakes() throws {
+        // SOL at most 4 units an order. The bot buys 4 at each of its first three trades (a
+        // second apart, so its equal orders are no duplicates under a 1 s window): 12 held.
+        let config = Self.config(haltPct: 5).replacingOccurrences(
+            of: "risk:\n", with: "risk:\n  instruments: {SOLUSD: {max_quantity: 4}}\n  firewall: {duplicate_window_seconds: 1}\n")
+        let run = try JournaledHost(strategies: [("bot_sol", ["SOLUSD"], "quantity: 4, max_intents: 3")], config: config, stream: true)
+        let tape = Tape(run)
+        let host = run.host
+        for _ in 0..<4 { tape.trade("SOLUSD", 100) }
+        #expect(Self.position(host, 1, "SOLUSD") == 12)
+        // 12 × 45 = 540 lost, 5.4 % of 10,000: the halt latches and the unwind sells all 12, as
+        // three reduce-only orders of 4 in the same instant (equal, and no duplicates: a
+        // reduce-only intent adds no risk).
+        tape.trade("SOLUSD", 55)
+        #expect(host.engine.risk.controls.effectiveState == .halted)
+        #expect(Self.pending(host, 1, "SOLUSD") == -12)
+        tape.trade("SOLUSD", 55)
+        #expect(Self.position(host, 1, "SOLUSD") == 0)
+        let events = try run.finish()
+        let unwind = try #require(events.first { $0.topic == "risk.unwind" })
+        let orders = try #require(unwind.data["orders"] as? [[String: Any]])
+        #expect(orders.map { JournaledHost.number($0["quantity"]) } == [4, 4, 4], "\(orders)")
+    }
+
     @Test func aWinnerIsNeverFlattenedAndItsGainIsNoRoomSoTheNextWorstLoserGoesToo() throws {
         // The seed's three losers and a fourth bot in profit: XAU 10 @ 200 → 210, +100 on 2,100.
         // The cap is 2.3 % (230 USD), so the same −520 of open loss now needs two bots flattened.

@@ -283,6 +283,22 @@ struct FirewallTests {
         #expect(chain.decide(Fixture.intent(client: 3, quantity: 1), decisionID: 4, at: now).verdict == .approve)
     }
 
+    @Test func aReduceOnlyIntentIsNoDuplicateNorAFatFingerButStillMeetsTheVenuesMaximum() {
+        var chain = Fixture.chain(limits: Self.limits(["AAA": InstrumentRules(maxQuantity: 50, maxNotionalUSD: 20_000)]) {
+            $0.duplicateWindowSeconds = 60
+        })
+        Fixture.hold(&chain, strategy: 1, symbol: 1, quantity: 45, price: 1_000)
+        // 30 × 1,000 is above the 20,000 notional cap, and the second is the same order: both
+        // reduce-only, both pass (the second is trimmed to the 15 left to reduce).
+        let first = chain.decide(Fixture.intent(side: .sell, quantity: 30, reduceOnly: true), decisionID: 1, at: Fixture.day0)
+        #expect(first.verdict == .approve)
+        let second = chain.decide(Fixture.intent(client: 2, side: .sell, quantity: 30, reduceOnly: true), decisionID: 2, at: Fixture.day0)
+        #expect(second.verdict == .reshape && second.reason == .reduceOnlyTrimmed && second.finalQuantity == 15)
+        // Above the symbol's maximum quantity it is refused like any order.
+        let large = chain.decide(Fixture.intent(client: 3, side: .sell, quantity: 51, reduceOnly: true), decisionID: 3, at: Fixture.day0)
+        #expect(large.reason == .orderQuantityAboveMax)
+    }
+
     @Test func aRestoredChainDecidesTheNextIntentsAsTheOriginalWould() throws {
         let limits = Self.limits {
             $0.maxIntentsPerSecond = 1; $0.intentBurst = 2; $0.duplicateWindowSeconds = 5

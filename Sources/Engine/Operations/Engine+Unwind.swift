@@ -22,7 +22,15 @@ extension Engine {
             for symbol in book.strategyHeldSymbols[Int(id) - 1] {
                 let position = book.position(strategy: id, symbol: symbol)
                 guard position != 0 else { continue }
-                intents.append((id, symbol, position > 0 ? .sell : .buy, abs(position)))
+                // In orders the venue takes: at most the symbol's `max_quantity` each.
+                let side: Side = position > 0 ? .sell : .buy
+                let maximum = risk.limits.instruments[symbols.name(of: symbol)]?.maxQuantity ?? .infinity
+                var left = abs(position)
+                while left > maximum {
+                    intents.append((id, symbol, side, maximum))
+                    left -= maximum
+                }
+                intents.append((id, symbol, side, left))
             }
         }
         // The ranking first (so a reader sees why), then each order as it is decided. The

@@ -30,11 +30,15 @@ extension RiskChain {
                 if distancePct > band { return (.priceOutsideBand, (intent.limitPrice, mark, distancePct, band)) }
             }
         }
-        if let window = duplicateWindowNs, let previous = orderFlow.duplicate(of: intent, windowNs: window, at: ns) {
-            return (.duplicateOrder, (Double(ns - previous.atNs) / 1e9, Double(window) / 1e9, Double(previous.decisionID), 0))
-        }
+        // The venue's limit binds every order; the duplicate and notional checks guard against a
+        // strategy's typo, which a reduce-only intent cannot turn into risk (it is trimmed to the
+        // position it shrinks): the host's own breach unwind sends equal reduce-only chunks.
         if intent.quantity > maxOrderQuantity[s] {
             return (.orderQuantityAboveMax, (intent.quantity, maxOrderQuantity[s], 0, 0))
+        }
+        if intent.reduceOnly { return nil }
+        if let window = duplicateWindowNs, let previous = orderFlow.duplicate(of: intent, windowNs: window, at: ns) {
+            return (.duplicateOrder, (Double(ns - previous.atNs) / 1e9, Double(window) / 1e9, Double(previous.decisionID), 0))
         }
         let notional = intent.quantity * price
         if notional > maxOrderNotionalUSD[s] {
