@@ -49,9 +49,22 @@ let symbolCount = 512
 let positionsPerStrategy = 32
 let t0: Int64 = 1_772_409_600_000_000_000
 
-func buildChain(strategies: Int, symbols symbolCount: Int = symbolCount, random: inout Generator) -> RiskChain {
+/// `firewall`: every Firewall check on, none binding but the lot rounding (instrument rules for
+/// every symbol, a price band, both order-rate buckets, a duplicate window and the
+/// repeated-execution latch), to measure what the checks cost.
+func buildChain(strategies: Int, symbols symbolCount: Int = symbolCount, firewall: Bool = false, random: inout Generator) -> RiskChain {
     let symbols = (1...symbolCount).map { "S\($0)" }
     var limits = RiskLimits()
+    if firewall {
+        let rules = InstrumentRules(tickSize: 0.01, lotSize: 0.001, minQuantity: 0.001, maxQuantity: 100_000, maxNotionalUSD: 100_000_000)
+        limits.instruments = Dictionary(uniqueKeysWithValues: symbols.map { ($0, rules) })
+        limits.priceBandPct = 10
+        limits.maxIntentsPerSecond = 1_000_000
+        limits.accountMaxIntentsPerSecond = 1_000_000
+        limits.duplicateWindowSeconds = 1
+        limits.repeatedFills = 1_000
+        limits.repeatedFillsWindowSeconds = 1
+    }
     limits.maxGrossPctOfEquity = 100
     limits.maxSymbolPctOfEquity = 100
     limits.strategyMaxOpenPositions = 64
@@ -81,9 +94,9 @@ func buildChain(strategies: Int, symbols symbolCount: Int = symbolCount, random:
     return chain
 }
 
-func measure(strategies: Int, decisions: Int) -> (Percentiles, [String: Int]) {
+func measure(strategies: Int, decisions: Int, firewall: Bool = false) -> (Percentiles, [String: Int]) {
     var random = Generator(state: 42)
-    var chain = buildChain(strategies: strategies, random: &random)
+    var chain = buildChain(strategies: strategies, firewall: firewall, random: &random)
     // Intents: buys and sells on random symbols (some add to held positions, some reduce them,
     // some open new ones), large enough that about a third hit the strategy position cap,
     // with stops; prepared before timing so the loop only decides.
@@ -120,11 +133,11 @@ func timerBaseline(samples count: Int) -> Percentiles {
     return Percentiles(samples)
 }
 
-// `--allocation-probe N`: only decide N intents at 64 strategies and exit. Run under
-// `valgrind --tool=memcheck` at two values of N: equal allocation counts mean a decision
-// allocates nothing (BENCHMARKS.md shows the command).
+// `--allocation-probe N`: only decide N intents at 64 strategies, every Firewall check on, and
+// exit. Run under `valgrind --tool=memcheck` at two values of N: equal allocation counts mean a
+// decision allocates nothing (BENCHMARKS.md shows the command).
 if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "--allocation-probe", let n = Int(CommandLine.arguments[2]) {
-    let (result, _) = measure(strategies: 64, decisions: n)
+    let (result, _) = measure(strategies: 64, decisions: n, firewall: true)
     print("decided \(n); p50 \(result.p50) ns")
     exit(0)
 }
@@ -180,6 +193,11 @@ for strategies in [8, 64, 256] {
     print(label.padding(toLength: 26, withPad: " ", startingAt: 0) + result.row
           + verdicts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
 }
+// The same 256-strategy book and intents with every Firewall check on (`buildChain`).
+_ = measure(strategies: 256, decisions: min(decisions, 20_000), firewall: true)
+let (withFirewall, firewallVerdicts) = measure(strategies: 256, decisions: decisions, firewall: true)
+print("256, every Firewall check".padding(toLength: 26, withPad: " ", startingAt: 0) + withFirewall.row
+      + firewallVerdicts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
 if let small = p50s[8], let large = p50s[256], small > 0 {
     print("")
     print(String(format: "p50 at 256 strategies / p50 at 8: %.2f", Double(large) / Double(small)))

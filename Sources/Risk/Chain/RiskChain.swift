@@ -1,5 +1,5 @@
-/// The fixed chain every intent passes, in order: PortfolioGuard → CorrelationSizer → Cooldown →
-/// DecayDetector. Pure and deterministic: no I/O, no clock read (time is passed in), no globals;
+/// The fixed chain every intent passes, in order: Firewall → PortfolioGuard → CorrelationSizer →
+/// Cooldown → DecayDetector, then the minimum order size and the lot rounding. Pure and deterministic: no I/O, no clock read (time is passed in), no globals;
 /// the same calls in the same order give the same decisions.
 ///
 /// Quantities: an intent splits into a *reducing* part (up to the filled position it shrinks, less
