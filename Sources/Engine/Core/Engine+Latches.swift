@@ -13,14 +13,12 @@ extension Engine {
                     "reason": "\(change.reason)", "value_pct": "\(change.value)", "limit_pct": "\(change.limit)",
                 ])
                 cancelRiskIncreasingOrders(of: nil, because: "account halted", code: change.reason)
-            case .strategyPaused(let id) where change.reason == .repeatedExecutions:
-                logger.error("strategy PAUSED by the repeated-execution latch until an operator resumes it", metadata: [
-                    "strategy": "\(strategyNames[Int(id) - 1])", "fills": "\(change.value)", "window_s": "\(change.limit)",
-                ])
-                cancelRiskIncreasingOrders(of: id, because: "strategy paused", code: change.reason)
             case .strategyPaused(let id):
-                logger.error("strategy PAUSED by the decay detector until an operator resumes it", metadata: [
-                    "strategy": "\(strategyNames[Int(id) - 1])", "sharpe": "\(change.value)", "min_sharpe": "\(change.limit)",
+                let latch = change.reason == .repeatedExecutions
+                    ? (by: "the repeated-execution latch", value: "fills", limit: "window_s")
+                    : (by: "the decay detector", value: "sharpe", limit: "min_sharpe")
+                logger.error("strategy PAUSED by \(latch.by) until an operator resumes it", metadata: [
+                    "strategy": "\(strategyNames[Int(id) - 1])", "\(latch.value)": "\(change.value)", "\(latch.limit)": "\(change.limit)",
                 ])
                 cancelRiskIncreasingOrders(of: id, because: "strategy paused", code: change.reason)
             case .accountDailyLossHit:

@@ -57,12 +57,10 @@ package struct EventNames: Sendable {
         case .accountHalted:
             return Latch(kind: TransitionFact.Kind.tradingState.rawValue, subject: "account", from: "ACTIVE", to: "HALTED", rule: rule,
                          detail: "drawdown_pct=\(change.value) halt_pct=\(change.limit) latched=HALTED")
-        case .strategyPaused(let id) where change.reason == .repeatedExecutions:
-            return Latch(kind: "strategy_pause", subject: strategy(id), from: "RUNNING", to: "PAUSED", rule: rule,
-                         detail: "fills=\(change.value) window_s=\(change.limit) paused_until=operator_resume")
         case .strategyPaused(let id):
+            let keys = change.reason == .repeatedExecutions ? ("fills", "window_s") : ("sharpe", "min_sharpe")
             return Latch(kind: "strategy_pause", subject: strategy(id), from: "RUNNING", to: "PAUSED", rule: rule,
-                         detail: "sharpe=\(change.value) min_sharpe=\(change.limit) paused_until=operator_resume")
+                         detail: "\(keys.0)=\(change.value) \(keys.1)=\(change.limit) paused_until=operator_resume")
         case .accountDailyLossHit, .strategyDailyLossHit:
             let subject = if case .strategyDailyLossHit(let id) = change.kind { strategy(id) } else { "account" }
             return Latch(kind: "daily_loss", subject: subject, from: "ACTIVE", to: "NO_NEW_RISK_TODAY", rule: rule,

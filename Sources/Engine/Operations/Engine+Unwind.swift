@@ -24,7 +24,7 @@ extension Engine {
                 guard position != 0 else { continue }
                 // In orders the venue takes: at most the symbol's `max_quantity` each.
                 let side: Side = position > 0 ? .sell : .buy
-                let maximum = risk.limits.instruments[symbols.name(of: symbol)]?.maxQuantity ?? .infinity
+                let maximum = risk.maxOrderQuantity(symbol: symbol)
                 var left = abs(position)
                 while left > maximum {
                     intents.append((id, symbol, side, maximum))

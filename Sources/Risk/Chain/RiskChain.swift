@@ -248,12 +248,21 @@ public struct RiskChain: Sendable {
     /// filled and not already being taken away by pending orders on the intent's side. A sell
     /// against an unfilled buy is not reducing: if the buy is cancelled the sell opens a short.
     public func reducingPart(of intent: OrderIntent) -> Double {
-        let filled = book.position(strategy: intent.strategyID, symbol: intent.symbolID)
-        guard filled != 0 && (filled > 0) != (intent.side == .buy) else { return 0 }
-        let pending = book.pendingOrders(strategy: intent.strategyID, symbol: intent.symbolID)
-        let alreadyReducing = filled > 0 ? pending.sell : pending.buy
-        return min(intent.quantity, max(0, abs(filled) - alreadyReducing))
+        Self.reducing(intent.quantity, side: intent.side,
+                      filled: book.position(strategy: intent.strategyID, symbol: intent.symbolID),
+                      pending: book.pendingOrders(strategy: intent.strategyID, symbol: intent.symbolID))
     }
+
+    /// `reducingPart` from the filled position and pending orders already read.
+    static func reducing(_ quantity: Double, side: Side, filled: Double, pending: (buy: Double, sell: Double)) -> Double {
+        guard filled != 0 && (filled > 0) != (side == .buy) else { return 0 }
+        let alreadyReducing = filled > 0 ? pending.sell : pending.buy
+        return min(quantity, max(0, abs(filled) - alreadyReducing))
+    }
+
+    /// The symbol's `max_quantity` for one order, units (+∞ without one): what the host's own
+    /// orders (the breach unwind) are split to.
+    public func maxOrderQuantity(symbol: UInt32) -> Double { maxOrderQuantity[Int(symbol) - 1] }
 
     /// Decides `intent` at event time `ns`. The intent's fields must already be valid (the host
     /// checks them); the symbol must have a mark. On APPROVE or RESHAPE the final quantity is
@@ -266,7 +275,7 @@ public struct RiskChain: Sendable {
         let filled = book.position(strategy: strategy, symbol: symbol)
         let pending = book.pendingOrders(strategy: strategy, symbol: symbol)
         let direction = intent.side.sign
-        let reducing = reducingPart(of: intent)
+        let reducing = Self.reducing(intent.quantity, side: intent.side, filled: filled, pending: pending)
         let sameSideBase = direction > 0 ? max(0, filled + pending.buy) : max(0, pending.sell - filled)
         let entry = intent.orderType == .limit ? intent.limitPrice
             : limits.priceBandPct.map { mark * (1 + direction * $0 / 100) } ?? mark

@@ -38,9 +38,10 @@ public struct OrderFlow: Sendable, Codable, Equatable {
 
     /// Full buckets and no orders, for `strategies` strategies.
     init(strategies: Int, limits: RiskLimits) {
-        strategyTokens = Array(repeating: limits.intentBurst ?? 0, count: strategies)
+        // A bucket is filled to its burst at its first use (`take`, refill time `.min`).
+        strategyTokens = Array(repeating: 0, count: strategies)
         strategyRefillNs = Array(repeating: .min, count: strategies)
-        accountTokens = limits.accountIntentBurst ?? 0
+        accountTokens = 0
         accountRefillNs = .min
         recent = Array(repeating: SentOrder(), count: strategies * Self.recentPerStrategy)
         recentNext = Array(repeating: 0, count: strategies)
