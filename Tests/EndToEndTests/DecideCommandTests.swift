@@ -44,7 +44,8 @@ struct DecideCommandTests {
         #expect(first.trace.map(\.stage) == ["PortfolioGuard", "CorrelationSizer", "Cooldown", "DecayDetector"])
         #expect(first.account_after.live_gross_usd == 50_000)
         // It let new risk through, so it names what the scenario could not check.
-        #expect(first.unchecked.map(\.check) == ["ROLLING_DRAWDOWN_BREACHED", "ACCOUNT_DAILY_LOSS", "STRATEGY_DAILY_LOSS", "PENDING_ORDERS"])
+        #expect(first.unchecked.map(\.check) == ["ROLLING_DRAWDOWN_BREACHED", "ACCOUNT_DAILY_LOSS", "STRATEGY_DAILY_LOSS", "PENDING_ORDERS",
+                                                 "SELF_TRADE_PREVENTED"])
         // The second intent sees the budget the first one used up; refused, it has nothing unchecked.
         #expect(outputs[1].verdict == "REJECT")
         #expect(outputs[1].reason == "AGGREGATE_NOTIONAL_EXHAUSTED")

@@ -148,6 +148,8 @@ struct ConfigLoaderTests {
         ("risk:\n  firewall:\n    max_order_pct_of_capital: 0\n", "risk.firewall.max_order_pct_of_capital"),
         ("risk:\n  firewall:\n    restricted_symbols: [BTCUSD, DOGE]\n", "risk.firewall.restricted_symbols[1]"),
         ("risk:\n  firewall:\n    restricted: [BTCUSD]\n", "risk.firewall.restricted"),
+        ("risk:\n  firewall:\n    self_trade: cancel\n", "risk.firewall.self_trade"),
+        ("risk:\n  firewall:\n    self_trade: true\n", "risk.firewall.self_trade"),
     ])
     func invalidRiskValuesAreRefusedNamingTheKey(fragment: String, keyPath: String) throws {
         let error = try #require(parseError(Self.valid + "\n" + fragment))
@@ -228,6 +230,9 @@ struct ConfigLoaderTests {
         let limits = loaded.config.risk.limits
         #expect(limits.maxOrderPctOfCapital == 500 && limits.priceBandPct == 5 && limits.restrictedSymbols == ["BTCUSD"])
         #expect(limits.stalePortfolioAfterSeconds == 60)
+        #expect(limits.selfTradePolicy == .refuse, "refuse by default")
+        let cancelling = try ConfigLoader.parse(Self.valid + "\nrisk:\n  firewall:\n    self_trade: cancel_resting\n", file: "test.yaml")
+        #expect(cancelling.config.risk.limits.selfTradePolicy == .cancelResting)
         #expect(limits.instruments == ["BTCUSD": InstrumentRules(tickSize: 0.01, lotSize: 0.00001, minQuantity: 0.0001,
                                                                  maxQuantity: 50, maxNotionalUSD: 500_000)])
     }

@@ -12,12 +12,14 @@ extension Engine {
         if let output, output.updateAvailability() { risk.setJournalUnavailable(output.refusesNewRisk) }
         var order: Order?
         var traced = false
+        var selfTradeCancels: [Order] = []
         let decision: Decision
         switch IntentValidator.validate(request, strategy: strategy, hasMark: hasMark) {
         case .valid(let valid):
             strategy.lastClientID = valid.clientID
             decision = decide(valid, decisionID: decisionID)
             traced = true
+            if risk.selfTradeCancelDue { selfTradeCancels = takeSelfTradeCancels(valid) }
             if decision.verdict != .reject {
                 let approved = Order(decision: decision, intent: valid, mode: strategy.mode)
                 route(approved)
@@ -41,6 +43,9 @@ extension Engine {
                                         mode: strategy.mode, wallTimeNs: wall)))
             if let order { emit(.order(OrderFact(order: order, status: .submitted, wallTimeNs: wall))) }
         }
+        // Recorded after the decision that made them, so recovery re-decides it with the
+        // resting orders still there and then re-applies their cancels.
+        if !selfTradeCancels.isEmpty { reportCancels(selfTradeCancels, because: "self-trade prevention", code: .selfTradePrevented) }
         queue(decision, for: strategy)
         return decision
     }
@@ -58,6 +63,7 @@ extension Engine {
         let request = IntentRequest(clientID: 0, symbolID: symbol, side: side.rawValue, quantity: quantity,
                                     orderType: OrderType.market.rawValue, limitPrice: 0, stopLossPrice: 0, reduceOnly: 1)
         let decision = decide(intent, decisionID: decisionID)
+        let selfTradeCancels = risk.selfTradeCancelDue ? takeSelfTradeCancels(intent) : []
         // Counted and digested like a plugin's: the run summary and the digest cover every decision.
         count(decision, for: strategy)
         var order: Order?
@@ -72,6 +78,7 @@ extension Engine {
                                         wallTimeNs: wall)))
             if let order { emit(.order(OrderFact(order: order, status: .submitted, wallTimeNs: wall))) }
         }
+        if !selfTradeCancels.isEmpty { reportCancels(selfTradeCancels, because: "self-trade prevention", code: .selfTradePrevented) }
         if !risk.stateChanges.isEmpty { reportStateChanges() }
         return decision
     }
@@ -79,11 +86,31 @@ extension Engine {
     /// The chain's decision on a valid intent at the current event time, timed when a stopwatch
     /// is attached.
     func decide(_ intent: OrderIntent, decisionID: UInt64) -> Decision {
-        guard let stopwatch else { return risk.decide(intent, decisionID: decisionID, at: clockNs) }
+        guard let stopwatch else { return risk.decide(intent, decisionID: decisionID, at: clockNs, resting: selfTradeCross(intent)) }
         let start = stopwatch.start()
-        let decision = risk.decide(intent, decisionID: decisionID, at: clockNs)
+        let decision = risk.decide(intent, decisionID: decisionID, at: clockNs, resting: selfTradeCross(intent))
         stopwatch.stop(startedAt: start)
         return decision
+    }
+
+    /// The live order resting at the live venue that a live `intent` would trade against, when
+    /// self-trade prevention is on (`risk.firewall.self_trade`; docs/risk-chain.md).
+    func selfTradeCross(_ intent: OrderIntent) -> RestingOrder? {
+        guard risk.limits.selfTradePolicy != .off, risk.book.strategy(intent.strategyID).mode == .live,
+              risk.book.mark(intent.symbolID) > 0 else { return nil }
+        let price = risk.entryPrice(of: intent)
+        guard let order = live.crossingOrder(symbol: intent.symbolID, side: intent.side, price: price) else { return nil }
+        return RestingOrder(orderID: order.orderID, strategyID: order.strategyID, limitPrice: order.limitPrice)
+    }
+
+    /// Cancels every resting live order `intent` would trade against, before it is sent (at a
+    /// venue outside the host the cancel is asked for first, so it goes out ahead of the new
+    /// order). Returns those cancelled at once, to be recorded after the decision.
+    func takeSelfTradeCancels(_ intent: OrderIntent) -> [Order] {
+        let price = risk.entryPrice(of: intent)
+        return takeCancels { order, remaining in
+            remaining > 0 && order.symbolID == intent.symbolID && order.isCrossed(bySide: intent.side, price: price)
+        }
     }
 
     /// Sends an approved order to its venue: shadow orders to the paper venue, live ones to the

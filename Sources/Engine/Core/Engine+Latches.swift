@@ -52,17 +52,30 @@ extension Engine {
             let reducesOnly = filled != 0 && (filled > 0) != (order.side == .buy) && quantity <= abs(filled)
             return !reducesOnly
         }
+        reportCancels(takeCancels(where: picks), because: reason, code: code)
+    }
+
+    /// Cancels every open order `picks(order, remaining)` chooses, at both venues: those
+    /// cancelled at once are returned with their pending quantity released; a venue outside the
+    /// host is asked and reports each later. Nothing is recorded or told yet (`reportCancels`).
+    func takeCancels(where picks: (Order, Double) -> Bool) -> [Order] {
         var cancelled: [Order] = []
         paper.cancelAll(where: picks, into: &cancelled)
         if live !== paper { live.cancelAll(where: picks, into: &cancelled) }
         for order in cancelled {
             risk.releasePending(strategy: order.strategyID, symbol: order.symbolID, quantity: order.side.sign * order.quantity)
+        }
+        return cancelled
+    }
+
+    /// Records, logs and tells (after the callback it may be in) the cancels `takeCancels` made.
+    func reportCancels(_ cancelled: [Order], because reason: String, code: ReasonCode) {
+        for order in cancelled {
             strategies[Int(order.strategyID) - 1].cancels &+= 1
             emit(.order(OrderFact(order: order, status: .cancelled, eventTimeNs: clockNs, wallTimeNs: wallNs())))
             strategies[Int(order.strategyID) - 1].logger.warning("open order cancelled", metadata: [
                 "client_id": "\(order.clientID)", "reason": "\(reason)", "quantity": "\(order.quantity)",
             ])
-            // The strategy is told after the callback it may be in returns.
             queueUpdate(order, status: .cancelled, remaining: order.quantity, reason: code)
         }
     }

@@ -69,8 +69,12 @@ extension Engine {
         case .resume:
             guard let id = strategyID() else { return OperatorOutcome(.refused, unknownStrategy(request.strategy)) }
             let index = Int(id) - 1
-            guard risk.operatorPaused[index] || risk.decayPaused[index] else { return OperatorOutcome(.done, "\(request.strategy!) was not paused") }
-            let by = risk.operatorPaused[index] ? (risk.decayPaused[index] ? "an operator and the decay detector" : "an operator") : "the decay detector"
+            var pausedBy: [String] = []
+            if risk.operatorPaused[index] { pausedBy.append("an operator") }
+            if risk.decayPaused[index] { pausedBy.append("the decay detector") }
+            if risk.orderFlow.executionLatched[index] { pausedBy.append("the repeated-execution latch") }
+            guard !pausedBy.isEmpty else { return OperatorOutcome(.done, "\(request.strategy!) was not paused") }
+            let by = pausedBy.count == 1 ? pausedBy[0] : pausedBy.dropLast().joined(separator: ", ") + " and " + pausedBy.last!
             risk.resumeStrategy(id)
             change(.pause, request.strategy!, "PAUSED", "RUNNING", nil, nil)
             return OperatorOutcome(.done, "\(request.strategy!) resumed (it was paused by \(by))")

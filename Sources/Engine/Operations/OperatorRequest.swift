@@ -4,7 +4,7 @@ package enum OperatorVerb: String, Sendable, CaseIterable {
     case status
     /// Stops a strategy's new risk (`STRATEGY_PAUSED`) and cancels its resting risk; exits pass.
     case pause
-    /// Clears a strategy's pause (an operator's or the decay detector's).
+    /// Clears a strategy's pause (an operator's, the decay detector's, the repeated-execution latch's).
     case resume
     /// The kill switch: every intent refused, exits included; every resting order cancelled.
     case kill

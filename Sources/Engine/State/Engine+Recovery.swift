@@ -120,7 +120,8 @@ extension Engine {
         throws(ReapplyRefusal) -> Decision {
         nextDecisionID = max(nextDecisionID, decisionID + 1)
         risk.setJournalUnavailable(journalWasUnavailable)
-        let decision = risk.decide(intent, decisionID: decisionID, at: eventTimeNs)
+        // The resting orders it crossed are still there: their cancels are the journal's next rows.
+        let decision = risk.decide(intent, decisionID: decisionID, at: eventTimeNs, resting: selfTradeCross(intent))
         if decision.verdict != .reject {
             let approved = Order(decision: decision, intent: intent, mode: strategies[Int(intent.strategyID) - 1].mode)
             if approved.mode == .live && !live.isReplayable {

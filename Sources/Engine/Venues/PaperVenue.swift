@@ -114,6 +114,13 @@ package final class PaperVenue: Venue {
         return .notFound
     }
 
+    /// The first live limit order resting in `symbol` that an order on `side` at `price` would
+    /// trade against (`Venue.crossingOrder`), in acceptance order.
+    package func crossingOrder(symbol: UInt32, side: Side, price: Double) -> Order? {
+        for order in openOrders[Int(symbol)] where order.isCrossed(bySide: side, price: price) { return order }
+        return nil
+    }
+
     /// Removes and returns the open order with `orderID` in `symbol`, if there is one (recovery
     /// re-applying a journaled fill or cancel).
     package func remove(orderID: UInt64, symbol: UInt32) -> Order? {

@@ -27,6 +27,10 @@ package protocol Venue: AnyObject {
     /// Matches resting orders against one market event, appending fills in order (a simulated
     /// venue; others do nothing).
     func match(_ event: MarketEvent, into fills: inout [PaperFill])
+    /// A live limit order resting here in `symbol` on the other side of `side` that an order at
+    /// `price` would trade against (`Order.isCrossed(bySide:price:)`), or nil: self-trade
+    /// prevention. A venue that keeps no open orders (the recording venue) has none.
+    func crossingOrder(symbol: UInt32, side: Side, price: Double) -> Order?
     /// Orders in flight outside the host, for the state snapshot (nil: none kept, a simulated venue).
     var inFlight: [GatewayOrder]? { get }
     /// Takes back orders in flight from an earlier run (their fate unknown until the venue
@@ -36,6 +40,7 @@ package protocol Venue: AnyObject {
 
 extension Venue {
     package func match(_ event: MarketEvent, into fills: inout [PaperFill]) {}
+    package func crossingOrder(symbol: UInt32, side: Side, price: Double) -> Order? { nil }
     package var inFlight: [GatewayOrder]? { nil }
     package func restore(inFlight: [GatewayOrder], nowWallNs: Int64) -> Bool { inFlight.isEmpty }
 }
@@ -64,4 +69,14 @@ package enum VenueReport: Sendable {
     /// A fill refused, not booked: priced more than `bandPct` percent from the symbol's `mark`
     /// (the order stays in flight for an operator to reconcile). Published as a red alert.
     case fillRefused(Order, price: Double, mark: Double, bandPct: Double)
+}
+
+extension Order {
+    /// Whether this order is a live limit order an order on `side` at `price` would trade
+    /// against: on the other side, a sell at or below a buy's price, a buy at or above a sell's.
+    /// Market orders do not rest at a venue and are never crossed.
+    package func isCrossed(bySide side: Side, price: Double) -> Bool {
+        guard mode == .live, orderType == .limit, self.side != side else { return false }
+        return side == .buy ? limitPrice <= price : limitPrice >= price
+    }
 }

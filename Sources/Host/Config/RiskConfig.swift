@@ -85,7 +85,7 @@ public struct RiskConfig: Decodable, Sendable {
     /// Keys of `account` that are not limits.
     static let accountExtras = ["starting_equity_usd", "min_order_quantity"]
     /// Keys of `firewall` that are not numbers.
-    static let firewallExtras = ["restricted_symbols"]
+    static let firewallExtras = ["restricted_symbols", "self_trade"]
 
     init() {}
 
@@ -122,6 +122,15 @@ public struct RiskConfig: Decodable, Sendable {
             }
             if section == .firewall {
                 limits.restrictedSymbols = try values.decodeIfPresent([String].self, forKey: AnyCodingKey(stringValue: "restricted_symbols")) ?? []
+                let selfTradeKey = AnyCodingKey(stringValue: "self_trade")
+                if let policy = try values.decodeIfPresent(String.self, forKey: selfTradeKey) {
+                    guard let parsed = RiskLimits.SelfTradePolicy(rawValue: policy) else {
+                        let allowed = RiskLimits.SelfTradePolicy.allCases.map(\.rawValue).joined(separator: ", ")
+                        throw DecodingError.dataCorruptedError(forKey: selfTradeKey, in: values,
+                                                               debugDescription: "'\(policy)' is not a self-trade policy (one of: \(allowed))")
+                    }
+                    limits.selfTradePolicy = parsed
+                }
             }
         }
         if let instruments = try container.decodeIfPresent([String: InstrumentEntry].self, forKey: .instruments) {

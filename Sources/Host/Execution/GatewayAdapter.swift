@@ -104,6 +104,17 @@ final class GatewayAdapter: Venue {
         return .requested
     }
 
+    /// The order in flight with the lowest id in `symbol` that an order on `side` at `price`
+    /// would trade against (`Venue.crossingOrder`), by what is left of it.
+    func crossingOrder(symbol: UInt32, side: Side, price: Double) -> Order? {
+        var found: Order?
+        for entry in orders.values where entry.order.symbolID == symbol && entry.remaining > 0
+            && entry.order.isCrossed(bySide: side, price: price) {
+            if found == nil || entry.order.orderID < found!.orderID { found = entry.order }
+        }
+        return found
+    }
+
     /// Asks the gateway to cancel every order in flight `shouldCancel` picks (by what is left of
     /// it); nothing is cancelled at once.
     func cancelAll(where shouldCancel: (Order, Double) -> Bool, into cancelled: inout [Order]) {

@@ -49,6 +49,7 @@ extension OperatorDesk {
             let state: String
             if risk.operatorPaused[index] { state = "PAUSED_BY_OPERATOR" }
             else if risk.decayPaused[index] { state = "PAUSED_BY_DECAY" }
+            else if risk.orderFlow.executionLatched[index] { state = "PAUSED_BY_REPEATED_EXECUTIONS" }
             else if risk.strategyDailyLossDay[index] == book.dayIndex { state = "NO_NEW_RISK_TODAY" }
             else { state = "RUNNING" }
             row.add("state", state)

@@ -83,6 +83,9 @@ public enum WhatIf {
         if limits.repeatedFills != nil {
             checks.append(.init(check: "REPEATED_EXECUTIONS", why: "fills before the scenario are not known, and the what-if makes none"))
         }
+        if limits.selfTradePolicy != .off {
+            checks.append(.init(check: "SELF_TRADE_PREVENTED", why: "the what-if keeps no resting orders: a live order of the host's the intent would trade against is not known"))
+        }
         return checks
     }
 

@@ -116,6 +116,13 @@ public enum ReasonCode: UInt32, Sendable, CaseIterable, CustomStringConvertible,
     /// `risk.firewall.repeated_fills` fills on the same side within the window paused the
     /// strategy until an operator resumes it: no new risk; exits pass.
     case repeatedExecutions = 50
+    /// Self-trade prevention (`risk.firewall.self_trade: refuse`): the intent's price reaches a
+    /// live limit order of the host's resting on the other side of the symbol, so it would trade
+    /// with the account itself. No new risk; exits pass (and the resting order is cancelled).
+    case selfTradePrevented = 51
+    /// A note, not a refusal: the resting live orders this intent would have traded against were
+    /// cancelled (self-trade prevention) before it was sent.
+    case selfTradeRestingCancelled = 52
 
     /// The SCREAMING_SNAKE name, as printed in logs and passed to plugins.
     public var name: StaticString {
@@ -171,13 +178,15 @@ public enum ReasonCode: UInt32, Sendable, CaseIterable, CustomStringConvertible,
         case .accountOrderRateExceeded: "ACCOUNT_ORDER_RATE_EXCEEDED"
         case .duplicateOrder: "DUPLICATE_ORDER"
         case .repeatedExecutions: "REPEATED_EXECUTIONS"
+        case .selfTradePrevented: "SELF_TRADE_PREVENTED"
+        case .selfTradeRestingCancelled: "SELF_TRADE_RESTING_CANCELLED"
         }
     }
 
     /// How a reason weighs on a decision.
     public var severity: Severity {
         switch self {
-        case .none: .info
+        case .none, .selfTradeRestingCancelled: .info
         case .correlationInsufficientData: .warn
         case .aggregateNotionalReshape, .symbolNotionalReshape, .clusterNotionalReshape, .strategyPositionReshape,
              .riskPerTradeReshape, .correlationScaled, .cooldownScaled, .reduceOnlyTrimmed, .lotSizeRounded:
@@ -223,6 +232,7 @@ public enum ReasonCode: UInt32, Sendable, CaseIterable, CustomStringConvertible,
         case .orderRateExceeded, .accountOrderRateExceeded: ["rate_per_s", "burst", "wait_s"]
         case .duplicateOrder: ["age_s", "window_s", "previous_decision_id"]
         case .repeatedExecutions: ["fills", "window_s"]
+        case .selfTradePrevented, .selfTradeRestingCancelled: ["price", "resting_price", "resting_strategy_id", "resting_order_id"]
         }
     }
 

@@ -27,6 +27,9 @@ public struct RiskChain: Sendable {
     public internal(set) var operatorPaused: [Bool]
     /// What each stage did to the last decided intent (reused buffer).
     public internal(set) var trace: [StageNote] = []
+    /// Whether the last decision let an intent through against a resting live order of the
+    /// host's, which the caller must now cancel (self-trade prevention, `decide`'s `resting`).
+    public internal(set) var selfTradeCancelDue = false
     /// State changes made by the chain since the caller last cleared them.
     public internal(set) var stateChanges: [StateChange] = []
     /// UTC day on which the account's daily loss limit was hit (new risk stays refused that day).
@@ -267,8 +270,15 @@ public struct RiskChain: Sendable {
     /// Decides `intent` at event time `ns`. The intent's fields must already be valid (the host
     /// checks them); the symbol must have a mark. On APPROVE or RESHAPE the final quantity is
     /// booked as pending at once, so the next intent sees it.
-    public mutating func decide(_ intent: OrderIntent, decisionID: UInt64, at ns: Int64) -> Decision {
+    ///
+    /// `resting`: the live order of the host's resting on the other side that the intent would
+    /// trade against (self-trade prevention; the engine finds it, nil: none or not looked for).
+    /// When the decision lets something through against one, `selfTradeCancelDue` is set: the
+    /// caller cancels the resting orders it crosses before sending it.
+    public mutating func decide(_ intent: OrderIntent, decisionID: UInt64, at ns: Int64,
+                                resting: RestingOrder? = nil) -> Decision {
         trace.removeAll(keepingCapacity: true)
+        selfTradeCancelDue = false
         book.advanceClock(to: ns)
         let strategy = intent.strategyID, symbol = intent.symbolID
         let mark = book.mark(symbol)
@@ -277,8 +287,7 @@ public struct RiskChain: Sendable {
         let direction = intent.side.sign
         let reducing = Self.reducing(intent.quantity, side: intent.side, filled: filled, pending: pending)
         let sameSideBase = direction > 0 ? max(0, filled + pending.buy) : max(0, pending.sell - filled)
-        let entry = intent.orderType == .limit ? intent.limitPrice
-            : limits.priceBandPct.map { mark * (1 + direction * $0 / 100) } ?? mark
+        let entry = entryPrice(of: intent)
         var work = Work(
             intent: intent, mark: mark, price: entry, budgetPrice: max(mark, entry), direction: direction,
             filledPosition: filled, sameSideBase: sameSideBase, reducing: reducing, increasing: intent.quantity - reducing)
@@ -305,6 +314,7 @@ public struct RiskChain: Sendable {
         }
 
         firewall(&work, at: ns)
+        preventSelfTrade(&work, resting: resting)
         throttle(&work, at: ns)
         portfolioGuard(&work, at: ns)
         correlationSizer(&work)
@@ -351,6 +361,7 @@ public struct RiskChain: Sendable {
             return Decision(decisionID: decisionID, strategyID: strategy, clientID: intent.clientID, symbolID: symbol,
                             verdict: .reject, reason: reason, requestedQuantity: intent.quantity, finalQuantity: 0, timestampNs: ns)
         }
+        cancelSelfTradeResting(resting, price: work.price, final: final)
         let reshaped = cutOrBlocked && final < intent.quantity
         book.addPending(strategy: strategy, symbol: symbol, quantity: direction * final)
         heldMarkFloorNs = min(heldMarkFloorNs, book.markTime(symbol))

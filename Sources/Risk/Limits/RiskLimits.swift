@@ -68,6 +68,25 @@ public struct RiskLimits: Sendable, Equatable {
     public var repeatedFills: Int? = nil
     /// The latch's window, seconds of event time.
     public var repeatedFillsWindowSeconds: Double? = nil
+    /// Self-trade prevention between the host's live orders (`SELF_TRADE_PREVENTED`): what
+    /// happens to a live intent whose price reaches a live limit order of the host's resting on
+    /// the other side of the same symbol (`SelfTradePolicy`).
+    public var selfTradePolicy: SelfTradePolicy = .refuse
+
+    /// What self-trade prevention does (`risk.firewall.self_trade`). Every host strategy trades
+    /// for one account, so an order of one crossing a resting order of another (or of itself)
+    /// would be a trade of the account with itself: a wash trade a venue or a regulator flags.
+    public enum SelfTradePolicy: String, Sendable, Equatable, CaseIterable {
+        /// No check.
+        case off
+        /// The new intent's risk-increasing part is refused (`SELF_TRADE_PREVENTED`). What
+        /// reduces a position still passes, as every exit does, and the resting orders it would
+        /// trade against are cancelled first (`SELF_TRADE_RESTING_CANCELLED` in the trace).
+        case refuse
+        /// The new intent passes; the resting orders it would trade against are cancelled
+        /// (`SELF_TRADE_RESTING_CANCELLED` in the trace).
+        case cancelResting = "cancel_resting"
+    }
 
     // MARK: Per strategy (PortfolioGuard), as percentages of the strategy's allocated capital
 

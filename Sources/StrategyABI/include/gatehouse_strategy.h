@@ -176,6 +176,8 @@ typedef struct gh_market_event {
 #define GH_REASON_ACCOUNT_ORDER_RATE_EXCEEDED 48u /* the account's order-rate bucket is empty; exits pass */
 #define GH_REASON_DUPLICATE_ORDER 49u     /* the same order as one sent within the duplicate window */
 #define GH_REASON_REPEATED_EXECUTIONS 50u /* too many same-side fills in a window paused the strategy */
+#define GH_REASON_SELF_TRADE_PREVENTED 51u /* would trade against a resting live order of the host's; exits pass */
+#define GH_REASON_SELF_TRADE_RESTING_CANCELLED 52u /* trace note: the resting orders it would have crossed were cancelled */
 
 /**
  * An order intent: what the strategy would like to trade. Build it with GH_INIT_INTENT.
