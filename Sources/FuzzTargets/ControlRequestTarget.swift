@@ -22,13 +22,15 @@ enum ControlRequestTarget {
         if request.verb.needsStrategy {
             try require(!(request.strategy ?? "").isEmpty, "\(request.verb) accepted without a strategy: \(request)")
         }
+        try require((request.verb == .limits) == (request.limitsYAML != nil),
+                    "'limits' accepted \(request.verb == .limits ? "missing for" : "with") verb \(request.verb): \(request)")
         if request.verb.isAction {
             try require(!isBlank(request.operatorName), "\(request.verb) accepted without an operator: \(request)")
             try require(!isBlank(request.reason), "\(request.verb) accepted without a reason: \(request)")
         }
         let body = ControlClient.requestBody(
             verb: request.verb.rawValue, strategy: request.strategy, operatorName: request.operatorName,
-            reason: request.reason, force: request.force)
+            reason: request.reason, force: request.force, limitsYAML: request.limitsYAML)
         let again: OperatorRequest
         do {
             again = try OperatorRequest.decode(Array(body.utf8))

@@ -7,7 +7,7 @@ import Host
 struct CtlCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ctl",
-        abstract: "Send an operator command to a running host: status, pause, resume, kill, reset, checkin, promote.",
+        abstract: "Send an operator command to a running host: status, pause, resume, kill, reset, checkin, promote, limits.",
         discussion: """
             Connects to the control channel of the host the config describes (control.endpoint) and \
             prints its answer. Every verb but status is journaled and published with --reason and \
@@ -17,11 +17,14 @@ struct CtlCommand: ParsableCommand {
             switch, a latched halt, a fired dead man's switch; refused while the halt's cause is \
             present unless forced); checkin (the dead man's switch); promote <strategy> [--force] \
             (a flat shadow strategy whose shadow record passes the promotion criteria goes live; \
-            --force promotes past failed criteria, never past an open position). Exit status: 0 done, 1 \
+            --force promotes past failed criteria, never past an open position); limits --file <yaml> \
+            (new risk limits without a restart: the host's config file edited, or a file holding the \
+            risk section alone; validated as at start, applied between two events, refused whole on \
+            any error). Exit status: 0 done, 1 \
             refused by the host (the reason is printed), 2 unusable command or config, 3 no answer.
             """)
 
-    @Argument(help: "status, pause, resume, kill, reset, checkin or promote.")
+    @Argument(help: "status, pause, resume, kill, reset, checkin, promote or limits.")
     var verb: String
 
     @Argument(help: "The strategy (pause, resume and promote).")
@@ -39,6 +42,9 @@ struct CtlCommand: ParsableCommand {
     @Flag(name: .long, help: "reset: clear a latched halt although its cause is still present (accepts the loss); promote: go live although a criterion fails.")
     var force = false
 
+    @Option(name: .long, help: "limits: the YAML file with the new risk section (the config file, edited, or the risk section alone).")
+    var file: String?
+
     @Option(name: .long, help: "CURVE: this client's key file (gatehouse keygen).")
     var keyFile: String?
 
@@ -55,10 +61,26 @@ struct CtlCommand: ParsableCommand {
         let loaded = try loadConfigOrExit(config)
         // With a key the host knows who this is; a name sent anyway must match the key's.
         let who = `operator` ?? (keyFile != nil ? "" : ProcessInfo.processInfo.environment["USER"] ?? "unknown")
+        var limitsYAML: String?
+        if verb == "limits" {
+            guard let file else {
+                FileHandle.standardError.write(Data("gatehouse ctl: limits needs --file <yaml> with the new risk section\n".utf8))
+                throw ExitCode(2)
+            }
+            guard let data = FileManager.default.contents(atPath: file), let body = String(data: data, encoding: .utf8) else {
+                FileHandle.standardError.write(Data("gatehouse ctl: \(file): cannot be read as UTF-8 text\n".utf8))
+                throw ExitCode(2)
+            }
+            limitsYAML = body
+        } else if file != nil {
+            FileHandle.standardError.write(Data("gatehouse ctl: --file goes with the limits verb only\n".utf8))
+            throw ExitCode(2)
+        }
         let text: String
         do {
             text = try ControlClient.send(
-                verb: verb, strategy: strategy, operatorName: who, reason: reason ?? "", force: force, config: loaded,
+                verb: verb, strategy: strategy, operatorName: who, reason: reason ?? "", force: force, limitsYAML: limitsYAML,
+                config: loaded,
                 clientKeyFile: keyFile, serverPublicKey: serverPublicKey, timeoutMs: timeoutMs)
         } catch {
             FileHandle.standardError.write(Data("gatehouse ctl: \(error.description)\n".utf8))

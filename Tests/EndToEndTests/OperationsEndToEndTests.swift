@@ -125,6 +125,58 @@ struct OperationsEndToEndTests {
                             "KILL_SWITCH account OFF->ON", "KILL_SWITCH account ON->OFF"])
     }
 
+    @Test func limitsChangeWithoutARestartAndABadFileChangesNothing() throws {
+        let folder = try ProcessDriver.temporaryFolder()
+        let journal = folder.appendingPathComponent("journal.sqlite").path
+        let config = try Self.config(feed: "ipc://\(folder.path)/md.sock", journal: journal, in: folder)
+        let host = try ProcessDriver("gatehouse", ["run", "--config", config])
+        try #require(host.waitForStandardError(containing: "event loop running"), "host did not start: \(host.standardError)")
+        let original = try String(contentsOfFile: config, encoding: .utf8)
+        let edited = folder.appendingPathComponent("edited.yaml").path
+        func limits(_ text: String, reason: String) throws -> (Int32, String) {
+            try text.write(toFile: edited, atomically: true, encoding: .utf8)
+            return try Self.ctl(["limits", "--file", edited, "--reason", reason, "--operator", "carol"], config: config)
+        }
+        // The config file, edited: two limits tighter.
+        let good = try limits(original.replacingOccurrences(of: "    max_position_pct: 25", with: "    max_position_pct: 20")
+            .replacingOccurrences(of: "    max_trades_per_day: 20", with: "    max_trades_per_day: 12"), reason: "tighter for the open")
+        #expect(good.0 == 0, "\(good.1)")
+        #expect(good.1.contains("2 limits changed") && good.1.contains("risk.strategy.max_position_pct 25 → 20") && good.1.contains("risk.strategy.max_trades_per_day 20 → 12"), "\(good.1)")
+        // Each bad file is refused, naming its key; the limits in force stay.
+        let bad: [(String, String)] = [
+            (original.replacingOccurrences(of: "    max_position_pct: 25", with: "    max_positon_pct: 20"), "risk.strategy.max_positon_pct"),
+            (original.replacingOccurrences(of: "allocated_capital_usd: 20000", with: "allocated_capital_usd: 30000"), "strategies[0].allocated_capital_usd"),
+            (original.replacingOccurrences(of: "    window_samples: 120", with: "    window_samples: 100"), "risk.correlation.window_samples"),
+            ("risk:\n  account:\n    drawdown_halt_pct: -1\n", "risk.account.drawdown_halt_pct"),
+        ]
+        for (text, key) in bad {
+            let refused = try limits(text, reason: "try")
+            #expect(refused.0 == 1 && refused.1.contains(key) && refused.1.contains("the limits in force stay"), "\(key): \(refused.1)")
+        }
+        // The same change again changes nothing: the edited limits are the ones in force.
+        let again = try limits(original.replacingOccurrences(of: "    max_position_pct: 25", with: "    max_position_pct: 20")
+            .replacingOccurrences(of: "    max_trades_per_day: 20", with: "    max_trades_per_day: 12"), reason: "again")
+        #expect(again.0 == 0 && again.1.contains("no limit changed"), "\(again.1)")
+        let noFile = try Self.ctl(["limits", "--reason", "x", "--operator", "carol"], config: config)
+        #expect(noFile.0 == 2 && noFile.1.contains("needs --file"), "\(noFile.1)")
+        kill(host.processID, SIGTERM)
+        #expect(try host.waitForExit(seconds: 60) == 0, "\(host.standardError)")
+
+        let reader = try JournalReader(path: journal)
+        defer { reader.close() }
+        let actions = try reader.records(.operatorAction).compactMap { entry -> String? in
+            guard case .operatorAction(let a) = entry.record else { return nil }
+            return "\(a.action) \(a.actor) \(a.reason) \(a.detail.hasPrefix("outcome=done") ? "done" : "refused")"
+        }
+        #expect(actions == ["LIMITS carol tighter for the open done"] + Array(repeating: "LIMITS carol try refused", count: 4)
+            + ["LIMITS carol again done"])
+        let changes = try reader.records(.stateChange).compactMap { entry -> String? in
+            guard case .stateChange(let c) = entry.record, c.reason == "OPERATOR" else { return nil }
+            return "\(c.kind) \(c.subject) \(c.fromState)->\(c.toState)"
+        }
+        #expect(changes == ["LIMIT risk.strategy.max_position_pct 25->20", "LIMIT risk.strategy.max_trades_per_day 20->12"])
+    }
+
     @Test func aNonLoopbackControlEndpointWithoutCurveIsRefused() throws {
         let folder = try ProcessDriver.temporaryFolder()
         let config = try Self.config(feed: "ipc://\(folder.path)/md.sock", journal: folder.appendingPathComponent("j.sqlite").path, in: folder) {

@@ -27,4 +27,20 @@ struct OperatorRequestDecodeTests {
         let request = try Self.decode(body)
         #expect(request == OperatorRequest(verb: .reset, strategy: nil, operatorName: "bob \"b\"", reason: "cause cleared\nby hand", force: true))
     }
+
+    @Test func aLimitsRequestCarriesTheFilesTextAndNeedsIt() throws {
+        let yaml = "risk:\n  strategy:\n    max_position_pct: 20 # \"tighter\"\n"
+        let body = ControlClient.requestBody(verb: "limits", strategy: nil, operatorName: "carol", reason: "open", force: false,
+                                             limitsYAML: yaml)
+        #expect(try Self.decode(body) == OperatorRequest(verb: .limits, strategy: nil, operatorName: "carol", reason: "open",
+                                                          force: false, limitsYAML: yaml))
+        for json in [#"{"verb":"limits","operator":"carol","reason":"open"}"#, #"{"verb":"limits","operator":"carol","reason":"open","limits":""}"#] {
+            #expect(throws: OperatorRequest.Invalid(description: "limits needs the new risk section in 'limits' (gatehouse ctl limits --file <yaml>)")) {
+                try Self.decode(json)
+            }
+        }
+        #expect(throws: OperatorRequest.Invalid(description: "'limits' goes with the limits verb only")) {
+            try Self.decode(#"{"verb":"kill","operator":"carol","reason":"open","limits":"risk: {}"}"#)
+        }
+    }
 }

@@ -349,3 +349,48 @@ struct FirewallTests {
         #expect(both.validationFailure()?.key == "instruments.AAA.min_quantity")
     }
 }
+
+/// `RiskChain.replaceLimits` (`gatehouse ctl limits`): the per-symbol rules are derived again, the
+/// state is kept, and what sizes the state is refused.
+@Suite("Limits replaced while running")
+struct ReplaceLimitsTests {
+    @Test func newInstrumentRulesAndARestrictedSymbolApplyToTheNextIntent() {
+        var chain = Fixture.chain(limits: FirewallTests.limits())
+        #expect(chain.decide(FirewallTests.limit(quantity: 1, at: 990.25, stop: 980), decisionID: 1, at: Fixture.day0).verdict == .approve)
+        var new = chain.limits
+        new.instruments = ["AAA": InstrumentRules(tickSize: 0.5)]
+        new.restrictedSymbols = ["BBB"]
+        #expect(chain.replaceLimits(new) == nil)
+        #expect(chain.decide(FirewallTests.limit(quantity: 1, at: 990.25, stop: 980), decisionID: 2, at: Fixture.day0).reason == .priceOffTick)
+        #expect(chain.decide(Fixture.intent(client: 3, symbol: 2, quantity: 1), decisionID: 3, at: Fixture.day0).reason == .restrictedSymbol)
+        // The pending order of the first decision is still booked.
+        #expect(chain.book.pending(strategy: 1, symbol: 1) == 1)
+    }
+
+    @Test func whatSizesTheStateIsRefusedAndAnInvalidSetIsRefusedWhole() {
+        var chain = Fixture.chain(limits: FirewallTests.limits())
+        let before = chain.limits
+        var window = before
+        window.decayWindowDays = 10
+        #expect(chain.replaceLimits(window)?.key == "decay.window_days")
+        var cluster = before
+        cluster.clusters = [RiskLimits.Cluster(name: "c", symbols: ["AAA", "BBB"], maxPctOfEquity: 30)]
+        #expect(chain.replaceLimits(cluster)?.key == "clusters")
+        var invalid = before
+        invalid.strategyMaxPositionPct = 10
+        invalid.priceBandPct = -1
+        #expect(chain.replaceLimits(invalid)?.key == "firewall.price_band_pct")
+        #expect(chain.limits == before)
+    }
+
+    @Test func turningTheRepeatedExecutionLatchOnStartsItsFillHistory() {
+        var chain = Fixture.chain(limits: FirewallTests.limits())
+        var new = chain.limits
+        new.repeatedFills = 2
+        new.repeatedFillsWindowSeconds = 10
+        #expect(chain.replaceLimits(new) == nil)
+        chain.applyFill(strategy: 1, symbol: 1, side: .buy, quantity: 1, price: 1_000, feeUSD: 0, at: Fixture.day0)
+        chain.applyFill(strategy: 1, symbol: 1, side: .buy, quantity: 1, price: 1_000, feeUSD: 0, at: Fixture.at(seconds: 1))
+        #expect(chain.orderFlow.executionLatched[0])
+    }
+}

@@ -15,6 +15,8 @@ package struct TransitionFact: Sendable {
         case host = "host"
         case strategy = "strategy"
         case allocation = "allocation"
+        /// A risk limit an operator changed (`ctl limits`): subject the key under `risk`.
+        case limit = "LIMIT"
     }
 
     package var kind: Kind

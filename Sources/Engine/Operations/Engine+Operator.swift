@@ -24,8 +24,9 @@ extension Engine {
     /// measured shadow record (the host measures it off the event loop).
     /// `refusal`: the host refuses the request for a reason of its own (a promotion already
     /// being measured); it is recorded like any refused action and nothing is applied.
+    /// `limits`: for `limits`, the change the host read and validated from the request's file.
     package func perform(_ request: OperatorRequest, nowWallNs: Int64, evidence: PromotionEvidence = .none,
-                         refusal: String? = nil) -> OperatorOutcome {
+                         refusal: String? = nil, limits: LimitsChange? = nil) -> OperatorOutcome {
         var changes: [TransitionFact] = []
         var events: [EngineEvent] = []
         func change(_ kind: TransitionFact.Kind, _ subject: String, _ from: String, _ to: String, value: Double? = nil, limit: Double? = nil) {
@@ -33,7 +34,7 @@ extension Engine {
                                           limit: limit, eventTimeNs: clockNs, wallTimeNs: nowWallNs))
         }
         let outcome = refusal.map { OperatorOutcome(.refused, $0) }
-            ?? apply(request, nowWallNs: nowWallNs, evidence: evidence, change: change, events: &events)
+            ?? apply(request, nowWallNs: nowWallNs, evidence: evidence, limits: limits, change: change, events: &events)
         let action = OperatorActionFact(
             verb: request.verb.rawValue, subject: request.strategy ?? "account", operatorName: request.operatorName,
             reason: request.reason, forced: request.force, outcome: outcome.kind.rawValue, message: outcome.message,
@@ -50,7 +51,7 @@ extension Engine {
         return outcome
     }
 
-    private func apply(_ request: OperatorRequest, nowWallNs: Int64, evidence: PromotionEvidence,
+    private func apply(_ request: OperatorRequest, nowWallNs: Int64, evidence: PromotionEvidence, limits: LimitsChange?,
                        change: (TransitionFact.Kind, String, String, String, Double?, Double?) -> Void,
                        events: inout [EngineEvent]) -> OperatorOutcome {
         func strategyID() -> UInt32? {
@@ -88,6 +89,15 @@ extension Engine {
             return reset(request, nowWallNs: nowWallNs, change: change, events: &events)
         case .promote:
             return promote(request, evidence: evidence, change: change, events: &events)
+        case .limits:
+            guard let limits else { return OperatorOutcome(.refused, "limits needs the new risk section (--file)") }
+            if limits.changes.isEmpty { return OperatorOutcome(.done, "no limit changed: the file's risk section is the one in force") }
+            if let failure = risk.replaceLimits(limits.limits) {
+                return OperatorOutcome(.refused, "risk.\(failure.key): \(failure.message); the limits in force stay")
+            }
+            for entry in limits.changes { change(.limit, "risk.\(entry.key)", entry.from, entry.to, nil, nil) }
+            let list = limits.changes.map { "risk.\($0.key) \($0.from) → \($0.to)" }.joined(separator: "; ")
+            return OperatorOutcome(.done, "\(limits.changes.count) limit\(limits.changes.count == 1 ? "" : "s") changed, in force from the next intent: \(list). A restart reads the config file: write the same change there")
         case .checkin:
             guard var switchState = deadman else { return OperatorOutcome(.refused, "no dead man's switch runs on this host (it needs a control section and deadman.enabled)") }
             guard switchState.checkIn(at: nowWallNs) else {

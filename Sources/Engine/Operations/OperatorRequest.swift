@@ -1,3 +1,5 @@
+import Risk
+
 /// What an operator can ask of a running host over the control channel (docs/control.md).
 package enum OperatorVerb: String, Sendable, CaseIterable {
     /// Account totals, trading state, kill switch, dead man's switch, and the per-strategy view.
@@ -15,6 +17,9 @@ package enum OperatorVerb: String, Sendable, CaseIterable {
     case checkin
     /// Moves a flat shadow strategy whose shadow record passes the promotion criteria to live.
     case promote
+    /// Replaces the risk limits without a restart (`gatehouse ctl limits --file`): the new risk
+    /// section is validated as at start and applied between two events, whole or not at all.
+    case limits
 
     /// Whether the verb names a strategy.
     package var needsStrategy: Bool { self == .pause || self == .resume || self == .promote }
@@ -32,12 +37,29 @@ package struct OperatorRequest: Sendable, Equatable {
     package var reason: String
     /// `reset` only: clear a latch even though its cause is still present.
     package var force: Bool
+    /// `limits` only: the file's text, YAML holding the new `risk` section.
+    package var limitsYAML: String?
 
-    package init(verb: OperatorVerb, strategy: String?, operatorName: String, reason: String, force: Bool) {
+    package init(verb: OperatorVerb, strategy: String?, operatorName: String, reason: String, force: Bool,
+                 limitsYAML: String? = nil) {
         self.verb = verb
         self.strategy = strategy
         self.operatorName = operatorName
         self.reason = reason
         self.force = force
+        self.limitsYAML = limitsYAML
+    }
+}
+
+/// A change of the risk limits an operator asked for (`limits`), read and validated by the host:
+/// the limits to put in force and, per config key that differs, the value before and after.
+package struct LimitsChange: Sendable {
+    package var limits: RiskLimits
+    /// `(key under risk, before, after)`, in the config's key order.
+    package var changes: [(key: String, from: String, to: String)]
+
+    package init(limits: RiskLimits, changes: [(key: String, from: String, to: String)]) {
+        self.limits = limits
+        self.changes = changes
     }
 }

@@ -47,7 +47,7 @@ public enum ConfigLoader {
             throw ConfigError(file: file, message: "malformed config: \(error)")
         }
         let folder = URL(fileURLWithPath: file).deletingLastPathComponent().path
-        let loaded = LoadedConfig(config: config, file: file, folder: folder)
+        let loaded = LoadedConfig(config: config, file: file, folder: folder, text: text)
         try ConfigValidator(file: file).validate(config)
         return loaded
     }
@@ -122,4 +122,6 @@ public struct LoadedConfig: Sendable {
     public let file: String
     /// The folder relative paths in it are resolved against.
     public let folder: String
+    /// The file's text as read at start (`gatehouse ctl limits` compares a new file with it).
+    public let text: String
 }

@@ -16,13 +16,14 @@ public enum ControlClient {
     /// file whose public key the host lists) is required; the host's public key is
     /// `serverPublicKey`, or read from the config's `server_key_file` when that file is readable.
     public static func send(
-        verb: String, strategy: String?, operatorName: String, reason: String, force: Bool,
+        verb: String, strategy: String?, operatorName: String, reason: String, force: Bool, limitsYAML: String? = nil,
         config loaded: LoadedConfig, clientKeyFile: String?, serverPublicKey: String?, timeoutMs: Int?
     ) throws(Failure) -> String {
         guard let control = loaded.config.control else {
             throw Failure(description: "\(loaded.file) has no control section: this host takes no operator commands", timedOut: false)
         }
-        let body = requestBody(verb: verb, strategy: strategy, operatorName: operatorName, reason: reason, force: force)
+        let body = requestBody(verb: verb, strategy: strategy, operatorName: operatorName, reason: reason, force: force,
+                               limitsYAML: limitsYAML)
         let timeout = Int32(timeoutMs ?? control.timeoutMs)
         do {
             let context = try ZMQContext()
@@ -62,15 +63,17 @@ public enum ControlClient {
     }
 
     /// The JSON request `send` puts on the wire (docs/control.md): `verb`, `strategy` when given,
-    /// `operator`, `reason`, and `force` only when true. `OperatorRequest.decode` reads it back to
+    /// `operator`, `reason`, `force` only when true, and `limits` (the file's text) when given. `OperatorRequest.decode` reads it back to
     /// the same request (a fuzz target checks that for every request it accepts).
-    package static func requestBody(verb: String, strategy: String?, operatorName: String, reason: String, force: Bool) -> String {
+    package static func requestBody(verb: String, strategy: String?, operatorName: String, reason: String, force: Bool,
+                                    limitsYAML: String? = nil) -> String {
         var object = EventJSON()
         object.add("verb", verb)
         if let strategy { object.add("strategy", strategy) }
         object.add("operator", operatorName)
         object.add("reason", reason)
         if force { object.add("force", true) }
+        if let limitsYAML { object.add("limits", limitsYAML) }
         return object.closed
     }
 }

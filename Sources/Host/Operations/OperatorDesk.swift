@@ -38,6 +38,8 @@ final class OperatorDesk {
     let journalPath: String?
     /// A `promote` request whose record is being measured off the loop (nil: none).
     var pendingPromotion: PromotionMeasurement?
+    /// The config the host started from: `limits` validates a new risk section against it.
+    let loaded: LoadedConfig
 
     init(engine: Engine, config loaded: LoadedConfig) {
         self.engine = engine
@@ -45,6 +47,7 @@ final class OperatorDesk {
         strategyConfigs = loaded.config.strategies
         promotionCriteria = loaded.config.promotion
         journalPath = loaded.config.journal.map { loaded.resolvePath($0.path) }
+        self.loaded = loaded
     }
 
     /// Carries out an operator's request on the loop thread. Every action (all verbs but
@@ -88,7 +91,16 @@ final class OperatorDesk {
                 evidence = self.evidence(for: request, measured: measured)
             }
         }
-        let outcome = engine.perform(request, nowWallNs: nowWallNs, evidence: evidence, refusal: refusal)
+        var limits: LimitsChange?
+        if request.verb == .limits {
+            do {
+                limits = try LimitsFile.read(request.limitsYAML ?? "", file: "the limits file", running: loaded,
+                                                inForce: engine.risk.limits)
+            } catch {
+                refusal = "\(error.description); the limits in force stay"
+            }
+        }
+        let outcome = engine.perform(request, nowWallNs: nowWallNs, evidence: evidence, refusal: refusal, limits: limits)
         return OperatorReply(outcome: outcome.kind.rawValue, message: outcome.message, verb: request.verb.rawValue)
     }
 

@@ -3,11 +3,12 @@ import Foundation
 
 extension OperatorRequest {
     /// Why a request was refused before it reached the host's state.
-    package struct Invalid: Error, CustomStringConvertible {
+    package struct Invalid: Error, CustomStringConvertible, Equatable {
         package let description: String
     }
 
-    /// Decodes a request: a JSON object `{"verb", "strategy"?, "operator", "reason", "force"?}`.
+    /// Decodes a request: a JSON object `{"verb", "strategy"?, "operator", "reason", "force"?,
+    /// "limits"?}` (`limits`: the text of the new risk section, verb `limits` only).
     /// Names what is wrong; unknown keys are refused like the config's.
     ///
     /// `keyOperator`: the operator the connection's CURVE key is listed under. The request then
@@ -25,7 +26,7 @@ extension OperatorRequest {
         if let repeated = Self.repeatedTopLevelKey(in: bytes) {
             throw Invalid(description: "key '\(repeated)' is given twice")
         }
-        let known: Set<String> = ["verb", "strategy", "operator", "reason", "force"]
+        let known: Set<String> = ["verb", "strategy", "operator", "reason", "force", "limits"]
         if let unknown = object.keys.sorted().first(where: { !known.contains($0) }) {
             throw Invalid(description: "unknown key '\(unknown)' (known: \(known.sorted().joined(separator: ", ")))")
         }
@@ -35,12 +36,13 @@ extension OperatorRequest {
             var `operator`: String?
             var reason: String?
             var force: Bool?
+            var limits: String?
         }
         let wire: Wire
         do {
             wire = try JSONDecoder().decode(Wire.self, from: Data(bytes))
         } catch let DecodingError.typeMismatch(_, context) {
-            throw Invalid(description: "'\(context.codingPath.last?.stringValue ?? "?")' has the wrong type (verb, strategy, operator and reason are strings; force is true or false)")
+            throw Invalid(description: "'\(context.codingPath.last?.stringValue ?? "?")' has the wrong type (verb, strategy, operator, reason and limits are strings; force is true or false)")
         } catch {
             throw Invalid(description: "the request cannot be read: \(error)")
         }
@@ -64,7 +66,12 @@ extension OperatorRequest {
             if operatorName.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw Invalid(description: "\(verb.rawValue) needs an operator name") }
             if reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw Invalid(description: "\(verb.rawValue) needs a reason (--reason)") }
         }
-        return OperatorRequest(verb: verb, strategy: strategy, operatorName: operatorName, reason: reason, force: force)
+        if verb == .limits && (wire.limits ?? "").isEmpty {
+            throw Invalid(description: "limits needs the new risk section in 'limits' (gatehouse ctl limits --file <yaml>)")
+        }
+        if verb != .limits && wire.limits != nil { throw Invalid(description: "'limits' goes with the limits verb only") }
+        return OperatorRequest(verb: verb, strategy: strategy, operatorName: operatorName, reason: reason, force: force,
+                               limitsYAML: wire.limits)
     }
 
     /// The first key of the top-level object that appears twice (compared after unescaping, so

@@ -13,7 +13,8 @@
 /// equity, and O(symbols held) for the correlation (one matrix row against the exposure vector); state is kept as running
 /// aggregates and the trace buffer is reused, so a decision allocates nothing in steady state.
 public struct RiskChain: Sendable {
-    public let limits: RiskLimits
+    /// The limits in force: set at start, replaced between two events by `replaceLimits`.
+    public internal(set) var limits: RiskLimits
     /// Positions, marks, equity and their aggregates.
     public internal(set) var book: PortfolioBook
     /// Return correlations between symbols.
@@ -48,16 +49,18 @@ public struct RiskChain: Sendable {
 
     /// Symbol names by id − 1, as given.
     public let symbolNames: [String]
-    let minOrderQuantity: [Double]        // per symbol, 0 = use the notional minimum
-    // The Firewall's rules per symbol (index id − 1), from `limits.instruments`.
-    let tickSize: [Double]                // 0 = no grid
-    let lotSize: [Double]                 // 0 = no rounding
-    let maxOrderQuantity: [Double]        // +∞ = none
-    let maxOrderNotionalUSD: [Double]     // +∞ = none
-    let restricted: [Bool]
-    let stalePortfolioAfterNs: Int64
-    let duplicateWindowNs: Int64?
-    let repeatedFillsWindowNs: Int64?
+    // Derived from `limits` per symbol (index id − 1) by `deriveFromLimits`, again at each
+    // `replaceLimits`, so a decision reads arrays, never the limits' dictionaries.
+    var minOrderQuantity: [Double] = []       // 0 = use the notional minimum
+    // The Firewall's rules, from `limits.instruments`.
+    var tickSize: [Double] = []               // 0 = no grid
+    var lotSize: [Double] = []                // 0 = no rounding
+    var maxOrderQuantity: [Double] = []       // +∞ = none
+    var maxOrderNotionalUSD: [Double] = []    // +∞ = none
+    var restricted: [Bool] = []
+    var stalePortfolioAfterNs: Int64 = 0
+    var duplicateWindowNs: Int64?
+    var repeatedFillsWindowNs: Int64?
     /// At or below the mark time of every symbol the live book holds (`.min`: not known), so the
     /// stale-portfolio check costs O(1) while every held mark is fresh and scans the held symbols
     /// only once this floor is older than the limit (`firewall`). Lowered wherever a symbol may
@@ -66,7 +69,8 @@ public struct RiskChain: Sendable {
     /// Order-rate buckets and each strategy's last orders sent (`OrderFlow`).
     public internal(set) var orderFlow: OrderFlow
     let clusterMembers: [[UInt32]]
-    let clusterCapsPct: [Double]
+    /// Each cluster's cap (`limits.clusters`, in order): the one part of a cluster that may change.
+    var clusterCapsPct: [Double] = []
     let symbolClusters: [[Int]]           // per symbol, indices into clusterMembers
 
     /// A chain over `symbols` (id k is `symbols[k-1]`) and `strategies` (id k is `strategies[k-1]`),
@@ -85,33 +89,21 @@ public struct RiskChain: Sendable {
         operatorPaused = Array(repeating: false, count: strategies.count)
         strategyDailyLossDay = Array(repeating: .min, count: strategies.count)
         unknownOrders = Array(repeating: 0, count: max(1, strategies.count * symbols.count))
-        minOrderQuantity = symbols.map { limits.minOrderQuantity[$0] ?? limits.instruments[$0]?.minQuantity ?? 0 }
-        tickSize = symbols.map { limits.instruments[$0]?.tickSize ?? 0 }
-        lotSize = symbols.map { limits.instruments[$0]?.lotSize ?? 0 }
-        maxOrderQuantity = symbols.map { limits.instruments[$0]?.maxQuantity ?? .infinity }
-        maxOrderNotionalUSD = symbols.map { limits.instruments[$0]?.maxNotionalUSD ?? .infinity }
-        let restrictedSet = Set(limits.restrictedSymbols)
-        restricted = symbols.map { restrictedSet.contains($0) }
-        stalePortfolioAfterNs = Int64(((limits.stalePortfolioAfterSeconds ?? limits.staleAfterSeconds) * 1e9).rounded())
-        duplicateWindowNs = limits.duplicateWindowSeconds.map { Int64(($0 * 1e9).rounded()) }
-        repeatedFillsWindowNs = limits.repeatedFillsWindowSeconds.map { Int64(($0 * 1e9).rounded()) }
         orderFlow = OrderFlow(strategies: strategies.count, limits: limits)
         var ids: [String: UInt32] = [:]
         for (index, name) in symbols.enumerated() { ids[name] = UInt32(index + 1) }
         var members: [[UInt32]] = []
-        var caps: [Double] = []
         var bySymbol = Array(repeating: [Int](), count: symbols.count)
         for cluster in limits.clusters {
             let memberIDs = cluster.symbols.compactMap { ids[$0] }
             for id in memberIDs { bySymbol[Int(id) - 1].append(members.count) }
             members.append(memberIDs)
-            caps.append(cluster.maxPctOfEquity)
         }
         clusterMembers = members
-        clusterCapsPct = caps
         symbolClusters = bySymbol
         watchedLimits = Self.watchedLimits(book: book, clusterCount: members.count)
         alertLevels = LimitAlerts(slots: watchedLimits.count, hysteresisPct: limits.alertHysteresisPct)
+        deriveFromLimits()
         trace.reserveCapacity(16)
         stateChanges.reserveCapacity(16)
     }

@@ -55,7 +55,7 @@ public enum AlertLevel: UInt8, Sendable, Codable, Comparable, CaseIterable, Cust
 /// nothing, so the host can run it after every event.
 public struct LimitAlerts: Sendable, Equatable, Codable {
     /// Points below a threshold usage must fall to before its level is left (default 5).
-    public let hysteresisPct: Double
+    public internal(set) var hysteresisPct: Double
     /// Current level per slot.
     public private(set) var levels: [AlertLevel]
 

@@ -50,6 +50,13 @@ public struct OrderFlow: Sendable, Codable, Equatable {
         executionLatched = Array(repeating: false, count: strategies)
     }
 
+    /// Empties the fill history, sized for `count` fills per (strategy, side) (0: latch off).
+    /// Latches already set stay until an operator resumes them.
+    mutating func resetFills(strategies: Int, count: Int) {
+        fillTimes = Array(repeating: .min, count: strategies * 2 * count)
+        fillNext = Array(repeating: 0, count: strategies * 2)
+    }
+
     /// Whether the state fits a chain of `strategies` strategies.
     func fits(strategies: Int, limits: RiskLimits) -> Bool {
         strategyTokens.count == strategies && strategyRefillNs.count == strategies
