@@ -56,7 +56,7 @@ struct EventPublisherDropTests {
 
     /// Services `publisher` (a heartbeat each call) until each of `subscribers` has a heartbeat
     /// or `rounds` pass; returns which ones got one. Synchronises on the slow joiner, no sleeps.
-    static func heartbeats(_ publisher: RiskEventPublisher, _ subscribers: [ZMQSocket], wallNs: inout Int64, rounds: Int = 100) throws -> [Bool] {
+    static func heartbeats(_ publisher: RiskEventPublisher, _ subscribers: [ZMQSocket], wallNs: inout Int64, rounds: Int = 500) throws -> [Bool] {
         var got = Array(repeating: false, count: subscribers.count)
         for _ in 0..<rounds where got.contains(false) {
             wallNs += 10_000_000
