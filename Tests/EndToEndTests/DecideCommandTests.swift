@@ -45,7 +45,8 @@ struct DecideCommandTests {
         #expect(first.account_after.live_gross_usd == 50_000)
         // It let new risk through, so it names what the scenario could not check.
         #expect(first.unchecked.map(\.check) == ["ROLLING_DRAWDOWN_BREACHED", "ACCOUNT_DAILY_LOSS", "STRATEGY_DAILY_LOSS", "PENDING_ORDERS",
-                                                 "SELF_TRADE_PREVENTED"])
+                                                 "SELF_TRADE_PREVENTED", "AUDIT_QUEUE_SHARE_EXCEEDED", "LOOP_TIME_SHARE_EXCEEDED",
+                                                 "CALLBACK_OVERRUN"])
         // The second intent sees the budget the first one used up; refused, it has nothing unchecked.
         #expect(outputs[1].verdict == "REJECT")
         #expect(outputs[1].reason == "AGGREGATE_NOTIONAL_EXHAUSTED")

@@ -108,19 +108,13 @@ struct OperationsEndToEndTests {
 
         let reader = try JournalReader(path: journal)
         defer { reader.close() }
-        let actions = try reader.records(.operatorAction).compactMap { entry -> String? in
-            guard case .operatorAction(let a) = entry.record else { return nil }
-            return "\(a.action) \(a.subject) \(a.actor) \(a.reason) \(a.detail.hasPrefix("outcome=done") ? "done" : "refused")"
-        }
+        let actions = try reader.operatorActions { "\($0.action) \($0.subject) \($0.actor) \($0.reason)" }
         #expect(actions == [
             "PAUSE ema_majors alice fills look wrong done", "PAUSE nosuch alice typo refused",
             "RESUME ema_majors alice checked done", "KILL account bob venue outage done",
             "RESET account bob venue back done", "CHECKIN account bob on call done",
         ])
-        let changes = try reader.records(.stateChange).compactMap { entry -> String? in
-            guard case .stateChange(let c) = entry.record, c.reason == "OPERATOR" else { return nil }
-            return "\(c.kind) \(c.subject) \(c.fromState)->\(c.toState)"
-        }
+        let changes = try reader.operatorStateChanges()
         #expect(changes == ["PAUSE ema_majors RUNNING->PAUSED", "PAUSE ema_majors PAUSED->RUNNING",
                             "KILL_SWITCH account OFF->ON", "KILL_SWITCH account ON->OFF"])
     }
@@ -164,16 +158,10 @@ struct OperationsEndToEndTests {
 
         let reader = try JournalReader(path: journal)
         defer { reader.close() }
-        let actions = try reader.records(.operatorAction).compactMap { entry -> String? in
-            guard case .operatorAction(let a) = entry.record else { return nil }
-            return "\(a.action) \(a.actor) \(a.reason) \(a.detail.hasPrefix("outcome=done") ? "done" : "refused")"
-        }
+        let actions = try reader.operatorActions { "\($0.action) \($0.actor) \($0.reason)" }
         #expect(actions == ["LIMITS carol tighter for the open done"] + Array(repeating: "LIMITS carol try refused", count: 4)
             + ["LIMITS carol again done"])
-        let changes = try reader.records(.stateChange).compactMap { entry -> String? in
-            guard case .stateChange(let c) = entry.record, c.reason == "OPERATOR" else { return nil }
-            return "\(c.kind) \(c.subject) \(c.fromState)->\(c.toState)"
-        }
+        let changes = try reader.operatorStateChanges()
         #expect(changes == ["LIMIT risk.strategy.max_position_pct 25->20", "LIMIT risk.strategy.max_trades_per_day 20->12"])
     }
 

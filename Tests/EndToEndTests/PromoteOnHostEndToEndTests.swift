@@ -96,10 +96,7 @@ struct PromoteOnHostEndToEndTests {
         #expect((summary["by_kind"] as? [String: Int])?["promotion"] == 2)
 
         let reader = try JournalReader(path: journal)
-        let actions = try reader.records(.operatorAction).compactMap { entry -> String? in
-            guard case .operatorAction(let a) = entry.record else { return nil }
-            return "\(a.action) \(a.subject) \(a.actor) \(a.detail.hasPrefix("outcome=done") ? "done" : "refused")"
-        }
+        let actions = try reader.operatorActions { "\($0.action) \($0.subject) \($0.actor)" }
         #expect(actions == ["PROMOTE breakout_all carol refused", "PROMOTE breakout_all carol done", "PROMOTE breakout_all carol refused"])
         let modes = try reader.records(.stateChange).compactMap { entry -> String? in
             guard case .stateChange(let c) = entry.record, c.kind == StateChangeRecord.mode else { return nil }

@@ -15,19 +15,7 @@ struct EngineSelfTradeTests {
         -> (Engine, ScriptedPort, CollectingOutput) {
         var limits = RiskLimits()
         limits.selfTradePolicy = policy
-        let engine = Engine(Engine.Setup(
-            symbols: ["BTCUSD"],
-            strategies: [.init(name: "a", mode: .live, allocatedCapitalUSD: 10_000, symbols: ["BTCUSD"]),
-                         .init(name: "b", mode: secondMode, allocatedCapitalUSD: 10_000, symbols: ["BTCUSD"])],
-            limits: limits, startingEquityUSD: 20_000, paperSlippageBps: 0, paperFeeBps: 0, liveOnPaper: true, deadman: nil),
-            logger: Logger(label: "engine-self-trade-tests"), wallNs: { EngineTests.wall })
-        let port = ScriptedPort()
-        port.engine = engine
-        engine.port = port
-        let output = CollectingOutput()
-        engine.output = output
-        EngineTests.trade(engine, at: 1_000, 100)
-        return (engine, port, output)
+        return EngineTests.twoStrategies(limits, secondMode: secondMode)
     }
 
     static func limit(_ side: Side, _ clientID: UInt64, at price: Double, quantity: Double = 1) -> IntentRequest {

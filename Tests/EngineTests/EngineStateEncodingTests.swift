@@ -11,7 +11,7 @@ import Testing
 @Suite("Engine state encoding")
 struct EngineStateEncodingTests {
     /// A state after trading: fills, a resting limit order, correlation samples, decay trades.
-    static func tradedState() -> EngineState {
+    static func tradedState(watchdogPaused: Bool = false) -> EngineState {
         let engine = Engine(Engine.Setup(
             symbols: ["BTCUSD", "ETHUSD"],
             strategies: [.init(name: "a", mode: .live, allocatedCapitalUSD: 10_000, symbols: ["BTCUSD", "ETHUSD"]),
@@ -37,6 +37,7 @@ struct EngineStateEncodingTests {
         }
         let resting = engine.submit(intent(.buy, 2, limit: 96), from: engine.strategies[1])
         precondition(resting.verdict != .reject, "the resting order was refused: \(resting.reason)")
+        if watchdogPaused { engine.reportCallbackOverrun(strategy: 1, callback: "on_timer", elapsedNs: 1, inWindow: 3, pause: true) }
         var state = engine.captureState()
         let order = state.paper.openOrders[2].last!
         var inFlight = GatewayOrder(order: order, clientOrderID: "a-\(order.orderID)", sentWallNs: 7, acked: true, filledQuantity: 0.25)
@@ -69,6 +70,23 @@ struct EngineStateEncodingTests {
         let v2 = Array(try state.encoded().dropLast())
         let back = try EngineState.decode(format: EngineState.formatV2, text: "", bytes: v2)
         #expect(back.orderFlow == nil && back == state)
+    }
+
+    @Test func aV3SnapshotWithoutTheWatchdogsPausesReadsAsNonePaused() throws {
+        let state = Self.tradedState()
+        var flow = try #require(state.orderFlow)
+        let strategies = flow.callbackPaused.count
+        // v4 ends with the pauses: a presence byte and the array. v3 is the same bytes without them.
+        let pauses = try CompactCoder.encode(flow.callbackPaused)
+        let v4 = try state.encoded()
+        let v3 = Array(v4.dropLast(pauses.count + 1))
+        let back = try EngineState.decode(format: EngineState.formatV3, text: "", bytes: v3)
+        #expect(back == state && back.orderFlow?.callbackPaused == Array(repeating: false, count: strategies))
+        // A pause written now comes back.
+        flow = try #require(back.orderFlow)
+        #expect(try EngineState.decode(format: EngineState.format, text: "", bytes: v4).orderFlow == flow)
+        let paused = Self.tradedState(watchdogPaused: true)
+        #expect(try EngineState.decode(format: EngineState.format, text: "", bytes: paused.encoded()).orderFlow?.callbackPaused == [true, false])
     }
 
     @Test func valuesJSONCannotCarryComeBackBitForBit() throws {

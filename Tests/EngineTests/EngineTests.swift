@@ -52,6 +52,9 @@ final class CollectingOutput: EngineOutput {
     func endEvent(state: () -> EngineState) { events.append("end") }
     func requireSnapshot() { snapshotsRequired += 1 }
     func updateAvailability() -> Bool { false }
+    /// The block `auditShareExceeded` answers for each strategy id (none: within its share).
+    var auditShareBlocks: [UInt32: IsolationBlock] = [:]
+    func auditShareExceeded(strategy: UInt32) -> IsolationBlock? { auditShareBlocks[strategy] }
 }
 
 /// A venue outside the engine (as the order gateway is): it keeps what it is sent and reports later.
@@ -87,6 +90,24 @@ struct EngineTests {
         engine.port = port
         let output = CollectingOutput()
         engine.output = output
+        return (engine, port, output)
+    }
+
+    /// Two strategies of 10,000 on BTCUSD ("a" live, "b" as `secondMode`), live orders on the
+    /// paper venue at no cost, marked at 100 at event time 1,000.
+    static func twoStrategies(_ limits: RiskLimits, secondMode: BookMode = .live) -> (Engine, ScriptedPort, CollectingOutput) {
+        let engine = Engine(Engine.Setup(
+            symbols: ["BTCUSD"],
+            strategies: [.init(name: "a", mode: .live, allocatedCapitalUSD: 10_000, symbols: ["BTCUSD"]),
+                         .init(name: "b", mode: secondMode, allocatedCapitalUSD: 10_000, symbols: ["BTCUSD"])],
+            limits: limits, startingEquityUSD: 20_000, paperSlippageBps: 0, paperFeeBps: 0, liveOnPaper: true, deadman: nil),
+            logger: Logger(label: "engine-tests"), wallNs: { Self.wall })
+        let port = ScriptedPort()
+        port.engine = engine
+        engine.port = port
+        let output = CollectingOutput()
+        engine.output = output
+        trade(engine, at: 1_000, 100)
         return (engine, port, output)
     }
 

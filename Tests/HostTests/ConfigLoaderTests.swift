@@ -150,6 +150,12 @@ struct ConfigLoaderTests {
         ("risk:\n  firewall:\n    restricted: [BTCUSD]\n", "risk.firewall.restricted"),
         ("risk:\n  firewall:\n    self_trade: cancel\n", "risk.firewall.self_trade"),
         ("risk:\n  firewall:\n    self_trade: true\n", "risk.firewall.self_trade"),
+        ("risk:\n  firewall:\n    fair_share: sometimes\n", "risk.firewall.fair_share"),
+        ("risk:\n  firewall:\n    loop_share_pct: 0\n", "risk.firewall.loop_share_pct"),
+        ("risk:\n  firewall:\n    loop_share_window_seconds: 0.001\n", "risk.firewall.loop_share_window_seconds"),
+        ("risk:\n  firewall:\n    callback_budget_ms: 0.5\n", "risk.firewall.callback_budget_ms"),
+        ("risk:\n  firewall:\n    callback_overruns_to_pause: -1\n", "risk.firewall.callback_overruns_to_pause"),
+        ("risk:\n  firewall:\n    callback_overrun_window_seconds: 0\n", "risk.firewall.callback_overrun_window_seconds"),
     ])
     func invalidRiskValuesAreRefusedNamingTheKey(fragment: String, keyPath: String) throws {
         let error = try #require(parseError(Self.valid + "\n" + fragment))
@@ -231,6 +237,17 @@ struct ConfigLoaderTests {
         #expect(limits.maxOrderPctOfCapital == 500 && limits.priceBandPct == 5 && limits.restrictedSymbols == ["BTCUSD"])
         #expect(limits.stalePortfolioAfterSeconds == 60)
         #expect(limits.selfTradePolicy == .refuse, "refuse by default")
+        // Strategy isolation's defaults: fair shares on, 100 / strategies of 1 s windows, 100 ms budget, 3 overruns a minute.
+        #expect(limits.fairShare && limits.loopSharePct == nil && limits.loopShareWindowSeconds == 1)
+        #expect(limits.callbackBudgetMs == 100 && limits.callbackOverrunsToPause == 3 && limits.callbackOverrunWindowSeconds == 60)
+        let isolation = try ConfigLoader.parse(Self.valid + """
+
+            risk:
+              firewall: {fair_share: false, loop_share_pct: 40, loop_share_window_seconds: 0.5, callback_budget_ms: 20,
+                         callback_overruns_to_pause: 0, callback_overrun_window_seconds: 10}
+            """, file: "test.yaml").config.risk.limits
+        #expect(!isolation.fairShare && isolation.loopSharePct == 40 && isolation.loopShareWindowSeconds == 0.5)
+        #expect(isolation.callbackBudgetMs == 20 && isolation.callbackOverrunsToPause == 0 && isolation.callbackOverrunWindowSeconds == 10)
         let cancelling = try ConfigLoader.parse(Self.valid + "\nrisk:\n  firewall:\n    self_trade: cancel_resting\n", file: "test.yaml")
         #expect(cancelling.config.risk.limits.selfTradePolicy == .cancelResting)
         #expect(limits.instruments == ["BTCUSD": InstrumentRules(tickSize: 0.01, lotSize: 0.00001, minQuantity: 0.0001,

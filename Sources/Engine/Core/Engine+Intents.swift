@@ -4,7 +4,10 @@ extension Engine {
     /// A strategy's intent: validated, decided by the chain, routed to its venue when approved,
     /// recorded with its stage trace, and queued for the strategy's `on_decision`. Returns the
     /// decision (the plugin host hands it back to the caller at once).
-    package func submit(_ request: IntentRequest, from strategy: EngineStrategy) -> Decision {
+    ///
+    /// `loopShare`: the strategy is past its fair share of the loop's wall time (the plugin host
+    /// measures its callbacks; nil: within it). The audit queue's share is the output's to tell.
+    package func submit(_ request: IntentRequest, from strategy: EngineStrategy, loopShare: IsolationBlock? = nil) -> Decision {
         let decisionID = nextDecisionID
         nextDecisionID += 1
         strategy.intents &+= 1
@@ -17,7 +20,8 @@ extension Engine {
         switch IntentValidator.validate(request, strategy: strategy, hasMark: hasMark) {
         case .valid(let valid):
             strategy.lastClientID = valid.clientID
-            decision = decide(valid, decisionID: decisionID)
+            let isolation = risk.limits.fairShare ? output?.auditShareExceeded(strategy: strategy.id) ?? loopShare : nil
+            decision = decide(valid, decisionID: decisionID, isolation: isolation)
             traced = true
             if risk.selfTradeCancelDue { selfTradeCancels = takeSelfTradeCancels(valid) }
             if decision.verdict != .reject {
@@ -85,10 +89,12 @@ extension Engine {
 
     /// The chain's decision on a valid intent at the current event time, timed when a stopwatch
     /// is attached.
-    func decide(_ intent: OrderIntent, decisionID: UInt64) -> Decision {
-        guard let stopwatch else { return risk.decide(intent, decisionID: decisionID, at: clockNs, resting: selfTradeCross(intent)) }
+    func decide(_ intent: OrderIntent, decisionID: UInt64, isolation: IsolationBlock? = nil) -> Decision {
+        guard let stopwatch else {
+            return risk.decide(intent, decisionID: decisionID, at: clockNs, resting: selfTradeCross(intent), isolation: isolation)
+        }
         let start = stopwatch.start()
-        let decision = risk.decide(intent, decisionID: decisionID, at: clockNs, resting: selfTradeCross(intent))
+        let decision = risk.decide(intent, decisionID: decisionID, at: clockNs, resting: selfTradeCross(intent), isolation: isolation)
         stopwatch.stop(startedAt: start)
         return decision
     }

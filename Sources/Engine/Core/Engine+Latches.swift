@@ -14,9 +14,11 @@ extension Engine {
                 ])
                 cancelRiskIncreasingOrders(of: nil, because: "account halted", code: change.reason)
             case .strategyPaused(let id):
-                let latch = change.reason == .repeatedExecutions
-                    ? (by: "the repeated-execution latch", value: "fills", limit: "window_s")
-                    : (by: "the decay detector", value: "sharpe", limit: "min_sharpe")
+                let latch = switch change.reason {
+                case .repeatedExecutions: (by: "the repeated-execution latch", value: "fills", limit: "window_s")
+                case .callbackOverrun: (by: "the callback watchdog", value: "overruns", limit: "budget_ms")
+                default: (by: "the decay detector", value: "sharpe", limit: "min_sharpe")
+                }
                 logger.error("strategy PAUSED by \(latch.by) until an operator resumes it", metadata: [
                     "strategy": "\(strategyNames[Int(id) - 1])", "\(latch.value)": "\(change.value)", "\(latch.limit)": "\(change.limit)",
                 ])

@@ -99,6 +99,9 @@ package final class Engine {
     package private(set) var eventsRouted: UInt64 = 0
     /// FNV-1a over every decision in order: equal across runs exactly when the decisions are.
     package private(set) var decisionDigest: UInt64 = 0xcbf2_9ce4_8422_2325
+    /// Counts the changes of the limits in force (`gatehouse ctl limits`), for those who keep
+    /// figures derived from them (the plugin host's callback watchdog).
+    package internal(set) var limitsGeneration: UInt64 = 0
     /// The next decision id (ids continue across runs of one journal).
     package internal(set) var nextDecisionID: UInt64 = 1
     /// Orders with a lower id were restored from an earlier run (0: nothing restored): a

@@ -30,6 +30,8 @@ package final class EngineStrategy {
     package internal(set) var fills: UInt64 = 0
     package internal(set) var cancels: UInt64 = 0
     package internal(set) var intents: UInt64 = 0
+    /// Callbacks that ran past the watchdog's budget (`Engine.reportCallbackOverrun`).
+    package internal(set) var callbackOverruns: UInt64 = 0
     /// Decisions by verdict raw value and reason raw value: `decisions[verdict * reasonCount + reason]`.
     package internal(set) var decisions: [UInt64]
 

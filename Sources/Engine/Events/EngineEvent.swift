@@ -50,6 +50,18 @@ package enum EngineEvent: Sendable {
         }
     }
 
+    /// The strategy (id) whose intent made this fact: decisions, orders and fills; 0 for the
+    /// rest (the feed's ticks, the host's own facts). Strategy isolation counts each strategy's
+    /// facts in the journal's queue by it.
+    @inlinable package var strategyID: UInt32 {
+        switch self {
+        case .decision(let fact): fact.decision.strategyID
+        case .order(let fact): fact.order.strategyID
+        case .fill(let fact): fact.order.strategyID
+        default: 0
+        }
+    }
+
     /// Whether the journal keeps a row of it.
     @inlinable package var isJournaled: Bool {
         switch self {

@@ -58,7 +58,11 @@ package struct EventNames: Sendable {
             return Latch(kind: TransitionFact.Kind.tradingState.rawValue, subject: "account", from: "ACTIVE", to: "HALTED", rule: rule,
                          detail: "drawdown_pct=\(change.value) halt_pct=\(change.limit) latched=HALTED")
         case .strategyPaused(let id):
-            let keys = change.reason == .repeatedExecutions ? ("fills", "window_s") : ("sharpe", "min_sharpe")
+            let keys = switch change.reason {
+            case .repeatedExecutions: ("fills", "window_s")
+            case .callbackOverrun: ("overruns", "budget_ms")
+            default: ("sharpe", "min_sharpe")
+            }
             return Latch(kind: "strategy_pause", subject: strategy(id), from: "RUNNING", to: "PAUSED", rule: rule,
                          detail: "\(keys.0)=\(change.value) \(keys.1)=\(change.limit) paused_until=operator_resume")
         case .accountDailyLossHit, .strategyDailyLossHit:

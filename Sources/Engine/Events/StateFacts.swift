@@ -2,7 +2,8 @@ import Risk
 
 /// A change of a named state other than a chain latch (docs/journal.md, `state_changes`): an
 /// operator's pause, kill switch or reset, the dead man's switch, the host's start and stop, a
-/// promotion, a strategy added, removed or re-allocated between runs.
+/// promotion, a strategy added, removed or re-allocated between runs, a limit changed, a callback
+/// overrun.
 package struct TransitionFact: Sendable {
     /// What changed, as `state_changes.kind` names it.
     package enum Kind: String, Sendable {
@@ -17,6 +18,10 @@ package struct TransitionFact: Sendable {
         case allocation = "allocation"
         /// A risk limit an operator changed (`ctl limits`): subject the key under `risk`.
         case limit = "LIMIT"
+        /// A strategy's callback ran past the watchdog's budget: subject the strategy, from/to
+        /// its overruns within the window before and after, reason the callback, value the
+        /// callback's wall time and limit the budget, ms.
+        case watchdog = "WATCHDOG"
     }
 
     package var kind: Kind

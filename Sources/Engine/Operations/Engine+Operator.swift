@@ -74,6 +74,7 @@ extension Engine {
             if risk.operatorPaused[index] { pausedBy.append("an operator") }
             if risk.decayPaused[index] { pausedBy.append("the decay detector") }
             if risk.orderFlow.executionLatched[index] { pausedBy.append("the repeated-execution latch") }
+            if risk.orderFlow.callbackPaused[index] { pausedBy.append("the callback watchdog") }
             guard !pausedBy.isEmpty else { return OperatorOutcome(.done, "\(request.strategy!) was not paused") }
             let by = pausedBy.count == 1 ? pausedBy[0] : pausedBy.dropLast().joined(separator: ", ") + " and " + pausedBy.last!
             risk.resumeStrategy(id)
@@ -95,6 +96,7 @@ extension Engine {
             if let failure = risk.replaceLimits(limits.limits) {
                 return OperatorOutcome(.refused, "risk.\(failure.key): \(failure.message); the limits in force stay")
             }
+            limitsGeneration &+= 1
             for entry in limits.changes { change(.limit, "risk.\(entry.key)", entry.from, entry.to, nil, nil) }
             let list = limits.changes.map { "risk.\($0.key) \($0.from) → \($0.to)" }.joined(separator: "; ")
             return OperatorOutcome(.done, "\(limits.changes.count) limit\(limits.changes.count == 1 ? "" : "s") changed, in force from the next intent: \(list). A restart reads the config file: write the same change there")

@@ -1,3 +1,5 @@
+import Risk
+
 /// Where the engine's events leave it: the host's end of the journal's and the stream's rings
 /// (`EventSink`). The engine calls it on the event-loop thread only, in the order facts happen;
 /// an implementation must not call back into the engine.
@@ -21,4 +23,7 @@ package protocol EngineOutput: AnyObject {
     func updateAvailability() -> Bool
     /// Whether new risk is refused for the journal's sake (`JOURNAL_UNAVAILABLE`).
     var refusesNewRisk: Bool { get }
+    /// The block for `strategy` (id) when it holds more than its fair share of the audit queue
+    /// while the queue is filling (`AUDIT_QUEUE_SHARE_EXCEEDED`), else nil. Allocates nothing.
+    func auditShareExceeded(strategy: UInt32) -> IsolationBlock?
 }

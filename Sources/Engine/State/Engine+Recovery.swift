@@ -113,15 +113,16 @@ extension Engine {
         if !risk.stateChanges.isEmpty { risk.clearStateChanges() }
     }
 
-    /// Decides a journaled intent again (with the journal's availability as it was then) and
+    /// Decides a journaled intent again (with the journal's availability and the strategy's
+    /// fair-share block as they were then: wall-time conditions the journal's trace keeps) and
     /// books what the live engine booked: the order at its simulated venue. Returns the decision
     /// made, for the caller to compare with the journaled one.
-    package func redecide(_ intent: OrderIntent, decisionID: UInt64, at eventTimeNs: Int64, journalWasUnavailable: Bool)
-        throws(ReapplyRefusal) -> Decision {
+    package func redecide(_ intent: OrderIntent, decisionID: UInt64, at eventTimeNs: Int64, journalWasUnavailable: Bool,
+                          isolation: IsolationBlock? = nil) throws(ReapplyRefusal) -> Decision {
         nextDecisionID = max(nextDecisionID, decisionID + 1)
         risk.setJournalUnavailable(journalWasUnavailable)
         // The resting orders it crossed are still there: their cancels are the journal's next rows.
-        let decision = risk.decide(intent, decisionID: decisionID, at: eventTimeNs, resting: selfTradeCross(intent))
+        let decision = risk.decide(intent, decisionID: decisionID, at: eventTimeNs, resting: selfTradeCross(intent), isolation: isolation)
         if decision.verdict != .reject {
             let approved = Order(decision: decision, intent: intent, mode: strategies[Int(intent.strategyID) - 1].mode)
             if approved.mode == .live && !live.isReplayable {

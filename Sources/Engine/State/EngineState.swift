@@ -12,7 +12,10 @@ import Risk
 /// start again.
 package struct EngineState: Codable, Equatable, Sendable {
     /// The encoding written in `snapshots.format` (binary, in `snapshots.state_bin`).
-    package static let format = "gatehouse-state-v3+bin"
+    package static let format = "gatehouse-state-v4+bin"
+    /// The binary encoding before the callback watchdog's pauses (`OrderFlow.callbackPaused`)
+    /// were added at the end: the same bytes without them, still read (none paused).
+    package static let formatV3 = "gatehouse-state-v3+bin"
     /// The binary encoding before the Firewall's order flow (`orderFlow`) was added at the end:
     /// the same bytes without it, still read.
     package static let formatV2 = "gatehouse-state-v2+bin"
@@ -102,7 +105,7 @@ package struct EngineState: Codable, Equatable, Sendable {
     /// Decodes a snapshot: `format` with its bytes, or `jsonFormat` with its text.
     package static func decode(format: String, text: String, bytes: [UInt8]) throws(RecoveryError) -> EngineState {
         switch format {
-        case Self.format, Self.formatV2:
+        case Self.format, Self.formatV3, Self.formatV2:
             do {
                 return try CompactCoder.decode(EngineState.self, from: bytes)
             } catch {
@@ -117,7 +120,7 @@ package struct EngineState: Codable, Equatable, Sendable {
                 throw RecoveryError(description: "the snapshot cannot be decoded: \(error)")
             }
         default:
-            throw RecoveryError(description: "the snapshot is in format '\(format)', which this build does not read (it reads '\(Self.format)', '\(Self.formatV2)' and '\(Self.jsonFormat)')")
+            throw RecoveryError(description: "the snapshot is in format '\(format)', which this build does not read (it reads '\(Self.format)', '\(Self.formatV3)', '\(Self.formatV2)' and '\(Self.jsonFormat)')")
         }
     }
 }

@@ -79,6 +79,12 @@ public struct RiskConfig: Decodable, Sendable {
             ("duplicate_window_seconds", .optionalNumber(\.duplicateWindowSeconds)),
             ("repeated_fills", .optionalInteger(\.repeatedFills)),
             ("repeated_fills_window_seconds", .optionalNumber(\.repeatedFillsWindowSeconds)),
+            ("fair_share", .boolean(\.fairShare)),
+            ("loop_share_pct", .optionalNumber(\.loopSharePct)),
+            ("loop_share_window_seconds", .number(\.loopShareWindowSeconds)),
+            ("callback_budget_ms", .number(\.callbackBudgetMs)),
+            ("callback_overruns_to_pause", .integer(\.callbackOverrunsToPause)),
+            ("callback_overrun_window_seconds", .number(\.callbackOverrunWindowSeconds)),
         ],
     ]
 

@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import Logging
+import Risk
 
 #if canImport(Glibc)
 import Glibc
@@ -50,6 +51,22 @@ final class EventSink: EngineOutput {
     private(set) var snapshotsTaken: UInt64 = 0
     /// End-of-event markers pushed (the journal feeder numbers them the same way, from 1).
     private(set) var endsPushed: UInt64 = 0
+    /// The number of strategies the journal's queue is shared by (the plugin host sets it).
+    var strategyCount = 1 {
+        didSet { queuedBy = Array(repeating: 0, count: strategyCount + 1) }
+    }
+    /// Strategy isolation's view of the journal's ring: the strategy id (0: none) of every event
+    /// pushed, in a ring of the same capacity, and per strategy how many of them the feeder has
+    /// not taken yet (`queuedBy[id]`). Both on the loop thread only: the feeder's progress is
+    /// read from the ring's depth.
+    private var pushedStrategies: [UInt32]
+    private var queuedBy: [Int] = [0, 0]
+    private var pushedCount: UInt64 = 0
+    private var retiredCount: UInt64 = 0
+    /// Depth of the journal's ring from which a strategy past its share of the refusal mark has
+    /// its own new risk refused (`AUDIT_QUEUE_SHARE_EXCEEDED`): half of it, so the others keep
+    /// trading until the ring reaches the mark itself.
+    private let pressureMark: Int
 
     /// The number of the end-of-event marker that will close the current event: once
     /// `isCommitted(ticket)`, everything recorded so far in this event is in the journal file.
@@ -75,6 +92,8 @@ final class EventSink: EngineOutput {
         let capacity = journal?.ring.capacity ?? 2
         highWater = max(1, capacity * 3 / 4)
         lowWater = capacity / 2
+        pressureMark = max(1, highWater / 2)
+        pushedStrategies = Array(repeating: 0, count: capacity)
         lastSnapshotWallNs = Self.wallNs()
     }
 
@@ -101,6 +120,30 @@ final class EventSink: EngineOutput {
             logger.notice("audit journal caught up: new risk allowed again", metadata: ["queued": "\(depth)"])
         }
         return true
+    }
+
+    /// The block for `strategy` when the journal's ring is past the pressure mark (a live host
+    /// only) and more than its share of the refusal mark (the mark / the number of strategies)
+    /// of the events in it are the strategy's, else nil. Allocates nothing.
+    func auditShareExceeded(strategy: UInt32) -> IsolationBlock? {
+        guard backpressure == .failClosed, let journal, strategyCount > 1, Int(strategy) < queuedBy.count else { return nil }
+        let depth = journal.ring.count
+        guard depth >= pressureMark else { return nil }
+        retire(upTo: pushedCount - UInt64(min(depth, Int(pushedCount))))
+        let share = max(1, highWater / strategyCount)
+        let queued = queuedBy[Int(strategy)]
+        guard queued > share else { return nil }
+        return IsolationBlock(code: .auditQueueShareExceeded,
+                              details: (Double(queued), Double(share), Double(depth), Double(journal.ring.capacity)))
+    }
+
+    /// Forgets the events the feeder has taken: every one pushed before the `taken`-th.
+    private func retire(upTo taken: UInt64) {
+        while retiredCount < taken {
+            let strategy = Int(pushedStrategies[Int(retiredCount % UInt64(pushedStrategies.count))])
+            if strategy > 0 && strategy < queuedBy.count { queuedBy[strategy] -= 1 }
+            retiredCount &+= 1
+        }
     }
 
     /// Hands `event` to the journal (waiting while its ring is full) and to the stream (never
@@ -163,12 +206,28 @@ final class EventSink: EngineOutput {
     }
 
     /// Pushes `event`, waiting while the ring is full; false (not pushed) once the journal failed.
+    /// Notes whose event it is (`auditShareExceeded`).
     private func push(_ event: EngineEvent, to journal: JournalFeeder) -> Bool {
         while !journal.hasFailed {
-            if journal.ring.push(event) { return true }
+            if journal.ring.push(event) {
+                attribute(event.strategyID)
+                return true
+            }
             usleep(50)
         }
         return false
+    }
+
+    /// Counts an event pushed to the journal's ring for `strategy` (0: none). The slot it takes
+    /// in the mirror ring was retired already: the ring held it, so the feeder had taken the
+    /// event that was there (retired here at the latest, before it is overwritten).
+    @inline(__always)
+    private func attribute(_ strategy: UInt32) {
+        let capacity = UInt64(pushedStrategies.count)
+        if pushedCount &- retiredCount >= capacity { retire(upTo: pushedCount &- capacity &+ 1) }
+        pushedStrategies[Int(pushedCount % capacity)] = strategy
+        if strategy > 0 && Int(strategy) < queuedBy.count { queuedBy[Int(strategy)] += 1 }
+        pushedCount &+= 1
     }
 
     /// The current event wrote facts that recovery does not re-apply (gateway orders and

@@ -71,6 +71,9 @@ final class HostMetrics: DecisionStopwatch {
     private var controlUnusableSeen: UInt64 = 0
     private var controlClientsRefusedSeen: UInt64 = 0
     private let strategyUnrealized: [CoreMetrics.Gauge]
+    private let callbackOverruns: [CoreMetrics.Counter]
+    private var callbackOverrunsSeen: [UInt64]
+    private let strategyLoopShare: [CoreMetrics.Gauge]
 
     /// Makes every handle but the lazily made decision and drop counters.
     init(strategyNames: [String], feedNames: [String], sampleIntervalMs: Int) {
@@ -107,6 +110,11 @@ final class HostMetrics: DecisionStopwatch {
         killSwitch = gauge(MetricsCatalog.killSwitch)
         strategyExposure = strategyNames.map { gauge(MetricsCatalog.strategyExposure, [("strategy", $0)]) }
         strategyUnrealized = strategyNames.map { gauge(MetricsCatalog.strategyUnrealized, [("strategy", $0)]) }
+        callbackOverruns = strategyNames.map {
+            CoreMetrics.Counter(label: MetricsCatalog.callbackOverruns.name, dimensions: [("strategy", $0)], factory: factory)
+        }
+        callbackOverrunsSeen = Array(repeating: 0, count: strategyNames.count)
+        strategyLoopShare = strategyNames.map { gauge(MetricsCatalog.strategyLoopShare, [("strategy", $0)]) }
         controlUnusable = CoreMetrics.Counter(label: MetricsCatalog.controlUnusable.name, factory: factory)
         controlClientsRefused = CoreMetrics.Counter(label: MetricsCatalog.controlClientsRefused.name, factory: factory)
     }
@@ -197,6 +205,8 @@ final class HostMetrics: DecisionStopwatch {
             let id = UInt32(index + 1)
             strategyExposure[index].record(book.grossUSD(strategy: id))
             strategyUnrealized[index].record(book.unrealizedUSD(strategy: id))
+            advance(callbackOverruns[index], total: host.watchdog.overruns[index], seen: &callbackOverrunsSeen[index])
+            strategyLoopShare[index].record(host.watchdog.lastWindowSharePct(index))
         }
     }
 

@@ -42,6 +42,10 @@ enum MetricsCatalog {
     static let tradingState = Family(name: "gatehouse_trading_state",
                                      help: "Account trading state: 0 ACTIVE, 1 REDUCING, 2 HALTED.")
     static let killSwitch = Family(name: "gatehouse_kill_switch", help: "1 while the kill switch is engaged, else 0.")
+    static let callbackOverruns = Family(name: "gatehouse_callback_overruns_total",
+                                         help: "Plugin callbacks of one strategy that ran past risk.firewall.callback_budget_ms of wall time.")
+    static let strategyLoopShare = Family(name: "gatehouse_strategy_loop_share_pct",
+                                          help: "Share of the last loop-time window one strategy's callbacks took, percent of wall time.")
     static let controlUnusable = Family(name: "gatehouse_control_requests_unusable_total",
                                         help: "Control requests refused as unusable (malformed, unknown verb, no reason); nothing was done or journaled.")
     static let controlClientsRefused = Family(name: "gatehouse_control_clients_refused_total",
@@ -50,7 +54,7 @@ enum MetricsCatalog {
     static let all: [Family] = [
         decisions, chainLatency, feedTicks, feedDrops, auditQueueDepth, journalQueueDepth, eventsPublished, eventsDropped,
         eventSubscribers, eventSubscribersRefused, eventSubscriptionsRefused, eventSubscribersDropped, equity, peakEquity, drawdown, grossExposure, strategyExposure, strategyUnrealized, tradingState, killSwitch,
-        controlUnusable, controlClientsRefused,
+        controlUnusable, controlClientsRefused, callbackOverruns, strategyLoopShare,
     ]
 
     /// Buckets of the chain latency histogram: a decision takes microseconds, so the library's

@@ -50,6 +50,7 @@ extension OperatorDesk {
             if risk.operatorPaused[index] { state = "PAUSED_BY_OPERATOR" }
             else if risk.decayPaused[index] { state = "PAUSED_BY_DECAY" }
             else if risk.orderFlow.executionLatched[index] { state = "PAUSED_BY_REPEATED_EXECUTIONS" }
+            else if risk.orderFlow.callbackPaused[index] { state = "PAUSED_BY_CALLBACK_WATCHDOG" }
             else if risk.strategyDailyLossDay[index] == book.dayIndex { state = "NO_NEW_RISK_TODAY" }
             else { state = "RUNNING" }
             row.add("state", state)

@@ -33,7 +33,22 @@ final class PluginHost: StrategyPort {
     }
     /// Where the engine's events leave the loop for the journal and the stream (nil: neither).
     var sink: EventSink? {
-        didSet { engine.output = sink }
+        didSet {
+            engine.output = sink
+            sink?.strategyCount = instances.count
+        }
+    }
+    /// Times every callback: the callback watchdog and each strategy's share of the loop's time
+    /// (docs/risk-chain.md, "Strategy isolation").
+    private(set) var watchdog: CallbackWatchdog
+    /// The engine's `limitsGeneration` the watchdog's settings were read at.
+    private var watchdogLimits: UInt64 = 0
+    /// Whether the watchdog pauses strategies and loop-time shares refuse intents: a live host
+    /// (`gatehouse run`, set by the event loop); a replay or the demo only measures, so it
+    /// decides the same anywhere. Off by default.
+    var enforcesWallTimeIsolation: Bool {
+        get { watchdog.enforces }
+        set { watchdog.enforces = newValue }
     }
     /// The event stream, for the heartbeat's state (nil: none).
     var publisher: RiskEventPublisher? { sink?.stream?.publisher }
@@ -67,6 +82,7 @@ final class PluginHost: StrategyPort {
         marketEvent.initialize(to: gh_market_event())
         fillEvent = .allocate(capacity: 1)
         fillEvent.initialize(to: gh_fill())
+        watchdog = CallbackWatchdog(strategies: config.strategies.count, limits: config.risk.limits)
         engine.port = self
 
         let loader = PluginLoader(locator: PluginLocator(configFolder: loaded.folder, pluginDirs: config.host.pluginDirs))
@@ -152,7 +168,8 @@ final class PluginHost: StrategyPort {
         let raw = intent.pointee
         let decision = engine.submit(IntentRequest(
             clientID: raw.client_id, symbolID: raw.symbol_id, side: raw.side, quantity: raw.quantity, orderType: raw.order_type,
-            limitPrice: raw.limit_price, stopLossPrice: raw.stop_loss_price, reduceOnly: raw.reduce_only), from: instance.strategy)
+            limitPrice: raw.limit_price, stopLossPrice: raw.stop_loss_price, reduceOnly: raw.reduce_only), from: instance.strategy,
+            loopShare: watchdog.loopShareBlock(Int(instance.id) - 1))
         out.pointee = Self.cDecision(decision)
         return GH_OK
     }
@@ -191,17 +208,17 @@ final class PluginHost: StrategyPort {
             filledEvent = engine.eventsRouted
             fill(marketEvent, from: event)
         }
-        CrashReport.enter(index, .onMarketData)
+        let start = enter(index, .onMarketData)
         instance.api.pointee.on_market_data(state, UnsafePointer(marketEvent))
-        CrashReport.leave()
+        leave(index, .onMarketData, startedAt: start)
     }
 
     func decision(_ decision: Decision, strategy index: Int) {
         let instance = instances[index]
         guard let state = instance.state, let onDecision = instance.api.pointee.on_decision else { return }
-        CrashReport.enter(index, .onDecision)
+        let start = enter(index, .onDecision)
         withUnsafePointer(to: Self.cDecision(decision)) { onDecision(state, $0) }
-        CrashReport.leave()
+        leave(index, .onDecision, startedAt: start)
     }
 
     func fill(_ fill: FillFact, strategy index: Int) {
@@ -212,9 +229,9 @@ final class PluginHost: StrategyPort {
             abi_version: GH_ABI_VERSION, struct_size: UInt32(MemoryLayout<gh_fill>.size),
             client_id: order.clientID, fill_id: fill.fillID, symbol_id: order.symbolID, side: order.side.rawValue,
             quantity: fill.quantity, price: fill.price, fee_usd: fill.feeUSD, ts_ns: fill.eventTimeNs)
-        CrashReport.enter(index, .onFill)
+        let start = enter(index, .onFill)
         onFill(state, UnsafePointer(fillEvent))
-        CrashReport.leave()
+        leave(index, .onFill, startedAt: start)
     }
 
     func orderUpdate(_ update: OrderUpdate, strategy index: Int) {
@@ -229,18 +246,39 @@ final class PluginHost: StrategyPort {
             client_id: update.clientID, symbol_id: update.symbolID, status: status,
             remaining_quantity: update.remainingQuantity, reason: update.reason?.rawValue ?? 0, reserved: 0,
             ts_ns: update.eventTimeNs)) {
-            CrashReport.enter(index, .onOrderUpdate)
+            let start = enter(index, .onOrderUpdate)
             onOrderUpdate(state, $0)
-            CrashReport.leave()
+            leave(index, .onOrderUpdate, startedAt: start)
         }
     }
 
     func timer(at eventTimeNs: Int64, strategy index: Int) {
         let instance = instances[index]
         guard let state = instance.state, let onTimer = instance.api.pointee.on_timer else { return }
-        CrashReport.enter(index, .onTimer)
+        let start = enter(index, .onTimer)
         onTimer(state, eventTimeNs)
+        leave(index, .onTimer, startedAt: start)
+    }
+
+    /// Marks the start of a call into strategy `index`'s plugin (for the crash report and the
+    /// watchdog); returns its start, monotonic ns.
+    @inline(__always)
+    private func enter(_ index: Int, _ callback: CrashReport.Callback) -> Int64 {
+        if engine.limitsGeneration != watchdogLimits {
+            watchdogLimits = engine.limitsGeneration
+            watchdog.apply(engine.risk.limits)
+        }
+        CrashReport.enter(index, callback)
+        return watchdog.begin()
+    }
+
+    /// Marks the end of the call: charges the strategy its wall time, and reports an overrun.
+    @inline(__always)
+    private func leave(_ index: Int, _ callback: CrashReport.Callback, startedAt start: Int64) {
         CrashReport.leave()
+        guard let overrun = watchdog.charge(index, startedAt: start) else { return }
+        engine.reportCallbackOverrun(strategy: UInt32(index + 1), callback: callback.name, elapsedNs: overrun.elapsedNs,
+                                     inWindow: overrun.inWindow, pause: overrun.pauses)
     }
 
     /// The C decision for `decision`; its `reason` is the code's static name.

@@ -144,11 +144,24 @@ struct TailReplay {
             stopLossPrice: intent.stopLossPrice, reduceOnly: intent.reduceOnly)
         // The journal's availability when it was decided, as its trace tells it.
         let unavailable = record.stages.contains { $0.code == ReasonCode.journalUnavailable.description }
-        let decision = try engine.redecide(order, decisionID: record.decisionID, at: record.eventTimeNs, journalWasUnavailable: unavailable)
+        let decision = try engine.redecide(order, decisionID: record.decisionID, at: record.eventTimeNs, journalWasUnavailable: unavailable,
+                                           isolation: Self.isolation(in: record.stages))
         guard decision.verdict.description == record.verdict, decision.reason.description == record.reason,
               decision.finalQuantity == record.finalQuantity else {
             throw Refusal(reason: "decision \(record.decisionID) of \(record.strategy) is \(record.verdict) \(record.reason) \(record.finalQuantity) in the journal and \(decision.verdict) \(decision.reason) \(decision.finalQuantity) re-made")
         }
+    }
+
+    /// The fair-share block a journaled trace shows (a wall-time condition recovery cannot
+    /// measure again), with its figures read back from the detail text; nil if none.
+    static func isolation(in stages: [StageRecord]) -> IsolationBlock? {
+        for code in [ReasonCode.auditQueueShareExceeded, .loopTimeShareExceeded] {
+            guard let stage = stages.first(where: { $0.code == code.description }) else { continue }
+            var values = stage.detail.split(separator: " ").map { Double($0.split(separator: "=").last ?? "") ?? 0 }
+            values += Array(repeating: 0, count: max(0, 4 - values.count))
+            return IsolationBlock(code: code, details: (values[0], values[1], values[2], values[3]))
+        }
+        return nil
     }
 
     private func applyOrder(_ record: OrderRecord) throws(Refusal) {

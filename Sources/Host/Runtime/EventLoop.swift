@@ -42,6 +42,7 @@ public final class EventLoop {
         } catch {
             throw .plugin(error)
         }
+        host.enforcesWallTimeIsolation = options.enforcesWallTimeIsolation
         engine = host.engine
         desk = OperatorDesk(engine: engine, config: config)
         let decoder = FeedFrameDecoder(symbols: engine.symbols)

@@ -20,17 +20,23 @@ public struct RunOptions: Sendable {
     /// Where the loop counts the feed messages it reads, for a replay's progress line; `nil`
     /// (a live host): not counted.
     public var messagesRead: MessageCounter?
+    /// Whether wall-time isolation acts (docs/risk-chain.md, "Strategy isolation"): the callback
+    /// watchdog pauses strategies and the fair shares of the loop's time and of the audit queue
+    /// refuse intents. A live host does; a replay and the demo only measure and report, so their
+    /// decisions do not depend on how fast the machine is.
+    public var enforcesWallTimeIsolation: Bool
 
     /// Options for a run; the defaults suit a live host.
     public init(stopAtEndOfStream: Bool = false, pollTimeoutMilliseconds: Int = 50, drainBudget: Int = 4096,
                 journalBackpressure: JournalBackpressure = .failClosed, eventClock: EventClockPolicy = .wallClock,
-                messagesRead: MessageCounter? = nil) {
+                messagesRead: MessageCounter? = nil, enforcesWallTimeIsolation: Bool = true) {
         self.stopAtEndOfStream = stopAtEndOfStream
         self.pollTimeoutMilliseconds = pollTimeoutMilliseconds
         self.drainBudget = drainBudget
         self.journalBackpressure = journalBackpressure
         self.eventClock = eventClock
         self.messagesRead = messagesRead
+        self.enforcesWallTimeIsolation = enforcesWallTimeIsolation
     }
 }
 

@@ -123,7 +123,8 @@ public enum Demo {
         let messagesRead = MessageCounter()
         let service = HostService(
             config: loaded,
-            options: RunOptions(stopAtEndOfStream: true, journalBackpressure: .wait, eventClock: .feedTime, messagesRead: messagesRead),
+            options: RunOptions(stopAtEndOfStream: true, journalBackpressure: .wait, eventClock: .feedTime, messagesRead: messagesRead,
+                                enforcesWallTimeIsolation: false),
             context: context, logger: logger)
         let replayStart = ContinuousClock.now
         let reporter = options.progress == nil ? nil : Task {

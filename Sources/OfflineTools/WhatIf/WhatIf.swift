@@ -86,6 +86,11 @@ public enum WhatIf {
         if limits.selfTradePolicy != .off {
             checks.append(.init(check: "SELF_TRADE_PREVENTED", why: "the what-if keeps no resting orders: a live order of the host's the intent would trade against is not known"))
         }
+        if limits.fairShare {
+            checks.append(.init(check: "AUDIT_QUEUE_SHARE_EXCEEDED", why: "a live host's journal queue at the time is not known: strategy isolation is measured, not described"))
+            checks.append(.init(check: "LOOP_TIME_SHARE_EXCEEDED", why: "the strategies' callback time at the time is not known: strategy isolation is measured, not described"))
+        }
+        checks.append(.init(check: "CALLBACK_OVERRUN", why: "the callback watchdog's pauses are not part of the scenario"))
         return checks
     }
 

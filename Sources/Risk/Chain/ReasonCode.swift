@@ -123,6 +123,18 @@ public enum ReasonCode: UInt32, Sendable, CaseIterable, CustomStringConvertible,
     /// A note, not a refusal: the resting live orders this intent would have traded against were
     /// cancelled (self-trade prevention) before it was sent.
     case selfTradeRestingCancelled = 52
+    /// The strategy holds more than its fair share of the audit journal's queue while the queue is
+    /// filling (docs/risk-chain.md, "Strategy isolation"): no new risk for it; exits pass, and the
+    /// other strategies go on. Set by a live host, not in replays.
+    case auditQueueShareExceeded = 53
+    /// The strategy's callbacks took more than its fair share of the event loop's wall time in
+    /// the current or the last window: no new risk for it; exits pass, and the other strategies
+    /// go on. Set by a live host, not in replays.
+    case loopTimeShareExceeded = 54
+    /// The callback watchdog paused the strategy: `risk.firewall.callback_overruns_to_pause`
+    /// callbacks longer than `callback_budget_ms` within the window. No new risk until an operator
+    /// resumes it; exits pass.
+    case callbackOverrun = 55
 
     /// The SCREAMING_SNAKE name, as printed in logs and passed to plugins.
     public var name: StaticString {
@@ -180,6 +192,9 @@ public enum ReasonCode: UInt32, Sendable, CaseIterable, CustomStringConvertible,
         case .repeatedExecutions: "REPEATED_EXECUTIONS"
         case .selfTradePrevented: "SELF_TRADE_PREVENTED"
         case .selfTradeRestingCancelled: "SELF_TRADE_RESTING_CANCELLED"
+        case .auditQueueShareExceeded: "AUDIT_QUEUE_SHARE_EXCEEDED"
+        case .loopTimeShareExceeded: "LOOP_TIME_SHARE_EXCEEDED"
+        case .callbackOverrun: "CALLBACK_OVERRUN"
         }
     }
 
@@ -233,6 +248,9 @@ public enum ReasonCode: UInt32, Sendable, CaseIterable, CustomStringConvertible,
         case .duplicateOrder: ["age_s", "window_s", "previous_decision_id"]
         case .repeatedExecutions: ["fills", "window_s"]
         case .selfTradePrevented, .selfTradeRestingCancelled: ["price", "resting_price", "resting_strategy_id", "resting_order_id"]
+        case .auditQueueShareExceeded: ["queued", "share", "queue_depth", "capacity"]
+        case .loopTimeShareExceeded: ["used_ms", "share_ms", "window_ms"]
+        case .callbackOverrun: ["overruns", "budget_ms", "window_s"]
         }
     }
 

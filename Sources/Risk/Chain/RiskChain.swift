@@ -175,12 +175,13 @@ public struct RiskChain: Sendable {
         return true
     }
 
-    /// Resumes a strategy: clears an operator's pause, the decay detector's and the
-    /// repeated-execution latch's.
+    /// Resumes a strategy: clears an operator's pause, the decay detector's, the
+    /// repeated-execution latch's and the callback watchdog's.
     public mutating func resumeStrategy(_ strategy: UInt32) {
         decayPaused[Int(strategy) - 1] = false
         operatorPaused[Int(strategy) - 1] = false
         orderFlow.executionLatched[Int(strategy) - 1] = false
+        orderFlow.callbackPaused[Int(strategy) - 1] = false
     }
 
     /// An operator's pause: the strategy's new risk is refused (`STRATEGY_PAUSED`) until
@@ -267,8 +268,11 @@ public struct RiskChain: Sendable {
     /// trade against (self-trade prevention; the engine finds it, nil: none or not looked for).
     /// When the decision lets something through against one, `selfTradeCancelDue` is set: the
     /// caller cancels the resting orders it crosses before sending it.
+    ///
+    /// `isolation`: the strategy is past its fair share of the audit queue or of the loop's time
+    /// (strategy isolation; the host measures it, nil: within its share or not measured).
     public mutating func decide(_ intent: OrderIntent, decisionID: UInt64, at ns: Int64,
-                                resting: RestingOrder? = nil) -> Decision {
+                                resting: RestingOrder? = nil, isolation: IsolationBlock? = nil) -> Decision {
         trace.removeAll(keepingCapacity: true)
         selfTradeCancelDue = false
         book.advanceClock(to: ns)
@@ -306,6 +310,7 @@ public struct RiskChain: Sendable {
         }
 
         firewall(&work, at: ns)
+        isolate(&work, isolation)
         preventSelfTrade(&work, resting: resting)
         throttle(&work, at: ns)
         portfolioGuard(&work, at: ns)

@@ -72,6 +72,25 @@ public struct RiskLimits: Sendable, Equatable {
     /// happens to a live intent whose price reaches a live limit order of the host's resting on
     /// the other side of the same symbol (`SelfTradePolicy`).
     public var selfTradePolicy: SelfTradePolicy = .refuse
+    /// Strategy isolation (docs/risk-chain.md, "Strategy isolation"), enforced by a live host
+    /// only (replays must decide the same on any machine): each strategy's fair share of the
+    /// audit journal's queue (`AUDIT_QUEUE_SHARE_EXCEEDED`) and of the event loop's wall time
+    /// (`LOOP_TIME_SHARE_EXCEEDED`). Past it, its new risk is refused while the others go on.
+    public var fairShare: Bool = true
+    /// A strategy's share of the loop's wall time over each window, percent (nil: 100 / the
+    /// number of strategies, so one strategy alone is never refused for it).
+    public var loopSharePct: Double? = nil
+    /// The window the loop-time share is measured over, seconds of wall time.
+    public var loopShareWindowSeconds: Double = 1
+    /// The callback watchdog: a plugin callback that runs longer than this, ms of wall time, is
+    /// an overrun, logged, counted and published.
+    public var callbackBudgetMs: Double = 100
+    /// Overruns within `callbackOverrunWindowSeconds` that pause the strategy
+    /// (`CALLBACK_OVERRUN`) until an operator resumes it (0: never paused, only reported). A
+    /// live host only.
+    public var callbackOverrunsToPause: Int = 3
+    /// The watchdog's window, seconds of wall time.
+    public var callbackOverrunWindowSeconds: Double = 60
 
     /// What self-trade prevention does (`risk.firewall.self_trade`). Every host strategy trades
     /// for one account, so an order of one crossing a resting order of another (or of itself)
@@ -252,6 +271,15 @@ public struct RiskLimits: Sendable, Equatable {
             (repeatedFills == nil) == (repeatedFillsWindowSeconds == nil) ? nil
                 : Invalid(key: repeatedFills == nil ? "firewall.repeated_fills" : "firewall.repeated_fills_window_seconds",
                           message: "firewall.repeated_fills and firewall.repeated_fills_window_seconds go together: set both or neither"),
+            loopSharePct.flatMap { $0.isFinite && $0 > 0 && $0 <= 100 ? nil : Invalid(key: "firewall.loop_share_pct", message: "must be > 0 and at most 100 percent") },
+            loopShareWindowSeconds.isFinite && loopShareWindowSeconds >= 0.01 && loopShareWindowSeconds <= 60 ? nil
+                : Invalid(key: "firewall.loop_share_window_seconds", message: "must be between 0.01 and 60 seconds"),
+            callbackBudgetMs.isFinite && callbackBudgetMs >= 1 && callbackBudgetMs <= 60_000 ? nil
+                : Invalid(key: "firewall.callback_budget_ms", message: "must be between 1 and 60000 ms"),
+            (0...1_000).contains(callbackOverrunsToPause) ? nil
+                : Invalid(key: "firewall.callback_overruns_to_pause", message: "must be between 0 (never pause) and 1000 overruns"),
+            callbackOverrunWindowSeconds.isFinite && callbackOverrunWindowSeconds > 0 && callbackOverrunWindowSeconds <= 86_400 ? nil
+                : Invalid(key: "firewall.callback_overrun_window_seconds", message: "must be > 0 and at most 86400 seconds (a day)"),
         ]
         if let first = checks.compactMap({ $0 }).first { return first }
         for symbol in instruments.keys.sorted() {

@@ -13,6 +13,10 @@
 ///   (`RESTRICTED_SYMBOL`) and a stale portfolio, a held symbol whose mark is older than
 ///   `stale_portfolio_after_seconds` (`STALE_PORTFOLIO`) (`firewall`).
 ///
+/// - **Strategy isolation** (`StrategyIsolation.swift`): the callback watchdog's pause
+///   (`CALLBACK_OVERRUN`) and the fair shares the host measures (`AUDIT_QUEUE_SHARE_EXCEEDED`,
+///   `LOOP_TIME_SHARE_EXCEEDED`), blocks of the risk-increasing part too.
+///
 /// Lot rounding, the last step of every decision, is `roundToLot` (RiskChain.decide).
 extension RiskChain {
     /// Why the whole intent is refused, with its details, or nil. `price` is the intent's budget

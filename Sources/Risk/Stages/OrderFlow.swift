@@ -21,6 +21,45 @@ public struct OrderFlow: Sendable, Codable, Equatable {
     var fillTimes: [Int64]
     var fillNext: [Int]
     public internal(set) var executionLatched: [Bool]
+    /// Per strategy, whether the callback watchdog paused it (`CALLBACK_OVERRUN`, until an
+    /// operator resumes it). Coded last and optional: a state saved before it reads as none.
+    public internal(set) var callbackPaused: [Bool]
+
+    enum CodingKeys: String, CodingKey {
+        case strategyTokens, strategyRefillNs, accountTokens, accountRefillNs, recent, recentNext, fillTimes, fillNext
+        case executionLatched, callbackPaused
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        strategyTokens = try c.decode([Double].self, forKey: .strategyTokens)
+        strategyRefillNs = try c.decode([Int64].self, forKey: .strategyRefillNs)
+        accountTokens = try c.decode(Double.self, forKey: .accountTokens)
+        accountRefillNs = try c.decode(Int64.self, forKey: .accountRefillNs)
+        recent = try c.decode([SentOrder].self, forKey: .recent)
+        recentNext = try c.decode([Int].self, forKey: .recentNext)
+        fillTimes = try c.decode([Int64].self, forKey: .fillTimes)
+        fillNext = try c.decode([Int].self, forKey: .fillNext)
+        executionLatched = try c.decode([Bool].self, forKey: .executionLatched)
+        callbackPaused = try c.decodeIfPresent([Bool].self, forKey: .callbackPaused)
+            ?? Array(repeating: false, count: executionLatched.count)
+    }
+
+    /// The same properties in the same order as `init(from:)` (the compact encoding keeps no keys).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(strategyTokens, forKey: .strategyTokens)
+        try c.encode(strategyRefillNs, forKey: .strategyRefillNs)
+        try c.encode(accountTokens, forKey: .accountTokens)
+        try c.encode(accountRefillNs, forKey: .accountRefillNs)
+        try c.encode(recent, forKey: .recent)
+        try c.encode(recentNext, forKey: .recentNext)
+        try c.encode(fillTimes, forKey: .fillTimes)
+        try c.encode(fillNext, forKey: .fillNext)
+        try c.encode(executionLatched, forKey: .executionLatched)
+        // With a presence mark, as `decodeIfPresent` reads it back.
+        try c.encodeIfPresent(callbackPaused as [Bool]?, forKey: .callbackPaused)
+    }
 
     /// Orders remembered per strategy for the duplicate check.
     static let recentPerStrategy = 8
@@ -48,6 +87,7 @@ public struct OrderFlow: Sendable, Codable, Equatable {
         fillTimes = Array(repeating: .min, count: strategies * 2 * (limits.repeatedFills ?? 0))
         fillNext = Array(repeating: 0, count: strategies * 2)
         executionLatched = Array(repeating: false, count: strategies)
+        callbackPaused = Array(repeating: false, count: strategies)
     }
 
     /// Empties the fill history, sized for `count` fills per (strategy, side) (0: latch off).
@@ -62,7 +102,7 @@ public struct OrderFlow: Sendable, Codable, Equatable {
         strategyTokens.count == strategies && strategyRefillNs.count == strategies
             && recent.count == strategies * Self.recentPerStrategy && recentNext.count == strategies
             && fillTimes.count == strategies * 2 * (limits.repeatedFills ?? 0) && fillNext.count == strategies * 2
-            && executionLatched.count == strategies
+            && executionLatched.count == strategies && callbackPaused.count == strategies
     }
 
     /// Records a fill of `strategy` on `side` at `ns`; true when it is the `count`-th on that

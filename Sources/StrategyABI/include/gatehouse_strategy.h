@@ -178,6 +178,9 @@ typedef struct gh_market_event {
 #define GH_REASON_REPEATED_EXECUTIONS 50u /* too many same-side fills in a window paused the strategy */
 #define GH_REASON_SELF_TRADE_PREVENTED 51u /* would trade against a resting live order of the host's; exits pass */
 #define GH_REASON_SELF_TRADE_RESTING_CANCELLED 52u /* trace note: the resting orders it would have crossed were cancelled */
+#define GH_REASON_AUDIT_QUEUE_SHARE_EXCEEDED 53u /* the strategy holds more than its share of the audit queue; exits pass */
+#define GH_REASON_LOOP_TIME_SHARE_EXCEEDED 54u /* the strategy's callbacks took more than its share of loop time; exits pass */
+#define GH_REASON_CALLBACK_OVERRUN 55u    /* the callback watchdog paused the strategy until an operator resumes it */
 
 /**
  * An order intent: what the strategy would like to trade. Build it with GH_INIT_INTENT.

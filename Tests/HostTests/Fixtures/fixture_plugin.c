@@ -38,6 +38,9 @@
  *                       arguments (refused, GH_ERR_INVALID_ARGUMENT) (default 0)
  *   "crash_at_event"    dereference NULL (SIGSEGV) in on_market_data on this event, counted from
  *                       1 (default 0: never): a plugin crashing inside the host's process
+ *   "sleep_ms"          sleep this long in on_market_data, before the intent, from event
+ *                       "sleep_from_event" on (counted from 1, default 1) (default 0: never): a
+ *                       slow callback, for the watchdog
  *
  * Variants, one macro each:
  *   -DFIXTURE_BAD_ABI       the table reports abi_version GH_ABI_VERSION + 1
@@ -49,11 +52,14 @@
  *                           fixture_not_the_entry (returning the table) so it is still a valid .so
  *   -DFIXTURE_ENTRY_NULL    gatehouse_strategy_entry returns NULL
  */
+#define _POSIX_C_SOURCE 200809L /* nanosleep, under -std=c11 */
+
 #include "gatehouse_strategy.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #define FIXTURE_PATH_MAX 4096
 
@@ -79,6 +85,8 @@ typedef struct fixture_state {
     double exit_below;        /* "exit_below", default 0 (never): sell a long position below this price */
     uint64_t bad_submits;     /* "bad_submits", default 0: malformed submit_intent calls per trade */
     uint64_t crash_at_event;  /* "crash_at_event", default 0 (never): SIGSEGV on this market event */
+    double sleep_ms;          /* "sleep_ms", default 0: sleep in on_market_data */
+    uint64_t sleep_from_event; /* "sleep_from_event", default 1 */
 } fixture_state;
 
 /* The number after the key "name" in `json`, or `fallback` if absent. Test fixture only. */
@@ -210,6 +218,8 @@ static void *fixture_create(const gh_host_api *host, const char *config_json) {
     s->exit_below = fixture_number(config_json, "exit_below", 0.0);
     s->bad_submits = (uint64_t)fixture_number(config_json, "bad_submits", 0.0);
     s->crash_at_event = (uint64_t)fixture_number(config_json, "crash_at_event", 0.0);
+    s->sleep_ms = fixture_number(config_json, "sleep_ms", 0.0);
+    s->sleep_from_event = (uint64_t)fixture_number(config_json, "sleep_from_event", 1.0);
     return s;
 }
 
@@ -225,6 +235,13 @@ static void fixture_on_market_data(void *self, const gh_market_event *event) {
     if (s->crash_at_event != 0 && s->events_seen == s->crash_at_event) {
         volatile int *nowhere = NULL;
         *nowhere = 1;
+    }
+    if (s->sleep_ms > 0.0 && s->events_seen >= s->sleep_from_event) {
+        struct timespec pause;
+        pause.tv_sec = (time_t)(s->sleep_ms / 1000.0);
+        pause.tv_nsec = (long)((s->sleep_ms - (double)pause.tv_sec * 1000.0) * 1e6);
+        while (nanosleep(&pause, &pause) != 0) {
+        }
     }
     if (s->tracing) {
         fixture_format_double(price, sizeof price, event->price);
