@@ -85,6 +85,11 @@ struct EngineTests {
             limits: RiskLimits(), startingEquityUSD: 10_000, paperSlippageBps: 0, paperFeeBps: 0,
             liveOnPaper: liveOnPaper, deadman: nil),
             logger: Logger(label: "engine-tests"), wallNs: { Self.wall })
+        return wired(engine)
+    }
+
+    /// `engine` with a scripted port and a collecting output attached.
+    static func wired(_ engine: Engine) -> (Engine, ScriptedPort, CollectingOutput) {
         let port = ScriptedPort()
         port.engine = engine
         engine.port = port
@@ -102,13 +107,9 @@ struct EngineTests {
                          .init(name: "b", mode: secondMode, allocatedCapitalUSD: 10_000, symbols: ["BTCUSD"])],
             limits: limits, startingEquityUSD: 20_000, paperSlippageBps: 0, paperFeeBps: 0, liveOnPaper: true, deadman: nil),
             logger: Logger(label: "engine-tests"), wallNs: { Self.wall })
-        let port = ScriptedPort()
-        port.engine = engine
-        engine.port = port
-        let output = CollectingOutput()
-        engine.output = output
+        let wiredEngine = wired(engine)
         trade(engine, at: 1_000, 100)
-        return (engine, port, output)
+        return wiredEngine
     }
 
     static func buy(_ clientID: UInt64, limit: Double = 0, stop: Double = 95) -> IntentRequest {
