@@ -377,12 +377,12 @@ struct RecoveryRefusalTests {
         sqlite3_close(db)
         let (status, stderr) = try Self.replay(on: journal, in: folder)
         #expect(status != 0)
-        #expect(stderr.contains("cannot be decoded") && stderr.contains("gatehouse-state-v4+bin"), "\(stderr)")
+        #expect(stderr.contains("cannot be decoded") && stderr.contains("gatehouse-state-v5+bin"), "\(stderr)")
         let reader = try JournalReader(path: journal)
         defer { reader.close() }
         #expect(try reader.lastSeq() == records)
         let left = try #require(try reader.lastSnapshot()?.record)
-        #expect(left.format == "gatehouse-state-v4+bin" && !left.encoded.isEmpty, "the damaged snapshot was not left as it was")
+        #expect(left.format == "gatehouse-state-v5+bin" && !left.encoded.isEmpty, "the damaged snapshot was not left as it was")
     }
 }
 

@@ -76,17 +76,32 @@ struct EngineStateEncodingTests {
         let state = Self.tradedState()
         var flow = try #require(state.orderFlow)
         let strategies = flow.callbackPaused.count
-        // v4 ends with the pauses: a presence byte and the array. v3 is the same bytes without them.
+        // v4 ends with the pauses: a presence byte and the array (v5 adds the absent operator
+        // limits' byte after them). v3 is the same bytes without them.
         let pauses = try CompactCoder.encode(flow.callbackPaused)
-        let v4 = try state.encoded()
+        let v4 = Array(try state.encoded().dropLast())
         let v3 = Array(v4.dropLast(pauses.count + 1))
         let back = try EngineState.decode(format: EngineState.formatV3, text: "", bytes: v3)
         #expect(back == state && back.orderFlow?.callbackPaused == Array(repeating: false, count: strategies))
         // A pause written now comes back.
         flow = try #require(back.orderFlow)
-        #expect(try EngineState.decode(format: EngineState.format, text: "", bytes: v4).orderFlow == flow)
+        #expect(try EngineState.decode(format: EngineState.formatV4, text: "", bytes: v4).orderFlow == flow)
         let paused = Self.tradedState(watchdogPaused: true)
         #expect(try EngineState.decode(format: EngineState.format, text: "", bytes: paused.encoded()).orderFlow?.callbackPaused == [true, false])
+    }
+
+    @Test func aV4SnapshotReadsAsTheConfigsLimitsAndAV5OneCarriesAnOperatorsLimits() throws {
+        var state = Self.tradedState()
+        // v5 ends with the operator's limits: nil is one absence byte, and v4 is the bytes without it.
+        let v5 = try state.encoded()
+        let v4 = Array(v5.dropLast())
+        #expect(v5.last == 0)
+        #expect(try EngineState.decode(format: EngineState.formatV4, text: "", bytes: v4) == state)
+        state.limits = OperatorLimits(configured: "risk:\n  strategy:\n    max_position_pct: 25\n",
+                                      inForce: "risk:\n  strategy:\n    max_position_pct: 20\n")
+        let back = try EngineState.decode(format: EngineState.format, text: "", bytes: state.encoded())
+        #expect(back.limits == state.limits && back == state)
+        #expect(try EngineState.decode(format: EngineState.jsonFormat, text: state.json(), bytes: []).limits == state.limits)
     }
 
     @Test func valuesJSONCannotCarryComeBackBitForBit() throws {
@@ -103,7 +118,9 @@ struct EngineStateEncodingTests {
 
     @Test func bytesCutShortOrLeftOverAreRefusedNamingWhere() throws {
         let bytes = try Self.tradedState().encoded()
-        for cut in [1, bytes.count / 3, bytes.count - 1] {
+        // (Not one byte short: that is the last optional's presence byte, which bytes written
+        // before it was appended end without.)
+        for cut in [1, bytes.count / 3, bytes.count - 2] {
             #expect(throws: RecoveryError.self) { try EngineState.decode(format: EngineState.format, text: "", bytes: Array(bytes.prefix(cut))) }
         }
         do {

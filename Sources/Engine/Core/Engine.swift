@@ -102,6 +102,9 @@ package final class Engine {
     /// Counts the changes of the limits in force (`gatehouse ctl limits`), for those who keep
     /// figures derived from them (the plugin host's callback watchdog).
     package internal(set) var limitsGeneration: UInt64 = 0
+    /// The limits an operator put in force and the config's they replaced (nil: the config's
+    /// own are in force); part of the snapshot.
+    package internal(set) var operatorLimits: OperatorLimits?
     /// The next decision id (ids continue across runs of one journal).
     package internal(set) var nextDecisionID: UInt64 = 1
     /// Orders with a lower id were restored from an earlier run (0: nothing restored): a

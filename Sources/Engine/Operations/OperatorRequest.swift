@@ -57,9 +57,13 @@ package struct LimitsChange: Sendable {
     package var limits: RiskLimits
     /// `(key under risk, before, after)`, in the config's key order.
     package var changes: [(key: String, from: String, to: String)]
+    /// The risk sections behind it, for the snapshot (`OperatorLimits`): the config's the host
+    /// started from, and the file's.
+    package var source: OperatorLimits
 
-    package init(limits: RiskLimits, changes: [(key: String, from: String, to: String)]) {
+    package init(limits: RiskLimits, changes: [(key: String, from: String, to: String)], source: OperatorLimits) {
         self.limits = limits
         self.changes = changes
+        self.source = source
     }
 }

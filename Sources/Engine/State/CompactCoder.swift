@@ -1,6 +1,6 @@
 /// A compact binary encoding for `Codable` values whose coding is synthesized (structs of
 /// numbers, strings, arrays, optionals and raw-value enums): the snapshot formats
-/// `gatehouse-state-v4+bin`, `-v3+bin` and `-v2+bin` (docs/journal.md, "Snapshot encoding").
+/// `gatehouse-state-v5+bin`, `-v4+bin`, `-v3+bin` and `-v2+bin` (docs/journal.md, "Snapshot encoding").
 ///
 /// Values are written in the order they are encoded, with no keys: a keyed container writes its
 /// values in call order and reads them back in the same order, which is what synthesized
@@ -16,7 +16,7 @@
 /// included) comes back bit for bit; `Bool` one byte; strings a varint length and UTF-8; arrays
 /// a 4-byte little-endian count and the elements; an optional property one byte (0 absent, 1
 /// present) before its value, or nothing when the input ends there (an optional property
-/// appended at the very end of the outermost value later: v3 reads v2's bytes so, v4 v3's).
+/// appended at the very end of the outermost value later: v3 reads v2's bytes so, v4 v3's, v5 v4's).
 package enum CompactCoder {
     /// Why bytes do not decode (cut short, or not written by this encoding of this type).
     package struct Failure: Error, CustomStringConvertible {

@@ -4,7 +4,7 @@ extension Engine {
     /// The recoverable state now (copies share their arrays until either side changes them).
     package func captureState() -> EngineState {
         EngineState(strategies: strategyNames, symbols: symbols.allNames, nextDecisionID: nextDecisionID,
-                    risk: risk.state, paper: paper.state, gateway: live.inFlight, deadman: deadman)
+                    risk: risk.state, paper: paper.state, gateway: live.inFlight, deadman: deadman, limits: operatorLimits)
     }
 
     /// Rebuilds the engine from a journaled state, before any event. The state must have been

@@ -12,7 +12,10 @@ import Risk
 /// start again.
 package struct EngineState: Codable, Equatable, Sendable {
     /// The encoding written in `snapshots.format` (binary, in `snapshots.state_bin`).
-    package static let format = "gatehouse-state-v4+bin"
+    package static let format = "gatehouse-state-v5+bin"
+    /// The binary encoding before the limits an operator put in force (`limits`) were added at
+    /// the end: the same bytes without them, still read (the config's limits in force).
+    package static let formatV4 = "gatehouse-state-v4+bin"
     /// The binary encoding before the callback watchdog's pauses (`OrderFlow.callbackPaused`)
     /// were added at the end: the same bytes without them, still read (none paused).
     package static let formatV3 = "gatehouse-state-v3+bin"
@@ -45,9 +48,13 @@ package struct EngineState: Codable, Equatable, Sendable {
         get { risk.orderFlow }
         set { risk.orderFlow = newValue }
     }
+    /// The limits an operator put in force with `gatehouse ctl limits` and the config's they
+    /// replaced (nil: the config's own were in force). Coded last and optional: a v4 snapshot
+    /// reads as nil.
+    package var limits: OperatorLimits?
 
     enum CodingKeys: String, CodingKey {
-        case strategies, symbols, nextDecisionID, risk, paper, gateway, deadman, orderFlow
+        case strategies, symbols, nextDecisionID, risk, paper, gateway, deadman, orderFlow, limits
     }
 
     package init(from decoder: any Decoder) throws {
@@ -60,6 +67,7 @@ package struct EngineState: Codable, Equatable, Sendable {
         gateway = try c.decodeIfPresent([GatewayOrder].self, forKey: .gateway)
         deadman = try c.decodeIfPresent(DeadMansSwitch.self, forKey: .deadman)
         risk.orderFlow = try c.decodeIfPresent(OrderFlow.self, forKey: .orderFlow)
+        limits = try c.decodeIfPresent(OperatorLimits.self, forKey: .limits)
     }
 
     /// The same properties in the same order as `init(from:)` (the compact encoding keeps no keys).
@@ -73,10 +81,11 @@ package struct EngineState: Codable, Equatable, Sendable {
         try c.encodeIfPresent(gateway, forKey: .gateway)
         try c.encodeIfPresent(deadman, forKey: .deadman)
         try c.encodeIfPresent(risk.orderFlow, forKey: .orderFlow)
+        try c.encodeIfPresent(limits, forKey: .limits)
     }
 
     package init(strategies: [String], symbols: [String], nextDecisionID: UInt64, risk: RiskState, paper: PaperVenue.State,
-                 gateway: [GatewayOrder]?, deadman: DeadMansSwitch?) {
+                 gateway: [GatewayOrder]?, deadman: DeadMansSwitch?, limits: OperatorLimits? = nil) {
         self.strategies = strategies
         self.symbols = symbols
         self.nextDecisionID = nextDecisionID
@@ -84,6 +93,7 @@ package struct EngineState: Codable, Equatable, Sendable {
         self.paper = paper
         self.gateway = gateway
         self.deadman = deadman
+        self.limits = limits
     }
 
     /// The state in `format` (`CompactCoder`): about 40 % of its JSON on the book workload
@@ -105,7 +115,7 @@ package struct EngineState: Codable, Equatable, Sendable {
     /// Decodes a snapshot: `format` with its bytes, or `jsonFormat` with its text.
     package static func decode(format: String, text: String, bytes: [UInt8]) throws(RecoveryError) -> EngineState {
         switch format {
-        case Self.format, Self.formatV3, Self.formatV2:
+        case Self.format, Self.formatV4, Self.formatV3, Self.formatV2:
             do {
                 return try CompactCoder.decode(EngineState.self, from: bytes)
             } catch {
@@ -120,7 +130,7 @@ package struct EngineState: Codable, Equatable, Sendable {
                 throw RecoveryError(description: "the snapshot cannot be decoded: \(error)")
             }
         default:
-            throw RecoveryError(description: "the snapshot is in format '\(format)', which this build does not read (it reads '\(Self.format)', '\(Self.formatV3)', '\(Self.formatV2)' and '\(Self.jsonFormat)')")
+            throw RecoveryError(description: "the snapshot is in format '\(format)', which this build does not read (it reads '\(Self.format)', '\(Self.formatV4)', '\(Self.formatV3)', '\(Self.formatV2)' and '\(Self.jsonFormat)')")
         }
     }
 }

@@ -34,8 +34,7 @@ enum LimitsFile {
         var config = running.config
         if mapping.count == 1 {
             // The risk section alone: the host's config with it in place of its own.
-            config.risk = try decodeRisk(text, file: file)
-            try ConfigValidator(file: file).validate(config)
+            config.risk = try riskConfig(inRiskSection: text, file: file, running: running)
         } else {
             if let path = firstDifference(from: try? Yams.compose(yaml: running.text), to: node, ignoringTopLevel: "risk") {
                 throw ConfigError(file: file, keyPath: path, message: "differs from the config the host started with (\(running.file)): only the risk section changes without a restart")
@@ -45,7 +44,24 @@ enum LimitsFile {
         if config.risk.startingEquityUSD != running.config.risk.startingEquityUSD {
             throw ConfigError(file: file, keyPath: "risk.account.starting_equity_usd", message: "the account's starting equity changes only with a restart")
         }
-        return LimitsChange(limits: config.risk.limits, changes: changes(from: inForce, to: config.risk.limits))
+        return LimitsChange(limits: config.risk.limits, changes: changes(from: inForce, to: config.risk.limits),
+                            source: OperatorLimits(configured: riskSection(of: running.text), inForce: riskSection(of: text)))
+    }
+
+    /// The risk section of a document holding it alone (as `riskSection(of:)` writes it), read and
+    /// validated with `running`'s other sections, as at start.
+    static func riskConfig(inRiskSection text: String, file: String, running: LoadedConfig) throws(ConfigError) -> RiskConfig {
+        var config = running.config
+        config.risk = try decodeRisk(text, file: file)
+        try ConfigValidator(file: file).validate(config)
+        return config.risk
+    }
+
+    /// The `risk` section of a config or limits file, as a YAML document holding it alone
+    /// (`risk: {}` when the file has none: every risk key at its default). The text must parse.
+    static func riskSection(of text: String) -> String {
+        let risk = (try? Yams.compose(yaml: text))?.flatMap { $0.mapping?["risk"] } ?? Node([(Node, Node)]())
+        return (try? Yams.serialize(node: Node([(Node("risk"), risk)]))) ?? "risk: {}\n"
     }
 
     /// The `risk` section of a file holding it alone, decoded as the config decodes it.

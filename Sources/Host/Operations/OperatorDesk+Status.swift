@@ -28,6 +28,8 @@ extension OperatorDesk {
         object.add("wall_time_ns", nowWallNs)
         object.add("trading_state", risk.controls.effectiveState.rawValue)
         object.add("kill_switch", risk.controls.killSwitch)
+        // `operator`: limits set with `ctl limits` are in force, not the config file's.
+        object.add("limits_source", engine.operatorLimits == nil ? "config" : "operator")
         object.add("halt_latch", risk.controls.haltLatch?.description ?? "")
         object.add("account", raw: account.closed)
         if let switchState = engine.deadman {

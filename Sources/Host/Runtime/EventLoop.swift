@@ -155,8 +155,12 @@ public final class EventLoop {
                 if let last = try reader.lastSnapshot() {
                     let saved = try EngineState.decode(format: last.record.format, text: last.record.state, bytes: last.record.encoded)
                     configChanges = try engine.restore(saved)
+                    // The tail was decided under the limits in force then: an operator's, if set.
+                    let operatorLimits = try saved.limits.map { saved throws(RecoveryError) in try RecoveredLimits(saved, config: config) }
+                    try operatorLimits?.resume(engine)
                     let tail = try reader.allRecords(afterSeq: last.seq)
                     recoveredFrom = (last.seq, try engine.replayTail(tail, after: saved))
+                    configChanges += try operatorLimits?.settle(engine, config: config, logger: logger) ?? []
                 }
             } catch {
                 try? opened.close()
@@ -166,8 +170,8 @@ public final class EventLoop {
             _ = opened.append(.stateChange(StateChangeRecord(
                 eventTimeNs: engine.clockNs, wallTimeNs: EventSink.wallNs(), kind: "host", subject: config.config.host.id,
                 fromState: "STOPPED", toState: "RUNNING", reason: "HOST_START", value: Double(engine.nextDecisionID), limitValue: nil)))
-            // Strategies added, removed or re-allocated since the journal's state, before the
-            // state the run starts from (so a tail never holds them).
+            // Strategies added, removed or re-allocated and limits the edited config changed since
+            // the journal's state, before the state the run starts from (so a tail never holds them).
             for change in configChanges { _ = opened.append(.stateChange(JournalProjection.stateChange(change))) }
             let state = engine.captureState()
             do {

@@ -437,7 +437,8 @@ public struct BreachRecord: Sendable, Equatable {
 public struct SnapshotRecord: Sendable, Equatable {
     public var eventTimeNs: Int64
     public var wallTimeNs: Int64
-    /// The encoding of the state: `gatehouse-state-v4+bin` (in `encoded`; `-v3+bin` before the watchdog's pauses, `-v2+bin`
+    /// The encoding of the state: `gatehouse-state-v5+bin` (in `encoded`; `-v4+bin` before the operator's limits, `-v3+bin`
+    /// before the watchdog's pauses, `-v2+bin`
     /// before the Firewall's order flow) or, in journals
     /// written before it, `gatehouse-state-v1+json` (in `state`).
     public var format: String

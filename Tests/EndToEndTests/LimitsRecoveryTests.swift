@@ -1,0 +1,86 @@
+import Foundation
+import Journal
+import Testing
+
+/// Limits an operator set with `gatehouse ctl limits` across a restart (docs/control.md,
+/// "Limits across a restart"): the journal's tail is re-decided under them, they stay in force
+/// while the config is the one they replaced, and an edited config's limits take over.
+@Suite("Operator limits across a restart")
+struct LimitsRecoveryTests {
+    /// The decisions made after the journal's last snapshot, as "verdict reason".
+    static func tailDecisions(_ journal: String) throws -> [String] {
+        let reader = try JournalReader(path: journal)
+        defer { reader.close() }
+        var tail: [String] = []
+        for entry in try reader.allRecords() {
+            switch entry.record {
+            case .snapshot: tail = []
+            case .decision(let decision): tail.append("\(decision.verdict) \(decision.reason)")
+            default: break
+            }
+        }
+        return tail
+    }
+
+    @Test func aTailDecidedUnderAnOperatorsLimitsRecoversAfterKill9AndTheLimitsStayUntilTheConfigIsEdited() throws {
+        let folder = try ProcessDriver.temporaryFolder()
+        let journal = folder.appendingPathComponent("journal.sqlite").path
+        let endpoint = "ipc://\(folder.path)/md.sock"
+        // No snapshot but the operator action's: every decision after it is the tail.
+        let config = try RecoveryTests.config(endpoint: endpoint, journal: journal, in: folder, name: "host.yaml", snapshotEvery: 10_000_000)
+        let original = try String(contentsOfFile: config, encoding: .utf8)
+        let host = try ProcessDriver("gatehouse", ["run", "--config", config])
+        try #require(host.waitForStandardError(containing: "event loop running"), "host did not start: \(host.standardError)")
+        // Three trades a day instead of twenty: the book's later entries are refused.
+        let tighter = folder.appendingPathComponent("tighter.yaml").path
+        try original.replacingOccurrences(of: "    max_trades_per_day: 20", with: "    max_trades_per_day: 3")
+            .write(toFile: tighter, atomically: true, encoding: .utf8)
+        let changed = try OperationsEndToEndTests.ctl(["limits", "--file", tighter, "--reason", "quiet day", "--operator", "carol"], config: config)
+        try #require(changed.0 == 0 && changed.1.contains("risk.strategy.max_trades_per_day 20 → 3"), "\(changed.1)")
+        #expect(changed.1.contains("stay in force across restarts"), "\(changed.1)")
+
+        // The ticks, then kill -9 once the journal stops growing.
+        let replayer = try ProcessDriver("gatehouse-replay", ["--ticks", RecoveryTests.ticks, "--bind", endpoint, "--quiet", "--speed", "3000"])
+        #expect(try replayer.waitForExit() == 0)
+        var last: Int64 = -1
+        for _ in 0..<200 {
+            usleep(250_000)
+            let seq = RecoveryTests.lastSeq(journal) ?? -1
+            if seq == last && seq > 0 { break }
+            last = seq
+        }
+        #expect(kill(host.processID, SIGKILL) == 0)
+        _ = try host.waitForExit(seconds: 30)
+        let tail = try Self.tailDecisions(journal)
+        // The tail holds refusals the config's own limits would not have made.
+        #expect(tail.contains("REJECT MAX_TRADES_PER_DAY"), "\(tail)")
+
+        // A restart with the config unedited re-decides the tail under the operator's limits and
+        // keeps them: the same change again changes nothing.
+        let restarted = try ProcessDriver("gatehouse", ["run", "--config", config])
+        try #require(restarted.waitForStandardError(containing: "event loop running"), "the restart failed: \(restarted.standardError)")
+        #expect(restarted.standardError.contains("state recovered from the journal"), "\(restarted.standardError)")
+        #expect(restarted.standardError.contains("the limits an operator set stay in force"), "\(restarted.standardError)")
+        let again = try OperationsEndToEndTests.ctl(["limits", "--file", tighter, "--reason", "check", "--operator", "carol"], config: config)
+        #expect(again.0 == 0 && again.1.contains("no limit changed"), "\(again.1)")
+        let status = try OperationsEndToEndTests.ctl(["status", "--json"], config: config)
+        #expect(status.1.contains("\"limits_source\":\"operator\""), "\(status.1)")
+        kill(restarted.processID, SIGTERM)
+        #expect(try restarted.waitForExit(seconds: 60) == 0, "\(restarted.standardError)")
+        #expect(try RecoveryRefusalTests.startChanges(journal) == [])
+
+        // A restart whose config was edited: the config's limits take over, journaled.
+        try original.replacingOccurrences(of: "    max_trades_per_day: 20", with: "    max_trades_per_day: 8")
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let edited = try ProcessDriver("gatehouse", ["run", "--config", config])
+        try #require(edited.waitForStandardError(containing: "event loop running"), "the restart failed: \(edited.standardError)")
+        #expect(edited.standardError.contains("the config's limits are in force"), "\(edited.standardError)")
+        let now = try OperationsEndToEndTests.ctl(["limits", "--file", config, "--reason", "check", "--operator", "carol"], config: config)
+        #expect(now.0 == 0 && now.1.contains("no limit changed"), "\(now.1)")
+        let configStatus = try OperationsEndToEndTests.ctl(["status", "--json"], config: config)
+        #expect(configStatus.1.contains("\"limits_source\":\"config\""), "\(configStatus.1)")
+        kill(edited.processID, SIGTERM)
+        #expect(try edited.waitForExit(seconds: 60) == 0, "\(edited.standardError)")
+        #expect(try RecoveryRefusalTests.startChanges(journal) == ["LIMIT risk.strategy.max_trades_per_day 3->8"])
+    }
+}
