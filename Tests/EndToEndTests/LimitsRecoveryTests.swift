@@ -82,5 +82,11 @@ struct LimitsRecoveryTests {
         kill(edited.processID, SIGTERM)
         #expect(try edited.waitForExit(seconds: 60) == 0, "\(edited.standardError)")
         #expect(try RecoveryRefusalTests.startChanges(journal) == ["LIMIT risk.strategy.max_trades_per_day 3->8"])
+
+        // The preview of the operator's limits on this journal: every decision was made under
+        // them (each stretch restored with the limits in force then), so none would change.
+        let preview = try ProcessDriver.run("gatehouse", ["decide", "--config", config, "--journal", journal, "--limits", tighter])
+        let report = try #require(try? JSONSerialization.jsonObject(with: Data(preview.1.utf8)) as? [String: Any], "\(preview.2)")
+        #expect(report["decisions_checked"] as? Int == tail.count && report["decisions_changed"] as? Int == 0, "\(report)")
     }
 }

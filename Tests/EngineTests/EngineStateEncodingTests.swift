@@ -64,22 +64,25 @@ struct EngineStateEncodingTests {
         var state = Self.tradedState()
         let flow = try #require(state.orderFlow)
         #expect(try EngineState.decode(format: EngineState.format, text: "", bytes: state.encoded()).risk.orderFlow == flow)
-        // A v2 snapshot is the same bytes without the last property (its presence byte).
+        // A v2 snapshot is the same bytes without the last properties (their presence bytes:
+        // the order flow, and v5's operator limits and order-rate clock).
         state.orderFlow = nil
         state.risk.orderFlow = nil
-        let v2 = Array(try state.encoded().dropLast())
+        state.orderRateClock = nil
+        let v2 = Array(try state.encoded().dropLast(3))
         let back = try EngineState.decode(format: EngineState.formatV2, text: "", bytes: v2)
         #expect(back.orderFlow == nil && back == state)
     }
 
     @Test func aV3SnapshotWithoutTheWatchdogsPausesReadsAsNonePaused() throws {
-        let state = Self.tradedState()
+        var state = Self.tradedState()
+        state.orderRateClock = nil
         var flow = try #require(state.orderFlow)
         let strategies = flow.callbackPaused.count
-        // v4 ends with the pauses: a presence byte and the array (v5 adds the absent operator
-        // limits' byte after them). v3 is the same bytes without them.
+        // v4 ends with the pauses: a presence byte and the array (v5 adds the absence bytes of
+        // the operator limits and the order-rate clock after them). v3 is the same bytes without them.
         let pauses = try CompactCoder.encode(flow.callbackPaused)
-        let v4 = Array(try state.encoded().dropLast())
+        let v4 = Array(try state.encoded().dropLast(2))
         let v3 = Array(v4.dropLast(pauses.count + 1))
         let back = try EngineState.decode(format: EngineState.formatV3, text: "", bytes: v3)
         #expect(back == state && back.orderFlow?.callbackPaused == Array(repeating: false, count: strategies))
@@ -90,17 +93,21 @@ struct EngineStateEncodingTests {
         #expect(try EngineState.decode(format: EngineState.format, text: "", bytes: paused.encoded()).orderFlow?.callbackPaused == [true, false])
     }
 
-    @Test func aV4SnapshotReadsAsTheConfigsLimitsAndAV5OneCarriesAnOperatorsLimits() throws {
+    @Test func aV4SnapshotReadsAsTheConfigsLimitsAndAV5OneCarriesAnOperatorsLimitsAndItsClock() throws {
         var state = Self.tradedState()
-        // v5 ends with the operator's limits: nil is one absence byte, and v4 is the bytes without it.
+        #expect(state.orderRateClock == .event)
+        state.orderRateClock = nil
+        // v5 ends with the operator's limits and the order-rate clock: nil is one absence byte
+        // each, and v4 is the bytes without them.
         let v5 = try state.encoded()
-        let v4 = Array(v5.dropLast())
-        #expect(v5.last == 0)
+        let v4 = Array(v5.dropLast(2))
+        #expect(v5.suffix(2) == [0, 0])
         #expect(try EngineState.decode(format: EngineState.formatV4, text: "", bytes: v4) == state)
+        state.orderRateClock = .wall
         state.limits = OperatorLimits(configured: "risk:\n  strategy:\n    max_position_pct: 25\n",
                                       inForce: "risk:\n  strategy:\n    max_position_pct: 20\n")
         let back = try EngineState.decode(format: EngineState.format, text: "", bytes: state.encoded())
-        #expect(back.limits == state.limits && back == state)
+        #expect(back.limits == state.limits && back.orderRateClock == .wall && back == state)
         #expect(try EngineState.decode(format: EngineState.jsonFormat, text: state.json(), bytes: []).limits == state.limits)
     }
 

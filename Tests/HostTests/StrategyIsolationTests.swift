@@ -43,7 +43,7 @@ struct StrategyIsolationTests {
         #expect(Self.reasons(run, "slow") == ["NONE", "NONE", "NONE", "NONE", "CALLBACK_OVERRUN"])
         #expect(Self.reasons(run, "quick") == Array(repeating: "NONE", count: 5))
         #expect(run.host.engine.strategies[0].callbackOverruns == 3 && run.host.engine.strategies[1].callbackOverruns == 0)
-        #expect(run.host.watchdog.longestNs[0] >= 250_000_000)
+        #expect(run.host.watchdog.longestNs(0) >= 250_000_000)
         let events = try run.finish()
 
         let watchdog = events.filter { $0.kind == "state" && $0.data["kind"] as? String == "watchdog" }

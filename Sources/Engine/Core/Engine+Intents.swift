@@ -16,12 +16,14 @@ extension Engine {
         var order: Order?
         var traced = false
         var selfTradeCancels: [Order] = []
+        // One wall-clock reading for the order-rate buckets (a live host), the decision and its order.
+        let wall = orderRateClock == .wall || output != nil ? wallNs() : 0
         let decision: Decision
         switch IntentValidator.validate(request, strategy: strategy, hasMark: hasMark) {
         case .valid(let valid):
             strategy.lastClientID = valid.clientID
             let isolation = risk.limits.fairShare ? output?.auditShareExceeded(strategy: strategy.id) ?? loopShare : nil
-            decision = decide(valid, decisionID: decisionID, isolation: isolation)
+            decision = decide(valid, decisionID: decisionID, isolation: isolation, orderRateAt: orderRateClock == .wall ? wall : nil)
             traced = true
             if risk.selfTradeCancelDue { selfTradeCancels = takeSelfTradeCancels(valid) }
             if decision.verdict != .reject {
@@ -41,8 +43,6 @@ extension Engine {
             strategy.logger.debug("intent rejected", metadata: ["client_id": "\(decision.clientID)", "reason": "\(decision.reason)"])
         }
         if output != nil {
-            // One wall-clock reading for the decision and its order.
-            let wall = wallNs()
             emit(.decision(DecisionFact(decision, intent: request, traced: traced ? risk.trace : nil, origin: .strategy,
                                         mode: strategy.mode, wallTimeNs: wall)))
             if let order { emit(.order(OrderFact(order: order, status: .submitted, wallTimeNs: wall))) }
@@ -89,20 +89,23 @@ extension Engine {
 
     /// The chain's decision on a valid intent at the current event time, timed when a stopwatch
     /// is attached.
-    func decide(_ intent: OrderIntent, decisionID: UInt64, isolation: IsolationBlock? = nil) -> Decision {
+    func decide(_ intent: OrderIntent, decisionID: UInt64, isolation: IsolationBlock? = nil, orderRateAt: Int64? = nil) -> Decision {
         guard let stopwatch else {
-            return risk.decide(intent, decisionID: decisionID, at: clockNs, resting: selfTradeCross(intent), isolation: isolation)
+            return risk.decide(intent, decisionID: decisionID, at: clockNs, resting: selfTradeCross(intent), isolation: isolation,
+                               orderRateAt: orderRateAt)
         }
         let start = stopwatch.start()
-        let decision = risk.decide(intent, decisionID: decisionID, at: clockNs, resting: selfTradeCross(intent), isolation: isolation)
+        let decision = risk.decide(intent, decisionID: decisionID, at: clockNs, resting: selfTradeCross(intent), isolation: isolation,
+                                   orderRateAt: orderRateAt)
         stopwatch.stop(startedAt: start)
         return decision
     }
 
     /// The live order resting at the live venue that a live `intent` would trade against, when
     /// self-trade prevention is on (`risk.firewall.self_trade`; docs/risk-chain.md).
-    func selfTradeCross(_ intent: OrderIntent) -> RestingOrder? {
-        guard risk.limits.selfTradePolicy != .off, risk.book.strategy(intent.strategyID).mode == .live,
+    /// `policy`: the self-trade policy to look for one under (nil: the one in force).
+    func selfTradeCross(_ intent: OrderIntent, policy: RiskLimits.SelfTradePolicy? = nil) -> RestingOrder? {
+        guard (policy ?? risk.limits.selfTradePolicy) != .off, risk.book.strategy(intent.strategyID).mode == .live,
               risk.book.mark(intent.symbolID) > 0 else { return nil }
         let price = risk.entryPrice(of: intent)
         guard let order = live.crossingOrder(symbol: intent.symbolID, side: intent.side, price: price) else { return nil }

@@ -104,7 +104,16 @@ package final class Engine {
     package internal(set) var limitsGeneration: UInt64 = 0
     /// The limits an operator put in force and the config's they replaced (nil: the config's
     /// own are in force); part of the snapshot.
-    package internal(set) var operatorLimits: OperatorLimits?
+    package internal(set) var operatorLimits: OperatorLimits? {
+        didSet { stateAnnex = StateAnnex(limits: operatorLimits, orderRateClock: orderRateClock) }
+    }
+    /// The clock the order-rate throttles count in: event time (a replay, the demo, what-if)
+    /// unless a live host sets wall time before it restores a journal's state.
+    package var orderRateClock: OrderRateClock = .event {
+        didSet { stateAnnex = StateAnnex(limits: operatorLimits, orderRateClock: orderRateClock) }
+    }
+    /// Both, as every snapshot carries them (made again only when one changes).
+    private(set) var stateAnnex = StateAnnex(limits: nil, orderRateClock: .event)
     /// The next decision id (ids continue across runs of one journal).
     package internal(set) var nextDecisionID: UInt64 = 1
     /// Orders with a lower id were restored from an earlier run (0: nothing restored): a

@@ -120,12 +120,14 @@ package enum SnapshotReason: UInt8, Sendable {
 
 /// The end of an event that wrote facts.
 package struct EndOfEventFact: Sendable {
-    package var reason: SnapshotReason
+    // (The one-byte reason last: it then takes no padding word of its own, and the ring slot,
+    // sized by the largest event, stays a decision's.)
     /// The state after the event (nil when `reason` is `none`).
     package var state: EngineState?
     /// Event time (the book's clock) and wall time, ns since the Unix epoch.
     package var eventTimeNs: Int64
     package var wallTimeNs: Int64
+    package var reason: SnapshotReason
 
     package init(reason: SnapshotReason, state: EngineState?, eventTimeNs: Int64, wallTimeNs: Int64) {
         self.reason = reason

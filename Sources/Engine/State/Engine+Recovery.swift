@@ -4,7 +4,7 @@ extension Engine {
     /// The recoverable state now (copies share their arrays until either side changes them).
     package func captureState() -> EngineState {
         EngineState(strategies: strategyNames, symbols: symbols.allNames, nextDecisionID: nextDecisionID,
-                    risk: risk.state, paper: paper.state, gateway: live.inFlight, deadman: deadman, limits: operatorLimits)
+                    risk: risk.state, paper: paper.state, gateway: live.inFlight, deadman: deadman, annex: stateAnnex)
     }
 
     /// Rebuilds the engine from a journaled state, before any event. The state must have been
@@ -117,12 +117,16 @@ extension Engine {
     /// fair-share block as they were then: wall-time conditions the journal's trace keeps) and
     /// books what the live engine booked: the order at its simulated venue. Returns the decision
     /// made, for the caller to compare with the journaled one.
+    ///
+    /// `orderRateAt`: the wall time journaled with the decision when the run that made it
+    /// counted its order-rate buckets in wall time (nil: event time).
     package func redecide(_ intent: OrderIntent, decisionID: UInt64, at eventTimeNs: Int64, journalWasUnavailable: Bool,
-                          isolation: IsolationBlock? = nil) throws(ReapplyRefusal) -> Decision {
+                          isolation: IsolationBlock? = nil, orderRateAt: Int64? = nil) throws(ReapplyRefusal) -> Decision {
         nextDecisionID = max(nextDecisionID, decisionID + 1)
         risk.setJournalUnavailable(journalWasUnavailable)
         // The resting orders it crossed are still there: their cancels are the journal's next rows.
-        let decision = risk.decide(intent, decisionID: decisionID, at: eventTimeNs, resting: selfTradeCross(intent), isolation: isolation)
+        let decision = risk.decide(intent, decisionID: decisionID, at: eventTimeNs, resting: selfTradeCross(intent), isolation: isolation,
+                                   orderRateAt: orderRateAt)
         if decision.verdict != .reject {
             let approved = Order(decision: decision, intent: intent, mode: strategies[Int(intent.strategyID) - 1].mode)
             if approved.mode == .live && !live.isReplayable {
@@ -164,8 +168,11 @@ extension Engine {
 
     /// Ends a tail's re-application: the restarted host's own journal is open, so nothing is
     /// refused for the old one's sake, and the latches the tail set were recorded already.
-    package func finishReapplying() {
+    /// `tailClock`: the clock the tail's run counted its order-rate buckets in; buckets counted in
+    /// the other clock than this run's (a replay's journal run live, or the reverse) start full.
+    package func finishReapplying(tailClock: OrderRateClock) {
         risk.setJournalUnavailable(false)
         risk.clearStateChanges()
+        if tailClock != orderRateClock { risk.refillOrderRateBuckets() }
     }
 }

@@ -13,8 +13,9 @@ import Risk
 package struct EngineState: Codable, Equatable, Sendable {
     /// The encoding written in `snapshots.format` (binary, in `snapshots.state_bin`).
     package static let format = "gatehouse-state-v5+bin"
-    /// The binary encoding before the limits an operator put in force (`limits`) were added at
-    /// the end: the same bytes without them, still read (the config's limits in force).
+    /// The binary encoding before the limits an operator put in force (`limits`) and the
+    /// order-rate buckets' clock (`orderRateClock`) were added at the end: the same bytes without
+    /// them, still read (the config's limits in force, buckets in event time).
     package static let formatV4 = "gatehouse-state-v4+bin"
     /// The binary encoding before the callback watchdog's pauses (`OrderFlow.callbackPaused`)
     /// were added at the end: the same bytes without them, still read (none paused).
@@ -51,10 +52,21 @@ package struct EngineState: Codable, Equatable, Sendable {
     /// The limits an operator put in force with `gatehouse ctl limits` and the config's they
     /// replaced (nil: the config's own were in force). Coded last and optional: a v4 snapshot
     /// reads as nil.
-    package var limits: OperatorLimits?
+    package var limits: OperatorLimits? {
+        get { annex?.limits }
+        set { annex = StateAnnex.of(limits: newValue, orderRateClock: orderRateClock) }
+    }
+    /// The clock the order-rate buckets in `orderFlow` were counted in. Coded after `limits`,
+    /// optional: a v4 snapshot (event time then) reads as nil.
+    package var orderRateClock: OrderRateClock? {
+        get { annex?.orderRateClock }
+        set { annex = StateAnnex.of(limits: limits, orderRateClock: newValue) }
+    }
+    /// Where `limits` and `orderRateClock` are kept (nil: neither).
+    private var annex: StateAnnex?
 
     enum CodingKeys: String, CodingKey {
-        case strategies, symbols, nextDecisionID, risk, paper, gateway, deadman, orderFlow, limits
+        case strategies, symbols, nextDecisionID, risk, paper, gateway, deadman, orderFlow, limits, orderRateClock
     }
 
     package init(from decoder: any Decoder) throws {
@@ -67,7 +79,9 @@ package struct EngineState: Codable, Equatable, Sendable {
         gateway = try c.decodeIfPresent([GatewayOrder].self, forKey: .gateway)
         deadman = try c.decodeIfPresent(DeadMansSwitch.self, forKey: .deadman)
         risk.orderFlow = try c.decodeIfPresent(OrderFlow.self, forKey: .orderFlow)
-        limits = try c.decodeIfPresent(OperatorLimits.self, forKey: .limits)
+        let limits = try c.decodeIfPresent(OperatorLimits.self, forKey: .limits)
+        let clock = try c.decodeIfPresent(OrderRateClock.self, forKey: .orderRateClock)
+        annex = StateAnnex.of(limits: limits, orderRateClock: clock)
     }
 
     /// The same properties in the same order as `init(from:)` (the compact encoding keeps no keys).
@@ -82,10 +96,11 @@ package struct EngineState: Codable, Equatable, Sendable {
         try c.encodeIfPresent(deadman, forKey: .deadman)
         try c.encodeIfPresent(risk.orderFlow, forKey: .orderFlow)
         try c.encodeIfPresent(limits, forKey: .limits)
+        try c.encodeIfPresent(orderRateClock, forKey: .orderRateClock)
     }
 
     package init(strategies: [String], symbols: [String], nextDecisionID: UInt64, risk: RiskState, paper: PaperVenue.State,
-                 gateway: [GatewayOrder]?, deadman: DeadMansSwitch?, limits: OperatorLimits? = nil) {
+                 gateway: [GatewayOrder]?, deadman: DeadMansSwitch?, annex: StateAnnex? = nil) {
         self.strategies = strategies
         self.symbols = symbols
         self.nextDecisionID = nextDecisionID
@@ -93,7 +108,7 @@ package struct EngineState: Codable, Equatable, Sendable {
         self.paper = paper
         self.gateway = gateway
         self.deadman = deadman
-        self.limits = limits
+        self.annex = annex
     }
 
     /// The state in `format` (`CompactCoder`): about 40 % of its JSON on the book workload

@@ -21,6 +21,29 @@ package struct OperatorLimits: Codable, Equatable, Sendable {
     }
 }
 
+/// The parts of `EngineState` that change seldom (the operator's limits, the order-rate clock),
+/// behind one reference: the state rides in the end-of-event slot of the event rings, whose
+/// size is the largest event's, and one word keeps that slot a decision's. Immutable; the
+/// engine keeps one and makes a new one only when a part changes, so a snapshot allocates none.
+package final class StateAnnex: Equatable, Sendable {
+    package let limits: OperatorLimits?
+    package let orderRateClock: OrderRateClock?
+
+    package init(limits: OperatorLimits?, orderRateClock: OrderRateClock?) {
+        self.limits = limits
+        self.orderRateClock = orderRateClock
+    }
+
+    /// One holding `limits` and `orderRateClock`, or nil when both are (so equal states compare equal).
+    static func of(limits: OperatorLimits?, orderRateClock: OrderRateClock?) -> StateAnnex? {
+        limits == nil && orderRateClock == nil ? nil : StateAnnex(limits: limits, orderRateClock: orderRateClock)
+    }
+
+    package static func == (a: StateAnnex, b: StateAnnex) -> Bool {
+        a.limits == b.limits && a.orderRateClock == b.orderRateClock
+    }
+}
+
 extension Engine {
     /// Puts `limits` in force at once (recovery: the limits a journal's tail was decided under,
     /// then the ones the run goes on with), carrying `source` into the next snapshots (nil: the

@@ -12,11 +12,11 @@ import Yams
 /// (strategies, symbols, feeds, the journal, ...) needs a restart and is refused, naming the
 /// first key that differs; so are an unknown key, an invalid value and a change of
 /// `account.starting_equity_usd`.
-enum LimitsFile {
+package enum LimitsFile {
     /// The change `text` asks of the host started from `running` with `inForce` now in force:
     /// the new limits and, per key that differs from `inForce`, the value before and after.
     /// `file` names the file in errors.
-    static func read(_ text: String, file: String, running: LoadedConfig, inForce: RiskLimits) throws(ConfigError) -> LimitsChange {
+    package static func read(_ text: String, file: String, running: LoadedConfig, inForce: RiskLimits) throws(ConfigError) -> LimitsChange {
         if let found = YAMLAnchorCheck.firstAnchorOrAlias(in: text) {
             throw ConfigError(file: file, message: "line \(found.line): YAML anchors and aliases are not accepted ('\(found.token)'); write each value out where it is used")
         }

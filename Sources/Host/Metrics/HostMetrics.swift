@@ -205,7 +205,7 @@ final class HostMetrics: DecisionStopwatch {
             let id = UInt32(index + 1)
             strategyExposure[index].record(book.grossUSD(strategy: id))
             strategyUnrealized[index].record(book.unrealizedUSD(strategy: id))
-            advance(callbackOverruns[index], total: host.watchdog.overruns[index], seen: &callbackOverrunsSeen[index])
+            advance(callbackOverruns[index], total: host.watchdog.overruns(index), seen: &callbackOverrunsSeen[index])
             strategyLoopShare[index].record(host.watchdog.lastWindowSharePct(index))
         }
     }

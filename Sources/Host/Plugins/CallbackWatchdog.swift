@@ -22,29 +22,47 @@ import Glibc
 /// watchdog only measures and reports.
 ///
 /// Touched only on the event-loop thread. Two clock reads per callback, nothing allocated but
-/// at an overrun (an exceptional path: it logs and publishes anyway).
-struct CallbackWatchdog {
+/// at an overrun (an exceptional path: it logs and publishes anyway). A class whose counters live
+/// in memory of its own (`Counters`, one row per strategy): the plugin host holds it in a `let`,
+/// so timing a callback makes no exclusivity check and no copy-on-write check, only the two clock
+/// reads and a few loads and stores (BENCHMARKS.md, "Strategy isolation").
+final class CallbackWatchdog {
     /// Whether overruns pause and loop-time shares refuse: a live host (the event loop sets it
     /// from `RunOptions.enforcesWallTimeIsolation`); off until then, as in a replay.
-    var enforces = false
-    /// Callback time in the current window, per strategy (index id − 1), ns.
-    private(set) var busyNs: [Int64]
-    /// Callback time in the last whole window, per strategy, ns.
-    private(set) var lastWindowBusyNs: [Int64]
-    /// Past its share in this window or the last one: new risk refused.
-    private var overShare: [Bool]
-    private var windowStartNs: Int64
-    /// Overruns since the start, per strategy (metrics, status, run summary).
-    private(set) var overruns: [UInt64]
-    /// Longest callback since the start, per strategy, ns.
-    private(set) var longestNs: [Int64]
-    /// Per strategy, the times of its overruns still within the watchdog's window, oldest first.
-    private var recentOverrunsNs: [[Int64]]
-    /// Start of the callback running now (0: none).
-    private var runningStartNs: Int64 = 0
+    var enforces: Bool {
+        get { hot.pointee.enforces }
+        set { hot.pointee.enforces = newValue }
+    }
     /// The limits it applies, as plain numbers (read from `RiskLimits` at start and after each
     /// change of the limits: never through the engine's chain on the hot path).
-    private(set) var settings: Settings
+    var settings: Settings { hot.pointee.settings }
+    /// One strategy's figures.
+    private struct Counters {
+        /// Callback time in the current window, and in the last whole window, ns.
+        var busyNs: Int64 = 0
+        var lastWindowBusyNs: Int64 = 0
+        /// Past its share in this window or the last one: new risk refused.
+        var overShare = false
+        /// Overruns since the start (metrics, status, run summary).
+        var overruns: UInt64 = 0
+        /// Longest callback since the start, ns.
+        var longestNs: Int64 = 0
+    }
+    /// What the hot path reads and changes besides the counters, kept beside them for the same reason.
+    private struct Hot {
+        var settings: Settings
+        var enforces = false
+        var windowStartNs: Int64
+        /// Start of the callback running now (0: none).
+        var runningStartNs: Int64 = 0
+    }
+    private let strategies: Int
+    /// Per strategy (index id − 1).
+    private let counters: UnsafeMutablePointer<Counters>
+    private let hot: UnsafeMutablePointer<Hot>
+    /// Per strategy, the times of its overruns still within the watchdog's window, oldest first
+    /// (touched at an overrun only).
+    private var recentOverrunsNs: [[Int64]]
 
     /// `risk.firewall`'s isolation keys in the units the watchdog counts in.
     struct Settings: Equatable {
@@ -76,19 +94,22 @@ struct CallbackWatchdog {
         var pauses: Bool
     }
 
-    init(strategies: Int, limits: RiskLimits, nowNs: Int64 = Self.monotonicNs()) {
-        settings = Settings(limits, strategies: strategies)
-        busyNs = Array(repeating: 0, count: strategies)
-        lastWindowBusyNs = Array(repeating: 0, count: strategies)
-        overShare = Array(repeating: false, count: strategies)
-        overruns = Array(repeating: 0, count: strategies)
-        longestNs = Array(repeating: 0, count: strategies)
+    init(strategies: Int, limits: RiskLimits, nowNs: Int64 = CallbackWatchdog.monotonicNs()) {
+        self.strategies = strategies
+        counters = .allocate(capacity: max(1, strategies))
+        counters.initialize(repeating: Counters(), count: max(1, strategies))
+        hot = .allocate(capacity: 1)
+        hot.initialize(to: Hot(settings: Settings(limits, strategies: strategies), windowStartNs: nowNs))
         recentOverrunsNs = Array(repeating: [], count: strategies)
-        windowStartNs = nowNs
+    }
+
+    deinit {
+        counters.deallocate()
+        hot.deallocate()
     }
 
     /// Applies changed limits (`gatehouse ctl limits`) from the next callback on.
-    mutating func apply(_ limits: RiskLimits) { settings = Settings(limits, strategies: busyNs.count) }
+    func apply(_ limits: RiskLimits) { hot.pointee.settings = Settings(limits, strategies: strategies) }
 
     /// Monotonic time, ns (only differences mean anything).
     @inline(__always)
@@ -100,53 +121,63 @@ struct CallbackWatchdog {
 
     /// Marks the start of a callback; returns its start time for `charge`.
     @inline(__always)
-    mutating func begin() -> Int64 {
+    func begin() -> Int64 {
         let now = Self.monotonicNs()
-        runningStartNs = now
+        hot.pointee.runningStartNs = now
         return now
     }
 
     /// Charges strategy `index` for a callback that started at `startNs`: its window's time,
     /// its longest, and the overrun when it took longer than the budget.
     @inline(__always)
-    mutating func charge(_ index: Int, startedAt startNs: Int64) -> Overrun? {
+    func charge(_ index: Int, startedAt startNs: Int64) -> Overrun? {
         let end = Self.monotonicNs()
-        runningStartNs = 0
+        hot.pointee.runningStartNs = 0
         let elapsed = end - startNs
-        if end - windowStartNs >= settings.windowNs { roll(at: end) }
-        busyNs[index] &+= elapsed
-        if busyNs[index] > settings.shareNs { overShare[index] = true }
-        if elapsed > longestNs[index] { longestNs[index] = elapsed }
+        if end - hot.pointee.windowStartNs >= settings.windowNs { roll(at: end) }
+        let row = counters + index
+        row.pointee.busyNs &+= elapsed
+        if row.pointee.busyNs > settings.shareNs { row.pointee.overShare = true }
+        if elapsed > row.pointee.longestNs { row.pointee.longestNs = elapsed }
         guard elapsed > settings.budgetNs else { return nil }
         return overrun(index, elapsedNs: elapsed, at: end)
     }
 
     /// The fair-share block for strategy `index` submitting an intent now (in a callback, whose
     /// time so far counts), or nil.
-    mutating func loopShareBlock(_ index: Int) -> IsolationBlock? {
+    func loopShareBlock(_ index: Int) -> IsolationBlock? {
         guard enforces, settings.fairShare, settings.shareNs < .max else { return nil }
-        let running = runningStartNs > 0 ? Self.monotonicNs() - runningStartNs : 0
-        let used = busyNs[index] &+ running
-        guard overShare[index] || used > settings.shareNs else { return nil }
+        let runningStart = hot.pointee.runningStartNs
+        let running = runningStart > 0 ? Self.monotonicNs() - runningStart : 0
+        let row = counters[index]
+        let used = row.busyNs &+ running
+        guard row.overShare || used > settings.shareNs else { return nil }
         return IsolationBlock(code: .loopTimeShareExceeded, details: (
-            Double(max(used, lastWindowBusyNs[index])) / 1e6, Double(settings.shareNs) / 1e6, Double(settings.windowNs) / 1e6, 0))
+            Double(max(used, row.lastWindowBusyNs)) / 1e6, Double(settings.shareNs) / 1e6, Double(settings.windowNs) / 1e6, 0))
     }
+
+    /// Overruns of strategy `index` since the start (metrics, status, run summary).
+    func overruns(_ index: Int) -> UInt64 { counters[index].overruns }
+
+    /// The longest callback of strategy `index` since the start, ns.
+    func longestNs(_ index: Int) -> Int64 { counters[index].longestNs }
 
     /// Starts a new window at `now`: a strategy past its share in the window that ends stays
     /// refused through the new one. After a gap of more than a window without callbacks, the
     /// old window says nothing about now: every strategy starts clear.
-    private mutating func roll(at now: Int64) {
-        let stale = now - windowStartNs >= 2 * settings.windowNs
-        for index in busyNs.indices {
-            overShare[index] = !stale && busyNs[index] > settings.shareNs
-            lastWindowBusyNs[index] = stale ? 0 : busyNs[index]
-            busyNs[index] = 0
+    private func roll(at now: Int64) {
+        let stale = now - hot.pointee.windowStartNs >= 2 * settings.windowNs
+        for index in 0..<strategies {
+            let row = counters + index
+            row.pointee.overShare = !stale && row.pointee.busyNs > settings.shareNs
+            row.pointee.lastWindowBusyNs = stale ? 0 : row.pointee.busyNs
+            row.pointee.busyNs = 0
         }
-        windowStartNs = now
+        hot.pointee.windowStartNs = now
     }
 
-    private mutating func overrun(_ index: Int, elapsedNs: Int64, at now: Int64) -> Overrun {
-        overruns[index] &+= 1
+    private func overrun(_ index: Int, elapsedNs: Int64, at now: Int64) -> Overrun {
+        counters[index].overruns &+= 1
         let windowNs = settings.overrunWindowNs
         recentOverrunsNs[index].removeAll { now - $0 > windowNs }
         recentOverrunsNs[index].append(now)
@@ -158,6 +189,6 @@ struct CallbackWatchdog {
 
     /// The share of the last whole window strategy `index`'s callbacks took, percent.
     func lastWindowSharePct(_ index: Int) -> Double {
-        Double(lastWindowBusyNs[index]) / Double(settings.windowNs) * 100
+        Double(counters[index].lastWindowBusyNs) / Double(settings.windowNs) * 100
     }
 }

@@ -40,7 +40,7 @@ final class PluginHost: StrategyPort {
     }
     /// Times every callback: the callback watchdog and each strategy's share of the loop's time
     /// (docs/risk-chain.md, "Strategy isolation").
-    private(set) var watchdog: CallbackWatchdog
+    let watchdog: CallbackWatchdog
     /// The engine's `limitsGeneration` the watchdog's settings were read at.
     private var watchdogLimits: UInt64 = 0
     /// Whether the watchdog pauses strategies and loop-time shares refuse intents: a live host
@@ -68,16 +68,7 @@ final class PluginHost: StrategyPort {
         self.logger = logger
         self.loopThread = pthread_self()
         let config = loaded.config
-        engine = Engine(Engine.Setup(
-            symbols: config.allSymbols,
-            strategies: config.strategies.map {
-                .init(name: $0.name, mode: $0.mode == .live ? .live : .shadow, allocatedCapitalUSD: $0.allocatedCapitalUSD, symbols: $0.symbols)
-            },
-            limits: config.risk.limits, startingEquityUSD: config.startingEquityUSD,
-            paperSlippageBps: config.execution.paperSlippageBps, paperFeeBps: config.execution.paperFeeBps,
-            liveOnPaper: config.execution.liveAdapter == .paper,
-            deadman: config.deadman.map { (Int64($0.periodHours * 3_600_000_000_000), $0.warningPct, $0.criticalPct) }),
-            logger: logger, wallNs: EventSink.wallNs)
+        engine = Engine(Engine.Setup(config), logger: logger, wallNs: EventSink.wallNs)
         marketEvent = .allocate(capacity: 1)
         marketEvent.initialize(to: gh_market_event())
         fillEvent = .allocate(capacity: 1)
@@ -207,6 +198,8 @@ final class PluginHost: StrategyPort {
         if filledEvent != engine.eventsRouted {
             filledEvent = engine.eventsRouted
             fill(marketEvent, from: event)
+            // Limits change between events only: once an event is enough.
+            applyChangedLimits()
         }
         let start = enter(index, .onMarketData)
         instance.api.pointee.on_market_data(state, UnsafePointer(marketEvent))
@@ -260,14 +253,19 @@ final class PluginHost: StrategyPort {
         leave(index, .onTimer, startedAt: start)
     }
 
+    /// Gives the watchdog the limits in force when they changed (`gatehouse ctl limits`).
+    private func applyChangedLimits() {
+        guard engine.limitsGeneration != watchdogLimits else { return }
+        watchdogLimits = engine.limitsGeneration
+        watchdog.apply(engine.risk.limits)
+    }
+
     /// Marks the start of a call into strategy `index`'s plugin (for the crash report and the
-    /// watchdog); returns its start, monotonic ns.
+    /// watchdog); returns its start, monotonic ns. (Market data checks for changed limits once
+    /// an event, before its first callback; the others, rarer, at each call.)
     @inline(__always)
     private func enter(_ index: Int, _ callback: CrashReport.Callback) -> Int64 {
-        if engine.limitsGeneration != watchdogLimits {
-            watchdogLimits = engine.limitsGeneration
-            watchdog.apply(engine.risk.limits)
-        }
+        if callback != .onMarketData { applyChangedLimits() }
         CrashReport.enter(index, callback)
         return watchdog.begin()
     }

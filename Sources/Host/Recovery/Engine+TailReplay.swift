@@ -21,7 +21,7 @@ extension Engine {
     /// Returns how many records of each table were re-applied.
     @discardableResult
     func replayTail(_ tail: [JournalEntry], after saved: EngineState) throws(RecoveryError) -> [String: Int] {
-        var replay = TailReplay(engine: self, savedSymbols: saved.symbols)
+        var replay = TailReplay(engine: self, savedSymbols: saved.symbols, orderRateClock: saved.orderRateClock ?? .event)
         for entry in tail {
             do throws(TailReplay.Refusal) {
                 try replay.apply(entry)
@@ -30,34 +30,53 @@ extension Engine {
             }
         }
         try replay.finish()
-        finishReapplying()
+        finishReapplying(tailClock: replay.orderRateClock)
         return replay.applied
     }
+}
+
+/// A journaled decision about to be re-made, with everything the chain was given for it: what a
+/// preview of other limits decides again (`gatehouse decide --journal`).
+package struct JournaledDecision {
+    package let intent: OrderIntent
+    package let record: DecisionRecord
+    /// The journal was refusing new risk then (the trace says `JOURNAL_UNAVAILABLE`).
+    package let journalWasUnavailable: Bool
+    /// The fair-share block the trace shows (nil: none).
+    package let isolation: IsolationBlock?
+    /// The wall time its order-rate buckets were counted at (nil: the event time).
+    package let orderRateAt: Int64?
 }
 
 /// The walk through one tail (`Engine.replayTail`): turns each journaled row back into the
 /// engine's own types and re-applies it (`Engine.reapplyTick`, `redecide`, `reapplyCancel`,
 /// `reapplyFill`): holds the intent of the decision that
 /// follows it and the id maps between the tail's run and this one.
-struct TailReplay {
+package struct TailReplay {
     /// Why a row does not fit: the engine's own refusal, so its re-application steps and this
     /// walk speak one type.
-    typealias Refusal = Engine.ReapplyRefusal
+    package typealias Refusal = Engine.ReapplyRefusal
 
     let engine: Engine
+    /// Shown each decision the chain made before it is re-made (nil: nothing to show).
+    package var beforeDecision: ((JournaledDecision) -> Void)?
     /// This run's symbol id for each of the tail run's (index: run id − 1; 0: no such symbol here).
     let symbolIDs: [UInt32]
+    /// The clock the tail's run counted its order-rate buckets in: in wall time, each decision is
+    /// re-made at the wall time journaled with it.
+    let orderRateClock: OrderRateClock
     /// The intent journaled just before the decision on it.
     private var intent: IntentRecord?
     /// Records re-applied, by table, for the recovery log line.
     private(set) var applied: [String: Int] = [:]
 
-    init(engine: Engine, savedSymbols: [String]) {
+    package init(engine: Engine, savedSymbols: [String], orderRateClock: OrderRateClock) {
         self.engine = engine
+        self.orderRateClock = orderRateClock
         symbolIDs = savedSymbols.map { engine.symbols.lookup($0) ?? 0 }
     }
 
-    mutating func apply(_ entry: JournalEntry) throws(Refusal) {
+    package mutating func apply(_ entry: JournalEntry) throws(Refusal) {
         applied[entry.record.kind.table, default: 0] += 1
         switch entry.record {
         case .marketTicks(let block):
@@ -144,8 +163,11 @@ struct TailReplay {
             stopLossPrice: intent.stopLossPrice, reduceOnly: intent.reduceOnly)
         // The journal's availability when it was decided, as its trace tells it.
         let unavailable = record.stages.contains { $0.code == ReasonCode.journalUnavailable.description }
+        let isolation = Self.isolation(in: record.stages), orderRateAt = orderRateClock == .wall ? record.wallTimeNs : nil
+        beforeDecision?(JournaledDecision(intent: order, record: record, journalWasUnavailable: unavailable, isolation: isolation,
+                                          orderRateAt: orderRateAt))
         let decision = try engine.redecide(order, decisionID: record.decisionID, at: record.eventTimeNs, journalWasUnavailable: unavailable,
-                                           isolation: Self.isolation(in: record.stages))
+                                           isolation: isolation, orderRateAt: orderRateAt)
         guard decision.verdict.description == record.verdict, decision.reason.description == record.reason,
               decision.finalQuantity == record.finalQuantity else {
             throw Refusal(reason: "decision \(record.decisionID) of \(record.strategy) is \(record.verdict) \(record.reason) \(record.finalQuantity) in the journal and \(decision.verdict) \(decision.reason) \(decision.finalQuantity) re-made")

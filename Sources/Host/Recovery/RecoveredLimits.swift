@@ -11,7 +11,7 @@ import Risk
 /// supervisor keeps the tighter limits its operator set. A config whose risk section was edited
 /// since is the operator's new word: its limits take over, and each key that moves is journaled
 /// as a `CONFIG_CHANGE`.
-struct RecoveredLimits {
+package struct RecoveredLimits {
     let saved: OperatorLimits
     /// The saved limits in force, read with this config's other sections.
     let inForce: RiskLimits
@@ -19,7 +19,7 @@ struct RecoveredLimits {
     let replaced: RiskLimits
 
     /// Reads both saved risk sections as at start; an unreadable one is refused, naming its key.
-    init(_ saved: OperatorLimits, config: LoadedConfig) throws(RecoveryError) {
+    package init(_ saved: OperatorLimits, config: LoadedConfig) throws(RecoveryError) {
         func read(_ text: String, _ what: String) throws(RecoveryError) -> RiskLimits {
             do throws(ConfigError) {
                 return try LimitsFile.riskConfig(inRiskSection: text, file: "the journal's \(what)", running: config).limits
@@ -33,7 +33,7 @@ struct RecoveredLimits {
     }
 
     /// Puts the saved limits in force, before the tail is re-decided.
-    func resume(_ engine: Engine) throws(RecoveryError) {
+    package func resume(_ engine: Engine) throws(RecoveryError) {
         if let failure = engine.adoptLimits(inForce, source: saved) {
             throw RecoveryError(description: "risk.\(failure.key): \(failure.message) (the limits an operator set, which decided the journal's last records)")
         }

@@ -44,6 +44,8 @@ public final class EventLoop {
         }
         host.enforcesWallTimeIsolation = options.enforcesWallTimeIsolation
         engine = host.engine
+        // Before any journal is restored: its tail is re-decided in the clock it says it used.
+        if options.enforcesWallTimeIsolation { engine.orderRateClock = .wall }
         desk = OperatorDesk(engine: engine, config: config)
         let decoder = FeedFrameDecoder(symbols: engine.symbols)
         let settings = config.config.host

@@ -22,7 +22,8 @@ public struct RunOptions: Sendable {
     public var messagesRead: MessageCounter?
     /// Whether wall-time isolation acts (docs/risk-chain.md, "Strategy isolation"): the callback
     /// watchdog pauses strategies and the fair shares of the loop's time and of the audit queue
-    /// refuse intents. A live host does; a replay and the demo only measure and report, so their
+    /// refuse intents, and the order-rate throttles count wall time (`OrderRateClock`). A live
+    /// host does; a replay and the demo only measure and report and count event time, so their
     /// decisions do not depend on how fast the machine is.
     public var enforcesWallTimeIsolation: Bool
 

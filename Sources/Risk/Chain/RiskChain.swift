@@ -271,8 +271,12 @@ public struct RiskChain: Sendable {
     ///
     /// `isolation`: the strategy is past its fair share of the audit queue or of the loop's time
     /// (strategy isolation; the host measures it, nil: within its share or not measured).
+    ///
+    /// `orderRateAt`: the time the order-rate buckets count in, ns: a live host's wall clock
+    /// (nil: the event time `ns`, as in a replay). Every other window of the chain is event time.
     public mutating func decide(_ intent: OrderIntent, decisionID: UInt64, at ns: Int64,
-                                resting: RestingOrder? = nil, isolation: IsolationBlock? = nil) -> Decision {
+                                resting: RestingOrder? = nil, isolation: IsolationBlock? = nil,
+                                orderRateAt: Int64? = nil) -> Decision {
         trace.removeAll(keepingCapacity: true)
         selfTradeCancelDue = false
         book.advanceClock(to: ns)
@@ -312,7 +316,7 @@ public struct RiskChain: Sendable {
         firewall(&work, at: ns)
         isolate(&work, isolation)
         preventSelfTrade(&work, resting: resting)
-        throttle(&work, at: ns)
+        throttle(&work, at: orderRateAt ?? ns)
         portfolioGuard(&work, at: ns)
         correlationSizer(&work)
         cooldown(&work)

@@ -2,12 +2,14 @@
 /// account (`ORDER_RATE_EXCEEDED`, `ACCOUNT_ORDER_RATE_EXCEEDED`), and each strategy's last
 /// orders sent, to refuse the same order sent again within a window (`DUPLICATE_ORDER`).
 ///
-/// Event time throughout, like every window of the chain: a replay of the same ticks and intents
-/// refills the buckets identically, and recovery re-decides a journal's tail exactly. Live, event
-/// time follows the feed; while the feed is quiet it stands still and the buckets do not refill,
-/// which can only refuse more, never let more through. Part of `RiskState`.
+/// The duplicate window and the fill rings count event time, like every window of the chain. The
+/// buckets count the time `RiskChain.decide` is given as `orderRateAt`: a live host's wall clock
+/// (journaled with each decision, so recovery re-decides its tail at the same readings), else the
+/// event time, so a replay of the same ticks and intents refills them identically. Part of
+/// `RiskState`.
 public struct OrderFlow: Sendable, Codable, Equatable {
-    /// Tokens left per strategy (index id − 1), and the event time they were counted at.
+    /// Tokens left per strategy (index id − 1), and the time they were counted at (the clock of
+    /// `orderRateAt`).
     var strategyTokens: [Double]
     var strategyRefillNs: [Int64]
     var accountTokens: Double
@@ -159,6 +161,13 @@ public struct OrderFlow: Sendable, Codable, Equatable {
 }
 
 extension RiskChain {
+    /// Fills every order-rate bucket to its burst: after a restore whose buckets were counted in
+    /// another clock than the run's (event time against wall time), their times mean nothing.
+    public mutating func refillOrderRateBuckets() {
+        for index in orderFlow.strategyRefillNs.indices { orderFlow.strategyRefillNs[index] = .min }
+        orderFlow.accountRefillNs = .min
+    }
+
     /// The repeated-execution latch, at each fill: the `repeated_fills`-th fill of the strategy
     /// on one side within the window pauses it, once (a state change the host journals and acts
     /// on as for a decay pause: its risk-increasing resting orders are cancelled).
