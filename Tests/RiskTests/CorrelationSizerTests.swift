@@ -453,7 +453,9 @@ struct CorrelationSumsTests {
         #expect(chain.book.heldSymbols.count * 8 < 64)  // the held-list path
         for symbol in UInt32(1)...64 {
             let sparse = chain.bookCorrelationSums(symbol: symbol)
-            let dense = chain.denseCorrelationSums(row: (Int(symbol) - 1) * 64, count: 64)
+            let dense = RiskChain.denseCorrelationSums(
+                rho: chain.correlations.matrix, valid: chain.correlations.valid, exposure: chain.book.liveNetExposureUSD,
+                magnitude: chain.book.liveNetExposureMagnitudeUSD, row: (Int(symbol) - 1) * 64, count: 64)
             #expect(abs(sparse.weighted - dense.weighted) <= 1e-9 * max(1, abs(dense.weighted)))
             #expect(abs(sparse.weights - dense.weights) <= 1e-9 * max(1, dense.weights))
         }

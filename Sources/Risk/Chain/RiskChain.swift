@@ -287,7 +287,7 @@ public struct RiskChain: Sendable {
         let direction = intent.side.sign
         let reducing = Self.reducing(intent.quantity, side: intent.side, filled: filled, pending: pending)
         let sameSideBase = direction > 0 ? max(0, filled + pending.buy) : max(0, pending.sell - filled)
-        let entry = entryPrice(of: intent)
+        let entry = Self.entryPrice(of: intent, mark: mark, bandPct: limits.priceBandPct)
         var work = Work(
             intent: intent, mark: mark, price: entry, budgetPrice: max(mark, entry), direction: direction,
             filledPosition: filled, sameSideBase: sameSideBase, reducing: reducing, increasing: intent.quantity - reducing)

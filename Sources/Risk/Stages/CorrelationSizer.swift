@@ -50,7 +50,9 @@ extension RiskChain {
     /// its signed net notional in j (pending included): the row of the refreshed correlation matrix
     /// against the exposure vector. O(symbols held): a scan of the held list while few symbols are
     /// held, a dense SIMD pass over the whole row once many are (the same sums, cheaper per
-    /// symbol). Independent of the window length and of the number of strategies.
+    /// symbol). Independent of the window length and of the number of strategies. Inlined into
+    /// the stage: called there as a method, the chain (about a kilobyte) was copied for the call.
+    @inline(__always)
     func bookCorrelationSums(symbol: UInt32) -> (weighted: Double, weights: Double) {
         let count = correlations.symbolCount
         let row = (Int(symbol) - 1) * count
@@ -63,29 +65,35 @@ extension RiskChain {
             }
             return (weighted, weights)
         }
-        return denseCorrelationSums(row: row, count: count)
+        return Self.denseCorrelationSums(rho: correlations.matrix, valid: correlations.valid, exposure: book.liveNetExposureUSD,
+                                         magnitude: book.liveNetExposureMagnitudeUSD, row: row, count: count)
     }
 
-    func denseCorrelationSums(row: Int, count: Int) -> (weighted: Double, weights: Double) {
+    /// The dense pass of `bookCorrelationSums` over row `row` (of `count` symbols) of the matrix
+    /// `rho` and its validity `valid`, against the book's signed and absolute net exposures. A
+    /// static function of the arrays it reads, not a method: a method's closures made the chain
+    /// be copied for the call.
+    static func denseCorrelationSums(rho matrix: [Double], valid validity: [Double], exposure exposures: [Double],
+                                     magnitude magnitudes: [Double], row: Int, count: Int) -> (weighted: Double, weights: Double) {
         // SIMD lanes are independent accumulators (a single chain of dependent additions would be
         // bound by add latency); the order is fixed, so the result is the same on every run.
         var weighted = SIMD4<Double>(), weights = SIMD4<Double>()
         var tailWeighted = 0.0, tailWeights = 0.0
-        correlations.matrix.withUnsafeBufferPointer { rho in
-            correlations.valid.withUnsafeBufferPointer { valid in
-                book.liveNetExposureUSD.withUnsafeBufferPointer { exposure in
-                    book.liveNetExposureMagnitudeUSD.withUnsafeBufferPointer { magnitude in
+        matrix.withUnsafeBufferPointer { rho in
+            validity.withUnsafeBufferPointer { valid in
+                exposures.withUnsafeBufferPointer { exposure in
+                    magnitudes.withUnsafeBufferPointer { magnitude in
                         let rhoRow = UnsafeRawPointer(rho.baseAddress! + row)
                         let validRow = UnsafeRawPointer(valid.baseAddress! + row)
-                        let exposures = UnsafeRawPointer(exposure.baseAddress!)
-                        let magnitudes = UnsafeRawPointer(magnitude.baseAddress!)
+                        let exposureRow = UnsafeRawPointer(exposure.baseAddress!)
+                        let magnitudeRow = UnsafeRawPointer(magnitude.baseAddress!)
                         var j = 0
                         while j + 4 <= count {
                             let offset = j * MemoryLayout<Double>.stride
                             weighted += rhoRow.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)
-                                * exposures.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)
+                                * exposureRow.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)
                             weights += validRow.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)
-                                * magnitudes.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)
+                                * magnitudeRow.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)
                             j += 4
                         }
                         while j < count {

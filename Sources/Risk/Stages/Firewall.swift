@@ -20,7 +20,9 @@
 /// Lot rounding, the last step of every decision, is `roundToLot` (RiskChain.decide).
 extension RiskChain {
     /// Why the whole intent is refused, with its details, or nil. `price` is the intent's budget
-    /// price (the mark, or a higher limit price), the one its notional is valued at.
+    /// price (the mark, or a higher limit price), the one its notional is valued at. Inlined into
+    /// `decide`: called there as a method, the chain (about a kilobyte) was copied for the call.
+    @inline(__always)
     func orderRefusal(_ intent: OrderIntent, mark: Double, budgetPrice price: Double, at ns: Int64)
         -> (code: ReasonCode, details: (Double, Double, Double, Double))? {
         let s = Int(intent.symbolID) - 1

@@ -51,8 +51,13 @@ extension RiskChain {
     /// limit price, or for a market intent the mark, or with a price band its edge on the
     /// intent's side.
     public func entryPrice(of intent: OrderIntent) -> Double {
-        let mark = book.mark(intent.symbolID)
-        return intent.orderType == .limit ? intent.limitPrice
-            : limits.priceBandPct.map { mark * (1 + intent.side.sign * $0 / 100) } ?? mark
+        Self.entryPrice(of: intent, mark: book.mark(intent.symbolID), bandPct: limits.priceBandPct)
+    }
+
+    /// The same from its parts: what `decide` calls, so the chain (about a kilobyte) is not
+    /// copied for a method call in the middle of a mutation.
+    @inline(__always)
+    static func entryPrice(of intent: OrderIntent, mark: Double, bandPct: Double?) -> Double {
+        intent.orderType == .limit ? intent.limitPrice : bandPct.map { mark * (1 + intent.side.sign * $0 / 100) } ?? mark
     }
 }
