@@ -49,8 +49,9 @@ public struct RiskLimits: Sendable, Equatable {
     /// A symbol the account holds whose mark is older than this refuses new risk in every symbol
     /// (`STALE_PORTFOLIO`), seconds of event time. nil: `staleAfterSeconds`.
     public var stalePortfolioAfterSeconds: Double? = nil
-    /// Order-rate throttle per strategy: intents with a risk-increasing part per second of event
-    /// time, a token bucket (`ORDER_RATE_EXCEEDED`). nil: off.
+    /// Order-rate throttle per strategy: intents with a risk-increasing part per second, a token
+    /// bucket (`ORDER_RATE_EXCEEDED`), of the clock `RiskChain.decide` is given as `orderRateAt`
+    /// (a live host's wall time; else event time). nil: off.
     public var maxIntentsPerSecond: Double? = nil
     /// The strategy bucket's size, intents (nil: one second's worth, `maxIntentsPerSecond`).
     public var intentBurst: Double? = nil
