@@ -22,6 +22,25 @@ struct LimitsRecoveryTests {
         return tail
     }
 
+    /// `gatehouse run` on `config`, once its loop runs; its log must say `logged`.
+    static func start(_ config: String, logging logged: String) throws -> ProcessDriver {
+        let host = try ProcessDriver("gatehouse", ["run", "--config", config])
+        try #require(host.waitForStandardError(containing: "event loop running"), "the restart failed: \(host.standardError)")
+        #expect(host.standardError.contains(logged), "\(host.standardError)")
+        return host
+    }
+
+    /// Asks the host of `config` for `file`'s limits (it must answer that none changed) and for
+    /// its status (it must name `source` as where the limits come from), then stops it.
+    static func checkLimits(of host: ProcessDriver, config: String, file: String, source: String) throws {
+        let again = try OperationsEndToEndTests.ctl(["limits", "--file", file, "--reason", "check", "--operator", "carol"], config: config)
+        #expect(again.0 == 0 && again.1.contains("no limit changed"), "\(again.1)")
+        let status = try OperationsEndToEndTests.ctl(["status", "--json"], config: config)
+        #expect(status.1.contains("\"limits_source\":\"\(source)\""), "\(status.1)")
+        kill(host.processID, SIGTERM)
+        #expect(try host.waitForExit(seconds: 60) == 0, "\(host.standardError)")
+    }
+
     @Test func aTailDecidedUnderAnOperatorsLimitsRecoversAfterKill9AndTheLimitsStayUntilTheConfigIsEdited() throws {
         let folder = try ProcessDriver.temporaryFolder()
         let journal = folder.appendingPathComponent("journal.sqlite").path
@@ -40,47 +59,23 @@ struct LimitsRecoveryTests {
         #expect(changed.1.contains("stay in force across restarts"), "\(changed.1)")
 
         // The ticks, then kill -9 once the journal stops growing.
-        let replayer = try ProcessDriver("gatehouse-replay", ["--ticks", RecoveryTests.ticks, "--bind", endpoint, "--quiet", "--speed", "3000"])
-        #expect(try replayer.waitForExit() == 0)
-        var last: Int64 = -1
-        for _ in 0..<200 {
-            usleep(250_000)
-            let seq = RecoveryTests.lastSeq(journal) ?? -1
-            if seq == last && seq > 0 { break }
-            last = seq
-        }
-        #expect(kill(host.processID, SIGKILL) == 0)
-        _ = try host.waitForExit(seconds: 30)
+        try RecoveryTests.feedTicksThenKill(host, endpoint: endpoint, journal: journal)
         let tail = try Self.tailDecisions(journal)
         // The tail holds refusals the config's own limits would not have made.
         #expect(tail.contains("REJECT MAX_TRADES_PER_DAY"), "\(tail)")
 
         // A restart with the config unedited re-decides the tail under the operator's limits and
         // keeps them: the same change again changes nothing.
-        let restarted = try ProcessDriver("gatehouse", ["run", "--config", config])
-        try #require(restarted.waitForStandardError(containing: "event loop running"), "the restart failed: \(restarted.standardError)")
+        let restarted = try Self.start(config, logging: "the limits an operator set stay in force")
         #expect(restarted.standardError.contains("state recovered from the journal"), "\(restarted.standardError)")
-        #expect(restarted.standardError.contains("the limits an operator set stay in force"), "\(restarted.standardError)")
-        let again = try OperationsEndToEndTests.ctl(["limits", "--file", tighter, "--reason", "check", "--operator", "carol"], config: config)
-        #expect(again.0 == 0 && again.1.contains("no limit changed"), "\(again.1)")
-        let status = try OperationsEndToEndTests.ctl(["status", "--json"], config: config)
-        #expect(status.1.contains("\"limits_source\":\"operator\""), "\(status.1)")
-        kill(restarted.processID, SIGTERM)
-        #expect(try restarted.waitForExit(seconds: 60) == 0, "\(restarted.standardError)")
+        try Self.checkLimits(of: restarted, config: config, file: tighter, source: "operator")
         #expect(try RecoveryRefusalTests.startChanges(journal) == [])
 
         // A restart whose config was edited: the config's limits take over, journaled.
         try original.replacingOccurrences(of: "    max_trades_per_day: 20", with: "    max_trades_per_day: 8")
             .write(toFile: config, atomically: true, encoding: .utf8)
-        let edited = try ProcessDriver("gatehouse", ["run", "--config", config])
-        try #require(edited.waitForStandardError(containing: "event loop running"), "the restart failed: \(edited.standardError)")
-        #expect(edited.standardError.contains("the config's limits are in force"), "\(edited.standardError)")
-        let now = try OperationsEndToEndTests.ctl(["limits", "--file", config, "--reason", "check", "--operator", "carol"], config: config)
-        #expect(now.0 == 0 && now.1.contains("no limit changed"), "\(now.1)")
-        let configStatus = try OperationsEndToEndTests.ctl(["status", "--json"], config: config)
-        #expect(configStatus.1.contains("\"limits_source\":\"config\""), "\(configStatus.1)")
-        kill(edited.processID, SIGTERM)
-        #expect(try edited.waitForExit(seconds: 60) == 0, "\(edited.standardError)")
+        let edited = try Self.start(config, logging: "the config's limits are in force")
+        try Self.checkLimits(of: edited, config: config, file: config, source: "config")
         #expect(try RecoveryRefusalTests.startChanges(journal) == ["LIMIT risk.strategy.max_trades_per_day 3->8"])
 
         // The preview of the operator's limits on this journal: every decision was made under

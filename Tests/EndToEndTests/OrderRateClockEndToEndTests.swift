@@ -43,17 +43,7 @@ struct OrderRateClockEndToEndTests {
         let config = try Self.config(endpoint: endpoint, journal: journal, in: folder, name: "live.yaml")
         let host = try ProcessDriver("gatehouse", ["run", "--config", config])
         try #require(host.waitForStandardError(containing: "event loop running"), "host did not start: \(host.standardError)")
-        let replayer = try ProcessDriver("gatehouse-replay", ["--ticks", RecoveryTests.ticks, "--bind", endpoint, "--quiet", "--speed", "3000"])
-        #expect(try replayer.waitForExit() == 0)
-        var last: Int64 = -1
-        for _ in 0..<200 {
-            usleep(250_000)
-            let seq = RecoveryTests.lastSeq(journal) ?? -1
-            if seq == last && seq > 0 { break }
-            last = seq
-        }
-        #expect(kill(host.processID, SIGKILL) == 0)
-        _ = try host.waitForExit(seconds: 30)
+        try RecoveryTests.feedTicksThenKill(host, endpoint: endpoint, journal: journal)
         let liveReasons = try Self.reasons(journal)
         #expect((liveReasons["ORDER_RATE_EXCEEDED"] ?? 0) > (replayReasons["ORDER_RATE_EXCEEDED"] ?? 0), "live \(liveReasons), replay \(replayReasons)")
 

@@ -49,6 +49,23 @@ struct RecoveryTests {
         return try? reader.lastSeq()
     }
 
+    /// The bundled ticks published on `endpoint` at 3,000 times real time into the running `host`,
+    /// then kill -9 once its `journal` stops growing: every record it made after its last snapshot
+    /// is a tail for the next start to re-apply.
+    static func feedTicksThenKill(_ host: ProcessDriver, endpoint: String, journal: String) throws {
+        let replayer = try ProcessDriver("gatehouse-replay", ["--ticks", ticks, "--bind", endpoint, "--quiet", "--speed", "3000"])
+        #expect(try replayer.waitForExit() == 0)
+        var last: Int64 = -1
+        for _ in 0..<200 {
+            usleep(250_000)
+            let seq = lastSeq(journal) ?? -1
+            if seq == last && seq > 0 { break }
+            last = seq
+        }
+        #expect(kill(host.processID, SIGKILL) == 0)
+        _ = try host.waitForExit(seconds: 30)
+    }
+
     /// The ticks after `clockNs`, in a file of their own.
     static func ticks(after clockNs: Int64, in folder: URL) throws -> String {
         let lines = try String(contentsOfFile: ticks, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)

@@ -93,15 +93,13 @@ extension Engine {
         case .limits:
             guard let limits else { return OperatorOutcome(.refused, "limits needs the new risk section (--file)") }
             if limits.changes.isEmpty { return OperatorOutcome(.done, "no limit changed: the file's risk section is the one in force") }
-            if let failure = risk.replaceLimits(limits.limits) {
+            // The first change's baseline stays: a restart compares the config with it.
+            let source = OperatorLimits(configured: operatorLimits?.configured ?? limits.source.configured, inForce: limits.source.inForce)
+            if let failure = adoptLimits(limits.limits, source: source) {
                 return OperatorOutcome(.refused, "risk.\(failure.key): \(failure.message); the limits in force stay")
             }
-            limitsGeneration &+= 1
-            // The first change's baseline stays: a restart compares the config with it.
-            operatorLimits = OperatorLimits(configured: operatorLimits?.configured ?? limits.source.configured,
-                                            inForce: limits.source.inForce)
             for entry in limits.changes { change(.limit, "risk.\(entry.key)", entry.from, entry.to, nil, nil) }
-            let list = limits.changes.map { "risk.\($0.key) \($0.from) → \($0.to)" }.joined(separator: "; ")
+            let list = LimitsChange.list(limits.changes)
             return OperatorOutcome(.done, "\(limits.changes.count) limit\(limits.changes.count == 1 ? "" : "s") changed, in force from the next intent: \(list). They stay in force across restarts while the config's risk section is unchanged; write the same change in the config to make it permanent (a restart with an edited risk section takes the config's)")
         case .checkin:
             guard var switchState = deadman else { return OperatorOutcome(.refused, "no dead man's switch runs on this host (it needs a control section and deadman.enabled)") }

@@ -66,4 +66,9 @@ package struct LimitsChange: Sendable {
         self.changes = changes
         self.source = source
     }
+
+    /// `changes` as the answer and the log list them: `risk.strategy.max_position_pct 25 → 20; …`.
+    package static func list(_ changes: [(key: String, from: String, to: String)]) -> String {
+        changes.map { "risk.\($0.key) \($0.from) → \($0.to)" }.joined(separator: "; ")
+    }
 }

@@ -44,7 +44,7 @@ package struct RecoveredLimits {
     func settle(_ engine: Engine, config: LoadedConfig, logger: Logger) throws(RecoveryError) -> [TransitionFact] {
         let configured = config.config.risk.limits
         let moved = LimitsFile.changes(from: inForce, to: configured)
-        let list = moved.map { "risk.\($0.key) \($0.from) → \($0.to)" }.joined(separator: "; ")
+        let list = LimitsChange.list(moved)
         if configured == replaced {
             if !moved.isEmpty {
                 logger.notice("the limits an operator set stay in force: the config's risk section is the one they replaced (edit it to change them for good)",
