@@ -82,4 +82,20 @@ struct LimitsFileTests {
         #expect(try Self.refusal("strategies: []\n").keyPath == "risk")
         #expect(try Self.refusal("risk: &a\n  strategy: {}\n").message.contains("anchors"))
     }
+
+    @Test func theSnapshotCarriesTheRiskSectionsAndARestartReadsThemBackOrRefusesNamingTheKey() throws {
+        let running = try Self.running()
+        // The config edited: the change's source holds both risk sections, each alone.
+        let change = try Self.read(Self.base.replacingOccurrences(of: "max_trades_per_day: 20", with: "max_trades_per_day: 3"))
+        let recovered = try RecoveredLimits(change.source, config: running)
+        #expect(recovered.inForce.strategyMaxTradesPerDay == 3 && recovered.replaced == running.config.risk.limits)
+        // A saved section this config cannot hold is refused, naming its key; nothing is put in force.
+        let damaged = OperatorLimits(configured: change.source.configured, inForce: "risk:\n  strategy:\n    max_trades_per_dy: 3\n")
+        do {
+            _ = try RecoveredLimits(damaged, config: running)
+            Issue.record("a saved risk section with an unknown key was read")
+        } catch {
+            #expect(error.description.contains("risk.strategy.max_trades_per_dy") && error.description.contains("gatehouse ctl limits"), "\(error.description)")
+        }
+    }
 }
