@@ -142,6 +142,17 @@ if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "--allocation-p
     exit(0)
 }
 
+// `--instruction-probe S N`: only decide N intents at S strategies (the timed rows' book and
+// intents, no Firewall checks) and exit. Under `valgrind --tool=callgrind`, the difference of two
+// runs (N = 2000 and 12000) divided by 10,000 is one decision's instructions and cache misses,
+// which a shared machine's timings cannot resolve (BENCHMARKS.md shows the command).
+if CommandLine.arguments.count == 4, CommandLine.arguments[1] == "--instruction-probe",
+   let strategies = Int(CommandLine.arguments[2]), let n = Int(CommandLine.arguments[3]) {
+    let (result, _) = measure(strategies: strategies, decisions: n)
+    print("decided \(n) at \(strategies) strategies; p50 \(result.p50) ns")
+    exit(0)
+}
+
 // `--state-size`: what the host's recovery snapshot costs (docs/journal.md, "Recovery"): the size
 // of the chain's state as the journal's canonical JSON, the time to encode it (done on the
 // journal's feeder thread), and the time the event loop pays: taking the copy, then the first

@@ -437,25 +437,83 @@ struct CorrelationSizerTests {
 
 @Suite("CorrelationSizer sums")
 struct CorrelationSumsTests {
-    @Test func theHeldListScanAndTheDensePassGiveTheSameSums() {
-        var random = SplitMix64(seed: 9)
+    /// A 64-symbol chain, two live strategies, a 40-step window; `silent` symbols (0-based)
+    /// never have a return, so every pair with them is invalid. `holdings`: (strategy, symbol,
+    /// signed quantity), filled at the symbol's mark.
+    static func chain(seed: UInt64, silent: Set<Int> = [], holdings: [(UInt32, UInt32, Double)]) -> RiskChain {
+        var random = SplitMix64(seed: seed)
         let symbols = (1...64).map { "S\($0)" }
         var chain = RiskChain(limits: Fixture.looseLimits(), symbols: symbols,
                               strategies: [(.live, 1_000_000), (.live, 1_000_000)], startingEquityUSD: 2_000_000)
         for _ in 0..<40 {
             let factor = Double(random.next() % 2_000) / 1e6 - 0.001
-            chain.withCorrelations { $0.appendReturns((0..<64).map { _ in factor + Double(random.next() % 1_000) / 1e6 - 0.0005 }) }
+            chain.withCorrelations {
+                $0.appendReturns((0..<64).map { silent.contains($0) ? .nan : factor + Double(random.next() % 1_000) / 1e6 - 0.0005 })
+            }
         }
-        for id in UInt32(1)...64 { chain.updateMark(symbol: id, price: 50 + Double(id), at: Fixture.day0) }
-        for (strategy, symbol, quantity) in [(UInt32(1), UInt32(3), 10.0), (1, 17, -4), (2, 40, 7), (2, 3, 2)] {
-            Fixture.hold(&chain, strategy: strategy, symbol: symbol, quantity: quantity, price: 50 + Double(symbol))
+        for id in UInt32(1)...64 { chain.updateMark(symbol: id, price: 50 + Double(id) / 7, at: Fixture.day0) }
+        for (strategy, symbol, quantity) in holdings {
+            Fixture.hold(&chain, strategy: strategy, symbol: symbol, quantity: quantity, price: 50 + Double(symbol) / 7)
         }
+        return chain
+    }
+
+    /// Twenty held symbols (1, 4, …, 58), the dense pass's case (20 × 8 ≥ 64), so the diagonal of
+    /// every held symbol's row has a non-zero |N| to leave out.
+    static func denseChain(silent: Set<Int>) -> RiskChain {
+        let holdings = (0..<20).map { (index: Int) -> (UInt32, UInt32, Double) in
+            let quantity = Double((index * 7_919) % 1_000) / 37 - 13.5
+            return (UInt32(index % 2 + 1), UInt32(index * 3 + 1), quantity)
+        }
+        return chain(seed: 21, silent: silent, holdings: holdings)
+    }
+
+    /// The dense pass over `symbol`'s row reading every entry of `valid`.
+    static func fullPass(_ chain: RiskChain, symbol: UInt32) -> (weighted: Double, weights: Double) {
+        RiskChain.denseCorrelationSums(
+            rho: chain.correlations.matrix, valid: chain.correlations.valid, exposure: chain.book.liveNetExposureUSD,
+            magnitude: chain.book.liveNetExposureMagnitudeUSD, row: (Int(symbol) - 1) * 64, count: 64)
+    }
+
+    /// Σ |N| over the held symbols but `excluded`.
+    static func heldMagnitude(_ chain: RiskChain, excluding excluded: Set<UInt32>) -> Double {
+        chain.book.heldSymbols.filter { !excluded.contains($0) }.map { chain.book.liveNetExposureMagnitudeUSD[Int($0) - 1] }.reduce(0, +)
+    }
+
+    @Test func aFullyValidRowGivesTheFullPassSumsBitForBit() {
+        let chain = Self.denseChain(silent: [])
+        #expect(chain.correlations.rowFullyValid.allSatisfy { $0 })
+        #expect(chain.book.heldSymbols.count * 8 >= 64)  // the dense path
+        for symbol in UInt32(1)...64 {
+            let fast = chain.bookCorrelationSums(symbol: symbol), full = Self.fullPass(chain, symbol: symbol)
+            #expect(fast.weighted.bitPattern == full.weighted.bitPattern)
+            #expect(fast.weights.bitPattern == full.weights.bitPattern, "symbol \(symbol)")
+        }
+        // The diagonal still weighs nothing: a held symbol's row is the others' |N| alone.
+        let held = chain.book.heldSymbols[0]
+        let others = Self.heldMagnitude(chain, excluding: [held])
+        #expect(abs(chain.bookCorrelationSums(symbol: held).weights - others) <= 1e-9 * others)
+    }
+
+    @Test func aRowWithAnInvalidPairIsNotTakenForFullyValid() {
+        let chain = Self.denseChain(silent: [6])
+        #expect(!chain.correlations.rowFullyValid.contains(true))
+        #expect(chain.correlations.valid[6 * 64 + 3] == 0 && chain.correlations.valid[3 * 64 + 6] == 0)
+        for symbol in UInt32(1)...64 {
+            #expect(chain.bookCorrelationSums(symbol: symbol).weights.bitPattern == Self.fullPass(chain, symbol: symbol).weights.bitPattern)
+        }
+        // Symbols 7 (silent) and 10 are both held; 7's pair with 10 weighs nothing in 10's row.
+        #expect(chain.book.isHeldLive(7) && chain.book.isHeldLive(10))
+        let expected = Self.heldMagnitude(chain, excluding: [7, 10])
+        #expect(abs(chain.bookCorrelationSums(symbol: 10).weights - expected) <= 1e-9 * expected)
+    }
+
+    @Test func theHeldListScanAndTheDensePassGiveTheSameSums() {
+        let chain = Self.chain(seed: 9, holdings: [(1, 3, 10.0), (1, 17, -4), (2, 40, 7), (2, 3, 2)])
         #expect(chain.book.heldSymbols.count * 8 < 64)  // the held-list path
         for symbol in UInt32(1)...64 {
             let sparse = chain.bookCorrelationSums(symbol: symbol)
-            let dense = RiskChain.denseCorrelationSums(
-                rho: chain.correlations.matrix, valid: chain.correlations.valid, exposure: chain.book.liveNetExposureUSD,
-                magnitude: chain.book.liveNetExposureMagnitudeUSD, row: (Int(symbol) - 1) * 64, count: 64)
+            let dense = Self.fullPass(chain, symbol: symbol)
             #expect(abs(sparse.weighted - dense.weighted) <= 1e-9 * max(1, abs(dense.weighted)))
             #expect(abs(sparse.weights - dense.weights) <= 1e-9 * max(1, dense.weights))
         }

@@ -120,18 +120,26 @@ package enum SnapshotReason: UInt8, Sendable {
 
 /// The end of an event that wrote facts.
 package struct EndOfEventFact: Sendable {
-    // (The one-byte reason last: it then takes no padding word of its own, and the ring slot,
-    // sized by the largest event, stays a decision's.)
-    /// The state after the event (nil when `reason` is `none`).
-    package var state: EngineState?
+    /// Holds a snapshot's state out of line: inline, the whole `EngineState` would size every
+    /// ring slot (the largest event's), and a snapshot is taken once in many events, so one
+    /// allocation for it costs less than wider slots for all.
+    final class StateBox: Sendable {
+        let state: EngineState
+        init(_ state: EngineState) { self.state = state }
+    }
+
+    private let box: StateBox?
     /// Event time (the book's clock) and wall time, ns since the Unix epoch.
     package var eventTimeNs: Int64
     package var wallTimeNs: Int64
     package var reason: SnapshotReason
 
+    /// The state after the event (nil when `reason` is `none`).
+    package var state: EngineState? { box?.state }
+
     package init(reason: SnapshotReason, state: EngineState?, eventTimeNs: Int64, wallTimeNs: Int64) {
         self.reason = reason
-        self.state = state
+        self.box = state.map(StateBox.init)
         self.eventTimeNs = eventTimeNs
         self.wallTimeNs = wallTimeNs
     }

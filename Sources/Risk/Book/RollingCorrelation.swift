@@ -22,6 +22,10 @@ public struct RollingCorrelation: Sendable, Codable, Equatable {
     public private(set) var matrix: [Double]
     /// 1 where `matrix` holds a usable correlation, else 0.
     public private(set) var valid: [Double]
+    /// Per row (symbol − 1): true when every pair of the row but the diagonal is valid, as in a
+    /// full window. The CorrelationSizer then reads the row of `valid` only where the diagonal
+    /// is (1 × x is x exactly, so its sums are bit for bit the same) and streams half the bytes.
+    public private(set) var rowFullyValid: [Bool]
 
     /// Returns per step, `windowSamples × symbolCount`, NaN where a symbol had none.
     var returns: [Double]
@@ -48,6 +52,7 @@ public struct RollingCorrelation: Sendable, Codable, Equatable {
         self.minSamples = minSamples
         matrix = Array(repeating: 0, count: symbolCount * symbolCount)
         valid = matrix
+        rowFullyValid = Array(repeating: symbolCount <= 1, count: symbolCount)
         returns = Array(repeating: .nan, count: windowSamples * max(symbolCount, 1))
         lastSampledMark = Array(repeating: 0, count: symbolCount)
         let pairs = symbolCount * (symbolCount - 1) / 2
@@ -87,9 +92,11 @@ public struct RollingCorrelation: Sendable, Codable, Equatable {
         refreshMatrix()
     }
 
-    /// Recomputes `matrix` and `valid` from the pair sums: O(symbols²), once per grid step.
+    /// Recomputes `matrix`, `valid` and `rowFullyValid` from the pair sums: O(symbols²), once per
+    /// grid step.
     mutating func refreshMatrix() {
         let count = symbolCount
+        var invalidPairs = 0
         for i in 0..<count {
             for j in (i + 1)..<max(count, i + 1) {
                 let rho = pairCorrelation(pairIndex(i, j), minSamples: minSamples)
@@ -97,6 +104,17 @@ public struct RollingCorrelation: Sendable, Codable, Equatable {
                 matrix[j * count + i] = rho ?? 0
                 valid[i * count + j] = rho == nil ? 0 : 1
                 valid[j * count + i] = rho == nil ? 0 : 1
+                if rho == nil { invalidPairs &+= 1 }
+            }
+        }
+        // Kept out of the loop above (a third array written there slowed it by a fifth). With a
+        // full window no pair is invalid and this is one pass over `count` flags.
+        for i in 0..<count { rowFullyValid[i] = true }
+        guard invalidPairs > 0 else { return }
+        for i in 0..<count {
+            for j in 0..<count where j != i && valid[i * count + j] == 0 {
+                rowFullyValid[i] = false
+                break
             }
         }
     }
@@ -177,7 +195,7 @@ extension RollingCorrelation {
         case n, sx, sy, sxx, syy, sxy, movesX, movesY, samples
     }
 
-    /// Everything but `matrix` and `valid`, which are a function of the pair sums: they are
+    /// Everything but `matrix`, `valid` and `rowFullyValid`, which are a function of the pair sums: they are
     /// recomputed on decoding (`refreshMatrix`, the same arithmetic the live chain ran), so a
     /// snapshot does not carry O(symbols²) values it can rebuild bit for bit.
     public func encode(to encoder: any Encoder) throws {
@@ -232,6 +250,7 @@ extension RollingCorrelation {
         }
         matrix = Array(repeating: 0, count: symbolCount * symbolCount)
         valid = matrix
+        rowFullyValid = Array(repeating: true, count: symbolCount)
         refreshMatrix()
     }
 }

@@ -66,15 +66,22 @@ extension RiskChain {
             return (weighted, weights)
         }
         return Self.denseCorrelationSums(rho: correlations.matrix, valid: correlations.valid, exposure: book.liveNetExposureUSD,
-                                         magnitude: book.liveNetExposureMagnitudeUSD, row: row, count: count)
+                                         magnitude: book.liveNetExposureMagnitudeUSD, row: row, count: count,
+                                         fullyValidExceptAt: correlations.rowFullyValid[Int(symbol) - 1] ? Int(symbol) - 1 : nil)
     }
 
     /// The dense pass of `bookCorrelationSums` over row `row` (of `count` symbols) of the matrix
     /// `rho` and its validity `valid`, against the book's signed and absolute net exposures. A
     /// static function of the arrays it reads, not a method: a method's closures made the chain
     /// be copied for the call.
+    ///
+    /// `fullyValidExceptAt`: the row's column where `valid` may be 0 (the diagonal) when every
+    /// other entry of the row is 1 (`RollingCorrelation.rowFullyValid`). The row of `valid` is
+    /// then read only in the four columns around it: elsewhere 1 × |N| is |N| exactly, so the
+    /// sums are bit for bit those of the full pass, from half the memory.
     static func denseCorrelationSums(rho matrix: [Double], valid validity: [Double], exposure exposures: [Double],
-                                     magnitude magnitudes: [Double], row: Int, count: Int) -> (weighted: Double, weights: Double) {
+                                     magnitude magnitudes: [Double], row: Int, count: Int,
+                                     fullyValidExceptAt exception: Int? = nil) -> (weighted: Double, weights: Double) {
         // SIMD lanes are independent accumulators (a single chain of dependent additions would be
         // bound by add latency); the order is fixed, so the result is the same on every run.
         var weighted = SIMD4<Double>(), weights = SIMD4<Double>()
@@ -87,13 +94,22 @@ extension RiskChain {
                         let validRow = UnsafeRawPointer(valid.baseAddress! + row)
                         let exposureRow = UnsafeRawPointer(exposure.baseAddress!)
                         let magnitudeRow = UnsafeRawPointer(magnitude.baseAddress!)
+                        // In a fully valid row every chunk but the exception's adds |N| as it is
+                        // (1 × |N| = |N|); that chunk, the tail, and every chunk of any other row
+                        // are weighted by `valid`.
+                        let exceptionChunk = exception.map { $0 & ~3 } ?? 0
+                        let fastEnd = exception == nil ? 0 : count
                         var j = 0
                         while j + 4 <= count {
                             let offset = j * MemoryLayout<Double>.stride
                             weighted += rhoRow.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)
                                 * exposureRow.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)
-                            weights += validRow.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)
-                                * magnitudeRow.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)
+                            let magnitude = magnitudeRow.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)
+                            if j < fastEnd && j != exceptionChunk {
+                                weights += magnitude
+                            } else {
+                                weights += validRow.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self) * magnitude
+                            }
                             j += 4
                         }
                         while j < count {
