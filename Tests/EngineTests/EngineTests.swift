@@ -150,6 +150,30 @@ struct EngineTests {
         #expect(port.notices == ["decision 0 1 REJECT NO_MARKET_DATA"])
     }
 
+    @Test func aClientIDAboveTheRangeIsRefusedWithoutLockingTheStrategyOut() {
+        let (engine, port, _) = Self.engine()
+        defer { withExtendedLifetime(port) {} }  // the engine does not retain its port
+        Self.trade(engine, at: 1_000, 100)
+        let strategy = engine.strategies[0]
+        // The top of uint64_t, then one past GH_CLIENT_ID_MAX: refused, and neither is used up …
+        for id in [UInt64.max, IntentValidator.maxClientID + 1] {
+            let refused = engine.submit(Self.buy(id), from: strategy)
+            #expect(refused.verdict == .reject && refused.reason == .clientIDOutOfRange && refused.clientID == id)
+        }
+        // … so the strategy's ordinary ids still pass, and the top of the range itself is valid.
+        #expect(engine.submit(Self.buy(1), from: strategy).verdict == .approve)
+        #expect(engine.submit(Self.buy(IntentValidator.maxClientID), from: strategy).verdict == .approve)
+        #expect(engine.submit(Self.buy(IntentValidator.maxClientID), from: strategy).reason == .duplicateClientID)
+        // Another refusal still uses its id up: a bad quantity at 5 makes 5 a duplicate.
+        let (other, otherPort, _) = Self.engine()
+        defer { withExtendedLifetime(otherPort) {} }
+        Self.trade(other, at: 1_000, 100)
+        var bad = Self.buy(5)
+        bad.quantity = -1
+        #expect(other.submit(bad, from: other.strategies[0]).reason == .invalidIntent)
+        #expect(other.submit(Self.buy(5), from: other.strategies[0]).reason == .duplicateClientID)
+    }
+
     @Test func liveOrdersGoToAnAttachedVenueWhoseReportsAreBookedAndTold() {
         let (engine, port, output) = Self.engine(liveOnPaper: false)
         defer { withExtendedLifetime(port) {} }  // the engine does not retain its port

@@ -33,7 +33,11 @@ extension Engine {
             }
             if !risk.stateChanges.isEmpty { reportStateChanges() }
         case .refused(let reason):
-            if reason != .duplicateClientID && request.clientID > strategy.lastClientID { strategy.lastClientID = request.clientID }
+            // A refused intent uses up its id, but for a duplicate (it has been used) and an id
+            // out of range (using it would leave the strategy no next one).
+            if reason != .duplicateClientID && reason != .clientIDOutOfRange && request.clientID > strategy.lastClientID {
+                strategy.lastClientID = request.clientID
+            }
             decision = Decision(
                 decisionID: decisionID, strategyID: strategy.id, clientID: request.clientID, symbolID: request.symbolID,
                 verdict: .reject, reason: reason, requestedQuantity: request.quantity, finalQuantity: 0, timestampNs: clockNs)

@@ -135,6 +135,9 @@ public enum ReasonCode: UInt32, Sendable, CaseIterable, CustomStringConvertible,
     /// callbacks longer than `callback_budget_ms` within the window. No new risk until an operator
     /// resumes it; exits pass.
     case callbackOverrun = 55
+    /// The client id is above the top of its range (`IntentValidator.maxClientID`, 2^63 − 1):
+    /// refused without using it up, so the strategy's next id below the top still passes.
+    case clientIDOutOfRange = 56
 
     /// The SCREAMING_SNAKE name, as printed in logs and passed to plugins.
     public var name: StaticString {
@@ -195,6 +198,7 @@ public enum ReasonCode: UInt32, Sendable, CaseIterable, CustomStringConvertible,
         case .auditQueueShareExceeded: "AUDIT_QUEUE_SHARE_EXCEEDED"
         case .loopTimeShareExceeded: "LOOP_TIME_SHARE_EXCEEDED"
         case .callbackOverrun: "CALLBACK_OVERRUN"
+        case .clientIDOutOfRange: "CLIENT_ID_OUT_OF_RANGE"
         }
     }
 
@@ -215,7 +219,7 @@ public enum ReasonCode: UInt32, Sendable, CaseIterable, CustomStringConvertible,
         switch self {
         case .none, .invalidIntent, .symbolNotSubscribed, .duplicateClientID, .killSwitchActive,
              .accountHalted, .accountReducing, .stopLossRequired, .reduceOnlyNothingToReduce, .journalUnavailable,
-             .strategyPaused, .restrictedSymbol:
+             .strategyPaused, .restrictedSymbol, .clientIDOutOfRange:
             []
         case .orderStateUnknown: ["unknown_orders"]
         case .noMarketData: []

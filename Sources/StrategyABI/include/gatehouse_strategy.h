@@ -181,6 +181,13 @@ typedef struct gh_market_event {
 #define GH_REASON_AUDIT_QUEUE_SHARE_EXCEEDED 53u /* the strategy holds more than its share of the audit queue; exits pass */
 #define GH_REASON_LOOP_TIME_SHARE_EXCEEDED 54u /* the strategy's callbacks took more than its share of loop time; exits pass */
 #define GH_REASON_CALLBACK_OVERRUN 55u    /* the callback watchdog paused the strategy until an operator resumes it */
+#define GH_REASON_CLIENT_ID_OUT_OF_RANGE 56u /* client_id above GH_CLIENT_ID_MAX: refused, and the id is not used up */
+
+/**
+ * The largest client_id the host accepts: 2^63 - 1, so every id fits the journal's signed 64-bit
+ * integers. A larger one is refused (GH_REASON_CLIENT_ID_OUT_OF_RANGE) without being used up.
+ */
+#define GH_CLIENT_ID_MAX 0x7FFFFFFFFFFFFFFFull
 
 /**
  * An order intent: what the strategy would like to trade. Build it with GH_INIT_INTENT.
@@ -195,7 +202,7 @@ typedef struct gh_market_event {
 typedef struct gh_intent {
     uint32_t abi_version;   /**< GH_ABI_VERSION */
     uint32_t struct_size;   /**< sizeof(gh_intent) */
-    uint64_t client_id;     /**< chosen by the strategy: >= 1 and strictly increasing per strategy */
+    uint64_t client_id;     /**< chosen by the strategy: 1 to GH_CLIENT_ID_MAX, strictly increasing per strategy */
     uint32_t symbol_id;     /**< from gh_market_event.symbol_id or host->symbol_id() */
     uint32_t side;          /**< GH_SIDE_BUY or GH_SIDE_SELL */
     double quantity;        /**< units of the instrument, finite and > 0 */
