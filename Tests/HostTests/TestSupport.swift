@@ -116,7 +116,11 @@ final class FixtureCache: Sendable {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let source = TestSupport.repositoryRoot.appendingPathComponent("Tests/HostTests/Fixtures/fixture_plugin.c").path
             let output = folder.appendingPathComponent("libfixture\(key.isEmpty ? "" : "-" + key).so").path
-            var arguments = ["-std=c11", "-Wall", "-Werror", "-shared", "-fPIC", "-I", TestSupport.includeDir, source, "-o", output]
+            // FIXTURE_ABI_1_0_HEADER: built against the header as it was at ABI 1.0 (a plugin
+            // built before the host API grew), kept in Fixtures/abi-1.0.
+            let includeDir = variant == "FIXTURE_ABI_1_0_HEADER"
+                ? TestSupport.repositoryRoot.appendingPathComponent("Tests/HostTests/Fixtures/abi-1.0").path : TestSupport.includeDir
+            var arguments = ["-std=c11", "-Wall", "-Werror", "-shared", "-fPIC", "-I", includeDir, source, "-o", output]
             if let variant { arguments.append("-D\(variant)") }
             let (status, text) = try TestSupport.run("/usr/bin/gcc", arguments)
             try #require(status == 0, "gcc failed: \(text)")

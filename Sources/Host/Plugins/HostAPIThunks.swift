@@ -16,7 +16,15 @@ enum HostAPIThunks {
             now_ns: nowNs,
             get_position: getPosition,
             symbol_id: symbolID,
-            set_timer: setTimer))
+            set_timer: setTimer,
+            strategy_name: strategyName,
+            symbol_count: symbolCount,
+            symbol_at: symbolAt,
+            symbol_name: symbolName,
+            get_param_double: getParamDouble,
+            get_param_int: getParamInt,
+            get_param_bool: getParamBool,
+            get_param_string: getParamString))
     }
 
     /// The instance for `handle` if the call is on the loop thread, else nil.
@@ -71,5 +79,70 @@ enum HostAPIThunks {
     static let setTimer: @convention(c) (OpaquePointer?, Int64) -> Int32 = { handle, interval in
         guard let instance = instance(handle) else { return status(handle) }
         return instance.host.setTimer(for: instance, intervalNs: interval)
+    }
+
+    // MARK: Who the strategy is
+
+    static let strategyName: @convention(c) (OpaquePointer?) -> UnsafePointer<CChar>? = { handle in
+        instance(handle).map { UnsafePointer($0.nameCString) }
+    }
+
+    static let symbolCount: @convention(c) (OpaquePointer?) -> UInt32 = { handle in
+        instance(handle).map { UInt32($0.strategy.symbolIDs.count) } ?? 0
+    }
+
+    static let symbolAt: @convention(c) (OpaquePointer?, UInt32) -> UInt32 = { handle, index in
+        guard let ids = instance(handle)?.strategy.symbolIDs, Int(index) < ids.count else { return 0 }
+        return ids[Int(index)]
+    }
+
+    static let symbolName: @convention(c) (OpaquePointer?, UInt32) -> UnsafePointer<CChar>? = { handle, symbolID in
+        guard let instance = instance(handle), instance.strategy.isSubscribed(symbolID) else { return nil }
+        return instance.host.engine.symbols.cString(of: symbolID)
+    }
+
+    // MARK: Typed parameters
+
+    static let getParamDouble: @convention(c) (OpaquePointer?, UnsafePointer<CChar>?, UnsafeMutablePointer<Double>?) -> Int32 = {
+        handle, key, out in
+        read(handle, key, out, as: ("double", "a number")) { $0.double($1) }
+    }
+
+    static let getParamInt: @convention(c) (OpaquePointer?, UnsafePointer<CChar>?, UnsafeMutablePointer<Int64>?) -> Int32 = {
+        handle, key, out in
+        read(handle, key, out, as: ("int", "an integer")) { $0.int($1) }
+    }
+
+    static let getParamBool: @convention(c) (OpaquePointer?, UnsafePointer<CChar>?, UnsafeMutablePointer<Int32>?) -> Int32 = {
+        handle, key, out in
+        read(handle, key, out, as: ("bool", "a boolean")) { parameters, key in parameters.bool(key).map { $0 ? 1 : 0 } }
+    }
+
+    static let getParamString: @convention(c) (OpaquePointer?, UnsafePointer<CChar>?, UnsafeMutablePointer<UnsafePointer<CChar>?>?) -> Int32 = {
+        handle, key, out in
+        read(handle, key, out, as: ("string", "a string")) { parameters, key in parameters.cString(key).map { Optional($0) } }
+    }
+
+    /// One typed read: the checks every getter shares, the value written only on success, and a
+    /// wrong type logged naming the key (sampled: a plugin asking in a loop must not flood the log).
+    private static func read<Value>(_ handle: OpaquePointer?, _ key: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<Value>?,
+                                    as type: (getter: String, wanted: String), _ lookup: (PluginParameters, String) -> Result<Value, PluginParameters.Failure>) -> Int32 {
+        guard let instance = instance(handle) else { return status(handle) }
+        guard let key, let out else { return GH_ERR_INVALID_ARGUMENT }
+        let name = String(cString: key)
+        switch lookup(instance.parameters, name) {
+        case .success(let value):
+            out.pointee = value
+            return GH_OK
+        case .failure(.notFound):
+            return GH_ERR_NOT_FOUND
+        case .failure(.wrongType(let found)):
+            instance.wrongTypeReads &+= 1
+            if shouldLogOccurrence(instance.wrongTypeReads) {
+                instance.logger.warning("get_param_\(type.getter)(\"\(name)\"): params.\(name) is \(found), not \(type.wanted)",
+                                        metadata: ["refused_so_far": "\(instance.wrongTypeReads)"])
+            }
+            return GH_ERR_WRONG_TYPE
+        }
     }
 }

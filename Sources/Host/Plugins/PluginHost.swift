@@ -80,7 +80,7 @@ final class PluginHost: StrategyPort {
         do throws(PluginLoadError) {
             for (index, strategyConfig) in config.strategies.enumerated() {
                 let plugin = try loader.load(strategyConfig)
-                let instance = StrategyInstance(strategy: engine.strategies[index], plugin: plugin)
+                let instance = StrategyInstance(strategy: engine.strategies[index], plugin: plugin, params: strategyConfig.params)
                 instance.host = self
                 HostAPIThunks.install(into: instance.hostAPI, for: instance)
                 instances.append(instance)

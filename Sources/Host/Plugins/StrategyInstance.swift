@@ -2,6 +2,10 @@ import Engine
 import Logging
 import StrategyABI
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// One loaded strategy's C side: its plugin table, its state pointer and the host API block it
 /// was given. What the engine keeps of it (mode, counters, timer) is its `EngineStrategy`.
 /// Owned by `PluginHost`, touched only on the event-loop thread.
@@ -16,19 +20,28 @@ final class StrategyInstance {
     let hostAPI: UnsafeMutablePointer<gh_host_api>
     /// `submit_intent` calls refused as malformed (NULL, wrong ABI version or size) so far.
     var invalidSubmissions: UInt64 = 0
+    /// The config's `params`, for the typed getters.
+    let parameters: PluginParameters
+    /// Typed parameter reads refused for the wrong type so far.
+    var wrongTypeReads: UInt64 = 0
+    /// The instance name as a C string (`strategy_name`), freed with the instance.
+    let nameCString: UnsafeMutablePointer<CChar>
     /// Back-reference to the plugin host that owns this instance.
     unowned(unsafe) var host: PluginHost!
     /// The plugin's state pointer from `create` (nil until created, and after destroy).
     var state: UnsafeMutableRawPointer?
 
-    init(strategy: EngineStrategy, plugin: LoadedPlugin) {
+    init(strategy: EngineStrategy, plugin: LoadedPlugin, params: JSONValue) {
         self.strategy = strategy
         self.api = plugin.api
         self.plugin = plugin
         self.hostAPI = .allocate(capacity: 1)
+        self.parameters = PluginParameters(params)
+        self.nameCString = strdup(strategy.name)!
     }
 
     deinit {
+        free(nameCString)
         hostAPI.deallocate()
         // Nothing calls into the table once the instance is gone (the plugin stays loaded: it is
         // never closed, but the copy is the host's).

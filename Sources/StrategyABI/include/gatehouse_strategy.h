@@ -19,6 +19,9 @@
  *     smaller than GH_STRATEGY_API_V1_SIZE (the table up to `destroy`). Callbacks appended after
  *     `destroy` (on_order_update) are read only when the table's struct_size covers them, so a
  *     plugin built against an older header still loads.
+ *   - The host API table (gh_host_api) grows the same way: functions appended after set_timer
+ *     exist when the table's struct_size covers them (GH_HOST_API_HAS), so a plugin built
+ *     against this header can still run on an older host by checking before it calls.
  *   - Structs the plugin fills in (gh_intent, the gh_decision / gh_position it hands to the host for
  *     writing) must have abi_version = GH_ABI_VERSION and struct_size = sizeof(the struct); use
  *     the GH_INIT_* macros. The host never writes past the struct_size the plugin gave.
@@ -80,6 +83,7 @@ extern "C" {
 #define GH_ERR_NOT_FOUND (-2)        /**< unknown symbol, client id or position */
 #define GH_ERR_WRONG_THREAD (-3)     /**< called from outside the event-loop thread */
 #define GH_ERR_NOT_PERMITTED (-4)    /**< called at a moment the host does not allow it */
+#define GH_ERR_WRONG_TYPE (-5)       /**< a parameter exists but is of another type than asked */
 
 /* ---- Market data ----------------------------------------------------------------------------- */
 #define GH_MD_TRADE 1u /**< a trade printed: price, size */
@@ -337,7 +341,54 @@ typedef struct gh_host_api {
      * interval below 1 ms (or negative).
      */
     int32_t (*set_timer)(gh_host *host, int64_t interval_ns);
+
+    /* ---- appended after version 1's host API; check GH_HOST_API_HAS(api, field) first ---- */
+
+    /**
+     * The strategy instance's name from the config (`strategies[].name`), NUL-terminated;
+     * host-owned, valid until destroy() returns. NULL only from outside the event-loop thread.
+     */
+    const char *(*strategy_name)(gh_host *host);
+
+    /** How many symbols the strategy subscribes to (its config's `symbols`). */
+    uint32_t (*symbol_count)(gh_host *host);
+
+    /** The id of the strategy's symbol at `index` (0-based, config order), or 0 past the end. */
+    uint32_t (*symbol_at)(gh_host *host, uint32_t index);
+
+    /**
+     * The name of one of the strategy's symbols, NUL-terminated; host-owned, valid for the life
+     * of the process. NULL if `symbol_id` is not one of the strategy's symbols.
+     */
+    const char *(*symbol_name)(gh_host *host, uint32_t symbol_id);
+
+    /**
+     * (All four:) Typed reads of the strategy's `params` (the same values create() gets as JSON), so a
+     * plugin needs no JSON reader. `key` names a member of the mapping; a dotted key
+     * ("exit.atr_multiple") reaches into nested mappings when no member has the whole key as
+     * its name. Arrays are not reachable by key. Each returns GH_OK and sets *out;
+     * GH_ERR_NOT_FOUND if there is no such member; GH_ERR_WRONG_TYPE if the member is of another
+     * type (the host logs which, naming the key); GH_ERR_INVALID_ARGUMENT for a NULL key or
+     * out. *out is untouched on any error, so a default set before the call survives. Allowed
+     * in create().
+     */
+    /** A number; an integer reads too. */
+    int32_t (*get_param_double)(gh_host *host, const char *key, double *out);
+    /** An integer: 3 and 3.0 read as 3; 3.5, or a number outside int64, is GH_ERR_WRONG_TYPE. */
+    int32_t (*get_param_int)(gh_host *host, const char *key, int64_t *out);
+    /** true or false, as 1 or 0. */
+    int32_t (*get_param_bool)(gh_host *host, const char *key, int32_t *out);
+    /** A string, NUL-terminated; host-owned, valid until destroy() returns. */
+    int32_t (*get_param_string)(gh_host *host, const char *key, const char **out);
 } gh_host_api;
+
+/**
+ * Whether the host's API table has `field`: true for every field when the host was built from
+ * this header or a later one. A plugin that also runs on older hosts checks appended functions
+ * with it before calling them.
+ */
+#define GH_HOST_API_HAS(api, field) \
+    ((api)->struct_size >= offsetof(gh_host_api, field) + sizeof(((gh_host_api *)0)->field))
 
 /* ---- The strategy table, returned by the entry function --------------------------------------- */
 

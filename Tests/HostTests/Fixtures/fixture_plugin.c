@@ -41,6 +41,15 @@
  *   "sleep_ms"          sleep this long in on_market_data, before the intent, from event
  *                       "sleep_from_event" on (counted from 1, default 1) (default 0: never): a
  *                       slow callback, for the watchdog
+ *   "probe_api"         1: in create(), trace what the host API appended after version 1
+ *                       says (when built against a header that has it, and the host's table
+ *                       covers it):
+ *                           name <strategy_name>
+ *                           symbols <count> <id>:<name> ... past_end=<symbol_at(count)> foreign=<symbol_name(9999) or ->
+ *                           param <getter> <key> rc=<rc> <value or ->
+ *                       for the getters and keys in fixture_probe_api, each read with a
+ *                       default already in *out (so an error leaves it: the value traced is
+ *                       the default)
  *
  * Variants, one macro each:
  *   -DFIXTURE_BAD_ABI       the table reports abi_version GH_ABI_VERSION + 1
@@ -51,6 +60,10 @@
  *   -DFIXTURE_NO_ENTRY      no gatehouse_strategy_entry at all; the library exports
  *                           fixture_not_the_entry (returning the table) so it is still a valid .so
  *   -DFIXTURE_ENTRY_NULL    gatehouse_strategy_entry returns NULL
+ *
+ * Built with -I Tests/HostTests/Fixtures/abi-1.0 instead of the StrategyABI include dir, it is a
+ * plugin built against version 1.0 of the header (before the host API's appended functions):
+ * the same code, less what the newer header has (GH_HOST_API_HAS is not defined there).
  */
 #define _POSIX_C_SOURCE 200809L /* nanosleep, under -std=c11 */
 
@@ -187,6 +200,60 @@ static void fixture_trace(const fixture_state *s, const char *line) {
     fclose(f);
 }
 
+#ifdef GH_HOST_API_HAS
+/* The "probe_api" trace (see the top of the file). */
+static void fixture_probe_api(const fixture_state *s) {
+    const gh_host_api *h = s->host;
+    char line[FIXTURE_PATH_MAX];
+    size_t used;
+    uint32_t i, count;
+    static const char *const keys[] = {"p_double", "p_int", "p_whole", "p_fraction", "p_bool", "p_string",
+                                       "nested.level.value", "dotted.key", "missing", "p_list"};
+    size_t k;
+
+    if (!GH_HOST_API_HAS(h, get_param_string)) {
+        fixture_trace(s, "probe_api unavailable");
+        return;
+    }
+    snprintf(line, sizeof line, "name %s", h->strategy_name(h->host));
+    fixture_trace(s, line);
+    count = h->symbol_count(h->host);
+    used = (size_t)snprintf(line, sizeof line, "symbols %u", count);
+    for (i = 0; i < count && used < sizeof line; i++) {
+        uint32_t id = h->symbol_at(h->host, i);
+        const char *name = h->symbol_name(h->host, id);
+        used += (size_t)snprintf(line + used, sizeof line - used, " %u:%s", id, name != NULL ? name : "-");
+    }
+    if (used < sizeof line) {
+        const char *foreign = h->symbol_name(h->host, 9999);
+        snprintf(line + used, sizeof line - used, " past_end=%u foreign=%s", h->symbol_at(h->host, count), foreign != NULL ? foreign : "-");
+    }
+    fixture_trace(s, line);
+    for (k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+        double d = -1;
+        int64_t n = -1;
+        int32_t b = -1;
+        const char *text = NULL;
+        int32_t rc;
+        rc = h->get_param_double(h->host, keys[k], &d);
+        snprintf(line, sizeof line, "param double %s rc=%d %.17g", keys[k], rc, d);
+        fixture_trace(s, line);
+        rc = h->get_param_int(h->host, keys[k], &n);
+        snprintf(line, sizeof line, "param int %s rc=%d %" PRId64, keys[k], rc, n);
+        fixture_trace(s, line);
+        rc = h->get_param_bool(h->host, keys[k], &b);
+        snprintf(line, sizeof line, "param bool %s rc=%d %d", keys[k], rc, b);
+        fixture_trace(s, line);
+        rc = h->get_param_string(h->host, keys[k], &text);
+        snprintf(line, sizeof line, "param string %s rc=%d %s", keys[k], rc, text != NULL ? text : "-");
+        fixture_trace(s, line);
+    }
+    snprintf(line, sizeof line, "param null_key rc=%d null_out rc=%d", h->get_param_double(h->host, NULL, NULL),
+             h->get_param_int(h->host, "p_int", NULL));
+    fixture_trace(s, line);
+}
+#endif
+
 static void *fixture_create(const gh_host_api *host, const char *config_json) {
     fixture_state *s;
 
@@ -220,6 +287,11 @@ static void *fixture_create(const gh_host_api *host, const char *config_json) {
     s->crash_at_event = (uint64_t)fixture_number(config_json, "crash_at_event", 0.0);
     s->sleep_ms = fixture_number(config_json, "sleep_ms", 0.0);
     s->sleep_from_event = (uint64_t)fixture_number(config_json, "sleep_from_event", 1.0);
+#ifdef GH_HOST_API_HAS
+    if (fixture_number(config_json, "probe_api", 0.0) != 0) {
+        fixture_probe_api(s);
+    }
+#endif
     return s;
 }
 

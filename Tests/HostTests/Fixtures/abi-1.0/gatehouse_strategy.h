@@ -1,0 +1,429 @@
+/*
+ * gatehouse_strategy.h — the whole contract between the Gatehouse host and a strategy plugin.
+ *
+ * A strategy is a shared library (.so) that exports one C function, GH_ENTRY_SYMBOL, returning a
+ * table of callbacks (gh_strategy_api). The host opens the library with
+ * dlopen(RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE), checks the table's abi_version and struct_size,
+ * calls create() once with the strategy's own configuration as JSON, then feeds it market data.
+ * The strategy answers with order intents through the host API (gh_host_api); every intent passes
+ * the host's risk chain and the decision comes back synchronously.
+ *
+ * This header needs nothing but a C11 compiler and the C standard headers; include it alone.
+ *
+ * ----------------------------------------------------------------------------------------------
+ * Versioning
+ *   - Every struct that can grow starts with `abi_version` and `struct_size`.
+ *   - GH_ABI_VERSION changes only on an incompatible change. Compatible changes only ever append
+ *     fields to the end of a struct; a reader uses `struct_size` to know which fields exist.
+ *   - The host refuses a plugin whose table reports another GH_ABI_VERSION or a struct_size
+ *     smaller than GH_STRATEGY_API_V1_SIZE (the table up to `destroy`). Callbacks appended after
+ *     `destroy` (on_order_update) are read only when the table's struct_size covers them, so a
+ *     plugin built against an older header still loads.
+ *   - Structs the plugin fills in (gh_intent, the gh_decision / gh_position it hands to the host for
+ *     writing) must have abi_version = GH_ABI_VERSION and struct_size = sizeof(the struct); use
+ *     the GH_INIT_* macros. The host never writes past the struct_size the plugin gave.
+ *
+ * Threading
+ *   - The host calls every callback of every strategy on ONE thread, the event-loop thread, one
+ *     call at a time. A strategy needs no locks for state touched only from its callbacks.
+ *   - Host API functions may be called only on that thread, from inside a callback (create
+ *     included). Called from any other thread they return GH_ERR_WRONG_THREAD and do nothing.
+ *   - A callback must not block: the whole host (all strategies, the risk chain) waits for it.
+ *
+ * Ownership and lifetimes
+ *   - The gh_strategy_api table returned by the entry function is owned by the plugin and must
+ *     stay valid for the life of the process (a static const table). Plugins are never unloaded.
+ *   - `config_json` passed to create() is owned by the host and valid only during that call.
+ *   - The gh_host_api pointer passed to create() is owned by the host and valid until destroy()
+ *     returns. Keep it in your state.
+ *   - Every struct pointer passed to a callback (market event, fill, decision) is owned by the
+ *     host and valid only during that callback. Copy what you need.
+ *   - `symbol` strings in gh_market_event and the `reason` string in gh_decision are owned by the
+ *     host and stay valid for the life of the host process.
+ *   - The intent passed to submit_intent() is owned by the caller; the host copies it.
+ *   - Strings given to log() are owned by the caller and copied before log() returns.
+ *
+ * Units
+ *   - Time: int64 nanoseconds since the Unix epoch, UTC. The host clock is *event time*: the
+ *     timestamp of the market event being processed, so a replay gives the same decisions.
+ *   - Prices: quote currency (USD) per unit. Quantities: units of the instrument (> 0; the side
+ *     gives the direction). Money: USD.
+ * ----------------------------------------------------------------------------------------------
+ */
+#ifndef GATEHOUSE_STRATEGY_H
+#define GATEHOUSE_STRATEGY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h> /* memset, for the GH_INIT_* macros */
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The contract version this header describes. */
+#define GH_ABI_VERSION 1u
+
+/** Name of the function every plugin exports (see gh_entry_fn). */
+#define GH_ENTRY_SYMBOL "gatehouse_strategy_entry"
+
+/** Marks the entry function as exported from the shared library. */
+#if defined(__GNUC__) || defined(__clang__)
+#define GH_EXPORT __attribute__((visibility("default")))
+#else
+#define GH_EXPORT
+#endif
+
+/* ---- Return codes of host API functions ---------------------------------------------------- */
+#define GH_OK 0
+#define GH_ERR_INVALID_ARGUMENT (-1) /**< a NULL pointer, a bad struct header or a bad field */
+#define GH_ERR_NOT_FOUND (-2)        /**< unknown symbol, client id or position */
+#define GH_ERR_WRONG_THREAD (-3)     /**< called from outside the event-loop thread */
+#define GH_ERR_NOT_PERMITTED (-4)    /**< called at a moment the host does not allow it */
+
+/* ---- Market data ----------------------------------------------------------------------------- */
+#define GH_MD_TRADE 1u /**< a trade printed: price, size */
+#define GH_MD_QUOTE 2u /**< top of book: bid, bid_size, ask, ask_size */
+#define GH_MD_BAR 3u   /**< a closed bar: open, high, low, close, volume; ts_ns is the bar's end */
+
+/**
+ * One market-data event as the host hands it to a strategy (on_market_data).
+ * Fields that do not apply to `kind` are 0.
+ */
+typedef struct gh_market_event {
+    uint32_t abi_version; /**< GH_ABI_VERSION */
+    uint32_t struct_size; /**< sizeof(gh_market_event) as the host was built */
+    uint32_t kind;        /**< GH_MD_TRADE, GH_MD_QUOTE or GH_MD_BAR */
+    uint32_t symbol_id;   /**< host-interned id of the symbol, stable for the host's lifetime, >= 1 */
+    int64_t ts_ns;        /**< event time, ns since the Unix epoch (UTC) */
+    const char *symbol;   /**< NUL-terminated symbol name; host-owned, valid for the host's lifetime */
+    double price;         /**< reference price: trade price, quote mid, or bar close (> 0) */
+    double size;          /**< trade size, or bar volume; 0 for a quote */
+    double bid;           /**< quote: best bid price */
+    double bid_size;      /**< quote: size at the best bid */
+    double ask;           /**< quote: best ask price */
+    double ask_size;      /**< quote: size at the best ask */
+    double open;          /**< bar: open */
+    double high;          /**< bar: high */
+    double low;           /**< bar: low */
+    double close;         /**< bar: close */
+} gh_market_event;
+
+/* ---- Intents and decisions ------------------------------------------------------------------- */
+#define GH_SIDE_BUY 1u
+#define GH_SIDE_SELL 2u
+
+#define GH_ORDER_MARKET 1u
+#define GH_ORDER_LIMIT 2u
+
+#define GH_VERDICT_APPROVE 1u /**< accepted at the requested quantity */
+#define GH_VERDICT_RESHAPE 2u /**< accepted at a smaller quantity (final_quantity) */
+#define GH_VERDICT_REJECT 3u  /**< refused; final_quantity is 0 */
+
+/**
+ * Primary reason codes. Stable numbers; new codes are only appended. `gh_decision.reason` carries
+ * the same code as a SCREAMING_SNAKE string. docs/reason-codes.md documents each one.
+ */
+#define GH_REASON_NONE 0u                 /**< clean approval */
+#define GH_REASON_INVALID_INTENT 1u       /**< the intent itself is malformed (see docs/reason-codes.md) */
+#define GH_REASON_SYMBOL_NOT_SUBSCRIBED 2u /**< symbol_id is not one of the strategy's symbols */
+#define GH_REASON_DUPLICATE_CLIENT_ID 3u  /**< client_id not greater than the last one used */
+#define GH_REASON_NO_MARKET_DATA 4u       /**< no price seen yet for the symbol */
+/* Risk chain rules (docs/reason-codes.md has each one's meaning, severity and detail keys). */
+#define GH_REASON_KILL_SWITCH_ACTIVE 5u
+#define GH_REASON_ACCOUNT_HALTED 6u
+#define GH_REASON_ACCOUNT_REDUCING 7u
+#define GH_REASON_STALE_MARKET_DATA 8u
+#define GH_REASON_STOP_LOSS_REQUIRED 9u
+#define GH_REASON_STOP_LOSS_WRONG_SIDE 10u
+#define GH_REASON_ACCOUNT_DRAWDOWN_HALT 11u
+#define GH_REASON_DRAWDOWN_BUFFER 12u
+#define GH_REASON_ROLLING_DRAWDOWN_BREACHED 13u
+#define GH_REASON_ACCOUNT_DAILY_LOSS 14u
+#define GH_REASON_STRATEGY_DRAWDOWN_BREAKER 15u
+#define GH_REASON_STRATEGY_DAILY_LOSS 16u
+#define GH_REASON_MAX_OPEN_POSITIONS 17u
+#define GH_REASON_MAX_TRADES_PER_DAY 18u
+#define GH_REASON_AGGREGATE_NOTIONAL_RESHAPE 19u
+#define GH_REASON_AGGREGATE_NOTIONAL_EXHAUSTED 20u
+#define GH_REASON_SYMBOL_NOTIONAL_RESHAPE 21u
+#define GH_REASON_SYMBOL_NOTIONAL_EXHAUSTED 22u
+#define GH_REASON_CLUSTER_NOTIONAL_RESHAPE 23u
+#define GH_REASON_CLUSTER_NOTIONAL_EXHAUSTED 24u
+#define GH_REASON_STRATEGY_POSITION_RESHAPE 25u
+#define GH_REASON_STRATEGY_POSITION_EXHAUSTED 26u
+#define GH_REASON_RISK_PER_TRADE_RESHAPE 27u
+#define GH_REASON_CORRELATION_SCALED 28u
+#define GH_REASON_CORRELATION_INSUFFICIENT_DATA 29u
+#define GH_REASON_CORRELATION_TOO_HIGH 30u
+#define GH_REASON_COOLDOWN_SCALED 31u
+#define GH_REASON_DECAY_PAUSED 32u
+#define GH_REASON_BELOW_MIN_ORDER_SIZE 33u
+#define GH_REASON_REDUCE_ONLY_TRIMMED 34u
+#define GH_REASON_REDUCE_ONLY_NOTHING_TO_REDUCE 35u
+#define GH_REASON_JOURNAL_UNAVAILABLE 36u
+#define GH_REASON_ORDER_STATE_UNKNOWN 37u /* an order in this symbol awaits the gateway's answer */
+#define GH_REASON_STRATEGY_PAUSED 38u     /* an operator paused this strategy (gatehouse ctl pause) */
+#define GH_REASON_PRICE_OFF_TICK 39u      /* limit price not on the symbol's tick grid: whole intent refused */
+#define GH_REASON_PRICE_OUTSIDE_BAND 40u  /* limit price outside the price band around the mark: whole intent refused */
+#define GH_REASON_ORDER_QUANTITY_ABOVE_MAX 41u /* quantity above the symbol's maximum: whole intent refused */
+#define GH_REASON_ORDER_NOTIONAL_ABOVE_MAX 42u /* notional above the symbol's maximum: whole intent refused */
+#define GH_REASON_ORDER_NOTIONAL_ABOVE_STRATEGY_MAX 43u /* notional above the strategy's share of its capital */
+#define GH_REASON_RESTRICTED_SYMBOL 44u   /* the symbol is closed to new risk; exits pass */
+#define GH_REASON_STALE_PORTFOLIO 45u     /* a held symbol's mark is stale: no new risk anywhere; exits pass */
+#define GH_REASON_LOT_SIZE_ROUNDED 46u    /* final quantity rounded down to whole lots */
+#define GH_REASON_ORDER_RATE_EXCEEDED 47u /* the strategy's order-rate bucket is empty; exits pass */
+#define GH_REASON_ACCOUNT_ORDER_RATE_EXCEEDED 48u /* the account's order-rate bucket is empty; exits pass */
+#define GH_REASON_DUPLICATE_ORDER 49u     /* the same order as one sent within the duplicate window */
+#define GH_REASON_REPEATED_EXECUTIONS 50u /* too many same-side fills in a window paused the strategy */
+#define GH_REASON_SELF_TRADE_PREVENTED 51u /* would trade against a resting live order of the host's; exits pass */
+#define GH_REASON_SELF_TRADE_RESTING_CANCELLED 52u /* trace note: the resting orders it would have crossed were cancelled */
+#define GH_REASON_AUDIT_QUEUE_SHARE_EXCEEDED 53u /* the strategy holds more than its share of the audit queue; exits pass */
+#define GH_REASON_LOOP_TIME_SHARE_EXCEEDED 54u /* the strategy's callbacks took more than its share of loop time; exits pass */
+#define GH_REASON_CALLBACK_OVERRUN 55u    /* the callback watchdog paused the strategy until an operator resumes it */
+
+/**
+ * An order intent: what the strategy would like to trade. Build it with GH_INIT_INTENT.
+ * An intent is risk-increasing when it grows |position| of its strategy in its symbol; for one that
+ * crosses through zero (sell 8 while long 5) the part beyond zero (a new short of 3) is
+ * risk-increasing. Only the filled position can be reduced, less what the strategy's pending
+ * orders on the same side already take away: a sell against an approved but unfilled buy is
+ * risk-increasing (if the buy is cancelled, the sell opens a short). Risk-increasing intents must carry a stop_loss_price on the protective side:
+ * below the price for a buy, above it for a sell (the price being the limit price, or the last
+ * reference price of the symbol for a market intent).
+ */
+typedef struct gh_intent {
+    uint32_t abi_version;   /**< GH_ABI_VERSION */
+    uint32_t struct_size;   /**< sizeof(gh_intent) */
+    uint64_t client_id;     /**< chosen by the strategy: >= 1 and strictly increasing per strategy */
+    uint32_t symbol_id;     /**< from gh_market_event.symbol_id or host->symbol_id() */
+    uint32_t side;          /**< GH_SIDE_BUY or GH_SIDE_SELL */
+    double quantity;        /**< units of the instrument, finite and > 0 */
+    uint32_t order_type;    /**< GH_ORDER_MARKET or GH_ORDER_LIMIT */
+    uint32_t reduce_only;   /**< 1: may only shrink the position; 0 otherwise */
+    double limit_price;     /**< LIMIT: finite and > 0; MARKET: 0 */
+    double stop_loss_price; /**< protective stop price; 0 = none */
+} gh_intent;
+
+/**
+ * The host's answer to an intent. Written by submit_intent() into the caller's struct, and passed
+ * again to on_decision() once the submitting callback has returned.
+ */
+typedef struct gh_decision {
+    uint32_t abi_version;      /**< GH_ABI_VERSION */
+    uint32_t struct_size;      /**< caller sets sizeof(gh_decision); host writes no further */
+    uint64_t client_id;        /**< the intent's client_id */
+    uint64_t decision_id;      /**< host-assigned, unique and increasing within a host run */
+    uint32_t verdict;          /**< GH_VERDICT_* */
+    uint32_t reason_code;      /**< GH_REASON_*; primary reason */
+    double requested_quantity; /**< the intent's quantity */
+    double final_quantity;     /**< quantity let through; 0 on REJECT */
+    int64_t ts_ns;             /**< event time of the decision */
+    const char *reason;        /**< reason_code as a string, e.g. "NONE"; host-owned, process lifetime */
+} gh_decision;
+
+/** A fill of an approved intent (on_fill). */
+typedef struct gh_fill {
+    uint32_t abi_version; /**< GH_ABI_VERSION */
+    uint32_t struct_size; /**< sizeof(gh_fill) as the host was built */
+    uint64_t client_id;   /**< the intent's client_id */
+    uint64_t fill_id;     /**< host-assigned, unique within a host run */
+    uint32_t symbol_id;   /**< the intent's symbol */
+    uint32_t side;        /**< GH_SIDE_* */
+    double quantity;      /**< filled units, > 0 */
+    double price;         /**< fill price */
+    double fee_usd;       /**< fee charged, USD */
+    int64_t ts_ns;        /**< event time of the fill */
+} gh_fill;
+
+/** What happened to an order (on_order_update). */
+#define GH_ORDER_UPDATE_CANCELLED 1u /**< no longer working; nothing more of it will fill */
+#define GH_ORDER_UPDATE_REJECTED 2u  /**< the order gateway refused it; nothing of it will fill */
+
+/**
+ * An approved order of the strategy ended other than by filling (on_order_update): the host
+ * cancelled it because the account latched HALTED or the strategy was paused; the order gateway
+ * rejected it; or the gateway confirmed a cancel (a cancel_intent of a gateway order returns GH_OK
+ * when the request is sent, and this confirms it). A cancel of a paper order the strategy asked
+ * for with cancel_intent is answered by the call's return code alone.
+ */
+typedef struct gh_order_update {
+    uint32_t abi_version;        /**< GH_ABI_VERSION */
+    uint32_t struct_size;        /**< sizeof(gh_order_update) as the host was built */
+    uint64_t client_id;          /**< the intent's client_id */
+    uint32_t symbol_id;          /**< the intent's symbol */
+    uint32_t status;             /**< GH_ORDER_UPDATE_* */
+    double remaining_quantity;   /**< units that were still working and no longer are */
+    uint32_t reason;             /**< GH_REASON_* why, e.g. GH_REASON_ACCOUNT_DRAWDOWN_HALT */
+    uint32_t reserved;           /**< 0 */
+    int64_t ts_ns;               /**< event time */
+} gh_order_update;
+
+/** The strategy's own position in one symbol (get_position). */
+typedef struct gh_position {
+    uint32_t abi_version;  /**< caller sets GH_ABI_VERSION */
+    uint32_t struct_size;  /**< caller sets sizeof(gh_position); host writes no further */
+    uint32_t symbol_id;    /**< the symbol asked for */
+    uint32_t reserved;     /**< 0 */
+    double quantity;       /**< signed units: > 0 long, < 0 short, 0 flat */
+    double avg_price;      /**< average entry price of the open quantity; 0 when flat */
+    double realized_pnl;   /**< USD, since the strategy started */
+    double unrealized_pnl; /**< USD at the last mark */
+    double mark_price;     /**< last reference price seen for the symbol; 0 if none yet */
+} gh_position;
+
+/* ---- The host API, handed to create() -------------------------------------------------------- */
+#define GH_LOG_DEBUG 0u
+#define GH_LOG_INFO 1u
+#define GH_LOG_WARN 2u
+#define GH_LOG_ERROR 3u
+
+/** Opaque handle to the host's state for one strategy instance. */
+typedef struct gh_host gh_host;
+
+/**
+ * Functions the host offers a strategy. Pass `host` as the first argument of each.
+ * All of them: event-loop thread only, from inside a callback (see Threading above).
+ */
+typedef struct gh_host_api {
+    uint32_t abi_version; /**< GH_ABI_VERSION */
+    uint32_t struct_size; /**< sizeof(gh_host_api) as the host was built */
+    gh_host *host;        /**< this strategy instance's handle */
+
+    /**
+     * Submit an intent through the risk chain. The decision is written to *out (set out's
+     * abi_version and struct_size first) before the call returns. Returns GH_OK when a decision
+     * was made (including a REJECT), GH_ERR_INVALID_ARGUMENT when `intent` or `out` is NULL or
+     * their headers are unusable. Not allowed from create() or destroy() (GH_ERR_NOT_PERMITTED).
+     * on_decision() receives the same decision after the current callback returns.
+     */
+    int32_t (*submit_intent)(gh_host *host, const gh_intent *intent, gh_decision *out);
+
+    /**
+     * Ask the host to cancel the unfilled rest of an approved intent. GH_OK if a cancel was
+     * requested, GH_ERR_NOT_FOUND if nothing is open under that client_id.
+     */
+    int32_t (*cancel_intent)(gh_host *host, uint64_t client_id);
+
+    /** Write a line to the host's log, tagged with the strategy's name. level: GH_LOG_*. */
+    void (*log)(gh_host *host, uint32_t level, const char *message);
+
+    /** The host's clock: event time in ns since the Unix epoch (0 before the first event). */
+    int64_t (*now_ns)(gh_host *host);
+
+    /**
+     * Read the strategy's own position in `symbol_id` into *out (set its header first).
+     * The position counts fills only: an approved intent that has not filled yet is not in it
+     * (track your own in-flight intents from their decisions and on_fill). A fill is applied to
+     * the position before on_fill reports it, so inside on_fill the position already includes it.
+     * GH_OK, or GH_ERR_NOT_FOUND if the symbol is not one of the strategy's symbols.
+     */
+    int32_t (*get_position)(gh_host *host, uint32_t symbol_id, gh_position *out);
+
+    /** The id of a symbol the strategy subscribes to, or 0 if it is not one of them. */
+    uint32_t (*symbol_id)(gh_host *host, const char *symbol);
+
+    /**
+     * Ask for on_timer() every `interval_ns` of event time (>= 1 ms); 0 stops the timer.
+     * The timer runs on event time: it fires when market events carry the clock past the deadline,
+     * once per crossing even if several periods passed. GH_OK, or GH_ERR_INVALID_ARGUMENT for an
+     * interval below 1 ms (or negative).
+     */
+    int32_t (*set_timer)(gh_host *host, int64_t interval_ns);
+} gh_host_api;
+
+/* ---- The strategy table, returned by the entry function --------------------------------------- */
+
+/**
+ * What a strategy implements. Every function pointer is required except on_fill, on_decision and
+ * on_timer, which may be NULL. All are called on the event-loop thread (see Threading above).
+ */
+typedef struct gh_strategy_api {
+    uint32_t abi_version; /**< GH_ABI_VERSION the plugin was built against */
+    uint32_t struct_size; /**< sizeof(gh_strategy_api) the plugin was built against */
+    const char *name;     /**< the strategy type's name, e.g. "ema_crossover"; static */
+
+    /**
+     * Create one instance. `config_json` is the strategy's own parameters from the host config as
+     * a JSON object (NUL-terminated, valid during this call). Return the instance state, or NULL
+     * to refuse (the host then refuses to start). Log why through host->log before returning NULL.
+     */
+    void *(*create)(const gh_host_api *host, const char *config_json);
+
+    /** A market event for one of the strategy's symbols. */
+    void (*on_market_data)(void *self, const gh_market_event *event);
+
+    /** A fill of one of the strategy's approved intents. May be NULL. */
+    void (*on_fill)(void *self, const gh_fill *fill);
+
+    /** A decision on one of the strategy's intents, after the submitting callback returned. May be NULL. */
+    void (*on_decision)(void *self, const gh_decision *decision);
+
+    /** The timer asked for with set_timer() is due; `now_ns` is event time. May be NULL. */
+    void (*on_timer)(void *self, int64_t now_ns);
+
+    /** Free the instance. Called once at shutdown; the host API is invalid after it returns. */
+    void (*destroy)(void *self);
+
+    /* ---- appended after version 1's table; read only when struct_size covers it ---- */
+
+    /**
+     * One of the strategy's approved orders changed without the strategy asking (the host
+     * cancelled it). `update` is valid during the call. May be NULL. Delivered like on_decision:
+     * never from inside another callback of the same strategy's submit_intent.
+     */
+    void (*on_order_update)(void *self, const gh_order_update *update);
+} gh_strategy_api;
+
+/** Size of version 1's table (up to `destroy`): the smallest struct_size the host accepts. */
+#define GH_STRATEGY_API_V1_SIZE (offsetof(gh_strategy_api, destroy) + sizeof(void (*)(void *)))
+
+/**
+ * Signature of the entry function, exported as GH_ENTRY_SYMBOL. `host_abi_version` is the
+ * GH_ABI_VERSION the host speaks; return NULL if the plugin cannot speak it.
+ */
+typedef const gh_strategy_api *(*gh_entry_fn)(uint32_t host_abi_version);
+
+/** Declaration for C plugins: define this function in your library. */
+GH_EXPORT const gh_strategy_api *gatehouse_strategy_entry(uint32_t host_abi_version);
+
+/* ---- Initialisers ---------------------------------------------------------------------------- */
+#define GH_INIT_INTENT(x) \
+    do { memset(&(x), 0, sizeof(x)); (x).abi_version = GH_ABI_VERSION; (x).struct_size = (uint32_t)sizeof(x); } while (0)
+#define GH_INIT_DECISION GH_INIT_INTENT
+#define GH_INIT_POSITION GH_INIT_INTENT
+
+/* ---- Binary wire format of a market-data payload (feed frames) ------------------------------- */
+
+/** First two bytes of every binary payload. */
+#define GH_WIRE_MAGIC_0 0x47u /* 'G' */
+#define GH_WIRE_MAGIC_1 0x4Du /* 'M' */
+#define GH_WIRE_VERSION 1u
+
+/** Wire kind that ends a stream (replays): v[0] = number of data frames sent before it. */
+#define GH_WIRE_END_OF_STREAM 255u
+
+/**
+ * Binary payload of one market-data frame: exactly 64 bytes, every field little-endian, no
+ * padding. The symbol travels in the frame's topic (md.<venue>.<symbol>), not here.
+ *   kind TRADE: v = {price, size, 0, 0, 0, 0}
+ *   kind QUOTE: v = {bid, bid_size, ask, ask_size, 0, 0}
+ *   kind BAR:   v = {open, high, low, close, volume, 0}
+ *   kind END_OF_STREAM: v = {frames_sent, 0, 0, 0, 0, 0}
+ */
+typedef struct gh_wire_md_v1 {
+    uint8_t magic[2];  /**< GH_WIRE_MAGIC_0, GH_WIRE_MAGIC_1 */
+    uint8_t version;   /**< GH_WIRE_VERSION */
+    uint8_t kind;      /**< GH_MD_* or GH_WIRE_END_OF_STREAM */
+    uint32_t reserved; /**< 0 */
+    int64_t ts_ns;     /**< event time, ns since the Unix epoch (UTC) */
+    double v[6];       /**< IEEE-754 binary64 values, meaning by kind (above) */
+} gh_wire_md_v1;
+
+#define GH_WIRE_MD_V1_SIZE 64u
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* GATEHOUSE_STRATEGY_H */

@@ -1,0 +1,94 @@
+import Foundation
+import StrategyABI
+import Synchronization
+import Testing
+@testable import Host
+
+/// The host API appended after version 1 (docs/plugin-abi.md, "Asking the host"): who the
+/// strategy is and its typed parameters, read by the real fixture plugin from inside `create`,
+/// and a plugin built against the 1.0 header still loading and trading.
+@Suite("Plugin API additions")
+struct PluginAPIAdditionsTests {
+    static let params = """
+        {trace_path: "TRACE", probe_api: 1, p_double: 1.5, p_int: 7, p_whole: 3.0, p_fraction: 3.5, p_bool: true, \
+        p_string: "hello", nested: {level: {value: 42}}, "dotted.key": "exact", p_list: [1, 2]}
+        """
+
+    @Test func aPluginReadsItsNameItsSymbolsAndTypedParametersWithoutParsingJSON() throws {
+        let folder = try TestSupport.temporaryFolder()
+        let plugin = try TestSupport.buildFixture(in: folder)
+        let trace = folder.appendingPathComponent("probe.trace").path
+        let config = try TestSupport.writeConfig(in: folder, strategies: [
+            TestSupport.strategy("probe-one", plugin: plugin, symbols: ["ETHUSD", "BTCUSD"],
+                                 params: Self.params.replacingOccurrences(of: "TRACE", with: trace)),
+        ])
+        let host = try PluginHost(config: try ConfigLoader.load(path: config), logger: TestSupport.logger)
+        let lines = TestSupport.traceLines(trace)
+        let ethusd = try #require(host.engine.symbols.lookup("ETHUSD")), btcusd = try #require(host.engine.symbols.lookup("BTCUSD"))
+        #expect(lines.first == "name probe-one")
+        #expect(lines.dropFirst().first == "symbols 2 \(ethusd):ETHUSD \(btcusd):BTCUSD past_end=0 foreign=-")
+        // Each key read four ways; rc 0 = GH_OK, -2 = GH_ERR_NOT_FOUND, -5 = GH_ERR_WRONG_TYPE. On
+        // an error the value traced is the default the plugin set before the call (-1, or "-").
+        let expected: [(String, [String])] = [
+            ("p_double", ["double rc=0 1.5", "int rc=-5 -1", "bool rc=-5 -1", "string rc=-5 -"]),
+            ("p_int", ["double rc=0 7", "int rc=0 7", "bool rc=-5 -1", "string rc=-5 -"]),
+            ("p_whole", ["double rc=0 3", "int rc=0 3", "bool rc=-5 -1", "string rc=-5 -"]),
+            ("p_fraction", ["double rc=0 3.5", "int rc=-5 -1", "bool rc=-5 -1", "string rc=-5 -"]),
+            ("p_bool", ["double rc=-5 -1", "int rc=-5 -1", "bool rc=0 1", "string rc=-5 -"]),
+            ("p_string", ["double rc=-5 -1", "int rc=-5 -1", "bool rc=-5 -1", "string rc=0 hello"]),
+            ("nested.level.value", ["double rc=0 42", "int rc=0 42", "bool rc=-5 -1", "string rc=-5 -"]),
+            ("dotted.key", ["double rc=-5 -1", "int rc=-5 -1", "bool rc=-5 -1", "string rc=0 exact"]),
+            ("missing", ["double rc=-2 -1", "int rc=-2 -1", "bool rc=-2 -1", "string rc=-2 -"]),
+            ("p_list", ["double rc=-5 -1", "int rc=-5 -1", "bool rc=-5 -1", "string rc=-5 -"]),
+        ]
+        for (key, reads) in expected {
+            for read in reads {
+                let getter = read.prefix { $0 != " " }
+                let line = "param \(getter) \(key) \(read.dropFirst(getter.count + 1))"
+                #expect(lines.contains(line), "expected \(line)")
+            }
+        }
+        #expect(lines.contains("param null_key rc=-1 null_out rc=-1"))
+        // Every wrong-type read is counted (and logged, sampled), naming nothing but the key.
+        let wrongType = expected.flatMap(\.1).filter { $0.contains("rc=-5") }.count
+        #expect(host.instances[0].wrongTypeReads == UInt64(wrongType))
+
+        // On the loop thread the getters answer; from any other they refuse and write nothing.
+        // (The thread only calls through the table; the host's state is not touched from it.)
+        nonisolated(unsafe) let api = host.instances[0].hostAPI.pointee
+        var value = -1.0
+        #expect(api.get_param_double(api.host, "p_double", &value) == GH_OK && value == 1.5)
+        let fromOtherThread = Mutex<(Int32, Double, Bool)>((0, 0, false))
+        let thread = Thread {
+            var other = -1.0
+            let rc = api.get_param_double(api.host, "p_double", &other)
+            let named = api.strategy_name(api.host) != nil
+            fromOtherThread.withLock { $0 = (rc, other, named) }
+        }
+        thread.start()
+        while fromOtherThread.withLock({ $0.0 }) == 0 { usleep(1_000) }
+        let (rc, untouched, named) = fromOtherThread.withLock { $0 }
+        #expect(rc == GH_ERR_WRONG_THREAD && untouched == -1 && !named)
+    }
+
+    @Test func aPluginBuiltAgainstThe10HeaderLoadsAndTradesOnThisHost() throws {
+        let folder = try TestSupport.temporaryFolder()
+        let plugin = try TestSupport.buildFixture("FIXTURE_ABI_1_0_HEADER", in: folder)
+        let trace = folder.appendingPathComponent("old.trace").path
+        let config = try TestSupport.writeConfig(in: folder, strategies: [
+            TestSupport.strategy("old", plugin: plugin, symbols: ["BTCUSD"], params: Self.params.replacingOccurrences(of: "TRACE", with: trace)),
+        ])
+        let host = try PluginHost(config: try ConfigLoader.load(path: config), logger: TestSupport.logger)
+        // The host's table is larger than the one the plugin knows; the plugin reads no further.
+        #expect(host.instances[0].hostAPI.pointee.struct_size == UInt32(MemoryLayout<gh_host_api>.size))
+        for (index, price) in [100.0, 101, 102].enumerated() {
+            host.deliver(.trade(symbolID: 1, timestampNs: Int64(1_000 * (index + 1)), price: price, size: 1))
+        }
+        let lines = TestSupport.traceLines(trace)
+        #expect(!lines.contains { $0.hasPrefix("name") || $0.hasPrefix("param") || $0.hasPrefix("probe") })
+        #expect(lines.filter { $0.hasPrefix("md ") }.count == 3)
+        #expect(lines.filter { $0.hasPrefix("decision ") && $0.contains(" \(GH_VERDICT_APPROVE) ") }.count == 3)
+        host.destroyAll()
+        #expect(TestSupport.traceLines(trace).last == "destroy")
+    }
+}
