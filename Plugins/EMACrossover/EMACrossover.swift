@@ -199,18 +199,18 @@ private let destroy: @convention(c) (UnsafeMutableRawPointer?) -> Void = { state
 nonisolated(unsafe) private let table: UnsafeMutablePointer<gh_strategy_api> = {
     let table = UnsafeMutablePointer<gh_strategy_api>.allocate(capacity: 1)
     let name: StaticString = "ema_crossover"
-    table.initialize(to: gh_strategy_api(
-        abi_version: GH_ABI_VERSION,
-        struct_size: UInt32(MemoryLayout<gh_strategy_api>.size),
-        name: UnsafeRawPointer(name.utf8Start).assumingMemoryBound(to: CChar.self),
-        create: create,
-        on_market_data: onMarketData,
-        on_fill: nil,
-        on_decision: nil,
-        on_timer: nil,
-        destroy: destroy,
-        // Market orders only: nothing rests for the host to cancel.
-        on_order_update: nil))
+    // Zeroed, then set by name: callbacks a later header appends stay NULL, and this still
+    // compiles (a memberwise initializer would need every one of them).
+    var api = gh_strategy_api()
+    api.abi_version = GH_ABI_VERSION
+    api.struct_size = UInt32(MemoryLayout<gh_strategy_api>.size)
+    api.name = UnsafeRawPointer(name.utf8Start).assumingMemoryBound(to: CChar.self)
+    api.create = create
+    api.on_market_data = onMarketData
+    api.destroy = destroy
+    // No on_fill, on_decision, on_timer, on_start or on_stop; market orders only, so nothing
+    // rests for the host to cancel (no on_order_update).
+    table.initialize(to: api)
     return table
 }()
 

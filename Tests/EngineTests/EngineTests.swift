@@ -29,6 +29,16 @@ final class ScriptedPort: StrategyPort {
     func timer(at eventTimeNs: Int64, strategy: Int) {
         notices.append("timer \(strategy) \(eventTimeNs)")
     }
+    /// Called on each start and stop hook, with the engine, so the script may submit or cancel.
+    var onLifecycle: (Engine, String, Int) -> Void = { _, _, _ in }
+    func start(strategy: Int) {
+        notices.append("start \(strategy)")
+        if let engine { onLifecycle(engine, "start", strategy) }
+    }
+    func stop(strategy: Int) {
+        notices.append("stop \(strategy)")
+        if let engine { onLifecycle(engine, "stop", strategy) }
+    }
 }
 
 /// An output that keeps every fact and every end of event, as the journal and stream would get them.
@@ -172,6 +182,29 @@ struct EngineTests {
         bad.quantity = -1
         #expect(other.submit(bad, from: other.strategies[0]).reason == .invalidIntent)
         #expect(other.submit(Self.buy(5), from: other.strategies[0]).reason == .duplicateClientID)
+    }
+
+    @Test func theStartAndStopHooksDecideTheirIntentsAndCloseOneEventEach() {
+        let (engine, port, output) = Self.engine()
+        defer { withExtendedLifetime(port) {} }  // the engine does not retain its port
+        port.onLifecycle = { engine, hook, strategy in
+            let request = hook == "start" ? Self.buy(1) : IntentRequest(
+                clientID: 3, symbolID: 1, side: Side.sell.rawValue, quantity: 1, orderType: OrderType.market.rawValue,
+                limitPrice: 0, stopLossPrice: 0, reduceOnly: 1)
+            _ = engine.submit(request, from: engine.strategies[strategy])
+        }
+        engine.startStrategies()
+        #expect(port.notices == ["start 0", "decision 0 1 REJECT NO_MARKET_DATA"])
+        Self.trade(engine, at: 1_000, 100)
+        #expect(engine.submit(Self.buy(2), from: engine.strategies[0]).verdict == .approve)
+        Self.trade(engine, at: 2_000, 100)
+        port.notices.removeAll()
+        output.events.removeAll()
+        engine.stopStrategies()
+        // The exit is decided and routed, its decision delivered after the hook, in one event.
+        #expect(port.notices == ["stop 0", "decision 0 3 APPROVE NONE"])
+        #expect(output.events == ["decision 3 APPROVE wall=\(Self.wall)", "order 3 submitted", "end"])
+        #expect(engine.risk.book.pending(strategy: 1, symbol: 1) == -1)
     }
 
     @Test func liveOrdersGoToAnAttachedVenueWhoseReportsAreBookedAndTold() {

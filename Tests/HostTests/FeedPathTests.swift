@@ -118,6 +118,34 @@ struct FeedPathTests {
         #expect(summary.strategies.map(\.intents) == [1, 1])
     }
 
+    @Test func theEventLoopCallsOnStartBeforeTheFirstEventAndOnStopBeforeDestroyAtTheEndOfTheStream() throws {
+        // a buys once on its first tick (it fills at the second) and flattens in on_stop.
+        let running = try start(transport: "ipc", quantity: ", quantity: 0.01, max_intents: 1, start_buy: 1, stop_flatten: 1")
+        let pub = running.publisher
+        func text(_ string: String) -> [UInt8] { Array(string.utf8) }
+        let ts: Int64 = 1_772_460_000_000_000_000
+        try pub.send(multipart: [text("md.sim.BTCUSD"), Self.binary(kind: 1, ts: ts, [60_000, 1])])
+        try pub.send(multipart: [text("md.sim.BTCUSD"), Self.binary(kind: 1, ts: ts + 1, [60_010, 1])])
+        try pub.send(multipart: [text("md.sim._eos"), text(#"{"type":"eos","ts_ns":1772460000000000002,"frames_sent":2}"#)])
+        let summary = try running.loop.join()
+        let a = TestSupport.traceLines(running.folder.appendingPathComponent("a.trace").path)
+        // on_start ran before any event: its buy had no price to be valued at.
+        #expect(Array(a.prefix(2)) == ["start", "start submit 1 rc=0 verdict=3 reason=NO_MARKET_DATA"])
+        #expect(a.contains { $0.hasPrefix("fill 2 1 0.01 ") && $0.hasSuffix(" position=0.01") })
+        // on_stop came after the last event and before destroy, and its exit was decided and
+        // delivered (on_decision) before destroy.
+        let stop = try #require(a.firstIndex(of: "stop"))
+        #expect(stop > (a.lastIndex { $0.hasPrefix("md ") } ?? 0))
+        #expect(a[stop + 1] == "stop submit 3 rc=0 verdict=1 reason=NONE")
+        #expect(a[stop + 2] == "decision 3 1 0.01 NONE")
+        #expect(a.last == "destroy")
+        let strategyA = try #require(summary.strategies.first { $0.name == "a" })
+        #expect(strategyA.intents == 3 && strategyA.reasons["NO_MARKET_DATA"] == 1)
+        // b held nothing at the stop: on_stop had nothing to sell.
+        let b = TestSupport.traceLines(running.folder.appendingPathComponent("b.trace").path)
+        #expect(b.contains("stop") && !b.contains { $0.hasPrefix("stop submit") } && b.last == "destroy")
+    }
+
     @Test func oneFrameDatedYearsAheadIsDroppedAndDoesNotMakeTheOtherSymbolsStale() throws {
         let running = try start(transport: "ipc")
         let pub = running.publisher

@@ -176,7 +176,7 @@ struct PluginHostTests {
         let trace = folder.appendingPathComponent("a.trace").path
         let risk = "risk: {account: {drawdown_halt_pct: 5, drawdown_buffer_pct: 0, rolling_24h_drawdown_pct: 50, daily_loss_pct: 50}, strategy: {drawdown_pct: 90, daily_loss_pct: 90}}"
         let config = try TestSupport.writeConfig(in: folder, strategies: [
-            TestSupport.strategy("a", plugin: plugin, symbols: ["BTCUSD"], params: "{trace_path: \"\(trace)\", quantity: 20}"),
+            TestSupport.strategy("a", plugin: plugin, symbols: ["BTCUSD"], params: "{trace_path: \"\(trace)\", quantity: 20, lifecycle: 1}"),
         ], extra: risk)
         let host = try PluginHost(config: try ConfigLoader.load(path: config), logger: TestSupport.logger)
         #expect(host.instances[0].api.pointee.on_order_update == nil)
@@ -186,6 +186,35 @@ struct PluginHostTests {
         #expect(host.engine.risk.controls.effectiveState == .halted)
         #expect(host.engine.risk.book.pending(strategy: 1, symbol: 1) == -20, "the resting buy was not cancelled (only the unwind's sell is left)")
         #expect(!TestSupport.traceLines(trace).contains { $0.hasPrefix("order_update") })
+        // Nor are on_start and on_stop, which this header has but the table's size leaves out.
+        host.start()
+        host.stop()
+        #expect(!TestSupport.traceLines(trace).contains { $0 == "start" || $0 == "stop" })
+    }
+
+    @Test func onStartAndOnStopRunOnceEachAndNothingIsSubmittedAfterOnStop() throws {
+        let h = try harness([("a", ["BTCUSD"], "quantity: 2, max_intents: 1, start_buy: 1, stop_flatten: 1")])
+        h.host.start()
+        h.host.start()
+        h.trade("BTCUSD", price: 100, at: 1_000)
+        h.trade("BTCUSD", price: 101, at: 2_000)
+        h.host.stop()
+        h.host.stop()
+        #expect(h.lines("a").filter { $0 == "start" || $0 == "stop" } == ["start", "stop"])
+        #expect(h.lines("a").contains("stop submit 3 rc=0 verdict=1 reason=NONE"))
+        // The exit is routed: pending on the paper venue until a next tick that never comes.
+        #expect(h.host.engine.risk.book.pending(strategy: 1, symbol: 1) == -2)
+        // After on_stop the host takes no intent and no cancel, from any callback.
+        let api = h.host.instances[0].hostAPI.pointee
+        var intent = gh_intent(), decision = gh_decision()
+        intent.abi_version = GH_ABI_VERSION; intent.struct_size = UInt32(MemoryLayout<gh_intent>.size)
+        decision.abi_version = GH_ABI_VERSION; decision.struct_size = UInt32(MemoryLayout<gh_decision>.size)
+        intent.client_id = 10; intent.symbol_id = 1; intent.side = GH_SIDE_SELL; intent.quantity = 1
+        intent.order_type = GH_ORDER_MARKET; intent.reduce_only = 1
+        #expect(api.submit_intent(api.host, &intent, &decision) == GH_ERR_NOT_PERMITTED)
+        #expect(api.cancel_intent(api.host, 3) == GH_ERR_NOT_PERMITTED)
+        h.host.destroyAll()
+        #expect(h.lines("a").last == "destroy")
     }
 
     @Test func aJournalThatCannotKeepUpRefusesNewRiskUntilItCatchesUp() throws {

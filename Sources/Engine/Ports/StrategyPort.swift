@@ -19,6 +19,10 @@ package protocol StrategyPort: AnyObject {
     func orderUpdate(_ update: OrderUpdate, strategy: Int)
     /// The strategy's timer is due at event time `eventTimeNs`.
     func timer(at eventTimeNs: Int64, strategy: Int)
+    /// The host is ready to trade (`Engine.startStrategies`).
+    func start(strategy: Int)
+    /// The host is stopping, in order (`Engine.stopStrategies`).
+    func stop(strategy: Int)
 }
 
 /// What happened to a strategy's order after its decision, for `on_order_update`.

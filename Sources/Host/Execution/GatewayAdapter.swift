@@ -38,6 +38,13 @@ final class GatewayAdapter: Venue {
     /// Whether messages wait, for a journal commit or for a connection (the loop then polls more often).
     var hasHeld: Bool { !held.isEmpty || !unsent.isEmpty }
 
+    /// Whether an order still waits to be sent or for the gateway's first answer (held, unsent,
+    /// or sent and neither acknowledged nor given up as unknown).
+    var awaitsAnswers: Bool { hasHeld || orders.values.contains { !$0.acked && !$0.unknown } }
+
+    /// The longest an order can wait for its first answer: the send delay, then the ack timeout, ns.
+    var answerBoundNs: Int64 { maxSendDelayNs + ackTimeoutNs }
+
     /// Names for the frames: client order ids (`<strategy>-<decision id>`) and symbols.
     private let names: EventNames
     /// The journal's end of the event path (nil: no journal): with one, a new order leaves only

@@ -59,7 +59,11 @@ final class PluginHost: StrategyPort {
     /// The engine's event number `marketEvent` was last filled for.
     private var filledEvent: UInt64 = .max
 
-    enum Phase { case creating, running, destroying, stopped }
+    /// `running` until `stop` has called every `on_stop`; then `stopping` (no more intents or
+    /// cancels, but the venue's answers are still booked and told) until `destroyAll`.
+    enum Phase { case creating, running, stopping, destroying, stopped }
+    /// Whether `start` has run its `on_start` calls.
+    private var started = false
 
     /// Builds the engine from the config, then loads and creates every configured strategy. On
     /// any failure the strategies already created are destroyed and the error is thrown: the
@@ -119,8 +123,29 @@ final class PluginHost: StrategyPort {
     /// Whether the caller is on the event-loop thread.
     var isOnLoopThread: Bool { pthread_equal(pthread_self(), loopThread) != 0 }
 
-    /// Whether strategies are running (created, not yet being destroyed).
+    /// Whether strategies are running (created, not yet stopping).
     var isRunning: Bool { phase == .running }
+
+    /// Whether the venues' answers are still booked and told to the strategies: while running,
+    /// and while stopping, so the answers to `on_stop`'s orders reach them before `destroy`.
+    var acceptsVenueReports: Bool { phase == .running || phase == .stopping }
+
+    /// Calls every strategy's `on_start`, once: when the host is ready to trade (after recovery,
+    /// before the first market event). Does nothing once stopping.
+    func start() {
+        guard phase == .running, !started else { return }
+        started = true
+        engine.startStrategies()
+    }
+
+    /// Calls every strategy's `on_stop` (reverse config order), once, then stops taking intents.
+    /// Their orders are decided and routed before this returns; the gateway's answers may follow
+    /// (`acceptsVenueReports`).
+    func stop() {
+        guard phase == .running else { return }
+        engine.stopStrategies()
+        phase = .stopping
+    }
 
     // MARK: Into the engine
 
@@ -130,9 +155,9 @@ final class PluginHost: StrategyPort {
         engine.deliver(event)
     }
 
-    /// What the order gateway reported (nothing once stopping).
+    /// What the order gateway reported (nothing once destroying).
     func apply(_ reports: [VenueReport]) {
-        guard phase == .running else { return }
+        guard acceptsVenueReports else { return }
         engine.apply(reports)
     }
 
@@ -245,6 +270,20 @@ final class PluginHost: StrategyPort {
         }
     }
 
+    func start(strategy index: Int) { callHook(\.on_start, .onStart, strategy: index) }
+
+    func stop(strategy index: Int) { callHook(\.on_stop, .onStop, strategy: index) }
+
+    /// Calls a hook that takes only the state (`on_start`, `on_stop`), if the plugin has it.
+    private func callHook(_ hook: KeyPath<gh_strategy_api, (@convention(c) (UnsafeMutableRawPointer?) -> Void)?>,
+                          _ callback: CrashReport.Callback, strategy index: Int) {
+        let instance = instances[index]
+        guard let state = instance.state, let function = instance.api.pointee[keyPath: hook] else { return }
+        let begin = enter(index, callback)
+        function(state)
+        leave(index, callback, startedAt: begin)
+    }
+
     func timer(at eventTimeNs: Int64, strategy index: Int) {
         let instance = instances[index]
         guard let state = instance.state, let onTimer = instance.api.pointee.on_timer else { return }
@@ -304,7 +343,8 @@ final class PluginHost: StrategyPort {
 
     // MARK: Shutdown
 
-    /// Calls every created strategy's `destroy`, in reverse order of creation. Idempotent.
+    /// Calls every created strategy's `destroy`, in reverse order of creation. Idempotent. (Not
+    /// `on_stop`: that is `stop`, at an orderly stop only.)
     func destroyAll() {
         guard phase != .stopped && phase != .destroying else { return }
         phase = .destroying

@@ -81,8 +81,9 @@ struct PluginLoader {
         if header.1 < required { throw fail(path, .tableTooSmall(plugin: header.1, required: required)) }
         let copy = UnsafeMutablePointer<gh_strategy_api>.allocate(capacity: 1)
         copy.initialize(to: gh_strategy_api())
-        UnsafeMutableRawPointer(copy).copyMemory(
-            from: UnsafeRawPointer(table), byteCount: min(Int(header.1), MemoryLayout<gh_strategy_api>.size))
+        // Whole callbacks only: a struct_size ending inside a pointer leaves that callback NULL.
+        let covered = min(Int(header.1), MemoryLayout<gh_strategy_api>.size) & ~(MemoryLayout<UnsafeRawPointer>.size - 1)
+        UnsafeMutableRawPointer(copy).copyMemory(from: UnsafeRawPointer(table), byteCount: covered)
         let api = copy.pointee
         guard api.create != nil, api.on_market_data != nil, api.destroy != nil else {
             copy.deallocate()

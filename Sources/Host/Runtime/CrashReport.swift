@@ -22,7 +22,7 @@ import Glibc
 enum CrashReport {
     /// Callbacks, by the index `enter` takes.
     enum Callback: Int32, CaseIterable {
-        case create, onMarketData, onDecision, onFill, onOrderUpdate, onTimer, destroy
+        case create, onMarketData, onDecision, onFill, onOrderUpdate, onTimer, destroy, onStart, onStop
 
         var name: String {
             switch self {
@@ -33,6 +33,8 @@ enum CrashReport {
             case .onOrderUpdate: "on_order_update"
             case .onTimer: "on_timer"
             case .destroy: "destroy"
+            case .onStart: "on_start"
+            case .onStop: "on_stop"
             }
         }
     }

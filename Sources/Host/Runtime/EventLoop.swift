@@ -267,6 +267,8 @@ public final class EventLoop {
         var keeperIndices: [Int] = []
         for keeper in keepers { keeperIndices.append(try poller.addReadable(keeper.monitorSocket)) }
         logger.info("event loop running", metadata: ["feeds": "\(feeds.count)", "strategies": "\(engine.strategies.count)"])
+        // The strategies' on_start: after recovery, before the first market event.
+        host.start()
         while !stop.isRequested {
             // Orders waiting for their journal commit leave within a millisecond of it, and a
             // measured promotion is answered as soon.
@@ -300,6 +302,9 @@ public final class EventLoop {
             desk.publishStatus(to: host.publisher)
             if options.stopAtEndOfStream, feeds.allSatisfy({ $0.endOfStreamCount > 0 }) { break }
         }
+        // An orderly stop: the strategies' on_stop, then the gateway's answers to what they sent.
+        host.stop()
+        try settleGateway()
         if let pending = desk.pendingPromotion {
             // Stopping before the measurement came back: say so rather than leave the client waiting.
             desk.pendingPromotion = nil
@@ -311,10 +316,27 @@ public final class EventLoop {
         return summary(wallSeconds: seconds, loopCPUSeconds: Self.threadCPUSeconds() - startCPU)
     }
 
+    /// After the strategies' `on_stop`: services the gateway until every order has its first
+    /// answer (or was given up), for at most its send delay and ack timeout, so their fills and
+    /// rejects reach the strategies before `destroy`.
+    private func settleGateway() throws {
+        guard let gateway, gateway.awaitsAnswers else { return }
+        var poller = ZMQPoller()
+        try poller.addReadable(gateway.socket)
+        let deadline = EventSink.wallNs() + gateway.answerBoundNs
+        while gateway.awaitsAnswers && EventSink.wallNs() < deadline {
+            let readable = try poller.poll(timeoutMilliseconds: 1) > 0
+            serviceGateway(readable: readable)
+        }
+        if gateway.awaitsAnswers {
+            logger.warning("stopping with gateway orders unanswered", metadata: ["orders_in_flight": "\(gateway.orders.count)"])
+        }
+    }
+
     /// Sends the gateway's orders whose journal commit has come, reads its answers (when
     /// `readable`), runs its timeouts and heartbeat, and hands what they did to the engine.
     private func serviceGateway(readable: Bool) {
-        guard let gateway, host.isRunning else { return }
+        guard let gateway, host.acceptsVenueReports else { return }
         let now = EventSink.wallNs()
         if gateway.hasHeld, let sink = host.sink { gateway.releaseHeld(nowWallNs: now, isCommitted: sink.isCommitted) }
         gatewayReports.removeAll(keepingCapacity: true)

@@ -17,7 +17,7 @@
  *     fields to the end of a struct; a reader uses `struct_size` to know which fields exist.
  *   - The host refuses a plugin whose table reports another GH_ABI_VERSION or a struct_size
  *     smaller than GH_STRATEGY_API_V1_SIZE (the table up to `destroy`). Callbacks appended after
- *     `destroy` (on_order_update) are read only when the table's struct_size covers them, so a
+ *     `destroy` (on_order_update, on_start, on_stop) are read only when the table's struct_size covers them, so a
  *     plugin built against an older header still loads.
  *   - The host API table (gh_host_api) grows the same way: functions appended after set_timer
  *     exist when the table's struct_size covers them (GH_HOST_API_HAS), so a plugin built
@@ -305,7 +305,8 @@ typedef struct gh_host_api {
      * Submit an intent through the risk chain. The decision is written to *out (set out's
      * abi_version and struct_size first) before the call returns. Returns GH_OK when a decision
      * was made (including a REJECT), GH_ERR_INVALID_ARGUMENT when `intent` or `out` is NULL or
-     * their headers are unusable. Not allowed from create() or destroy() (GH_ERR_NOT_PERMITTED).
+     * their headers are unusable. Not allowed from create() or destroy(), nor once on_stop has
+     * been called (GH_ERR_NOT_PERMITTED); allowed in on_start and on_stop.
      * on_decision() receives the same decision after the current callback returns.
      */
     int32_t (*submit_intent)(gh_host *host, const gh_intent *intent, gh_decision *out);
@@ -431,6 +432,26 @@ typedef struct gh_strategy_api {
      * never from inside another callback of the same strategy's submit_intent.
      */
     void (*on_order_update)(void *self, const gh_order_update *update);
+
+    /**
+     * The host is ready to trade: called once per instance, in config order, after every
+     * strategy is created and (after a restart) the journal's state recovered, before the first
+     * market event. submit_intent and cancel_intent are allowed; an intent for a symbol without
+     * a price yet is refused GH_REASON_NO_MARKET_DATA (get_position shows what a recovered run
+     * holds). Decisions arrive in on_decision after it returns. May be NULL.
+     */
+    void (*on_start)(void *self);
+
+    /**
+     * The host is stopping in order (SIGINT/SIGTERM, or the end of the stream in a replay or the
+     * demo): called once per instance, in reverse config order, before any destroy(). Intents
+     * (a reduce-only exit, say) and cancels are allowed and decided as usual; decisions arrive in
+     * on_decision after it returns. With the order gateway, the host then waits, up to
+     * execution.gateway_max_send_delay_ms + gateway_ack_timeout_ms, for the gateway to answer
+     * the orders sent, and delivers its fills and rejects, before destroying. Not called when the
+     * host fails to start or dies. May be NULL.
+     */
+    void (*on_stop)(void *self);
 } gh_strategy_api;
 
 /** Size of version 1's table (up to `destroy`): the smallest struct_size the host accepts. */

@@ -41,6 +41,13 @@
  *   "sleep_ms"          sleep this long in on_market_data, before the intent, from event
  *                       "sleep_from_event" on (counted from 1, default 1) (default 0: never): a
  *                       slow callback, for the watchdog
+ *   "start_buy"         1: in on_start, submit a MARKET BUY of "quantity" in the first symbol,
+ *                       stop at its mark x stop_factor, and trace
+ *                           start submit <client_id> rc=<rc> verdict=<v> reason=<reason>
+ *   "stop_flatten"      1: in on_stop, submit a reduce-only MARKET SELL of every long position,
+ *                       tracing each as "stop submit <client_id> rc=<rc> verdict=<v> reason=<reason>"
+ *   "lifecycle"         1: on_start and on_stop (built against a header that has them) trace
+ *                       "start" and "stop" (start_buy and stop_flatten imply it)
  *   "probe_api"         1: in create(), trace what the host API appended after version 1
  *                       says (when built against a header that has it, and the host's table
  *                       covers it):
@@ -79,6 +86,9 @@
 /* Bytes of a host struct a reader needs to read `field` (the header's struct_size rule). */
 #define FIXTURE_END_OF(type, field) (offsetof(type, field) + sizeof(((type *)0)->field))
 
+typedef struct fixture_state fixture_state;
+static void fixture_trace(const fixture_state *s, const char *line);
+
 typedef struct fixture_state {
     const gh_host_api *host;
     size_t config_length;
@@ -100,6 +110,9 @@ typedef struct fixture_state {
     uint64_t crash_at_event;  /* "crash_at_event", default 0 (never): SIGSEGV on this market event */
     double sleep_ms;          /* "sleep_ms", default 0: sleep in on_market_data */
     uint64_t sleep_from_event; /* "sleep_from_event", default 1 */
+    int start_buy;            /* "start_buy": buy in on_start */
+    int stop_flatten;         /* "stop_flatten": sell every long position in on_stop */
+    int lifecycle;            /* "lifecycle": trace on_start and on_stop */
 } fixture_state;
 
 /* The number after the key "name" in `json`, or `fallback` if absent. Test fixture only. */
@@ -287,6 +300,9 @@ static void *fixture_create(const gh_host_api *host, const char *config_json) {
     s->crash_at_event = (uint64_t)fixture_number(config_json, "crash_at_event", 0.0);
     s->sleep_ms = fixture_number(config_json, "sleep_ms", 0.0);
     s->sleep_from_event = (uint64_t)fixture_number(config_json, "sleep_from_event", 1.0);
+    s->start_buy = fixture_number(config_json, "start_buy", 0.0) != 0;
+    s->stop_flatten = fixture_number(config_json, "stop_flatten", 0.0) != 0;
+    s->lifecycle = s->start_buy || s->stop_flatten || fixture_number(config_json, "lifecycle", 0.0) != 0;
 #ifdef GH_HOST_API_HAS
     if (fixture_number(config_json, "probe_api", 0.0) != 0) {
         fixture_probe_api(s);
@@ -423,6 +439,67 @@ static void fixture_on_order_update(void *self, const gh_order_update *update) {
     }
 }
 
+#ifdef GH_HOST_API_HAS
+/* Submits a MARKET order from a lifecycle hook and traces "<hook> submit <client_id> rc= verdict= reason=". */
+static void fixture_hook_submit(fixture_state *s, const char *hook, uint32_t symbol_id, uint32_t side, double quantity,
+                                double stop, uint32_t reduce_only) {
+    gh_intent intent;
+    gh_decision decision;
+    char line[FIXTURE_PATH_MAX];
+    int32_t rc;
+    GH_INIT_INTENT(intent);
+    GH_INIT_DECISION(decision);
+    intent.client_id = s->next_client_id;
+    s->next_client_id += s->client_id_step;
+    intent.symbol_id = symbol_id;
+    intent.side = side;
+    intent.quantity = quantity;
+    intent.order_type = GH_ORDER_MARKET;
+    intent.reduce_only = reduce_only;
+    intent.stop_loss_price = stop;
+    rc = s->host->submit_intent(s->host->host, &intent, &decision);
+    snprintf(line, sizeof line, "%s submit %" PRIu64 " rc=%d verdict=%" PRIu32 " reason=%s", hook, intent.client_id, rc,
+             rc == GH_OK ? decision.verdict : 0u, rc == GH_OK && decision.reason != NULL ? decision.reason : "-");
+    fixture_trace(s, line);
+}
+
+static void fixture_on_start(void *self) {
+    fixture_state *s = self;
+    gh_position held;
+    uint32_t symbol;
+    if (s->lifecycle) {
+        fixture_trace(s, "start");
+    }
+    if (!s->start_buy || !GH_HOST_API_HAS(s->host, symbol_at)) {
+        return;
+    }
+    symbol = s->host->symbol_at(s->host->host, 0);
+    GH_INIT_POSITION(held);
+    (void)s->host->get_position(s->host->host, symbol, &held);
+    fixture_hook_submit(s, "start", symbol, GH_SIDE_BUY, s->quantity, held.mark_price * s->stop_factor, 0);
+}
+
+static void fixture_on_stop(void *self) {
+    fixture_state *s = self;
+    uint32_t i, count;
+    if (s->lifecycle) {
+        fixture_trace(s, "stop");
+    }
+    if (!s->stop_flatten || !GH_HOST_API_HAS(s->host, symbol_at)) {
+        return;
+    }
+    count = s->host->symbol_count(s->host->host);
+    for (i = 0; i < count; i++) {
+        gh_position held;
+        uint32_t symbol = s->host->symbol_at(s->host->host, i);
+        GH_INIT_POSITION(held);
+        if (s->host->get_position(s->host->host, symbol, &held) == GH_OK && held.quantity > 0.0) {
+            fixture_hook_submit(s, "stop", symbol, GH_SIDE_SELL, held.quantity, 0.0, 1);
+        }
+    }
+}
+#endif
+
 static void fixture_destroy(void *self) {
     fixture_state *s = self;
     if (s == NULL) {
@@ -457,6 +534,10 @@ static const gh_strategy_api fixture_api = {
     NULL, /* on_timer */
     fixture_destroy,
     fixture_on_order_update, /* beyond struct_size in the V1_TABLE variant: the host must not call it */
+#ifdef GH_HOST_API_HAS
+    fixture_on_start,
+    fixture_on_stop,
+#endif
 };
 
 #ifdef FIXTURE_NO_ENTRY
