@@ -233,6 +233,26 @@ struct EngineTests {
         #expect(!engine.cancel(clientID: 99, from: engine.strategies[0]))
     }
 
+    @Test func aStrategysOwnCancelOfAPaperOrderIsConfirmedByAnOrderUpdateAfterTheCallback() {
+        let (engine, port, output) = Self.engine()
+        defer { withExtendedLifetime(port) {} }  // the engine does not retain its port
+        Self.trade(engine, at: 1_000, 100)
+        _ = engine.submit(Self.buy(3, limit: 90, stop: 85), from: engine.strategies[0])
+        engine.flushNotices()
+        port.notices.removeAll()
+        output.events.removeAll()
+        port.onMarketData = { engine, _, strategy in
+            #expect(engine.cancel(clientID: 3, from: engine.strategies[strategy]))
+            #expect(!engine.cancel(clientID: 3, from: engine.strategies[strategy]), "cancelled once")
+        }
+        Self.trade(engine, at: 2_000, 100)
+        // Done at once (pending released), told after the callback: the same callback a gateway's
+        // confirmed cancel gives, with no reason (the strategy asked).
+        #expect(engine.risk.book.pending(strategy: 1, symbol: 1) == 0)
+        #expect(port.notices == ["md 0 2000", "update 0 3 cancelled -"])
+        #expect(output.events == ["order 1 cancelled", "end"])
+    }
+
     @Test func theKillSwitchCancelsRestingOrdersAndTellsTheStrategyWhy() {
         let (engine, port, output) = Self.engine()
         defer { withExtendedLifetime(port) {} }  // the engine does not retain its port

@@ -157,6 +157,9 @@ extension Engine {
             risk.releasePending(strategy: order.strategyID, symbol: order.symbolID, quantity: order.side.sign * order.quantity)
             strategy.cancels &+= 1
             emit(.order(OrderFact(order: order, status: .cancelled, eventTimeNs: clockNs, wallTimeNs: wallNs())))
+            // Told like a gateway's confirmed cancel, so a strategy handles one callback for
+            // every venue: after the calling callback returns, with no reason (it asked).
+            queueUpdate(order, status: .cancelled, remaining: order.quantity, reason: nil)
             return true
         }
     }

@@ -255,8 +255,9 @@ typedef struct gh_fill {
  * An approved order of the strategy ended other than by filling (on_order_update): the host
  * cancelled it because the account latched HALTED or the strategy was paused; the order gateway
  * rejected it; or the gateway confirmed a cancel (a cancel_intent of a gateway order returns GH_OK
- * when the request is sent, and this confirms it). A cancel of a paper order the strategy asked
- * for with cancel_intent is answered by the call's return code alone.
+ * when the request is sent, and this confirms it); or a paper order was cancelled by the
+ * strategy's own cancel_intent (done at once, confirmed here after the calling callback returns,
+ * reason 0): the same callback for every venue.
  */
 typedef struct gh_order_update {
     uint32_t abi_version;        /**< GH_ABI_VERSION */
