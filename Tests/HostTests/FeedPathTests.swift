@@ -136,8 +136,8 @@ struct FeedPathTests {
         // delivered (on_decision) before destroy.
         let stop = try #require(a.firstIndex(of: "stop"))
         #expect(stop > (a.lastIndex { $0.hasPrefix("md ") } ?? 0))
-        #expect(a[stop + 1] == "stop submit 3 rc=0 verdict=1 reason=NONE")
-        #expect(a[stop + 2] == "decision 3 1 0.01 NONE")
+        #expect(a[stop + 1].hasPrefix("view rc=0 mode=1 paused_by=0 ") && a[stop + 2] == "stop submit 3 rc=0 verdict=1 reason=NONE")
+        #expect(a[stop + 3] == "decision 3 1 0.01 NONE")
         #expect(a.last == "destroy")
         let strategyA = try #require(summary.strategies.first { $0.name == "a" })
         #expect(strategyA.intents == 3 && strategyA.reasons["NO_MARKET_DATA"] == 1)

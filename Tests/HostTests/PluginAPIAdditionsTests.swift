@@ -71,6 +71,38 @@ struct PluginAPIAdditionsTests {
         #expect(rc == GH_ERR_WRONG_THREAD && untouched == -1 && !named)
     }
 
+    @Test func aStrategyReadsItsOwnFiguresBesideTheirLimits() throws {
+        let folder = try TestSupport.temporaryFolder()
+        let plugin = try TestSupport.buildFixture(in: folder)
+        let trace = folder.appendingPathComponent("view.trace").path
+        let config = try TestSupport.writeConfig(in: folder, strategies: [
+            TestSupport.strategy("a", plugin: plugin, symbols: ["BTCUSD"],
+                                 params: "{trace_path: \"\(trace)\", quantity: 10, max_intents: 1, lifecycle: 1}"),
+        ], extra: "execution: {paper: {slippage_bps: 0, fee_bps: 0}}")
+        let host = try PluginHost(config: try ConfigLoader.load(path: config), logger: TestSupport.logger)
+        // Buys 10 at the first trade (stop 98), filled at 102 on the second; marked at 97.
+        for (index, price) in [100.0, 102, 97].enumerated() {
+            host.deliver(.trade(symbolID: 1, timestampNs: Int64(1_000 * (index + 1)), price: price, size: 1))
+        }
+        // The callback watchdog pauses it (a live host's doing; called here as the host would).
+        host.engine.reportCallbackOverrun(strategy: 1, callback: "on_market_data", elapsedNs: 300_000_000, inWindow: 3, pause: true)
+        host.stop()
+        // 10,000 allocated; 10 × (97 − 102) = −50 unrealized; peak 10,000 (at 102), so a drawdown
+        // of 50 / 10,000 = 0.5 % against the default 20 %; a daily loss of 0.5 % of the capital
+        // against 5 %; gross 10 × 97 = 970; one open position of 10; one trade of 20; no losses.
+        #expect(TestSupport.traceLines(trace).contains(
+            "view rc=0 mode=1 paused_by=8 equity=9950 realized=0 unrealized=-50 peak=10000 drawdown=0.5/20 daily_loss=0.5/5 "
+                + "blocked=0 gross=970 open=1/10 trades=1/20 losses=0 cooldown=1"))
+        // A bad header is refused and nothing is written.
+        let api = host.instances[0].hostAPI.pointee
+        var view = gh_strategy_view()
+        view.abi_version = GH_ABI_VERSION
+        view.struct_size = 16
+        #expect(api.get_strategy_view(api.host, &view) == GH_ERR_INVALID_ARGUMENT && view.equity_usd == 0)
+        #expect(api.get_strategy_view(api.host, nil) == GH_ERR_INVALID_ARGUMENT)
+        host.destroyAll()
+    }
+
     @Test func aPluginBuiltAgainstThe10HeaderLoadsAndTradesOnThisHost() throws {
         let folder = try TestSupport.temporaryFolder()
         let plugin = try TestSupport.buildFixture("FIXTURE_ABI_1_0_HEADER", in: folder)

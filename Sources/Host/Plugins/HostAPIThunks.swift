@@ -24,7 +24,8 @@ enum HostAPIThunks {
             get_param_double: getParamDouble,
             get_param_int: getParamInt,
             get_param_bool: getParamBool,
-            get_param_string: getParamString))
+            get_param_string: getParamString,
+            get_strategy_view: getStrategyView))
     }
 
     /// The instance for `handle` if the call is on the loop thread, else nil.
@@ -99,6 +100,11 @@ enum HostAPIThunks {
     static let symbolName: @convention(c) (OpaquePointer?, UInt32) -> UnsafePointer<CChar>? = { handle, symbolID in
         guard let instance = instance(handle), instance.strategy.isSubscribed(symbolID) else { return nil }
         return instance.host.engine.symbols.cString(of: symbolID)
+    }
+
+    static let getStrategyView: @convention(c) (OpaquePointer?, UnsafeMutablePointer<gh_strategy_view>?) -> Int32 = { handle, out in
+        guard let instance = instance(handle) else { return status(handle) }
+        return instance.host.strategyView(for: instance, out: out)
     }
 
     // MARK: Typed parameters

@@ -209,6 +209,38 @@ final class PluginHost: StrategyPort {
         return GH_OK
     }
 
+    /// `get_strategy_view`: the strategy's figures from the engine.
+    func strategyView(for instance: StrategyInstance, out: UnsafeMutablePointer<gh_strategy_view>?) -> Int32 {
+        guard let out, out.pointee.abi_version == GH_ABI_VERSION,
+              out.pointee.struct_size >= UInt32(MemoryLayout<gh_strategy_view>.size)
+        else { return GH_ERR_INVALID_ARGUMENT }
+        let view = engine.view(of: instance.strategy)
+        var c = gh_strategy_view()
+        c.abi_version = GH_ABI_VERSION
+        c.struct_size = UInt32(MemoryLayout<gh_strategy_view>.size)
+        c.mode = view.mode == .live ? GH_MODE_LIVE : GH_MODE_SHADOW
+        c.paused_by = view.pausedBy.rawValue
+        c.allocated_capital_usd = view.allocatedCapitalUSD
+        c.equity_usd = view.equityUSD
+        c.realized_pnl_usd = view.realizedUSD
+        c.unrealized_pnl_usd = view.unrealizedUSD
+        c.peak_equity_usd = view.peakEquityUSD
+        c.drawdown_pct = view.drawdownPct
+        c.drawdown_limit_pct = view.drawdownLimitPct
+        c.daily_loss_pct = view.dailyLossPct
+        c.daily_loss_limit_pct = view.dailyLossLimitPct
+        c.gross_exposure_usd = view.grossExposureUSD
+        c.cooldown_factor = view.cooldownFactor
+        c.open_positions = UInt32(clamping: view.openPositions)
+        c.max_open_positions = UInt32(clamping: view.maxOpenPositions)
+        c.trades_today = UInt32(clamping: view.tradesToday)
+        c.max_trades_per_day = UInt32(clamping: view.maxTradesPerDay)
+        c.consecutive_losses = UInt32(clamping: view.consecutiveLosses)
+        c.daily_loss_blocked = view.dailyLossBlocked ? 1 : 0
+        out.pointee = c
+        return GH_OK
+    }
+
     /// `set_timer`: `intervalNs` >= 1 ms, or 0 to stop.
     func setTimer(for instance: StrategyInstance, intervalNs: Int64) -> Int32 {
         engine.setTimer(for: instance.strategy, intervalNs: intervalNs) ? GH_OK : GH_ERR_INVALID_ARGUMENT

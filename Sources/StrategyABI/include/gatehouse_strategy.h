@@ -284,6 +284,44 @@ typedef struct gh_position {
     double mark_price;     /**< last reference price seen for the symbol; 0 if none yet */
 } gh_position;
 
+/** The strategy's mode (gh_strategy_view.mode). */
+#define GH_MODE_LIVE 1u
+#define GH_MODE_SHADOW 2u
+
+/** Why no new risk passes for the strategy (gh_strategy_view.paused_by, one bit each). */
+#define GH_PAUSED_OPERATOR 1u         /**< gatehouse ctl pause; ctl resume lifts it */
+#define GH_PAUSED_DECAY 2u            /**< the decay detector (GH_REASON_DECAY_PAUSED) */
+#define GH_PAUSED_EXECUTION_LATCH 4u  /**< the repeated-execution latch (GH_REASON_REPEATED_EXECUTIONS) */
+#define GH_PAUSED_CALLBACK_WATCHDOG 8u /**< the callback watchdog (GH_REASON_CALLBACK_OVERRUN) */
+
+/**
+ * The strategy's own figures as the risk chain sees them now (get_strategy_view), each beside the
+ * limit its check compares it with. Appended after ABI 1.0; build with GH_INIT_STRATEGY_VIEW.
+ */
+typedef struct gh_strategy_view {
+    uint32_t abi_version;          /**< caller sets GH_ABI_VERSION */
+    uint32_t struct_size;          /**< caller sets sizeof(gh_strategy_view); host writes no further */
+    uint32_t mode;                 /**< GH_MODE_LIVE or GH_MODE_SHADOW */
+    uint32_t paused_by;            /**< GH_PAUSED_* bits; 0 = not paused (exits pass while paused) */
+    double allocated_capital_usd;  /**< the config's allocated_capital_usd */
+    double equity_usd;             /**< allocated + realized + unrealized, USD */
+    double realized_pnl_usd;       /**< after fees, since start, USD */
+    double unrealized_pnl_usd;     /**< at the marks, USD */
+    double peak_equity_usd;        /**< high-water mark of equity_usd */
+    double drawdown_pct;           /**< from the peak, % */
+    double drawdown_limit_pct;     /**< risk.strategy.drawdown_pct: at or past it, no new risk */
+    double daily_loss_pct;         /**< since the UTC day's start, % of allocated capital */
+    double daily_loss_limit_pct;   /**< risk.strategy.daily_loss_pct */
+    double gross_exposure_usd;     /**< sum of |position|, pending orders included, x mark, USD */
+    double cooldown_factor;        /**< the Cooldown stage's factor on its next new risk (1 = none) */
+    uint32_t open_positions;       /**< symbols with a position or a pending order */
+    uint32_t max_open_positions;   /**< risk.strategy.max_open_positions */
+    uint32_t trades_today;         /**< risk-increasing intents approved this UTC day */
+    uint32_t max_trades_per_day;   /**< risk.strategy.max_trades_per_day */
+    uint32_t consecutive_losses;   /**< losing round trips in a row (the Cooldown's count) */
+    uint32_t daily_loss_blocked;   /**< 1: the daily loss limit was hit today, no new risk until tomorrow (UTC) */
+} gh_strategy_view;
+
 /* ---- The host API, handed to create() -------------------------------------------------------- */
 #define GH_LOG_DEBUG 0u
 #define GH_LOG_INFO 1u
@@ -382,6 +420,13 @@ typedef struct gh_host_api {
     int32_t (*get_param_bool)(gh_host *host, const char *key, int32_t *out);
     /** A string, NUL-terminated; host-owned, valid until destroy() returns. */
     int32_t (*get_param_string)(gh_host *host, const char *key, const char **out);
+
+    /**
+     * Read the strategy's own figures into *out (set its header first: GH_INIT_STRATEGY_VIEW).
+     * GH_OK, or GH_ERR_INVALID_ARGUMENT if out is NULL or its header is bad. Allowed in every
+     * callback, create() included.
+     */
+    int32_t (*get_strategy_view)(gh_host *host, gh_strategy_view *out);
 } gh_host_api;
 
 /**
@@ -472,6 +517,7 @@ GH_EXPORT const gh_strategy_api *gatehouse_strategy_entry(uint32_t host_abi_vers
     do { memset(&(x), 0, sizeof(x)); (x).abi_version = GH_ABI_VERSION; (x).struct_size = (uint32_t)sizeof(x); } while (0)
 #define GH_INIT_DECISION GH_INIT_INTENT
 #define GH_INIT_POSITION GH_INIT_INTENT
+#define GH_INIT_STRATEGY_VIEW GH_INIT_INTENT
 
 /* ---- Binary wire format of a market-data payload (feed frames) ------------------------------- */
 

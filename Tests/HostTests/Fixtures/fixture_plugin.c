@@ -47,7 +47,11 @@
  *   "stop_flatten"      1: in on_stop, submit a reduce-only MARKET SELL of every long position,
  *                       tracing each as "stop submit <client_id> rc=<rc> verdict=<v> reason=<reason>"
  *   "lifecycle"         1: on_start and on_stop (built against a header that has them) trace
- *                       "start" and "stop" (start_buy and stop_flatten imply it)
+ *                       "start" and "stop" (start_buy and stop_flatten imply it); then on_stop
+ *                       traces its get_strategy_view as
+ *                           view rc=<rc> mode=<m> paused_by=<bits> equity=<e> realized=<r> unrealized=<u>
+ *                           peak=<p> drawdown=<d>/<limit> daily_loss=<l>/<limit> blocked=<0|1>
+ *                           gross=<g> open=<n>/<max> trades=<n>/<max> losses=<n> cooldown=<f>
  *   "probe_api"         1: in create(), trace what the host API appended after version 1
  *                       says (when built against a header that has it, and the host's table
  *                       covers it):
@@ -483,7 +487,21 @@ static void fixture_on_stop(void *self) {
     fixture_state *s = self;
     uint32_t i, count;
     if (s->lifecycle) {
+        gh_strategy_view view;
+        char line[FIXTURE_PATH_MAX];
+        int32_t rc;
         fixture_trace(s, "stop");
+        GH_INIT_STRATEGY_VIEW(view);
+        rc = s->host->get_strategy_view(s->host->host, &view);
+        snprintf(line, sizeof line,
+                 "view rc=%d mode=%u paused_by=%u equity=%.17g realized=%.17g unrealized=%.17g peak=%.17g drawdown=%.17g/%.17g "
+                 "daily_loss=%.17g/%.17g blocked=%u gross=%.17g open=%u/%u trades=%u/%u losses=%u cooldown=%.17g",
+                 rc, view.mode, view.paused_by, view.equity_usd, view.realized_pnl_usd, view.unrealized_pnl_usd,
+                 view.peak_equity_usd, view.drawdown_pct, view.drawdown_limit_pct, view.daily_loss_pct,
+                 view.daily_loss_limit_pct, view.daily_loss_blocked, view.gross_exposure_usd, view.open_positions,
+                 view.max_open_positions, view.trades_today, view.max_trades_per_day, view.consecutive_losses,
+                 view.cooldown_factor);
+        fixture_trace(s, line);
     }
     if (!s->stop_flatten || !GH_HOST_API_HAS(s->host, symbol_at)) {
         return;
