@@ -103,6 +103,53 @@ struct PluginAPIAdditionsTests {
         host.destroyAll()
     }
 
+    @Test func aStrategyListsItsOpenOrdersAndLooksOneUpByClientID() throws {
+        let folder = try TestSupport.temporaryFolder()
+        let plugin = try TestSupport.buildFixture(in: folder)
+        let config = try TestSupport.writeConfig(in: folder, strategies: [
+            TestSupport.strategy("a", plugin: plugin, symbols: ["BTCUSD", "ETHUSD"], params: "{quantity: 2}"),
+        ], extra: "execution: {paper: {slippage_bps: 0, fee_bps: 0}}")
+        let host = try PluginHost(config: try ConfigLoader.load(path: config), logger: TestSupport.logger)
+        let btc = try #require(host.engine.symbols.lookup("BTCUSD")), eth = try #require(host.engine.symbols.lookup("ETHUSD"))
+        // A buy of 2 on each symbol's first trade: each waits for its symbol's next event.
+        host.deliver(.trade(symbolID: btc, timestampNs: 1_000, price: 100, size: 1))
+        host.deliver(.trade(symbolID: eth, timestampNs: 2_000, price: 10, size: 1))
+        let api = host.instances[0].hostAPI.pointee
+        func blank() -> gh_order_info {
+            var info = gh_order_info()
+            info.abi_version = GH_ABI_VERSION
+            info.struct_size = UInt32(MemoryLayout<gh_order_info>.size)
+            return info
+        }
+        var total: UInt32 = 99
+        #expect(api.get_open_orders(api.host, nil, 0, &total) == GH_OK && total == 2)
+        var orders = [gh_order_info](repeating: blank(), count: 4)
+        #expect(api.get_open_orders(api.host, &orders, 1, &total) == GH_OK && total == 2)
+        #expect(orders[0].client_id == 1 && orders[1].client_id == 0, "capacity 1: one written")
+        orders = [gh_order_info](repeating: blank(), count: 4)
+        #expect(api.get_open_orders(api.host, &orders, 4, &total) == GH_OK && total == 2)
+        let first = orders[0], second = orders[1]
+        #expect(first.client_id == 1 && first.decision_id == 1 && first.symbol_id == btc && first.side == GH_SIDE_BUY)
+        #expect(first.order_type == GH_ORDER_MARKET && first.state == GH_ORDER_STATE_WORKING && first.quantity == 2)
+        #expect(first.remaining == 2 && first.stop_loss_price == 98 && first.ts_ns == 1_000 && first.reduce_only == 0)
+        #expect(second.client_id == 2 && second.symbol_id == eth && second.stop_loss_price == 9.8 && second.ts_ns == 2_000)
+        var one = blank()
+        #expect(api.get_order(api.host, 2, &one) == GH_OK && one.client_id == 2 && one.symbol_id == eth)
+        #expect(api.get_order(api.host, 99, &one) == GH_ERR_NOT_FOUND)
+        // The next BTC trade fills the first (and places a third); a cancel ends the second.
+        host.deliver(.trade(symbolID: btc, timestampNs: 3_000, price: 101, size: 1))
+        #expect(api.get_order(api.host, 1, &one) == GH_ERR_NOT_FOUND)
+        #expect(api.cancel_intent(api.host, 2) == GH_OK)
+        #expect(api.get_open_orders(api.host, &orders, 4, &total) == GH_OK && total == 1 && orders[0].client_id == 3)
+        // Bad input: no total, no array for a capacity, a header too small.
+        #expect(api.get_open_orders(api.host, &orders, 4, nil) == GH_ERR_INVALID_ARGUMENT)
+        #expect(api.get_open_orders(api.host, nil, 4, &total) == GH_ERR_INVALID_ARGUMENT)
+        var small = blank()
+        small.struct_size = 16
+        #expect(api.get_order(api.host, 3, &small) == GH_ERR_INVALID_ARGUMENT && small.client_id == 0)
+        host.destroyAll()
+    }
+
     @Test func aPluginBuiltAgainstThe10HeaderLoadsAndTradesOnThisHost() throws {
         let folder = try TestSupport.temporaryFolder()
         let plugin = try TestSupport.buildFixture("FIXTURE_ABI_1_0_HEADER", in: folder)

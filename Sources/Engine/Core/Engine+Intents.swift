@@ -164,6 +164,14 @@ extension Engine {
         }
     }
 
+    /// Calls `body` with each of `strategy`'s open orders of this run (its client ids): the
+    /// live venue's, then the paper venue's when that is another (shadow orders, or live ones on
+    /// paper), with the unfilled quantity and where it stands.
+    package func forEachOpenOrder(of strategy: EngineStrategy, _ body: (Order, Double, OpenOrderState) -> Void) {
+        live.forEachOpenOrder(strategy: strategy.id, fromOrderID: firstOrderIDOfRun, body)
+        if live !== paper { paper.forEachOpenOrder(strategy: strategy.id, fromOrderID: firstOrderIDOfRun, body) }
+    }
+
     /// A strategy's filled position in one of its symbols (nil: not one of its symbols).
     /// Approved orders that have not filled are not in it; the mark is the last reference price.
     package func position(of strategy: EngineStrategy, symbol: UInt32) -> PositionView? {

@@ -114,6 +114,16 @@ package final class PaperVenue: Venue {
         return .notFound
     }
 
+    /// The strategy's resting orders of this run, symbol by symbol in acceptance order (a paper
+    /// order is always whole, so its remaining quantity is its quantity).
+    package func forEachOpenOrder(strategy: UInt32, fromOrderID first: UInt64, _ body: (Order, Double, OpenOrderState) -> Void) {
+        for symbol in openOrders.indices {
+            for order in openOrders[symbol] where order.strategyID == strategy && order.orderID >= first {
+                body(order, order.quantity, .working)
+            }
+        }
+    }
+
     /// The first live limit order resting in `symbol` that an order on `side` at `price` would
     /// trade against (`Venue.crossingOrder`), in acceptance order.
     package func crossingOrder(symbol: UInt32, side: Side, price: Double) -> Order? {

@@ -31,6 +31,10 @@ package protocol Venue: AnyObject {
     /// `price` would trade against (`Order.isCrossed(bySide:price:)`), or nil: self-trade
     /// prevention. A venue that keeps no open orders (the recording venue) has none.
     func crossingOrder(symbol: UInt32, side: Side, price: Double) -> Order?
+    /// Calls `body` with each open order of `strategy` placed in this run (order id at least
+    /// `fromOrderID`): the order, its unfilled quantity and where it stands. A venue that keeps
+    /// no open orders (the recording venue) has none. Allocates nothing.
+    func forEachOpenOrder(strategy: UInt32, fromOrderID: UInt64, _ body: (Order, Double, OpenOrderState) -> Void)
     /// Orders in flight outside the host, for the state snapshot (nil: none kept, a simulated venue).
     var inFlight: [GatewayOrder]? { get }
     /// Takes back orders in flight from an earlier run (their fate unknown until the venue
@@ -41,8 +45,19 @@ package protocol Venue: AnyObject {
 extension Venue {
     package func match(_ event: MarketEvent, into fills: inout [PaperFill]) {}
     package func crossingOrder(symbol: UInt32, side: Side, price: Double) -> Order? { nil }
+    package func forEachOpenOrder(strategy: UInt32, fromOrderID: UInt64, _ body: (Order, Double, OpenOrderState) -> Void) {}
     package var inFlight: [GatewayOrder]? { nil }
     package func restore(inFlight: [GatewayOrder], nowWallNs: Int64) -> Bool { inFlight.isEmpty }
+}
+
+/// Where an open order stands (`gh_order_info.state`: the raw values are `GH_ORDER_STATE_*`).
+package enum OpenOrderState: UInt32, Sendable {
+    /// Resting at the venue: on the paper venue, or acknowledged by the order gateway.
+    case working = 1
+    /// Not yet acknowledged: waiting for the journal's commit or a connection, or sent.
+    case sent = 2
+    /// The gateway's answer timed out; the host asked for its status and waits.
+    case unknown = 3
 }
 
 /// What a cancel request did.

@@ -91,6 +91,26 @@ final class GatewayAdapter: Venue {
 
     // MARK: Venue
 
+    /// The strategy's orders at the gateway (sent, acknowledged or of unknown state), oldest first.
+    func forEachOpenOrder(strategy: UInt32, fromOrderID first: UInt64, _ body: (Order, Double, OpenOrderState) -> Void) {
+        // The dictionary has no order of its own; order ids give one, the next smallest each pass
+        // (orders in flight are few, and this allocates nothing).
+        var after = first
+        var started = false
+        while true {
+            var next: GatewayOrder?
+            for entry in orders.values where entry.order.strategyID == strategy
+                && (started ? entry.order.orderID > after : entry.order.orderID >= after)
+                && entry.order.orderID < (next?.order.orderID ?? .max) {
+                next = entry
+            }
+            guard let entry = next else { return }
+            body(entry.order, entry.order.quantity - entry.filledQuantity, entry.unknown ? .unknown : (entry.acked ? .working : .sent))
+            after = entry.order.orderID
+            started = true
+        }
+    }
+
     var title: String { "the order gateway" }
     /// Recovery cannot know what the gateway did with an order: the state is journaled after each.
     var isReplayable: Bool { false }

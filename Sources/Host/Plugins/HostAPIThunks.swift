@@ -25,7 +25,9 @@ enum HostAPIThunks {
             get_param_int: getParamInt,
             get_param_bool: getParamBool,
             get_param_string: getParamString,
-            get_strategy_view: getStrategyView))
+            get_strategy_view: getStrategyView,
+            get_open_orders: getOpenOrders,
+            get_order: getOrder))
     }
 
     /// The instance for `handle` if the call is on the loop thread, else nil.
@@ -105,6 +107,17 @@ enum HostAPIThunks {
     static let getStrategyView: @convention(c) (OpaquePointer?, UnsafeMutablePointer<gh_strategy_view>?) -> Int32 = { handle, out in
         guard let instance = instance(handle) else { return status(handle) }
         return instance.host.strategyView(for: instance, out: out)
+    }
+
+    static let getOpenOrders: @convention(c) (OpaquePointer?, UnsafeMutablePointer<gh_order_info>?, UInt32, UnsafeMutablePointer<UInt32>?) -> Int32 = {
+        handle, out, capacity, total in
+        guard let instance = instance(handle) else { return status(handle) }
+        return instance.host.openOrders(for: instance, out: out, capacity: capacity, total: total)
+    }
+
+    static let getOrder: @convention(c) (OpaquePointer?, UInt64, UnsafeMutablePointer<gh_order_info>?) -> Int32 = { handle, clientID, out in
+        guard let instance = instance(handle) else { return status(handle) }
+        return instance.host.order(for: instance, clientID: clientID, out: out)
     }
 
     // MARK: Typed parameters

@@ -241,6 +241,62 @@ final class PluginHost: StrategyPort {
         return GH_OK
     }
 
+    /// `get_open_orders`: up to `capacity` of the strategy's open orders, strided by out[0]'s
+    /// struct_size; `total` gets how many there are.
+    func openOrders(for instance: StrategyInstance, out: UnsafeMutablePointer<gh_order_info>?, capacity: UInt32,
+                    total: UnsafeMutablePointer<UInt32>?) -> Int32 {
+        guard let total else { return GH_ERR_INVALID_ARGUMENT }
+        var stride = 0
+        if capacity > 0 {
+            guard let out, out.pointee.abi_version == GH_ABI_VERSION,
+                  out.pointee.struct_size >= UInt32(MemoryLayout<gh_order_info>.size) else { return GH_ERR_INVALID_ARGUMENT }
+            stride = Int(out.pointee.struct_size)
+        }
+        var count: UInt32 = 0
+        engine.forEachOpenOrder(of: instance.strategy) { order, remaining, state in
+            if count < capacity, let out {
+                (UnsafeMutableRawPointer(out) + Int(count) * stride).storeBytes(
+                    of: Self.cOrder(order, remaining: remaining, state: state), as: gh_order_info.self)
+            }
+            count &+= 1
+        }
+        total.pointee = count
+        return GH_OK
+    }
+
+    /// `get_order`: the strategy's open order under `clientID`.
+    func order(for instance: StrategyInstance, clientID: UInt64, out: UnsafeMutablePointer<gh_order_info>?) -> Int32 {
+        guard let out, out.pointee.abi_version == GH_ABI_VERSION,
+              out.pointee.struct_size >= UInt32(MemoryLayout<gh_order_info>.size) else { return GH_ERR_INVALID_ARGUMENT }
+        var found = false
+        engine.forEachOpenOrder(of: instance.strategy) { order, remaining, state in
+            guard !found, order.clientID == clientID else { return }
+            out.pointee = Self.cOrder(order, remaining: remaining, state: state)
+            found = true
+        }
+        return found ? GH_OK : GH_ERR_NOT_FOUND
+    }
+
+    /// The C view of an open order.
+    static func cOrder(_ order: Order, remaining: Double, state: OpenOrderState) -> gh_order_info {
+        var c = gh_order_info()
+        c.abi_version = GH_ABI_VERSION
+        c.struct_size = UInt32(MemoryLayout<gh_order_info>.size)
+        c.client_id = order.clientID
+        c.decision_id = order.orderID
+        c.symbol_id = order.symbolID
+        c.side = order.side.rawValue
+        c.order_type = order.orderType.rawValue
+        c.state = state.rawValue
+        c.quantity = order.quantity
+        c.remaining = remaining
+        c.limit_price = order.limitPrice
+        c.stop_loss_price = order.stopLossPrice
+        c.ts_ns = order.timestampNs
+        c.reduce_only = order.reduceOnly ? 1 : 0
+        return c
+    }
+
     /// `set_timer`: `intervalNs` >= 1 ms, or 0 to stop.
     func setTimer(for instance: StrategyInstance, intervalNs: Int64) -> Int32 {
         engine.setTimer(for: instance.strategy, intervalNs: intervalNs) ? GH_OK : GH_ERR_INVALID_ARGUMENT

@@ -322,6 +322,33 @@ typedef struct gh_strategy_view {
     uint32_t daily_loss_blocked;   /**< 1: the daily loss limit was hit today, no new risk until tomorrow (UTC) */
 } gh_strategy_view;
 
+/** Where an open order stands (gh_order_info.state). */
+#define GH_ORDER_STATE_WORKING 1u /**< resting: on the paper venue, or acknowledged by the order gateway */
+#define GH_ORDER_STATE_SENT 2u    /**< for the order gateway, not yet acknowledged (or waiting to be sent) */
+#define GH_ORDER_STATE_UNKNOWN 3u /**< the gateway's answer timed out; the host asked for its status */
+
+/**
+ * One of the strategy's open orders (get_open_orders, get_order). Appended after ABI 1.0; build
+ * with GH_INIT_ORDER_INFO.
+ */
+typedef struct gh_order_info {
+    uint32_t abi_version;   /**< caller sets GH_ABI_VERSION */
+    uint32_t struct_size;   /**< caller sets sizeof(gh_order_info); host writes no further */
+    uint64_t client_id;     /**< the intent's client_id */
+    uint64_t decision_id;   /**< the decision that approved it (gh_decision.decision_id) */
+    uint32_t symbol_id;     /**< the intent's symbol */
+    uint32_t side;          /**< GH_SIDE_* */
+    uint32_t order_type;    /**< GH_ORDER_* */
+    uint32_t state;         /**< GH_ORDER_STATE_* */
+    double quantity;        /**< the approved quantity (gh_decision.final_quantity) */
+    double remaining;       /**< what has not filled yet */
+    double limit_price;     /**< LIMIT: its price; MARKET: 0 */
+    double stop_loss_price; /**< as the intent gave it; 0 = none */
+    int64_t ts_ns;          /**< event time of its decision */
+    uint32_t reduce_only;   /**< 1: may only shrink the position */
+    uint32_t reserved;      /**< 0 */
+} gh_order_info;
+
 /* ---- The host API, handed to create() -------------------------------------------------------- */
 #define GH_LOG_DEBUG 0u
 #define GH_LOG_INFO 1u
@@ -427,6 +454,23 @@ typedef struct gh_host_api {
      * callback, create() included.
      */
     int32_t (*get_strategy_view)(gh_host *host, gh_strategy_view *out);
+
+    /**
+     * The strategy's open orders (approved, not yet wholly filled, cancelled or rejected), oldest
+     * first: up to `capacity` written to out[0 .. capacity-1], and *total set to how many there
+     * are (call with capacity 0 and out NULL to count). Set out[0]'s header (GH_INIT_ORDER_INFO);
+     * its struct_size is the array's stride. GH_OK; GH_ERR_INVALID_ARGUMENT for a NULL total, a
+     * NULL out with capacity > 0, or a bad header. Orders an earlier run left (restored from the
+     * journal) are not this instance's and are not listed.
+     */
+    int32_t (*get_open_orders)(gh_host *host, gh_order_info *out, uint32_t capacity, uint32_t *total);
+
+    /**
+     * The open order with `client_id` into *out (set its header first). GH_OK; GH_ERR_NOT_FOUND
+     * when none is open under it (it filled, was cancelled or rejected: on_fill and
+     * on_order_update said so; or the id is unknown); GH_ERR_INVALID_ARGUMENT for a bad out.
+     */
+    int32_t (*get_order)(gh_host *host, uint64_t client_id, gh_order_info *out);
 } gh_host_api;
 
 /**
@@ -518,6 +562,7 @@ GH_EXPORT const gh_strategy_api *gatehouse_strategy_entry(uint32_t host_abi_vers
 #define GH_INIT_DECISION GH_INIT_INTENT
 #define GH_INIT_POSITION GH_INIT_INTENT
 #define GH_INIT_STRATEGY_VIEW GH_INIT_INTENT
+#define GH_INIT_ORDER_INFO GH_INIT_INTENT
 
 /* ---- Binary wire format of a market-data payload (feed frames) ------------------------------- */
 
