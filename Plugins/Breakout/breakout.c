@@ -21,7 +21,8 @@
  *   one intent both closes it and opens the new entry (|position| + entry quantity); the host treats
  *   the part beyond zero as risk-increasing, so the intent always carries the stop.
  *
- * Parameters (the strategy's JSON config object; every key optional, unknown keys ignored)
+ * Parameters (the strategy's `params`, read by key with the host's get_param_double; every key
+ * optional, unknown keys ignored)
  *   lookback          bars in the channel, integer 2..256                              default 20
  *   atr_period        bars in Wilder's ATR, integer 1..100000                          default 14
  *   atr_multiple      stop distance in ATRs, > 0                                       default 2.0
@@ -66,8 +67,6 @@
 /* 366 days: long enough for any bar anyone means, short enough that bar_ns fits int64. */
 #define BO_MAX_BAR_SECONDS (366.0 * 86400.0)
 #define BO_PENDING_EXPIRY_BARS 3
-#define BO_KEY_MAX 32        /* longest key we keep for matching; longer keys are unknown keys */
-#define BO_JSON_MAX_DEPTH 32 /* nesting allowed inside ignored values */
 #define BO_LOG_MAX 512
 
 /* Bytes of a host struct a reader needs to have to read `field` (versioning rule of the header). */
@@ -156,313 +155,9 @@ static void bo_log(const gh_host_api *host, uint32_t level, const char *fmt, ...
     host->log(host->host, level, message);
 }
 
-/* ---- Configuration: a tiny JSON reader for a flat object of numbers ------------------------- */
-/*
- * Reads one JSON object. Keys this strategy knows must have a JSON number as value; every other
- * key's value is skipped whatever it is (string, number, literal, nested object or array), so the
- * host config may carry anything else beside our parameters. Numbers are converted without
- * strtod, because strtod follows the process locale (a host that called setlocale with a
- * comma-decimal locale would silently read "2.5" as 2).
- */
+/* ---- Configuration: the parameters, read by key from the host ------------------------------ */
 
-typedef struct bo_parser {
-    const char *start;
-    const char *p;
-    const gh_host_api *host;
-} bo_parser;
-
-static int bo_is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-static int bo_is_digit(char c) { return c >= '0' && c <= '9'; }
-
-static void bo_skip_ws(bo_parser *ps) {
-    while (bo_is_ws(*ps->p)) {
-        ps->p++;
-    }
-}
-
-static void bo_syntax_error(bo_parser *ps, const char *expected) {
-    bo_log(ps->host, GH_LOG_ERROR, "breakout: config is not a valid JSON object: expected %s at offset %ld",
-           expected, (long)(ps->p - ps->start));
-}
-
-static int bo_hex(char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-static unsigned bo_hex_value(char c) {
-    if (c >= '0' && c <= '9') {
-        return (unsigned)(c - '0');
-    }
-    if (c >= 'a' && c <= 'f') {
-        return (unsigned)(c - 'a' + 10);
-    }
-    return (unsigned)(c - 'A' + 10);
-}
-
-/*
- * Reads a JSON string at ps->p (which points at the opening quote). If `out` is not NULL the
- * decoded text goes there; `*exact` is cleared when the text could not be kept exactly (too long,
- * or a \u escape beyond ASCII), so it can never be mistaken for one of our keys. Returns 1, or 0
- * on bad syntax (logged).
- */
-static int bo_parse_string(bo_parser *ps, char *out, size_t cap, int *exact) {
-    size_t n = 0;
-    if (exact != NULL) {
-        *exact = 1;
-    }
-    if (*ps->p != '"') {
-        bo_syntax_error(ps, "'\"'");
-        return 0;
-    }
-    ps->p++;
-    for (;;) {
-        char c = *ps->p;
-        char decoded = c;
-        size_t advance = 1; /* bytes of input this character took */
-        int keep = 1;       /* 0: a character that cannot be part of one of our keys */
-        if (c == '\0') {
-            bo_syntax_error(ps, "the end of a string");
-            return 0;
-        }
-        if ((unsigned char)c < 0x20) { /* raw control characters are not allowed in JSON strings */
-            bo_syntax_error(ps, "an escaped control character");
-            return 0;
-        }
-        if (c == '"') {
-            ps->p++;
-            break;
-        }
-        if (c == '\\') {
-            advance = 2;
-            switch (ps->p[1]) {
-            case '"': decoded = '"'; break;
-            case '\\': decoded = '\\'; break;
-            case '/': decoded = '/'; break;
-            case 'b': decoded = '\b'; break;
-            case 'f': decoded = '\f'; break;
-            case 'n': decoded = '\n'; break;
-            case 'r': decoded = '\r'; break;
-            case 't': decoded = '\t'; break;
-            case 'u': {
-                /* Four hex digits, checked one by one so we never read past the terminating NUL.
-                   "\u006c" is a valid way to write 'l', so ASCII code points are decoded; any
-                   other code point cannot be part of one of our keys. */
-                unsigned code = 0;
-                int k;
-                for (k = 2; k < 6; k++) {
-                    if (!bo_hex(ps->p[k])) {
-                        ps->p++;
-                        bo_syntax_error(ps, "four hex digits after \\u");
-                        return 0;
-                    }
-                    code = code * 16u + bo_hex_value(ps->p[k]);
-                }
-                advance = 6;
-                keep = code != 0 && code < 0x80;
-                decoded = (char)(code & 0x7Fu);
-                break;
-            }
-            default:
-                ps->p++;
-                bo_syntax_error(ps, "a valid escape character");
-                return 0;
-            }
-        }
-        ps->p += advance;
-        if (out != NULL) {
-            if (keep && n + 1 < cap) {
-                out[n++] = decoded;
-            } else if (exact != NULL) {
-                *exact = 0;
-            }
-        }
-    }
-    if (out != NULL && cap > 0) {
-        out[n] = '\0';
-    }
-    return 1;
-}
-
-/*
- * Reads a JSON number (strict grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?).
- * Up to 19 significant digits are kept exactly in an integer; the value is then scaled by a power
- * of ten. When the digits fit 2^53 and the power is within 10^22 (every realistic config value)
- * the result is correctly rounded, as both factors are exact doubles; otherwise it is within a
- * few ulps, which is plenty for strategy parameters. Overflow gives inf, which callers reject.
- * On bad syntax returns 0 with *why naming what was expected; the caller reports it.
- */
-static int bo_parse_number(bo_parser *ps, double *out, const char **why) {
-    static const double bo_pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-    int negative = 0;
-    uint64_t mantissa = 0;
-    int digits = 0;     /* significant digits kept in mantissa */
-    long exponent = 0;  /* decimal exponent to apply to mantissa */
-    long exp_value = 0; /* the written exponent, clamped */
-    int exp_negative = 0;
-    double value;
-
-    if (*ps->p == '-') {
-        negative = 1;
-        ps->p++;
-    }
-    if (!bo_is_digit(*ps->p)) {
-        *why = "a digit";
-        return 0;
-    }
-    if (*ps->p == '0') {
-        ps->p++;
-        if (bo_is_digit(*ps->p)) { /* JSON forbids leading zeros such as 012 */
-            *why = "no leading zero";
-            return 0;
-        }
-    } else {
-        while (bo_is_digit(*ps->p)) {
-            if (digits < 19) {
-                mantissa = mantissa * 10u + (uint64_t)(*ps->p - '0');
-                digits++;
-            } else {
-                exponent++; /* a dropped integer digit still counts a power of ten */
-            }
-            ps->p++;
-        }
-    }
-    if (*ps->p == '.') {
-        ps->p++;
-        if (!bo_is_digit(*ps->p)) {
-            *why = "a digit after '.'";
-            return 0;
-        }
-        while (bo_is_digit(*ps->p)) {
-            /* Leading zeros of a fraction (0.0005) are not significant but do scale. */
-            if (digits < 19 && (mantissa != 0 || *ps->p != '0')) {
-                mantissa = mantissa * 10u + (uint64_t)(*ps->p - '0');
-                digits++;
-                exponent--;
-            } else if (mantissa == 0) {
-                exponent--;
-            }
-            ps->p++;
-        }
-    }
-    if (*ps->p == 'e' || *ps->p == 'E') {
-        ps->p++;
-        if (*ps->p == '+' || *ps->p == '-') {
-            exp_negative = (*ps->p == '-');
-            ps->p++;
-        }
-        if (!bo_is_digit(*ps->p)) {
-            *why = "a digit in the exponent";
-            return 0;
-        }
-        while (bo_is_digit(*ps->p)) {
-            if (exp_value < 100000) { /* beyond this the result is 0 or inf anyway */
-                exp_value = exp_value * 10 + (*ps->p - '0');
-            }
-            ps->p++;
-        }
-    }
-    exponent += exp_negative ? -exp_value : exp_value;
-
-    value = (double)mantissa;
-    if (mantissa != 0) {
-        while (exponent > 22) {
-            value *= 1e22;
-            exponent -= 22;
-            if (!isfinite(value)) {
-                break;
-            }
-        }
-        while (exponent < -22) {
-            value /= 1e22;
-            exponent += 22;
-            if (value == 0.0) {
-                break;
-            }
-        }
-        if (exponent > 0 && exponent <= 22) {
-            value *= bo_pow10[exponent];
-        } else if (exponent < 0 && exponent >= -22) {
-            value /= bo_pow10[-exponent];
-        }
-    }
-    *out = negative ? -value : value;
-    return 1;
-}
-
-/* Skips any JSON value (used for keys we do not know). */
-static int bo_skip_value(bo_parser *ps, int depth) {
-    char c = *ps->p;
-    if (depth > BO_JSON_MAX_DEPTH) {
-        bo_syntax_error(ps, "less nesting");
-        return 0;
-    }
-    if (c == '"') {
-        return bo_parse_string(ps, NULL, 0, NULL);
-    }
-    if (c == '-' || bo_is_digit(c)) {
-        double ignored;
-        const char *why = NULL;
-        if (!bo_parse_number(ps, &ignored, &why)) {
-            bo_syntax_error(ps, why);
-            return 0;
-        }
-        return 1;
-    }
-    if (c == 't' || c == 'f' || c == 'n') {
-        const char *word = c == 't' ? "true" : c == 'f' ? "false" : "null";
-        size_t len = strlen(word);
-        if (strncmp(ps->p, word, len) != 0) {
-            bo_syntax_error(ps, "a value");
-            return 0;
-        }
-        ps->p += len;
-        return 1;
-    }
-    if (c == '{' || c == '[') {
-        char close = c == '{' ? '}' : ']';
-        ps->p++;
-        bo_skip_ws(ps);
-        if (*ps->p == close) {
-            ps->p++;
-            return 1;
-        }
-        for (;;) {
-            if (c == '{') {
-                if (!bo_parse_string(ps, NULL, 0, NULL)) {
-                    return 0;
-                }
-                bo_skip_ws(ps);
-                if (*ps->p != ':') {
-                    bo_syntax_error(ps, "':'");
-                    return 0;
-                }
-                ps->p++;
-                bo_skip_ws(ps);
-            }
-            if (!bo_skip_value(ps, depth + 1)) {
-                return 0;
-            }
-            bo_skip_ws(ps);
-            if (*ps->p == ',') {
-                ps->p++;
-                bo_skip_ws(ps);
-                continue;
-            }
-            if (*ps->p == close) {
-                ps->p++;
-                return 1;
-            }
-            bo_syntax_error(ps, c == '{' ? "',' or '}'" : "',' or ']'");
-            return 0;
-        }
-    }
-    bo_syntax_error(ps, "a value");
-    return 0;
-}
-
-/* Where each known key's number goes while parsing; validated afterwards. */
+/* Where each known key's number goes while reading; validated afterwards. */
 typedef struct bo_raw_params {
     double lookback, atr_period, atr_multiple, bar_seconds, risk_usd, max_quantity_usd;
 } bo_raw_params;
@@ -482,112 +177,22 @@ static const bo_key bo_keys[] = {
 };
 #define BO_KEY_COUNT (sizeof bo_keys / sizeof bo_keys[0])
 
-/* Parses config_json into *raw (which holds the defaults on entry). Logs and returns 0 on error. */
-static int bo_parse_config(const gh_host_api *host, const char *config_json, bo_raw_params *raw) {
-    bo_parser ps;
-    int seen[BO_KEY_COUNT] = {0};
-
-    if (config_json == NULL) { /* not per contract, but "no parameters" is the only sane reading */
-        return 1;
-    }
-    ps.start = config_json;
-    ps.p = config_json;
-    ps.host = host;
-
-    bo_skip_ws(&ps);
-    if (*ps.p == '\0') { /* an empty config: all defaults */
-        return 1;
-    }
-    if (*ps.p != '{') {
-        bo_syntax_error(&ps, "'{'");
-        return 0;
-    }
-    ps.p++;
-    bo_skip_ws(&ps);
-    if (*ps.p == '}') {
-        ps.p++;
-    } else {
-        for (;;) {
-            char key[BO_KEY_MAX];
-            int exact;
-            size_t k;
-            int known = -1;
-
-            if (!bo_parse_string(&ps, key, sizeof key, &exact)) {
-                return 0;
-            }
-            bo_skip_ws(&ps);
-            if (*ps.p != ':') {
-                bo_syntax_error(&ps, "':'");
-                return 0;
-            }
-            ps.p++;
-            bo_skip_ws(&ps);
-
-            for (k = 0; exact && k < BO_KEY_COUNT; k++) {
-                if (strcmp(key, bo_keys[k].name) == 0) {
-                    known = (int)k;
-                    break;
-                }
-            }
-            if (known < 0) {
-                if (!bo_skip_value(&ps, 1)) {
-                    return 0;
-                }
-            } else {
-                double value;
-                const char *why = NULL;
-                if (*ps.p != '-' && !bo_is_digit(*ps.p)) {
-                    bo_log(host, GH_LOG_ERROR, "breakout: parameter \"%s\" must be a JSON number",
-                           bo_keys[known].name);
-                    return 0;
-                }
-                if (!bo_parse_number(&ps, &value, &why)) {
-                    bo_log(host, GH_LOG_ERROR, "breakout: parameter \"%s\" is not a valid JSON number: expected %s at offset %ld",
-                           bo_keys[known].name, why, (long)(ps.p - ps.start));
-                    return 0;
-                }
-                /* "2x" or "1.5.0": the number must end where the value ends. */
-                {
-                    const char *after = ps.p;
-                    bo_skip_ws(&ps);
-                    if (*ps.p != ',' && *ps.p != '}' && *ps.p != '\0') {
-                        bo_log(host, GH_LOG_ERROR, "breakout: parameter \"%s\" has unexpected text after its number at offset %ld",
-                               bo_keys[known].name, (long)(ps.p - ps.start));
-                        return 0;
-                    }
-                    ps.p = after; /* a missing '}' is reported below as a syntax error */
-                }
-                if (!isfinite(value)) {
-                    bo_log(host, GH_LOG_ERROR, "breakout: parameter \"%s\" is out of range", bo_keys[known].name);
-                    return 0;
-                }
-                if (seen[known]) { /* two values for one parameter: refuse rather than guess */
-                    bo_log(host, GH_LOG_ERROR, "breakout: parameter \"%s\" is given twice", bo_keys[known].name);
-                    return 0;
-                }
-                seen[known] = 1;
-                *(double *)(void *)((char *)raw + bo_keys[known].offset) = value;
-            }
-
-            bo_skip_ws(&ps);
-            if (*ps.p == ',') {
-                ps.p++;
-                bo_skip_ws(&ps);
-                continue;
-            }
-            if (*ps.p == '}') {
-                ps.p++;
-                break;
-            }
-            bo_syntax_error(&ps, "',' or '}'");
+/* Reads each known parameter with the host's typed getter into *raw, which holds the defaults:
+   a missing key keeps its default (GH_ERR_NOT_FOUND leaves the value untouched). A key whose
+   value is not a number makes create() fail, naming it. Logs and returns 0 on error. */
+static int bo_read_params(const gh_host_api *host, bo_raw_params *raw) {
+    size_t k;
+    for (k = 0; k < BO_KEY_COUNT; k++) {
+        double *value = (double *)(void *)((char *)raw + bo_keys[k].offset);
+        int32_t rc = host->get_param_double(host->host, bo_keys[k].name, value);
+        if (rc == GH_ERR_WRONG_TYPE) {
+            bo_log(host, GH_LOG_ERROR, "breakout: parameter \"%s\" must be a number", bo_keys[k].name);
             return 0;
         }
-    }
-    bo_skip_ws(&ps);
-    if (*ps.p != '\0') {
-        bo_syntax_error(&ps, "the end of the config after the object");
-        return 0;
+        if (rc != GH_OK && rc != GH_ERR_NOT_FOUND) {
+            bo_log(host, GH_LOG_ERROR, "breakout: reading parameter \"%s\" failed (%d)", bo_keys[k].name, (int)rc);
+            return 0;
+        }
     }
     return 1;
 }
@@ -880,6 +485,11 @@ static void *bo_create(const gh_host_api *host, const char *config_json) {
         bo_log(host, GH_LOG_ERROR, "breakout: the host API lacks submit_intent or get_position");
         return NULL;
     }
+    if (!GH_HOST_API_HAS(host, get_param_double) || host->get_param_double == NULL) {
+        bo_log(host, GH_LOG_ERROR, "breakout: the host is older than this plugin (no get_param_double)");
+        return NULL;
+    }
+    (void)config_json; /* the same parameters, read by key below */
 
     raw.lookback = 20;
     raw.atr_period = 14;
@@ -887,7 +497,7 @@ static void *bo_create(const gh_host_api *host, const char *config_json) {
     raw.bar_seconds = 60;
     raw.risk_usd = 100;
     raw.max_quantity_usd = 2000;
-    if (!bo_parse_config(host, config_json, &raw) || !bo_validate(host, &raw, &params, &bar_ns)) {
+    if (!bo_read_params(host, &raw) || !bo_validate(host, &raw, &params, &bar_ns)) {
         return NULL; /* already logged, naming the problem */
     }
 

@@ -254,6 +254,20 @@ struct GatehouseCommandTests {
         #expect(stderr.contains("destroyed strategy"))
     }
 
+    @Test func theBreakoutExampleRefusesAParameterThatIsNotANumberNamingIt() throws {
+        // The example reads its params with get_param_double (no JSON reader of its own).
+        let folder = try ProcessDriver.temporaryFolder()
+        let path = try Self.config(feedEndpoint: "ipc://\(folder.path)/md.sock", in: folder)
+        var text = try String(contentsOfFile: path, encoding: .utf8)
+        text = text.replacingOccurrences(of: "      lookback: 20\n", with: "      lookback: twenty\n")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let (status, _, stderr) = try ProcessDriver.run("gatehouse", ["run", "--config", path])
+        #expect(status == 1)
+        #expect(stderr.contains(#"breakout: parameter "lookback" must be a number"#), "\(stderr)")
+        #expect(stderr.contains(#"get_param_double("lookback"): params.lookback is a string, not a number"#))
+        #expect(stderr.contains("strategy 'breakout_all'"))
+    }
+
     @Test(arguments: [SIGTERM, SIGINT])
     func runStopsGracefullyOnASignalAndDestroysTheStrategies(signal: Int32) throws {
         let folder = try ProcessDriver.temporaryFolder()
