@@ -16,6 +16,7 @@ _Static_assert(offsetof(gh_order_update, struct_size) == 4, "struct_size second"
 _Static_assert(offsetof(gh_strategy_api, on_start) == GH_STRATEGY_API_V1_SIZE + sizeof(void *), "on_start after on_order_update");
 _Static_assert(sizeof(gh_strategy_api) == GH_STRATEGY_API_V1_SIZE + 3 * sizeof(void *), "three callbacks appended after version 1's table");
 _Static_assert(offsetof(gh_host_api, strategy_name) == 8 + 8 * sizeof(void *), "appended host API right after version 1's set_timer");
-_Static_assert(sizeof(gh_host_api) == 8 + 19 * sizeof(void *), "version 1's host API and eleven appended functions");
+_Static_assert(sizeof(gh_host_api) == 8 + 20 * sizeof(void *), "version 1's host API and twelve appended functions");
+_Static_assert(sizeof(gh_stage_note) == 80, "gh_stage_note is 80 bytes");
 _Static_assert(sizeof(gh_order_info) == 88, "gh_order_info is 88 bytes");
 _Static_assert(sizeof(gh_strategy_view) == 128, "gh_strategy_view is 128 bytes");

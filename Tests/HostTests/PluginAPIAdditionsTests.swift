@@ -150,6 +150,53 @@ struct PluginAPIAdditionsTests {
         host.destroyAll()
     }
 
+    @Test func aStrategyReadsTheStageTraceOfItsLastDecision() throws {
+        let folder = try TestSupport.temporaryFolder()
+        let plugin = try TestSupport.buildFixture(in: folder)
+        let config = try TestSupport.writeConfig(in: folder, strategies: [
+            TestSupport.strategy("a", plugin: plugin, symbols: ["BTCUSD"], params: "{max_intents: 1}"),
+            // b names a symbol it does not trade: refused by validation.
+            TestSupport.strategy("b", plugin: plugin, symbols: ["ETHUSD"], params: "{max_intents: 1, symbol_id_offset: 7}"),
+        ])
+        let host = try PluginHost(config: try ConfigLoader.load(path: config), logger: TestSupport.logger)
+        host.deliver(.trade(symbolID: try #require(host.engine.symbols.lookup("BTCUSD")), timestampNs: 1_000, price: 100, size: 1))
+        let chainTrace = host.engine.risk.trace  // a's decision, 1: the chain's own notes
+        host.deliver(.trade(symbolID: try #require(host.engine.symbols.lookup("ETHUSD")), timestampNs: 2_000, price: 10, size: 1))
+        func blank() -> gh_stage_note {
+            var note = gh_stage_note()
+            note.abi_version = GH_ABI_VERSION
+            note.struct_size = UInt32(MemoryLayout<gh_stage_note>.size)
+            return note
+        }
+        let a = host.instances[0].hostAPI.pointee, b = host.instances[1].hostAPI.pointee
+        var total: UInt32 = 0
+        var notes = [gh_stage_note](repeating: blank(), count: 16)
+        #expect(a.get_decision_trace(a.host, 1, &notes, 16, &total) == GH_OK)
+        #expect(Int(total) == chainTrace.count && total >= 4)
+        for (index, note) in chainTrace.enumerated() {
+            let c = notes[index]
+            #expect(c.stage == UInt32(note.stage.rawValue) && c.reason_code == note.code.rawValue)
+            #expect(c.quantity_in == note.quantityIn && c.quantity_out == note.quantityOut && c.factor == note.factor)
+            #expect(String(cString: c.reason) == note.code.description)
+        }
+        #expect(notes[0].quantity_in == 1 && notes[Int(total) - 1].quantity_out == 1)
+        // Only the strategy's most recent decision: b's (2) is not a's, and 99 is nobody's.
+        #expect(a.get_decision_trace(a.host, 2, &notes, 16, &total) == GH_ERR_NOT_FOUND)
+        #expect(a.get_decision_trace(a.host, 99, nil, 0, &total) == GH_ERR_NOT_FOUND)
+        // b's intent never reached the chain: one Validation note with the reason.
+        notes = [gh_stage_note](repeating: blank(), count: 16)
+        #expect(b.get_decision_trace(b.host, 2, &notes, 16, &total) == GH_OK && total == 1)
+        #expect(notes[0].stage == GH_STAGE_VALIDATION && notes[0].reason_code == GH_REASON_SYMBOL_NOT_SUBSCRIBED)
+        #expect(String(cString: notes[0].reason) == "SYMBOL_NOT_SUBSCRIBED" && notes[0].quantity_out == 0)
+        // Capacity 1 of a longer trace writes one note and says how many there are.
+        var one = [gh_stage_note](repeating: blank(), count: 2)
+        #expect(a.get_decision_trace(a.host, 1, &one, 1, &total) == GH_OK && Int(total) == chainTrace.count && one[1].reason == nil)
+        var small = blank()
+        small.struct_size = 8
+        #expect(a.get_decision_trace(a.host, 1, &small, 1, &total) == GH_ERR_INVALID_ARGUMENT)
+        host.destroyAll()
+    }
+
     @Test func aPluginBuiltAgainstThe10HeaderLoadsAndTradesOnThisHost() throws {
         let folder = try TestSupport.temporaryFolder()
         let plugin = try TestSupport.buildFixture("FIXTURE_ABI_1_0_HEADER", in: folder)

@@ -21,6 +21,7 @@ extension Engine {
         let decision: Decision
         switch IntentValidator.validate(request, strategy: strategy, hasMark: hasMark) {
         case .valid(let valid):
+            lastSubmitReachedChain = true
             strategy.lastClientID = valid.clientID
             let isolation = risk.limits.fairShare ? output?.auditShareExceeded(strategy: strategy.id) ?? loopShare : nil
             decision = decide(valid, decisionID: decisionID, isolation: isolation, orderRateAt: orderRateClock == .wall ? wall : nil)
@@ -33,6 +34,7 @@ extension Engine {
             }
             if !risk.stateChanges.isEmpty { reportStateChanges() }
         case .refused(let reason):
+            lastSubmitReachedChain = false
             // A refused intent uses up its id, but for a duplicate (it has been used) and an id
             // out of range (using it would leave the strategy no next one).
             if reason != .duplicateClientID && reason != .clientIDOutOfRange && request.clientID > strategy.lastClientID {

@@ -184,6 +184,10 @@ package final class Engine {
         paper.continueFillIDs(after: fill)
     }
 
+    /// Whether the last `submit` reached the chain (so `risk.trace` is its trace), or was
+    /// refused by validation (its trace is that one Validation note).
+    package internal(set) var lastSubmitReachedChain = false
+
     // MARK: Market data
 
     /// Applies one validated market event: the mark, the latches it sets, the resting orders it

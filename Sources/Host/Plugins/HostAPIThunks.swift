@@ -27,7 +27,8 @@ enum HostAPIThunks {
             get_param_string: getParamString,
             get_strategy_view: getStrategyView,
             get_open_orders: getOpenOrders,
-            get_order: getOrder))
+            get_order: getOrder,
+            get_decision_trace: getDecisionTrace))
     }
 
     /// The instance for `handle` if the call is on the loop thread, else nil.
@@ -118,6 +119,12 @@ enum HostAPIThunks {
     static let getOrder: @convention(c) (OpaquePointer?, UInt64, UnsafeMutablePointer<gh_order_info>?) -> Int32 = { handle, clientID, out in
         guard let instance = instance(handle) else { return status(handle) }
         return instance.host.order(for: instance, clientID: clientID, out: out)
+    }
+
+    static let getDecisionTrace: @convention(c) (OpaquePointer?, UInt64, UnsafeMutablePointer<gh_stage_note>?, UInt32, UnsafeMutablePointer<UInt32>?) -> Int32 = {
+        handle, decisionID, out, capacity, total in
+        guard let instance = instance(handle) else { return status(handle) }
+        return instance.host.decisionTrace(for: instance, decisionID: decisionID, out: out, capacity: capacity, total: total)
     }
 
     // MARK: Typed parameters

@@ -186,7 +186,47 @@ final class PluginHost: StrategyPort {
             clientID: raw.client_id, symbolID: raw.symbol_id, side: raw.side, quantity: raw.quantity, orderType: raw.order_type,
             limitPrice: raw.limit_price, stopLossPrice: raw.stop_loss_price, reduceOnly: raw.reduce_only), from: instance.strategy,
             loopShare: watchdog.loopShareBlock(Int(instance.id) - 1))
+        keepTrace(of: decision, for: instance)
         out.pointee = Self.cDecision(decision)
+        return GH_OK
+    }
+
+    /// Copies the decision's stage trace into the instance's own buffer (`get_decision_trace`).
+    private func keepTrace(of decision: Decision, for instance: StrategyInstance) {
+        instance.lastTraceDecisionID = decision.decisionID
+        guard engine.lastSubmitReachedChain else {
+            instance.lastTrace.pointee = StageNote(stage: .validation, code: decision.reason, quantityIn: decision.requestedQuantity, quantityOut: 0)
+            instance.lastTraceCount = 1
+            return
+        }
+        let notes = engine.risk.trace
+        let count = min(notes.count, StrategyInstance.lastTraceCapacity)
+        for index in 0..<count { (instance.lastTrace + index).pointee = notes[index] }
+        instance.lastTraceCount = count
+    }
+
+    /// `get_decision_trace`: the notes of the strategy's most recent decision, strided by out[0].
+    func decisionTrace(for instance: StrategyInstance, decisionID: UInt64, out: UnsafeMutablePointer<gh_stage_note>?,
+                       capacity: UInt32, total: UnsafeMutablePointer<UInt32>?) -> Int32 {
+        guard let total, let stride = Self.arrayStride(out, capacity: capacity, header: { ($0.abi_version, $0.struct_size) }) else {
+            return GH_ERR_INVALID_ARGUMENT
+        }
+        guard decisionID != 0, decisionID == instance.lastTraceDecisionID else { return GH_ERR_NOT_FOUND }
+        for index in 0..<min(instance.lastTraceCount, Int(capacity)) {
+            let note = (instance.lastTrace + index).pointee
+            var c = gh_stage_note()
+            c.abi_version = GH_ABI_VERSION
+            c.struct_size = UInt32(MemoryLayout<gh_stage_note>.size)
+            c.stage = UInt32(note.stage.rawValue)
+            c.reason_code = note.code.rawValue
+            c.quantity_in = note.quantityIn
+            c.quantity_out = note.quantityOut
+            c.factor = note.factor
+            c.details = note.details
+            c.reason = UnsafeRawPointer(note.code.name.utf8Start).assumingMemoryBound(to: CChar.self)
+            if let out { (UnsafeMutableRawPointer(out) + index * stride).storeBytes(of: c, as: gh_stage_note.self) }
+        }
+        total.pointee = UInt32(instance.lastTraceCount)
         return GH_OK
     }
 
@@ -241,16 +281,23 @@ final class PluginHost: StrategyPort {
         return GH_OK
     }
 
+    /// The stride of an array a plugin hands in for the host to fill, from its first element's
+    /// header (`struct_size`, at least the host's size), or nil when it is unusable. 0 when
+    /// `capacity` is 0 (nothing is written; `out` may be NULL).
+    static func arrayStride<T>(_ out: UnsafeMutablePointer<T>?, capacity: UInt32, header: (T) -> (UInt32, UInt32)) -> Int? {
+        guard capacity > 0 else { return 0 }
+        guard let out else { return nil }
+        let (version, size) = header(out.pointee)
+        guard version == GH_ABI_VERSION, size >= UInt32(MemoryLayout<T>.size) else { return nil }
+        return Int(size)
+    }
+
     /// `get_open_orders`: up to `capacity` of the strategy's open orders, strided by out[0]'s
     /// struct_size; `total` gets how many there are.
     func openOrders(for instance: StrategyInstance, out: UnsafeMutablePointer<gh_order_info>?, capacity: UInt32,
                     total: UnsafeMutablePointer<UInt32>?) -> Int32 {
-        guard let total else { return GH_ERR_INVALID_ARGUMENT }
-        var stride = 0
-        if capacity > 0 {
-            guard let out, out.pointee.abi_version == GH_ABI_VERSION,
-                  out.pointee.struct_size >= UInt32(MemoryLayout<gh_order_info>.size) else { return GH_ERR_INVALID_ARGUMENT }
-            stride = Int(out.pointee.struct_size)
+        guard let total, let stride = Self.arrayStride(out, capacity: capacity, header: { ($0.abi_version, $0.struct_size) }) else {
+            return GH_ERR_INVALID_ARGUMENT
         }
         var count: UInt32 = 0
         engine.forEachOpenOrder(of: instance.strategy) { order, remaining, state in

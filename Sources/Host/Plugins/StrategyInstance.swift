@@ -1,5 +1,6 @@
 import Engine
 import Logging
+import Risk
 import StrategyABI
 
 #if canImport(Glibc)
@@ -26,6 +27,14 @@ final class StrategyInstance {
     var wrongTypeReads: UInt64 = 0
     /// The instance name as a C string (`strategy_name`), freed with the instance.
     let nameCString: UnsafeMutablePointer<CChar>
+    /// The trace of the strategy's most recent decision (`get_decision_trace`), copied after each
+    /// submit into memory of its own, so keeping it allocates nothing per intent.
+    let lastTrace: UnsafeMutablePointer<StageNote>
+    /// Notes in `lastTrace` (at most `lastTraceCapacity`), and the decision they belong to (0: none).
+    var lastTraceCount = 0
+    var lastTraceDecisionID: UInt64 = 0
+    /// More than any decision records: a note per stage, and a few per stage at most.
+    static let lastTraceCapacity = 64
     /// Back-reference to the plugin host that owns this instance.
     unowned(unsafe) var host: PluginHost!
     /// The plugin's state pointer from `create` (nil until created, and after destroy).
@@ -38,9 +47,11 @@ final class StrategyInstance {
         self.hostAPI = .allocate(capacity: 1)
         self.parameters = PluginParameters(params)
         self.nameCString = strdup(strategy.name)!
+        self.lastTrace = .allocate(capacity: Self.lastTraceCapacity)
     }
 
     deinit {
+        lastTrace.deallocate()
         free(nameCString)
         hostAPI.deallocate()
         // Nothing calls into the table once the instance is gone (the plugin stays loaded: it is

@@ -349,6 +349,32 @@ typedef struct gh_order_info {
     uint32_t reserved;      /**< 0 */
 } gh_order_info;
 
+/** The stages of a decision's trace (gh_stage_note.stage), in chain order. */
+#define GH_STAGE_VALIDATION 0u        /**< the host's check of the intent's fields */
+#define GH_STAGE_FIREWALL 1u
+#define GH_STAGE_PORTFOLIO_GUARD 2u
+#define GH_STAGE_CORRELATION_SIZER 3u
+#define GH_STAGE_COOLDOWN 4u
+#define GH_STAGE_DECAY_DETECTOR 5u
+#define GH_STAGE_EXECUTION 6u
+
+/**
+ * One note of a decision's stage trace (get_decision_trace): what one stage did to the intent.
+ * The same notes the journal's decision_stages rows and the event stream's `stages` carry.
+ * Appended after ABI 1.0; build with GH_INIT_STAGE_NOTE.
+ */
+typedef struct gh_stage_note {
+    uint32_t abi_version;  /**< caller sets GH_ABI_VERSION (on out[0]) */
+    uint32_t struct_size;  /**< caller sets sizeof(gh_stage_note) (on out[0]): the array's stride */
+    uint32_t stage;        /**< GH_STAGE_* */
+    uint32_t reason_code;  /**< GH_REASON_*; GH_REASON_NONE when the stage let it through unchanged */
+    double quantity_in;    /**< units the stage was given */
+    double quantity_out;   /**< units it let through */
+    double factor;         /**< sizing factor it applied to the risk-increasing part (1 = none) */
+    double details[4];     /**< values named by the reason's detail keys (docs/reason-codes.md), in order; 0 beyond them */
+    const char *reason;    /**< reason_code as a string; host-owned, process lifetime */
+} gh_stage_note;
+
 /* ---- The host API, handed to create() -------------------------------------------------------- */
 #define GH_LOG_DEBUG 0u
 #define GH_LOG_INFO 1u
@@ -471,6 +497,17 @@ typedef struct gh_host_api {
      * on_order_update said so; or the id is unknown); GH_ERR_INVALID_ARGUMENT for a bad out.
      */
     int32_t (*get_order)(gh_host *host, uint64_t client_id, gh_order_info *out);
+
+    /**
+     * The stage trace of the strategy's most recent decision, `decision_id` (the one
+     * submit_intent last returned; also readable in its on_decision until the next submit): up
+     * to `capacity` notes written to out, in chain order, and *total set to how many there are.
+     * An intent refused by validation has one GH_STAGE_VALIDATION note. Set out[0]'s header
+     * (GH_INIT_STAGE_NOTE); its struct_size is the array's stride. GH_OK; GH_ERR_NOT_FOUND when
+     * decision_id is not the strategy's most recent decision (older traces are in the journal
+     * and the event stream, not kept here); GH_ERR_INVALID_ARGUMENT as for get_open_orders.
+     */
+    int32_t (*get_decision_trace)(gh_host *host, uint64_t decision_id, gh_stage_note *out, uint32_t capacity, uint32_t *total);
 } gh_host_api;
 
 /**
@@ -563,6 +600,7 @@ GH_EXPORT const gh_strategy_api *gatehouse_strategy_entry(uint32_t host_abi_vers
 #define GH_INIT_POSITION GH_INIT_INTENT
 #define GH_INIT_STRATEGY_VIEW GH_INIT_INTENT
 #define GH_INIT_ORDER_INFO GH_INIT_INTENT
+#define GH_INIT_STAGE_NOTE GH_INIT_INTENT
 
 /* ---- Binary wire format of a market-data payload (feed frames) ------------------------------- */
 
