@@ -128,6 +128,17 @@ struct EngineTests {
                       limitPrice: limit, stopLossPrice: stop, reduceOnly: 0)
     }
 
+    /// Marks at 100 at event time 1,000 and rests client 3's limit buy of 1 at 90 (stop 85) on
+    /// the paper venue, then clears what the port and the output saw of it.
+    static func restLimitBuy(_ engine: Engine, _ port: ScriptedPort, _ output: CollectingOutput) {
+        trade(engine, at: 1_000, 100)
+        _ = engine.submit(buy(3, limit: 90, stop: 85), from: engine.strategies[0])
+        engine.flushNotices()
+        engine.endEvent()
+        port.notices.removeAll()
+        output.events.removeAll()
+    }
+
     static func trade(_ engine: Engine, at ts: Int64, _ price: Double) {
         engine.deliver(.trade(symbolID: 1, timestampNs: ts, price: price, size: 1))
     }
@@ -236,11 +247,7 @@ struct EngineTests {
     @Test func aStrategysOwnCancelOfAPaperOrderIsConfirmedByAnOrderUpdateAfterTheCallback() {
         let (engine, port, output) = Self.engine()
         defer { withExtendedLifetime(port) {} }  // the engine does not retain its port
-        Self.trade(engine, at: 1_000, 100)
-        _ = engine.submit(Self.buy(3, limit: 90, stop: 85), from: engine.strategies[0])
-        engine.flushNotices()
-        port.notices.removeAll()
-        output.events.removeAll()
+        Self.restLimitBuy(engine, port, output)
         port.onMarketData = { engine, _, strategy in
             #expect(engine.cancel(clientID: 3, from: engine.strategies[strategy]))
             #expect(!engine.cancel(clientID: 3, from: engine.strategies[strategy]), "cancelled once")
@@ -256,12 +263,7 @@ struct EngineTests {
     @Test func theKillSwitchCancelsRestingOrdersAndTellsTheStrategyWhy() {
         let (engine, port, output) = Self.engine()
         defer { withExtendedLifetime(port) {} }  // the engine does not retain its port
-        Self.trade(engine, at: 1_000, 100)
-        _ = engine.submit(Self.buy(3, limit: 90, stop: 85), from: engine.strategies[0])
-        engine.flushNotices()
-        engine.endEvent()
-        port.notices.removeAll()
-        output.events.removeAll()
+        Self.restLimitBuy(engine, port, output)
         let outcome = engine.perform(OperatorRequest(verb: .kill, strategy: nil, operatorName: "alice", reason: "test", force: false),
                                      nowWallNs: Self.wall)
         #expect(outcome.kind == .done)

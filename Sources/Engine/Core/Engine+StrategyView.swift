@@ -41,7 +41,6 @@ extension Engine {
         let book = risk.book, limits = risk.limits
         let entry = book.strategy(id)
         let equity = book.equityUSD(strategy: id)
-        // The same arithmetic as PortfolioGuard's strategy breakers.
         let peak = max(entry.peakEquityUSD, equity)
         var pausedBy: StrategyView.PausedBy = []
         if risk.operatorPaused[index] { pausedBy.insert(.operatorPause) }
@@ -52,8 +51,9 @@ extension Engine {
             mode: strategy.mode, pausedBy: pausedBy,
             allocatedCapitalUSD: entry.allocatedCapitalUSD, equityUSD: equity, realizedUSD: entry.realizedUSD,
             unrealizedUSD: book.unrealizedUSD(strategy: id), peakEquityUSD: peak,
-            drawdownPct: peak > 0 ? max(0, (peak - equity) / peak * 100) : 0, drawdownLimitPct: limits.strategyDrawdownPct,
-            dailyLossPct: entry.allocatedCapitalUSD > 0 ? max(0, (entry.dayStartEquityUSD - equity) / entry.allocatedCapitalUSD * 100) : 0,
+            // The figures the strategy breakers check.
+            drawdownPct: book.strategyDrawdownPct(id, equity: equity), drawdownLimitPct: limits.strategyDrawdownPct,
+            dailyLossPct: book.strategyDailyLossPct(id, equity: equity),
             dailyLossLimitPct: limits.strategyDailyLossPct,
             dailyLossBlocked: risk.strategyDailyLossDay[index] == book.dayIndex,
             grossExposureUSD: book.grossUSD(strategy: id),

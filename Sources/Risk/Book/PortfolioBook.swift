@@ -236,6 +236,21 @@ public struct PortfolioBook: Sendable, Codable, Equatable {
     }
 
     /// A strategy's gross notional across its symbols, USD (its own book: live or shadow).
+    /// The strategy's drawdown from its high-water mark (the mark raised to `equity` if that is
+    /// higher), %, given its `equity` (`equityUSD(strategy:)`, passed in as callers have it):
+    /// what the strategy drawdown breaker and its alert measure.
+    public func strategyDrawdownPct(_ strategy: UInt32, equity: Double) -> Double {
+        let peak = max(strategies[Int(strategy) - 1].peakEquityUSD, equity)
+        return peak > 0 ? max(0, (peak - equity) / peak * 100) : 0
+    }
+
+    /// The strategy's loss since the start of the UTC day, % of its allocated capital (seed 001),
+    /// given its `equity`: what the strategy daily loss limit and its alert measure.
+    public func strategyDailyLossPct(_ strategy: UInt32, equity: Double) -> Double {
+        let entry = strategies[Int(strategy) - 1]
+        return max(0, (entry.dayStartEquityUSD - equity) / entry.allocatedCapitalUSD * 100)
+    }
+
     public func grossUSD(strategy: UInt32) -> Double {
         var total = 0.0
         for symbol in strategyHeldSymbols[Int(strategy) - 1] {

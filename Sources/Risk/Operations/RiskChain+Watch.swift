@@ -106,10 +106,8 @@ extension RiskChain {
         for index in 0..<book.strategyCount {
             let id = UInt32(index + 1)
             let strategyEquity = book.equityUSD(strategy: id)
-            let peak = max(book.strategies[index].peakEquityUSD, strategyEquity)
-            feed(peak > 0 ? max(0, (peak - strategyEquity) / peak * 100) : 0, limits.strategyDrawdownPct)
-            let loss = max(0, (book.strategies[index].dayStartEquityUSD - strategyEquity) / book.strategies[index].allocatedCapitalUSD * 100)
-            feed(loss, limits.strategyDailyLossPct)
+            feed(book.strategyDrawdownPct(id, equity: strategyEquity), limits.strategyDrawdownPct)
+            feed(book.strategyDailyLossPct(id, equity: strategyEquity), limits.strategyDailyLossPct)
         }
         assert(slot == watchedLimits.count, "updateAlertLevels walked \(slot) slots of \(watchedLimits.count)")
     }
@@ -136,13 +134,9 @@ extension RiskChain {
             for member in clusterMembers[cluster] { used += book.liveGrossUSD(symbol: member) }
             return (used, clusterCapsPct[cluster] / 100 * equity)
         case (.strategyDrawdown, .strategy(let id)):
-            let strategyEquity = book.equityUSD(strategy: id)
-            let peak = max(book.strategy(id).peakEquityUSD, strategyEquity)
-            return (peak > 0 ? max(0, (peak - strategyEquity) / peak * 100) : 0, limits.strategyDrawdownPct)
+            return (book.strategyDrawdownPct(id, equity: book.equityUSD(strategy: id)), limits.strategyDrawdownPct)
         case (.strategyDailyLoss, .strategy(let id)):
-            let entry = book.strategy(id)
-            let loss = max(0, (entry.dayStartEquityUSD - book.equityUSD(strategy: id)) / entry.allocatedCapitalUSD * 100)
-            return (loss, limits.strategyDailyLossPct)
+            return (book.strategyDailyLossPct(id, equity: book.equityUSD(strategy: id)), limits.strategyDailyLossPct)
         default:
             return (0, 0)
         }

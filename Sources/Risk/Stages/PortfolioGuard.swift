@@ -97,14 +97,13 @@ extension RiskChain {
         }
         let entry = book.strategy(id)
         let equity = book.equityUSD(strategy: id)
-        let peak = max(entry.peakEquityUSD, equity)
-        let drawdown = peak > 0 ? max(0, (peak - equity) / peak * 100) : 0
+        let drawdown = book.strategyDrawdownPct(id, equity: equity)
         if drawdown >= limits.strategyDrawdownPct {
             block(&work, .strategyDrawdownBreaker, stage: .portfolioGuard, details: (drawdown, limits.strategyDrawdownPct, 0, 0))
             return true
         }
         // Seed 001: the daily limit is a share of the strategy's allocated capital.
-        let dailyLoss = max(0, (entry.dayStartEquityUSD - equity) / entry.allocatedCapitalUSD * 100)
+        let dailyLoss = book.strategyDailyLossPct(id, equity: equity)
         if strategyDailyLossDay[Int(id) - 1] == book.dayIndex || dailyLoss >= limits.strategyDailyLossPct {
             if strategyDailyLossDay[Int(id) - 1] != book.dayIndex {
                 stateChanges.append(StateChange(kind: .strategyDailyLossHit(strategyID: id), reason: .strategyDailyLoss,
